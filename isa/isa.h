@@ -1,0 +1,255 @@
+/* isa.h — the PG32 instruction set as data: formats, fields, registers, causes,
+ * variants and Popek–Goldberg classes (isa/SPEC.md is the manual; every table
+ * here cites its section).  Nothing here knows about a machine: the encoder,
+ * decoder, assembler and disassembler use it, and so do machine/ and monitor/.
+ * Lab 1 reads the register and trap tables; Lab 2 reads the class flags.
+ */
+#ifndef TRAPLAB_ISA_H
+#define TRAPLAB_ISA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* ===== Instruction formats (SPEC.md §7) ==================================
+ *
+ *   31        24 23    20 19    16 15    12 11                    0
+ *  +------------+--------+--------+--------+-----------------------+
+ *  |   opcode   |   rd   |   rs   |   rt   |    must be zero       |  R
+ *  +------------+--------+--------+--------+-----------------------+
+ *  |   opcode   |   rd   |   rs   |             imm16              |  I
+ *  +------------+--------+--------+--------------------------------+
+ *  |   opcode   |                    off24                         |  J
+ *  +------------+--------------------------------------------------+
+ *
+ * Every field a format does not use must be zero; a word with a non-zero
+ * unused field is an illegal instruction.  That makes decoding one-to-one,
+ * so disassembling and re-assembling gives back the same bytes.
+ */
+enum {
+	ISA_OPCODE_WIDTH = 8,
+	ISA_REG_WIDTH    = 4,
+	ISA_IMM16_WIDTH  = 16,
+	ISA_OFF24_WIDTH  = 24,
+
+	ISA_OPCODE_POS = 32 - ISA_OPCODE_WIDTH,          /* 24 */
+	ISA_RD_POS     = ISA_OPCODE_POS - ISA_REG_WIDTH,  /* 20 */
+	ISA_RS_POS     = ISA_RD_POS - ISA_REG_WIDTH,      /* 16 */
+	ISA_RT_POS     = ISA_RS_POS - ISA_REG_WIDTH,      /* 12 */
+	ISA_IMM16_POS  = 0,
+	ISA_OFF24_POS  = 0,
+};
+
+#define ISA_FIELD_MASK(width)     ((1u << (width)) - 1u)
+#define ISA_GET(word, pos, width) (((word) >> (pos)) & ISA_FIELD_MASK(width))
+#define ISA_PUT(val, pos, width)  (((uint32_t)(val) & ISA_FIELD_MASK(width)) << (pos))
+
+/* Which fields a format uses, and how its immediate is read. */
+enum isa_field {
+	FIELD_RD = 1 << 0,
+	FIELD_RS = 1 << 1,
+	FIELD_RT = 1 << 2,
+	FIELD_IMM16 = 1 << 3,
+	FIELD_OFF24 = 1 << 4,
+};
+
+enum isa_imm_kind {
+	IMM_NONE,
+	IMM_SIGNED16,    /* sign-extended 16-bit value */
+	IMM_UNSIGNED16,  /* zero-extended 16-bit value */
+	IMM_BRANCH24,    /* signed word offset from pc + 4 */
+};
+
+/* The operand shapes.  X(name, fields, immediate kind, assembly syntax) */
+#define PG32_FORMATS(X)                                                   \
+	X(FMT_RRR,  FIELD_RD | FIELD_RS | FIELD_RT,    IMM_NONE,       "rd, rs, rt")      \
+	X(FMT_RRI,  FIELD_RD | FIELD_RS | FIELD_IMM16, IMM_SIGNED16,   "rd, rs, simm16")  \
+	X(FMT_RRU,  FIELD_RD | FIELD_RS | FIELD_IMM16, IMM_UNSIGNED16, "rd, rs, uimm16")  \
+	X(FMT_RU,   FIELD_RD | FIELD_IMM16,            IMM_UNSIGNED16, "rd, uimm16")      \
+	X(FMT_MEM,  FIELD_RD | FIELD_RS | FIELD_IMM16, IMM_SIGNED16,   "rd, simm16(rs)")  \
+	X(FMT_ADR,  FIELD_RD | FIELD_IMM16,            IMM_SIGNED16,   "rd, label")       \
+	X(FMT_CMP,  FIELD_RS | FIELD_RT,               IMM_NONE,       "rs, rt")          \
+	X(FMT_CMPI, FIELD_RS | FIELD_IMM16,            IMM_SIGNED16,   "rs, simm16")      \
+	X(FMT_BR,   FIELD_OFF24,                       IMM_BRANCH24,   "label")           \
+	X(FMT_R,    FIELD_RS,                          IMM_NONE,       "rs")              \
+	X(FMT_D,    FIELD_RD,                          IMM_NONE,       "rd")              \
+	X(FMT_NONE, 0,                                 IMM_NONE,       "")                \
+	X(FMT_CRR,  FIELD_RD | FIELD_RS,               IMM_NONE,       "rd, cr")          \
+	X(FMT_CRW,  FIELD_RD | FIELD_RS,               IMM_NONE,       "cr, rs")          \
+	X(FMT_IN,   FIELD_RD | FIELD_IMM16,            IMM_UNSIGNED16, "rd, port")        \
+	X(FMT_OUT,  FIELD_RS | FIELD_IMM16,            IMM_UNSIGNED16, "port, rs")
+
+enum isa_format {
+#define X(name, fields, imm, syntax) name,
+	PG32_FORMATS(X)
+#undef X
+	FMT_COUNT
+};
+
+struct isa_format_info {
+	const char *name;
+	unsigned fields;          /* enum isa_field bits */
+	enum isa_imm_kind imm;
+	const char *syntax;
+};
+
+/* ===== Popek–Goldberg classes (SPEC.md §9) =============================== */
+enum isa_class_flag {
+	CLS_PRIV  = 1 << 0,  /* privileged: traps in user mode, never in supervisor */
+	CLS_TRAP  = 1 << 1,  /* always traps (system call, breakpoint, hypercall) */
+	CLS_CTRL  = 1 << 2,  /* control-sensitive: can change M, IE or R */
+	CLS_CTRLU = 1 << 3,  /* control-sensitive from a user-mode state */
+	CLS_MODE  = 1 << 4,  /* mode-sensitive (behaviour-sensitive in M) */
+	CLS_LOC   = 1 << 5,  /* location-sensitive (behaviour-sensitive in R) */
+	CLS_LOCU  = 1 << 6,  /* location-sensitive between two user-mode states */
+};
+#define CLS_SENSITIVE      (CLS_CTRL | CLS_CTRLU | CLS_MODE | CLS_LOC | CLS_LOCU)
+#define CLS_USER_SENSITIVE (CLS_CTRLU | CLS_LOCU)
+
+/* ===== ISA variants (SPEC.md §9.2) ======================================= */
+enum isa_variant {
+	ISA_STRICT,   /* every sensitive instruction privileged: Theorem 1 holds */
+	ISA_LEGACY,   /* x86-like holes: rdpsw, wrpsw, srr unprivileged */
+	ISA_HYBRID,   /* juser (PDP-10 JRST 1) unprivileged: only Theorem 3 holds */
+	ISA_VARIANT_COUNT
+};
+
+/* ===== Opcodes, expanded from opcodes.def ================================ */
+enum isa_opcode {
+#define PG32_OP(name, code, fmt, strict, legacy, hybrid, meaning) OP_##name,
+#include "opcodes.def"
+#undef PG32_OP
+	OP_COUNT
+};
+
+struct isa_op_info {
+	const char *name;
+	uint8_t code;
+	enum isa_format format;
+	unsigned cls[ISA_VARIANT_COUNT];  /* enum isa_class_flag bits */
+	const char *meaning;
+};
+
+/* ===== Registers (SPEC.md §3) ============================================ */
+enum {
+	ISA_NUM_GPRS = 16,
+	ISA_REG_ZERO = 0,   /* r0 always reads 0; writes are discarded */
+	ISA_REG_SP   = 14,  /* stack pointer by convention */
+	ISA_REG_LR   = 15,  /* link register: call and callr write it */
+	ISA_WORD     = 4,   /* bytes per word and per instruction */
+};
+
+/* Processor status word (SPEC.md §3.2). */
+enum {
+	PSW_S  = 1u << 0,   /* 1 = supervisor mode, 0 = user mode */
+	PSW_IE = 1u << 1,   /* interrupts enabled */
+	PSW_Z  = 1u << 4,   /* last compare: equal */
+	PSW_N  = 1u << 5,   /* last compare: difference negative */
+	PSW_C  = 1u << 6,   /* last compare: unsigned borrow (rs < rt) */
+	PSW_V  = 1u << 7,   /* last compare: signed overflow */
+	PSW_FLAGS = PSW_Z | PSW_N | PSW_C | PSW_V,
+	PSW_WRITABLE = PSW_S | PSW_IE | PSW_FLAGS,
+};
+
+/* Control registers (SPEC.md §3.3).  X(name, number, description) */
+#define PG32_CONTROL_REGS(X)                                                         \
+	X(tvec,    0, "trap vector: the virtual address traps jump to (0 = no handler)")   \
+	X(epc,     1, "PC saved by the last trap")                                         \
+	X(epsw,    2, "PSW saved by the last trap")                                        \
+	X(cause,   3, "why the last trap happened: code | access << 8")                    \
+	X(badaddr, 4, "the virtual address of the last memory or page fault")              \
+	X(rbase,   5, "relocation base l: user address a means physical a + l")            \
+	X(rbound,  6, "relocation bound b: user addresses must be below b")                \
+	X(ptbr,    7, "page-table base: physical address of the level-1 table")            \
+	X(mmu,     8, "translation control: bit 0 (PG) selects paging")                    \
+	X(scratch, 9, "free for the trap handler (holds the kernel stack in minios)")
+
+enum isa_control_reg {
+#define X(name, num, desc) CR_##name = num,
+	PG32_CONTROL_REGS(X)
+#undef X
+	ISA_NUM_CRS
+};
+
+enum { MMU_PG = 1u << 0 };  /* mmu register: 1 = two-level paging */
+
+/* Page-table entries (SPEC.md §5.2). */
+enum {
+	PAGE_SHIFT = 12,
+	PAGE_SIZE  = 1u << PAGE_SHIFT,
+	PT_INDEX_BITS = 10,
+	PT_ENTRIES = 1u << PT_INDEX_BITS,
+	L1_SHIFT   = PAGE_SHIFT + PT_INDEX_BITS,     /* 22 */
+	PTE_V = 1u << 0,    /* valid */
+	PTE_W = 1u << 1,    /* writable */
+	PTE_X = 1u << 2,    /* executable */
+	PTE_U = 1u << 3,    /* user-accessible */
+	PTE_FRAME_MASK = ~(PAGE_SIZE - 1u),
+};
+
+/* Trap causes (SPEC.md §6).  X(name, code, description) */
+#define PG32_CAUSES(X)                                                          \
+	X(SYSCALL,    1,  "system call (sys)")                                      \
+	X(PRIVILEGED, 2,  "privileged instruction in user mode")                    \
+	X(ILLEGAL,    3,  "illegal instruction")                                    \
+	X(MEMORY,     4,  "memory fault: outside the bound or outside memory")      \
+	X(PAGE,       5,  "page fault")                                             \
+	X(MISALIGNED, 6,  "misaligned access")                                      \
+	X(BREAKPOINT, 7,  "breakpoint (brk)")                                       \
+	X(DIVIDE,     8,  "divide by zero")                                         \
+	X(HYPERCALL,  9,  "hypercall (hcall)")                                      \
+	X(TIMER,      16, "timer interrupt")
+
+enum isa_cause {
+#define X(name, code, desc) CAUSE_##name = code,
+	PG32_CAUSES(X)
+#undef X
+};
+
+/* The access that faulted, in bits 8..9 of the cause register. */
+enum isa_access { ACCESS_FETCH = 0, ACCESS_LOAD = 1, ACCESS_STORE = 2 };
+enum { CAUSE_CODE_MASK = 0xff, CAUSE_ACCESS_SHIFT = 8 };
+#define CAUSE_FIRST_INTERRUPT CAUSE_TIMER
+
+/* ===== A decoded instruction ============================================= */
+struct isa_insn {
+	enum isa_opcode op;
+	uint8_t rd, rs, rt;   /* register numbers; for FMT_CRR/CRW the cr number */
+	int32_t imm;          /* immediate, extended as the format says */
+};
+
+/* ===== Functions (isa.c) ================================================= */
+const struct isa_op_info *isa_op_info(enum isa_opcode op);
+const struct isa_format_info *isa_format_info(enum isa_format fmt);
+
+/* Decode one word.  Returns false for an illegal instruction: unknown
+ * opcode, non-zero unused field, or a control register that does not exist. */
+bool isa_decode(uint32_t word, struct isa_insn *out);
+/* Encode a decoded instruction; the inverse of isa_decode for legal words. */
+uint32_t isa_encode(const struct isa_insn *insn);
+
+/* Look-ups by name, for the assembler and the monitor (-1 if unknown). */
+int isa_opcode_by_name(const char *name);
+int isa_register_by_name(const char *name);       /* r0..r15, zero, sp, lr */
+int isa_control_reg_by_name(const char *name);    /* tvec, epc, ... */
+const char *isa_control_reg_name(unsigned num);
+const char *isa_cause_name(unsigned code);        /* "SYSCALL", or NULL */
+const char *isa_cause_description(unsigned code);
+const char *isa_access_name(enum isa_access access);
+
+const char *isa_variant_name(enum isa_variant v);
+int isa_variant_by_name(const char *name);        /* -1 if unknown */
+
+/* Class queries for one variant. */
+unsigned isa_class(enum isa_opcode op, enum isa_variant v);
+static inline bool isa_is_privileged(enum isa_opcode op, enum isa_variant v)
+{
+	return (isa_class(op, v) & CLS_PRIV) != 0;
+}
+
+/* Branch helpers shared by every tool that turns offsets into addresses. */
+static inline uint32_t isa_branch_target(uint32_t pc, int32_t off24)
+{
+	return pc + ISA_WORD + (uint32_t)off24 * ISA_WORD;
+}
+
+#endif /* TRAPLAB_ISA_H */
