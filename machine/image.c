@@ -1,0 +1,53 @@
+/* image.c — read a raw PG32 image file (isa/SPEC.md §11.2). */
+#include "image.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine.h"
+
+int
+image_read_file(const char *path, uint8_t **data, size_t *size, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	uint8_t *buf = NULL;
+	size_t len = 0, cap = 0;
+	for (;;) {
+		if (len == cap) {
+			if (cap >= MACHINE_MAX_MEMORY) {
+				snprintf(err, errlen, "%s: larger than the largest machine (%u bytes)",
+					 path, MACHINE_MAX_MEMORY);
+				goto fail;
+			}
+			cap = cap ? cap * 2 : 65536;
+			uint8_t *bigger = realloc(buf, cap);
+			if (!bigger) {
+				snprintf(err, errlen, "%s: out of memory", path);
+				goto fail;
+			}
+			buf = bigger;
+		}
+		size_t got = fread(buf + len, 1, cap - len, f);
+		len += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
+		goto fail;
+	}
+	fclose(f);
+	*data = buf;
+	*size = len;
+	return 0;
+fail:
+	fclose(f);
+	free(buf);
+	return -1;
+}

@@ -1,0 +1,305 @@
+/* machine.c — a PG32 machine's life cycle and its outside view: create,
+ * load, reset, state access and the one-line description of why it stopped
+ * (isa/SPEC.md §11).  The loop itself is in cpu.c.  Every program that runs
+ * a PG32 guest starts here; Lab 1 reads machine_create() for the device table.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dev_power.h"
+#include "disasm.h"
+#include "machine_internal.h"
+
+/* The devices of every PG32 machine, in one table (SPEC §10). */
+static int
+machine_attach_devices(struct machine *m)
+{
+	if (bus_register(&m->bus, &console_dev_ops, &m->console,
+			 CONSOLE_PORT_BASE, CONSOLE_PORT_COUNT) < 0 ||
+	    bus_register(&m->bus, &timer_dev_ops, &m->timer,
+			 TIMER_PORT_BASE, TIMER_PORT_COUNT) < 0 ||
+	    bus_register(&m->bus, &power_dev_ops, m,
+			 POWER_PORT_BASE, POWER_PORT_COUNT) < 0)
+		return -1;
+	return 0;
+}
+
+struct machine *
+machine_create(const struct machine_config *cfg, char *err, size_t errlen)
+{
+	if ((unsigned)cfg->variant >= ISA_VARIANT_COUNT) {
+		snprintf(err, errlen, "unknown ISA variant %d", (int)cfg->variant);
+		return NULL;
+	}
+	if (cfg->memory_size < MACHINE_MIN_MEMORY || cfg->memory_size > MACHINE_MAX_MEMORY ||
+	    cfg->memory_size % PAGE_SIZE != 0) {
+		snprintf(err, errlen,
+			 "memory size %u bytes: must be a multiple of %u between %u and %u",
+			 cfg->memory_size, PAGE_SIZE, MACHINE_MIN_MEMORY, MACHINE_MAX_MEMORY);
+		return NULL;
+	}
+	struct machine *m = calloc(1, sizeof *m);
+	if (!m)
+		goto out_of_memory;
+	m->mem = calloc(cfg->memory_size, 1);
+	m->decoded = malloc(cfg->memory_size / ISA_WORD * sizeof *m->decoded);
+	if (!m->mem || !m->decoded)
+		goto out_of_memory;
+	m->mem_size = cfg->memory_size;
+	m->variant = cfg->variant;
+	for (int op = 0; op < OP_COUNT; op++)
+		m->privileged[op] = isa_is_privileged((enum isa_opcode)op, cfg->variant);
+	if (machine_attach_devices(m) < 0) {
+		snprintf(err, errlen, "internal error: device ports overlap");
+		machine_destroy(m);
+		return NULL;
+	}
+	machine_reset(m);
+	return m;
+
+out_of_memory:
+	snprintf(err, errlen, "out of memory for a %u-byte machine", cfg->memory_size);
+	machine_destroy(m);
+	return NULL;
+}
+
+void
+machine_destroy(struct machine *m)
+{
+	if (!m)
+		return;
+	free(m->mem);
+	free(m->decoded);
+	free(m);
+}
+
+void
+machine_reset(struct machine *m)
+{
+	memset(&m->s, 0, sizeof m->s);
+	m->s.psw = PSW_S;
+	for (uint32_t i = 0; i < m->mem_size / ISA_WORD; i++)
+		m->decoded[i].op = DECODE_EMPTY;
+	m->retired = 0;
+	m->idle_ticks = 0;
+	m->traps_in_a_row = 0;
+	memset(m->traps, 0, sizeof m->traps);
+	bus_reset(&m->bus);
+	m->stopped = false;
+	memset(&m->stop, 0, sizeof m->stop);
+}
+
+int
+machine_load_image(struct machine *m, const uint8_t *image, size_t size,
+		   char *err, size_t errlen)
+{
+	if (size > m->mem_size) {
+		snprintf(err, errlen, "image is %zu bytes but memory is only %u bytes "
+			 "(use --memory to give the machine more)", size, m->mem_size);
+		return -1;
+	}
+	memset(m->mem, 0, m->mem_size);
+	memcpy(m->mem, image, size);
+	machine_reset(m);
+	return 0;
+}
+
+/* ===== outside view ======================================================== */
+
+const struct machine_stop_info *
+machine_last_stop(const struct machine *m)
+{
+	return &m->stop;
+}
+
+uint64_t
+machine_retired(const struct machine *m)
+{
+	return m->retired;
+}
+
+enum isa_variant
+machine_variant(const struct machine *m)
+{
+	return m->variant;
+}
+
+uint32_t
+machine_memory_size(const struct machine *m)
+{
+	return m->mem_size;
+}
+
+void
+machine_get_stats(const struct machine *m, struct machine_stats *out)
+{
+	memset(out, 0, sizeof *out);
+	out->retired = m->retired;
+	out->idle_ticks = m->idle_ticks;
+	memcpy(out->traps, m->traps, sizeof out->traps);
+	out->timer_expiries = m->timer.expiries;
+	out->console_bytes = m->console.bytes_written;
+	out->unowned_port_accesses = m->bus.unowned_accesses;
+}
+
+void
+machine_set_trap_hook(struct machine *m, machine_trap_hook hook, void *ctx)
+{
+	m->trap_hook = hook;
+	m->trap_hook_ctx = ctx;
+}
+
+void
+machine_set_console(struct machine *m, machine_console_sink sink, void *ctx)
+{
+	m->console.sink = sink;
+	m->console.sink_ctx = ctx;
+}
+
+void
+machine_set_tracer(struct machine *m, const struct machine_tracer *tracer)
+{
+	if (tracer)
+		m->tracer = *tracer;
+	else
+		memset(&m->tracer, 0, sizeof m->tracer);
+}
+
+void
+machine_console_input(struct machine *m, const char *text, size_t len)
+{
+	console_push_input(&m->console, text, len);
+}
+
+void
+machine_get_state(const struct machine *m, struct cpu_state *out)
+{
+	*out = m->s;
+}
+
+void
+machine_set_state(struct machine *m, const struct cpu_state *in)
+{
+	m->s = *in;
+	m->s.r[ISA_REG_ZERO] = 0;
+	m->s.psw &= PSW_WRITABLE;
+	m->s.cr[CR_ptbr] &= PTE_FRAME_MASK;
+	m->s.cr[CR_mmu] &= MMU_PG;
+}
+
+static bool
+machine_phys_range_ok(const struct machine *m, uint32_t addr, size_t len)
+{
+	return len <= m->mem_size && addr <= m->mem_size - len;
+}
+
+int
+machine_read_phys(const struct machine *m, uint32_t addr, void *buf, size_t len)
+{
+	if (!machine_phys_range_ok(m, addr, len))
+		return -1;
+	memcpy(buf, m->mem + addr, len);
+	return 0;
+}
+
+int
+machine_write_phys(struct machine *m, uint32_t addr, const void *buf, size_t len)
+{
+	if (!machine_phys_range_ok(m, addr, len))
+		return -1;
+	memcpy(m->mem + addr, buf, len);
+	for (size_t i = 0; i < len; i += ISA_WORD)
+		machine_invalidate_word(m, (uint32_t)(addr + i) & ~(uint32_t)(ISA_WORD - 1));
+	if (len)
+		machine_invalidate_word(m, (uint32_t)(addr + len - 1) & ~(uint32_t)(ISA_WORD - 1));
+	return 0;
+}
+
+unsigned
+machine_translate(const struct machine *m, uint32_t va, unsigned size,
+		  enum isa_access access, uint32_t *pa)
+{
+	return mmu_translate(m, va, size, access, pa);
+}
+
+/* ===== why it stopped ========================================================= */
+
+/* "stw r1, 0(r2)" for the word at pc, or "(unreadable)" if pc does not map. */
+static void
+machine_describe_insn_at(const struct machine *m, uint32_t pc, uint32_t word,
+			 bool have_word, char *buf, size_t len)
+{
+	uint32_t pa;
+	if (!have_word) {
+		if (mmu_translate(m, pc, ISA_WORD, ACCESS_FETCH, &pa) != 0) {
+			snprintf(buf, len, "(no instruction: pc does not map)");
+			return;
+		}
+		memcpy(&word, m->mem + pa, sizeof word);
+	}
+	char text[96];
+	disasm_insn(word, pc, NULL, text, sizeof text);
+	snprintf(buf, len, "%s  [%08x]", text, word);
+}
+
+static void
+machine_describe_trap(const struct machine *m, const struct machine_trap *t,
+		      char *buf, size_t len)
+{
+	const char *name = isa_cause_name(t->cause);
+	const char *what = isa_cause_description(t->cause);
+	char insn[128];
+	bool is_fetch_fault = t->access == ACCESS_FETCH &&
+		(t->cause == CAUSE_MEMORY || t->cause == CAUSE_PAGE || t->cause == CAUSE_MISALIGNED);
+	if (is_fetch_fault || t->cause >= CAUSE_FIRST_INTERRUPT)
+		snprintf(insn, sizeof insn, "(none: %s)", is_fetch_fault ? "the fetch faulted" : "interrupt");
+	else
+		machine_describe_insn_at(m, t->epc, t->insn, true, insn, sizeof insn);
+	if (t->cause == CAUSE_MEMORY || t->cause == CAUSE_PAGE || t->cause == CAUSE_MISALIGNED)
+		snprintf(buf, len, "%s (%s, %s at 0x%08x) at pc=0x%08x: %s",
+			 name ? name : "?", what ? what : "?", isa_access_name(t->access),
+			 t->badaddr, t->epc, insn);
+	else
+		snprintf(buf, len, "%s (%s) at pc=0x%08x: %s",
+			 name ? name : "?", what ? what : "?", t->epc, insn);
+}
+
+void
+machine_describe_stop(const struct machine *m, char *buf, size_t len)
+{
+	const struct machine_stop_info *st = &m->stop;
+	char detail[320];
+	switch (st->reason) {
+	case STOP_POWER_OFF:
+		snprintf(buf, len, "powered off with status %d after %llu instructions",
+			 st->exit_status, (unsigned long long)m->retired);
+		return;
+	case STOP_NONE:
+	case STOP_BUDGET:
+		machine_describe_insn_at(m, m->s.pc, 0, false, detail, sizeof detail);
+		snprintf(buf, len, "instruction budget spent after %llu instructions; "
+			 "next pc=0x%08x: %s", (unsigned long long)m->retired, m->s.pc, detail);
+		return;
+	case STOP_UNHANDLED_TRAP:
+		machine_describe_trap(m, &st->trap, detail, sizeof detail);
+		snprintf(buf, len, "unhandled trap: %s — no trap vector is set (tvec = 0)", detail);
+		return;
+	case STOP_HALTED_FOREVER:
+		snprintf(buf, len, "halted forever at pc=0x%08x: halt with %s, so nothing "
+			 "can wake the machine", m->s.pc,
+			 (m->s.psw & PSW_IE) ? "the timer stopped" : "interrupts disabled");
+		return;
+	case STOP_HOOK:
+		machine_describe_trap(m, &st->trap, detail, sizeof detail);
+		snprintf(buf, len, "stopped by the monitor at trap %s", detail);
+		return;
+	case STOP_TRAP_STORM:
+		machine_describe_trap(m, &st->trap, detail, sizeof detail);
+		snprintf(buf, len, "trap storm: %u traps in a row with no instruction retired; "
+			 "the handler at tvec=0x%08x itself faults. Last: %s",
+			 TRAP_STORM_LIMIT, m->s.cr[CR_tvec], detail);
+		return;
+	}
+	snprintf(buf, len, "stopped (reason %d)", (int)st->reason);
+}

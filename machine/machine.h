@@ -1,0 +1,137 @@
+/* machine.h — the bare PG32 computer: CPU + memory + port devices + "who
+ * takes traps".  This is everything a monitor may touch; it never reaches
+ * inside struct machine.  Lab 1 steps it; Labs 3–5 install a trap hook.
+ * isa/SPEC.md is the behaviour this implements.
+ */
+#ifndef TRAPLAB_MACHINE_H
+#define TRAPLAB_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "isa.h"
+
+enum {
+	MACHINE_DEFAULT_MEMORY = 1024u * 1024u,       /* 1 MiB (SPEC §2) */
+	MACHINE_MAX_MEMORY = 256u * 1024u * 1024u,
+	MACHINE_MIN_MEMORY = PAGE_SIZE,
+};
+#define MACHINE_DEFAULT_BUDGET UINT64_C(100000000)    /* SPEC §12 */
+
+struct machine_config {
+	enum isa_variant variant;
+	uint32_t memory_size;       /* bytes, a multiple of PAGE_SIZE */
+};
+
+/* The architectural state a program can see (SPEC §3). */
+struct cpu_state {
+	uint32_t r[ISA_NUM_GPRS];
+	uint32_t pc;
+	uint32_t psw;
+	uint32_t cr[ISA_NUM_CRS];
+};
+
+/* Why machine_run() returned. */
+enum machine_stop_reason {
+	STOP_NONE,            /* still runnable: the step count ran out */
+	STOP_POWER_OFF,       /* the guest wrote POWER_OFF: exit_status is valid */
+	STOP_BUDGET,          /* the instruction budget is spent */
+	STOP_UNHANDLED_TRAP,  /* a trap with tvec = 0 (SPEC §6.4) */
+	STOP_HALTED_FOREVER,  /* halt with nothing that could wake it (SPEC §10.2) */
+	STOP_HOOK,            /* the trap hook asked to stop */
+	STOP_TRAP_STORM,      /* traps kept coming with nothing retired: the handler faults */
+};
+
+struct machine_trap {
+	unsigned cause;             /* CAUSE_* */
+	enum isa_access access;     /* for MEMORY, PAGE, MISALIGNED */
+	uint32_t epc;               /* what the CPU saves in epc (SPEC §6.1) */
+	uint32_t badaddr;
+	uint32_t insn;              /* the instruction word, 0 for interrupts */
+};
+
+struct machine_stop_info {
+	enum machine_stop_reason reason;
+	int exit_status;            /* STOP_POWER_OFF */
+	struct machine_trap trap;   /* STOP_UNHANDLED_TRAP, STOP_HOOK */
+	uint32_t pc;                /* where the machine stopped */
+};
+
+/* The one place a trap is delivered (machine/cpu.c, cpu_raise_trap).  With
+ * no hook, the CPU does what SPEC §6.2 says.  A monitor installs a hook to
+ * see every trap first; it answers with one of these. */
+enum machine_trap_action {
+	TRAP_DELIVER,   /* deliver to the guest's own vector, as the bare machine would */
+	TRAP_HANDLED,   /* the hook changed the state itself; just continue */
+	TRAP_STOP,      /* stop machine_run() with STOP_HOOK */
+};
+struct machine;
+typedef enum machine_trap_action (*machine_trap_hook)(void *ctx, struct machine *m,
+						       const struct machine_trap *trap);
+
+/* Watching a run (`traplab run --trace`, the monitor's `trace`): called
+ * before each instruction executes and whenever a trap is raised. */
+struct machine_tracer {
+	void (*insn)(void *ctx, const struct machine *m, uint32_t pc, uint32_t word);
+	void (*trap)(void *ctx, const struct machine *m, const struct machine_trap *trap);
+	void *ctx;
+};
+
+/* Console output goes to this function, one byte at a time. */
+typedef void (*machine_console_sink)(void *ctx, uint8_t byte);
+
+/* ---- life cycle ------------------------------------------------------ */
+/* Returns NULL with a message in err when the configuration is bad. */
+struct machine *machine_create(const struct machine_config *cfg, char *err, size_t errlen);
+void machine_destroy(struct machine *m);
+/* Reset to SPEC §11.1 and keep memory contents (reload to clear them). */
+void machine_reset(struct machine *m);
+/* Clear memory, copy the image to physical 0, reset.  -1 + message if too big. */
+int machine_load_image(struct machine *m, const uint8_t *image, size_t size,
+		       char *err, size_t errlen);
+
+/* ---- running ------------------------------------------------------------ */
+/* Run until the machine stops or `max_instructions` more instructions have
+ * retired (then STOP_NONE; use it for budgets and single steps). */
+enum machine_stop_reason machine_run(struct machine *m, uint64_t max_instructions);
+const struct machine_stop_info *machine_last_stop(const struct machine *m);
+/* One line a student can act on: what stopped the machine, where, and why. */
+void machine_describe_stop(const struct machine *m, char *buf, size_t len);
+uint64_t machine_retired(const struct machine *m);
+
+void machine_set_trap_hook(struct machine *m, machine_trap_hook hook, void *ctx);
+void machine_set_console(struct machine *m, machine_console_sink sink, void *ctx);
+void machine_set_tracer(struct machine *m, const struct machine_tracer *tracer);  /* NULL: off */
+void machine_console_input(struct machine *m, const char *text, size_t len);
+/* Deliver a trap exactly as the CPU does for the guest (SPEC §6.2); for hooks
+ * that decide to reflect a trap after looking at it. */
+void machine_deliver_trap(struct machine *m, const struct machine_trap *trap);
+
+/* Figures every run can print (`traplab run --stats`). */
+enum { MACHINE_CAUSE_SLOTS = 32 };
+struct machine_stats {
+	uint64_t retired;               /* instructions retired */
+	uint64_t idle_ticks;            /* timer ticks skipped by halt */
+	uint64_t traps[MACHINE_CAUSE_SLOTS];   /* raised, by cause code */
+	uint64_t timer_expiries;
+	uint64_t console_bytes;
+	uint64_t unowned_port_accesses;
+};
+void machine_get_stats(const struct machine *m, struct machine_stats *out);
+
+/* ---- state ---------------------------------------------------------------- */
+enum isa_variant machine_variant(const struct machine *m);
+uint32_t machine_memory_size(const struct machine *m);
+void machine_get_state(const struct machine *m, struct cpu_state *out);
+void machine_set_state(struct machine *m, const struct cpu_state *in);
+/* Physical memory: return 0, or -1 if [addr, addr+len) is not all inside memory. */
+int machine_read_phys(const struct machine *m, uint32_t addr, void *buf, size_t len);
+int machine_write_phys(struct machine *m, uint32_t addr, const void *buf, size_t len);
+/* Translate a virtual address with the current mode and MMU state, as an
+ * access of `access` kind would (SPEC §5).  Returns 0 and sets *pa, or the
+ * cause (CAUSE_MEMORY, CAUSE_PAGE, CAUSE_MISALIGNED) it would raise. */
+unsigned machine_translate(const struct machine *m, uint32_t va, unsigned size,
+			   enum isa_access access, uint32_t *pa);
+
+#endif /* TRAPLAB_MACHINE_H */

@@ -1,0 +1,101 @@
+/* machine_internal.h — the inside of struct machine, shared only by the
+ * files in machine/.  Everything outside machine/ goes through machine.h;
+ * that boundary is what lets a monitor say it "never reaches into the
+ * machine" (DESIGN.md).  Lab 1 reads this to see what a CPU really holds.
+ */
+#ifndef TRAPLAB_MACHINE_INTERNAL_H
+#define TRAPLAB_MACHINE_INTERNAL_H
+
+#include "bus.h"
+#include "dev_console.h"
+#include "dev_timer.h"
+#include "machine.h"
+
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* A decoded instruction, cached per physical word (cpu.c).  `op` is
+ * DECODE_EMPTY until the word is first fetched; a store to the word sets
+ * it back, so self-modifying code is always seen. */
+enum { DECODE_EMPTY = OP_COUNT, DECODE_ILLEGAL = OP_COUNT + 1 };
+struct decoded {
+	uint8_t op;
+	uint8_t rd, rs, rt;
+	int32_t imm;
+};
+
+/* A run of traps with no instruction retired in between means the handler
+ * itself faults (say, tvec points at an unmapped page).  The budget counts
+ * retired instructions, so without this limit such a guest would hang us. */
+enum { TRAP_STORM_LIMIT = 64 };
+
+struct machine {
+	struct cpu_state s;             /* what the program sees (SPEC §3) */
+	uint8_t *mem;                   /* physical memory E[0..q-1] */
+	uint32_t mem_size;
+	struct decoded *decoded;        /* one per word of memory */
+	enum isa_variant variant;
+	bool privileged[OP_COUNT];      /* this variant's PRIV column */
+
+	uint64_t retired;               /* instructions retired since reset */
+	uint64_t idle_ticks;            /* timer ticks skipped by halt */
+	unsigned traps_in_a_row;        /* for TRAP_STORM_LIMIT */
+	uint64_t traps[MACHINE_CAUSE_SLOTS];   /* raised, by cause */
+
+	struct bus bus;                 /* port-mapped devices (SPEC §10) */
+	struct console_dev console;
+	struct timer_dev timer;
+
+	struct machine_tracer tracer;   /* .insn / .trap NULL when not tracing */
+	machine_trap_hook trap_hook;
+	void *trap_hook_ctx;
+
+	bool stopped;
+	struct machine_stop_info stop;
+};
+
+/* cpu.c: the one place a trap is raised.  Consults the hook, then either
+ * delivers it (SPEC §6.2), leaves it to the hook, or stops the machine. */
+void cpu_raise_trap(struct machine *m, const struct machine_trap *trap);
+void cpu_stop(struct machine *m, enum machine_stop_reason reason);
+
+/* mmu.c: the paging walk (SPEC §5.2), the slow path of mmu_translate. */
+unsigned mmu_walk(const struct machine *m, uint32_t va, enum isa_access access,
+		  uint32_t *pa);
+
+/* Translate one access (SPEC §5): alignment, then relocation–bounds or
+ * paging, then the physical bound.  Returns 0 or the CAUSE_* to raise.
+ * Inline because every fetch, load and store of the interpreter calls it. */
+static inline unsigned
+mmu_translate(const struct machine *m, uint32_t va, unsigned size,
+	      enum isa_access access, uint32_t *pa)
+{
+	if (unlikely(va & (size - 1)))
+		return CAUSE_MISALIGNED;
+	uint64_t addr = va;
+	if (unlikely(m->s.cr[CR_mmu] & MMU_PG)) {
+		uint32_t walked;
+		unsigned cause = mmu_walk(m, va, access, &walked);
+		if (cause)
+			return cause;
+		addr = walked;
+	} else if (!(m->s.psw & PSW_S)) {
+		/* P&G's relocation: a -> a + l, trap when a >= b (b is a size) */
+		if (addr + size > m->s.cr[CR_rbound])
+			return CAUSE_MEMORY;
+		addr += m->s.cr[CR_rbase];
+	}
+	if (unlikely(addr + size > m->mem_size))
+		return CAUSE_MEMORY;
+	*pa = (uint32_t)addr;
+	return 0;
+}
+
+/* A store changed memory: forget any decoded instruction in that word. */
+static inline void
+machine_invalidate_word(struct machine *m, uint32_t pa)
+{
+	m->decoded[pa / ISA_WORD].op = DECODE_EMPTY;
+}
+
+#endif /* TRAPLAB_MACHINE_INTERNAL_H */

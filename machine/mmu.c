@@ -1,0 +1,56 @@
+/* mmu.c — two-level paging, the slow path of mmu_translate()
+ * (machine_internal.h); isa/SPEC.md §5.2.  Lab 4 shadows these tables.
+ *
+ * The walk reads page-table words from physical memory with bounds checks:
+ * a table that lies beyond memory makes the walk fail with a page fault, so
+ * no guest value can make the machine read outside its own memory.
+ */
+#include <string.h>
+
+#include "machine_internal.h"
+
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "TrapLab reads PG32's little-endian memory directly; port mmu.c and cpu.c first"
+#endif
+
+/* Read one page-table word, or return false if it is outside memory. */
+static bool
+mmu_read_pte(const struct machine *m, uint64_t addr, uint32_t *pte)
+{
+	if (addr + sizeof *pte > m->mem_size)
+		return false;
+	memcpy(pte, m->mem + addr, sizeof *pte);
+	return true;
+}
+
+unsigned
+mmu_walk(const struct machine *m, uint32_t va, enum isa_access access, uint32_t *pa)
+{
+	const uint32_t index_mask = PT_ENTRIES - 1;
+	uint32_t l1_index = va >> L1_SHIFT;
+	uint32_t l2_index = (va >> PAGE_SHIFT) & index_mask;
+
+	uint32_t l1;
+	uint64_t l1_addr = (uint64_t)(m->s.cr[CR_ptbr] & PTE_FRAME_MASK) + l1_index * sizeof l1;
+	if (!mmu_read_pte(m, l1_addr, &l1) || !(l1 & PTE_V))
+		return CAUSE_PAGE;
+
+	/* Only the level-1 entry's V bit and frame matter (SPEC §5.2 step 1). */
+	uint32_t leaf;
+	uint64_t l2_addr = (uint64_t)(l1 & PTE_FRAME_MASK) + l2_index * sizeof leaf;
+	if (!mmu_read_pte(m, l2_addr, &leaf))
+		return CAUSE_PAGE;
+
+	uint32_t need = PTE_V;
+	if (access == ACCESS_STORE)
+		need |= PTE_W;
+	if (access == ACCESS_FETCH)
+		need |= PTE_X;
+	if (!(m->s.psw & PSW_S))
+		need |= PTE_U;
+	if ((leaf & need) != need)
+		return CAUSE_PAGE;
+
+	*pa = (leaf & PTE_FRAME_MASK) | (va & (PAGE_SIZE - 1));
+	return 0;
+}
