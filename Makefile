@@ -1,0 +1,137 @@
+# TrapLab — one Makefile for the whole tree.
+#
+#   make            build build/traplab and the PG32 guests
+#   make run        the main job: run minios on the bare PG32 machine
+#   make test       build and run every CUnit suite (tests/)
+#   make SAN=1 test the same suite under AddressSanitizer + UBSan (build-san/)
+#   make bench      run the benchmarks under bench/ and print their ratios
+#   make deps       install missing Debian packages (apt-get as root, else
+#                   print the exact command); the other targets run it first
+#   make V=1 ...    show the full commands
+#
+# Objects are listed one per line, so a lab's new file is a one-line change.
+
+ifeq ($(SAN),1)
+BUILD    := build-san
+OPTFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD    := build
+OPTFLAGS := -O2 -g
+endif
+
+CC       ?= gcc
+CPPFLAGS := -D_GNU_SOURCE -Iisa -Imachine -Imonitor
+CFLAGS   := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes $(OPTFLAGS) -MMD -MP
+LDFLAGS  := $(filter -fsanitize%,$(OPTFLAGS))
+LDLIBS   :=
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# ---- the library every program links: ISA, machine ------------------------
+LIB_OBJS += isa/isa.o
+LIB_OBJS += isa/symbols.o
+LIB_OBJS += isa/asm.o
+LIB_OBJS += isa/disasm.o
+LIB_OBJS += machine/machine.o
+LIB_OBJS += machine/cpu.o
+LIB_OBJS += machine/mmu.o
+LIB_OBJS += machine/bus.o
+LIB_OBJS += machine/dev_console.o
+LIB_OBJS += machine/dev_timer.o
+LIB_OBJS += machine/dev_power.o
+LIB_OBJS += machine/image.o
+
+# ---- the traplab program ----------------------------------------------------
+TRAPLAB_OBJS += monitor/main.o
+TRAPLAB_OBJS += monitor/cmd_asm.o
+TRAPLAB_OBJS += monitor/cmd_disasm.o
+TRAPLAB_OBJS += monitor/cmd_run.o
+
+# ---- the CUnit test runner (tests/suites.def lists the suites) ---------------
+TEST_OBJS += tests/main.o
+TEST_OBJS += tests/support.o
+TEST_OBJS += $(patsubst %.c,%.o,$(wildcard tests/isa/*.c tests/machine/*.c tests/guests/*.c tests/cli/*.c))
+
+# ---- PG32 guests, assembled by traplab itself --------------------------------
+GUESTS += $(BUILD)/guests/hello.img
+GUESTS += $(BUILD)/guests/minios.img
+GUESTS += $(BUILD)/guests/crc32.img
+
+LIB      := $(BUILD)/libtraplab.a
+TRAPLAB  := $(BUILD)/traplab
+TESTBIN  := $(BUILD)/tests/run-tests
+
+.PHONY: all run test bench deps clean
+all: $(TRAPLAB) $(GUESTS)
+
+run: all
+	$(TRAPLAB) run guests/pg32/minios/minios.s
+
+test: $(TESTBIN) $(TRAPLAB) $(GUESTS)
+	$(TESTBIN)
+
+bench: all
+	bench/interp/run
+
+# ---- dependencies: Debian packages -------------------------------------------
+# header-or-program  package
+DEPS := /usr/include/CUnit/CUnit.h:libcunit1-dev \
+        /usr/include/readline/readline.h:libreadline-dev
+
+DEPS_STAMP := $(BUILD)/.deps-ok
+$(DEPS_STAMP):
+	$(Q)missing=""; \
+	for d in $(DEPS); do f=$${d%%:*}; p=$${d##*:}; \
+	  [ -e "$$f" ] || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "deps: installing$$missing"; \
+	    (apt-get install -y -q $$missing >/dev/null 2>&1 || \
+	     (apt-get update -q >/dev/null && apt-get install -y -q $$missing >/dev/null)) || \
+	     { echo "deps: apt-get install$$missing failed"; exit 1; }; \
+	  else \
+	    echo "deps: missing Debian packages. Run:"; \
+	    echo "    sudo apt-get install -y$$missing"; exit 1; \
+	  fi; \
+	fi
+	$(Q)mkdir -p $(@D) && touch $@
+
+deps: $(DEPS_STAMP)
+
+# ---- rules ------------------------------------------------------------------
+$(BUILD)/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(addprefix $(BUILD)/,$(LIB_OBJS))
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(TRAPLAB): $(addprefix $(BUILD)/,$(TRAPLAB_OBJS)) $(LIB)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+$(TESTBIN): $(addprefix $(BUILD)/,$(TEST_OBJS)) $(LIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lcunit
+
+$(BUILD)/guests/%.img: guests/pg32/%.s $(TRAPLAB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  ASM     $<")
+	$(Q)$(TRAPLAB) asm $< -o $@
+
+$(BUILD)/guests/minios.img: guests/pg32/minios/minios.s $(wildcard guests/pg32/minios/*.s) $(TRAPLAB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  ASM     $<")
+	$(Q)$(TRAPLAB) asm $< -o $@
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

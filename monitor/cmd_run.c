@@ -1,0 +1,333 @@
+/* cmd_run.c — `traplab run`: run a PG32 guest on the bare machine, the
+ * reference run every monitor mode is later compared against (Lab 1).
+ * The console goes to stdout; the exit status is the guest's power-off
+ * value, or one of commands.h's statuses when the guest did not power off.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asm.h"
+#include "commands.h"
+#include "disasm.h"
+#include "image.h"
+#include "machine.h"
+
+struct run_options {
+	enum isa_variant variant;
+	uint64_t budget;
+	uint32_t memory_size;
+	bool trace;
+	bool stats;
+	const char *input;
+	const char *path;
+};
+
+void
+cmd_run_usage(FILE *out)
+{
+	fprintf(out,
+		"NAME\n"
+		"    traplab run - run a PG32 guest on the bare machine\n"
+		"\n"
+		"SYNOPSIS\n"
+		"    traplab run [--isa=strict|legacy|hybrid] [--max-instructions=N]\n"
+		"                [--memory=KiB] [--trace] [--stats] [--input=TEXT] GUEST\n"
+		"\n"
+		"DESCRIPTION\n"
+		"    Loads GUEST at physical address 0 and runs it in supervisor mode with no\n"
+		"    monitor underneath: the reference run of isa/SPEC.md. GUEST is either\n"
+		"    assembly source (.s, assembled on the fly) or an image from `traplab asm`\n"
+		"    (symbols are read from the .sym file beside it, for --trace).\n"
+		"    The guest's console output goes to standard output. Messages from traplab\n"
+		"    itself (why the guest stopped, the trace, the figures) go to standard error.\n"
+		"\n"
+		"OPTIONS\n"
+		"    --isa=VARIANT         strict (default), legacy or hybrid: which instructions\n"
+		"                          are privileged (isa/SPEC.md section 9)\n"
+		"    --max-instructions=N  the instruction budget: stop after N retired\n"
+		"                          instructions (default %" PRIu64 "); 0 means no limit\n"
+		"    --memory=KiB          physical memory size in KiB, a multiple of 4\n"
+		"                          (default %u)\n"
+		"    --trace               print every instruction and every trap to stderr\n"
+		"    --stats               print the run's figures to stderr at the end\n"
+		"    --input=TEXT          bytes the guest can read from the console port\n"
+		"    -h, --help            show this manual\n"
+		"\n"
+		"EXIT STATUS\n"
+		"    the guest's power-off value (0-255) if it powered off; otherwise\n"
+		"    1  the guest could not be assembled or read\n"
+		"    2  bad command line\n"
+		"    3  the guest trapped with no trap vector set, or its trap handler faults\n"
+		"    4  the instruction budget ran out\n"
+		"    5  the guest halted with nothing that could wake it\n"
+		"\n"
+		"EXAMPLES\n"
+		"    traplab run guests/pg32/hello.s\n"
+		"    traplab run --stats guests/pg32/minios/minios.s\n"
+		"    traplab run --trace --max-instructions=40 guests/pg32/minios/minios.s\n",
+		MACHINE_DEFAULT_BUDGET, MACHINE_DEFAULT_MEMORY / 1024);
+}
+
+static bool
+parse_u64(const char *text, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	if (text[0] == '-' || text[0] == '\0')
+		return false;
+	unsigned long long v = strtoull(text, &end, 0);
+	if (errno || *end != '\0')
+		return false;
+	*out = v;
+	return true;
+}
+
+/* Returns -1 for a bad command line (message printed), 1 for --help, 0 to run. */
+static int
+run_parse_options(int argc, char **argv, struct run_options *o)
+{
+	enum { OPT_ISA = 256, OPT_MAX, OPT_MEMORY, OPT_TRACE, OPT_STATS, OPT_INPUT };
+	static const struct option longopts[] = {
+		{ "isa", required_argument, NULL, OPT_ISA },
+		{ "max-instructions", required_argument, NULL, OPT_MAX },
+		{ "memory", required_argument, NULL, OPT_MEMORY },
+		{ "trace", no_argument, NULL, OPT_TRACE },
+		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "input", required_argument, NULL, OPT_INPUT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	*o = (struct run_options){ .variant = ISA_STRICT, .budget = MACHINE_DEFAULT_BUDGET,
+				   .memory_size = MACHINE_DEFAULT_MEMORY };
+	optind = 1;
+	opterr = 0;
+	int c;
+	uint64_t n;
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_ISA: {
+			int v = isa_variant_by_name(optarg);
+			if (v < 0) {
+				fprintf(stderr, "traplab run: --isa=%s: no such variant "
+					"(choose strict, legacy or hybrid)\n", optarg);
+				return -1;
+			}
+			o->variant = (enum isa_variant)v;
+			break;
+		}
+		case OPT_MAX:
+			if (!parse_u64(optarg, &n)) {
+				fprintf(stderr, "traplab run: --max-instructions=%s: "
+					"expected a non-negative number\n", optarg);
+				return -1;
+			}
+			o->budget = n ? n : UINT64_MAX;
+			break;
+		case OPT_MEMORY:
+			if (!parse_u64(optarg, &n) || n == 0 || n % (PAGE_SIZE / 1024) ||
+			    n > MACHINE_MAX_MEMORY / 1024) {
+				fprintf(stderr, "traplab run: --memory=%s: expected KiB, a multiple "
+					"of %u up to %u\n", optarg, PAGE_SIZE / 1024,
+					MACHINE_MAX_MEMORY / 1024);
+				return -1;
+			}
+			o->memory_size = (uint32_t)(n * 1024);
+			break;
+		case OPT_TRACE: o->trace = true; break;
+		case OPT_STATS: o->stats = true; break;
+		case OPT_INPUT: o->input = optarg; break;
+		case 'h':
+			cmd_run_usage(stdout);
+			return 1;
+		default:
+			fprintf(stderr, "traplab run: unknown option '%s' (see 'traplab run --help')\n",
+				argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "traplab run: %s (see 'traplab run --help')\n",
+			optind == argc ? "which guest? give a .s or .img file" : "give exactly one guest");
+		return -1;
+	}
+	o->path = argv[optind];
+	return 0;
+}
+
+static bool
+has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* Assemble or read the guest.  Returns 0, or -1 after printing why. */
+static int
+run_load_guest(const char *path, uint8_t **image, size_t *size, struct symtab *syms)
+{
+	char err[512];
+	symtab_init(syms);
+	if (has_suffix(path, ".s")) {
+		struct asm_result r;
+		int rc = asm_assemble_file(path, &r);
+		for (size_t i = 0; i < r.nerrors; i++)
+			fprintf(stderr, "%s\n", r.errors[i]);
+		if (rc == 0) {
+			*image = r.image;
+			*size = r.size;
+			*syms = r.symbols;
+			r.image = NULL;
+			symtab_init(&r.symbols);
+		} else {
+			fprintf(stderr, "traplab run: %s: %zu error%s; nothing was run\n",
+				path, r.nerrors, r.nerrors == 1 ? "" : "s");
+		}
+		asm_result_free(&r);
+		return rc;
+	}
+	if (image_read_file(path, image, size, err, sizeof err) < 0) {
+		fprintf(stderr, "traplab run: %s\n", err);
+		return -1;
+	}
+	/* guest.img -> guest.sym, if it is there (only --trace uses it) */
+	size_t n = strlen(path);
+	char sympath[n + 8];
+	memcpy(sympath, path, n + 1);
+	if (has_suffix(path, ".img"))
+		sympath[n - 4] = '\0';
+	strcat(sympath, ".sym");
+	symtab_load(syms, sympath, err, sizeof err);
+	return 0;
+}
+
+/* ---- --trace ------------------------------------------------------------------ */
+
+struct run_trace {
+	const struct symtab *syms;
+};
+
+static void
+run_trace_insn(void *ctx, const struct machine *m, uint32_t pc, uint32_t word)
+{
+	struct run_trace *t = ctx;
+	struct cpu_state s;
+	machine_get_state(m, &s);
+	const struct symbol *label = symtab_label_at(t->syms, pc);
+	if (label)
+		fprintf(stderr, "%s:\n", label->name);
+	char text[96];
+	disasm_insn(word, pc, t->syms, text, sizeof text);
+	fprintf(stderr, "%10" PRIu64 " %c %08x: %08x  %s\n", machine_retired(m),
+		(s.psw & PSW_S) ? 'S' : 'U', pc, word, text);
+}
+
+static void
+run_trace_trap(void *ctx, const struct machine *m, const struct machine_trap *trap)
+{
+	(void)ctx;
+	struct cpu_state s;
+	machine_get_state(m, &s);
+	const char *name = isa_cause_name(trap->cause);
+	fprintf(stderr, "           trap %s at pc=0x%08x", name ? name : "?", trap->epc);
+	if (trap->cause == CAUSE_MEMORY || trap->cause == CAUSE_PAGE ||
+	    trap->cause == CAUSE_MISALIGNED)
+		fprintf(stderr, " (%s at 0x%08x)", isa_access_name(trap->access), trap->badaddr);
+	fprintf(stderr, " -> tvec 0x%08x\n", s.cr[CR_tvec]);
+}
+
+static void
+run_console_to_stdout(void *ctx, uint8_t byte)
+{
+	(void)ctx;
+	putchar(byte);
+	if (byte == '\n')
+		fflush(stdout);
+}
+
+static void
+run_print_stats(const struct machine *m)
+{
+	struct machine_stats st;
+	machine_get_stats(m, &st);
+	fprintf(stderr, "--- figures ---\n");
+	fprintf(stderr, "instructions retired   %12" PRIu64 "\n", st.retired);
+	fprintf(stderr, "idle timer ticks       %12" PRIu64 "\n", st.idle_ticks);
+	fprintf(stderr, "timer expiries         %12" PRIu64 "\n", st.timer_expiries);
+	fprintf(stderr, "console bytes          %12" PRIu64 "\n", st.console_bytes);
+	for (unsigned c = 0; c < MACHINE_CAUSE_SLOTS; c++)
+		if (st.traps[c])
+			fprintf(stderr, "traps %-16s %12" PRIu64 "\n", isa_cause_name(c), st.traps[c]);
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+	struct run_options o;
+	int rc = run_parse_options(argc, argv, &o);
+	if (rc != 0)
+		return rc > 0 ? EXIT_OK : EXIT_USAGE;
+
+	uint8_t *image = NULL;
+	size_t size = 0;
+	struct symtab syms;
+	if (run_load_guest(o.path, &image, &size, &syms) < 0) {
+		symtab_free(&syms);
+		return EXIT_ERROR;
+	}
+
+	char err[256];
+	struct machine_config cfg = { .variant = o.variant, .memory_size = o.memory_size };
+	struct machine *m = machine_create(&cfg, err, sizeof err);
+	int status = EXIT_ERROR;
+	if (!m) {
+		fprintf(stderr, "traplab run: %s\n", err);
+		goto out;
+	}
+	if (machine_load_image(m, image, size, err, sizeof err) < 0) {
+		fprintf(stderr, "traplab run: %s: %s\n", o.path, err);
+		goto out;
+	}
+	machine_set_console(m, run_console_to_stdout, NULL);
+	if (o.input)
+		machine_console_input(m, o.input, strlen(o.input));
+	struct run_trace trace = { .syms = &syms };
+	if (o.trace)
+		machine_set_tracer(m, &(struct machine_tracer){ run_trace_insn, run_trace_trap, &trace });
+
+	enum machine_stop_reason why = machine_run(m, o.budget);
+	fflush(stdout);
+
+	char msg[512];
+	machine_describe_stop(m, msg, sizeof msg);
+	switch (why) {
+	case STOP_POWER_OFF:
+		status = machine_last_stop(m)->exit_status;
+		break;
+	case STOP_NONE:
+	case STOP_BUDGET:
+		fprintf(stderr, "traplab run: %s: %s\n", o.path, msg);
+		status = EXIT_BUDGET;
+		break;
+	case STOP_HALTED_FOREVER:
+		fprintf(stderr, "traplab run: %s: %s\n", o.path, msg);
+		status = EXIT_HALTED;
+		break;
+	case STOP_UNHANDLED_TRAP:
+	case STOP_TRAP_STORM:
+	case STOP_HOOK:
+		fprintf(stderr, "traplab run: %s: %s\n", o.path, msg);
+		status = EXIT_GUEST_FAULT;
+		break;
+	}
+	if (o.stats)
+		run_print_stats(m);
+out:
+	machine_destroy(m);
+	free(image);
+	symtab_free(&syms);
+	return status;
+}

@@ -1,0 +1,132 @@
+/* support.c — shared helpers for the CUnit suites (see support.h). */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+const char *
+test_top(void)
+{
+	const char *top = getenv("TRAPLAB_TOP");
+	return top ? top : ".";
+}
+
+char *
+test_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	size_t got;
+	while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+		n += got;
+		if (cap - n - 1 == 0) {
+			char *bigger = realloc(buf, cap * 2);
+			if (!bigger) {
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = bigger;
+			cap *= 2;
+		}
+	}
+	fclose(f);
+	if (!buf)
+		return NULL;
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+	return buf;
+}
+
+/* ---- running guests ----------------------------------------------------- */
+
+#include <string.h>
+
+#include "asm.h"
+
+struct capture {
+	char *buf;
+	size_t len, cap;
+};
+
+static void
+capture_byte(void *ctx, uint8_t byte)
+{
+	struct capture *c = ctx;
+	if (c->len + 2 > c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 256;
+		char *bigger = realloc(c->buf, cap);
+		if (!bigger)
+			return;
+		c->buf = bigger;
+		c->cap = cap;
+	}
+	c->buf[c->len++] = (char)byte;
+	c->buf[c->len] = '\0';
+}
+
+static int
+test_run_assembled(struct asm_result *r, int rc, enum isa_variant variant, uint64_t budget,
+		   struct test_run *out)
+{
+	memset(out, 0, sizeof *out);
+	if (rc != 0) {
+		for (size_t i = 0; i < r->nerrors; i++)
+			fprintf(stderr, "%s\n", r->errors[i]);
+		asm_result_free(r);
+		return -1;
+	}
+	char err[256];
+	struct machine_config cfg = { .variant = variant, .memory_size = MACHINE_DEFAULT_MEMORY };
+	struct machine *m = machine_create(&cfg, err, sizeof err);
+	if (!m || machine_load_image(m, r->image, r->size, err, sizeof err) < 0) {
+		fprintf(stderr, "test_run: %s\n", err);
+		machine_destroy(m);
+		asm_result_free(r);
+		return -1;
+	}
+	struct capture cap = { 0 };
+	machine_set_console(m, capture_byte, &cap);
+	machine_run(m, budget);
+	out->stop = *machine_last_stop(m);
+	if (out->stop.reason == STOP_NONE)
+		out->stop.reason = STOP_BUDGET;
+	out->retired = machine_retired(m);
+	machine_get_state(m, &out->final);
+	out->output = cap.buf ? cap.buf : calloc(1, 1);
+	out->output_len = cap.len;
+	machine_destroy(m);
+	asm_result_free(r);
+	return 0;
+}
+
+int
+test_run_source_file(const char *path, enum isa_variant variant, uint64_t budget,
+		     struct test_run *out)
+{
+	char full[1024];
+	snprintf(full, sizeof full, "%s/%s", test_top(), path);
+	struct asm_result r;
+	int rc = asm_assemble_file(full, &r);
+	return test_run_assembled(&r, rc, variant, budget, out);
+}
+
+int
+test_run_source_text(const char *text, enum isa_variant variant, uint64_t budget,
+		     struct test_run *out)
+{
+	struct asm_result r;
+	int rc = asm_assemble_string("<test>", text, &r);
+	return test_run_assembled(&r, rc, variant, budget, out);
+}
+
+void
+test_run_free(struct test_run *run)
+{
+	free(run->output);
+	run->output = NULL;
+}

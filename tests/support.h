@@ -1,0 +1,40 @@
+/* support.h — what every CUnit test file shares: the suite declaration
+ * convention and small helpers that assemble source text and run it on a
+ * fresh machine.  Tests use the real assembler and the real machine. */
+#ifndef TRAPLAB_TESTS_SUPPORT_H
+#define TRAPLAB_TESTS_SUPPORT_H
+
+#include <CUnit/CUnit.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A test file ends with
+ *     static CU_TestInfo tests[] = { { "name", fn }, CU_TEST_INFO_NULL };
+ *     CU_SuiteInfo suite_xxx = { "folder: what", NULL, NULL, NULL, NULL, tests };
+ * and adds SUITE(suite_xxx) to tests/suites.def. */
+
+/* Path of the source tree's top (where the Makefile is): tests run from there. */
+const char *test_top(void);
+/* Read a whole file into a NUL-terminated malloc'd buffer (NULL on error). */
+char *test_read_file(const char *path, size_t *len);
+
+/* Assemble a source file (path relative to the top) and run it on a fresh
+ * bare machine of the given variant with the default memory size, until it
+ * stops or `budget` instructions have retired.  Console output is captured.
+ * Returns 0, or -1 if the source did not assemble (messages on stderr). */
+#include "machine.h"
+struct test_run {
+	char *output;                   /* console bytes, NUL-terminated */
+	size_t output_len;
+	struct machine_stop_info stop;
+	uint64_t retired;
+	struct cpu_state final;         /* architectural state at the stop */
+};
+int test_run_source_file(const char *path, enum isa_variant variant, uint64_t budget,
+			 struct test_run *out);
+/* The same for source text given inline (".include" is relative to the top). */
+int test_run_source_text(const char *text, enum isa_variant variant, uint64_t budget,
+			 struct test_run *out);
+void test_run_free(struct test_run *run);
+
+#endif
