@@ -47,33 +47,19 @@ cpu_compare(uint32_t x, uint32_t y)
 	return flags;
 }
 
-/* The branch conditions of SPEC §8.3, read from the PSW flags. */
-static inline bool
-cpu_condition(enum isa_opcode op, uint32_t psw)
-{
-	bool z = psw & PSW_Z, n = psw & PSW_N, c = psw & PSW_C, v = psw & PSW_V;
-	switch (op) {
-	case OP_beq:  return z;
-	case OP_bne:  return !z;
-	case OP_blt:  return n != v;
-	case OP_bge:  return n == v;
-	case OP_bgt:  return !z && n == v;
-	case OP_ble:  return z || n != v;
-	case OP_bltu: return c;
-	case OP_bgeu: return !c;
-	default:      return true;    /* b, call */
-	}
-}
+/* The one division that overflows: -2^31 / -1 (SPEC §8.1). */
+#define INT32_MIN_BITS 0x80000000u
+#define MINUS_ONE_BITS 0xffffffffu
 
 static void
 cpu_predecode(struct machine *m, uint32_t pa, struct decoded *d)
 {
 	struct isa_insn insn;
 	if (!isa_decode(mem_load32(m->mem + pa), &insn)) {
-		d->op = DECODE_ILLEGAL;
+		*d = (struct decoded){ .handler = DECODE_ILLEGAL };
 		return;
 	}
-	d->op = (uint8_t)insn.op;
+	d->handler = (uint8_t)(m->privileged[insn.op] ? HANDLER_PRIVILEGED + insn.op : insn.op);
 	d->rd = insn.rd;
 	d->rs = insn.rs;
 	d->rt = insn.rt;
@@ -147,233 +133,354 @@ cpu_raise_trap(struct machine *m, const struct machine_trap *trap)
 
 /* ===== the loop ================================================================ */
 
+/* Where the fast paths need no MMU: with paging off, the current address
+ * space is one window [0, end) that maps to [delta, delta + end)
+ * physically (SPEC §5.1).  Recomputed whenever the mode or R may change;
+ * `fetch_end` is end - 3, so `pc < fetch_end` says a whole word fits. */
+struct window {
+	uint32_t end;        /* 0 = no window: every access asks mmu_translate() */
+	uint32_t fetch_end;
+	uint32_t delta;
+};
+
+static struct window
+cpu_window(const struct machine *m, uint32_t psw)
+{
+	struct window w = { 0, 0, 0 };
+	if (m->s.cr[CR_mmu] & MMU_PG)
+		return w;
+	if (psw & PSW_S) {
+		w.end = m->mem_size;
+	} else {
+		uint32_t base = m->s.cr[CR_rbase], bound = m->s.cr[CR_rbound];
+		if (base >= m->mem_size)
+			return w;
+		w.end = bound < m->mem_size - base ? bound : m->mem_size - base;
+		w.delta = base;
+	}
+	w.fetch_end = w.end >= ISA_WORD ? w.end - (ISA_WORD - 1) : 0;
+	return w;
+}
+
+/* Can [va, va + size) use the window?  (end >= size keeps end - size from wrapping.) */
+#define IN_WINDOW(w, va, size) ((w).end >= (size) && (va) <= (w).end - (size))
+
 enum machine_stop_reason
 machine_run(struct machine *m, uint64_t max_instructions)
 {
 	uint32_t *const R = m->s.r;
 	uint8_t *const mem = m->mem;
+	struct decoded *const decoded = m->decoded;
 	const uint64_t limit = max_instructions > UINT64_MAX - m->retired
 				       ? UINT64_MAX : m->retired + max_instructions;
-	uint32_t pc = m->s.pc;
+
+	/* The hot state lives in locals; SYNC_OUT/SYNC_IN move it to and from
+	 * *m around anything that looks at the machine from outside. */
+	uint32_t pc, psw;
+	uint64_t icount;
+	uint64_t event_at;      /* run the slow checks when icount reaches this */
+	struct window win;
 	struct machine_trap trap;
+	const struct decoded *d;
+	uint32_t fetch_pa = 0, pa;
+
+	/* One label per instruction, generated from opcodes.def: a new
+	 * instruction without a do_<name> handler does not compile. */
+	static void *const dispatch[HANDLER_COUNT] = {
+#define PG32_OP(name, code, fmt, strict, legacy, hybrid, meaning) \
+		[OP_##name] = &&do_##name, [HANDLER_PRIVILEGED + OP_##name] = &&do_privileged,
+#include "opcodes.def"
+#undef PG32_OP
+		[DECODE_EMPTY] = &&do_predecode,
+		[DECODE_ILLEGAL] = &&do_illegal,
+	};
+
+#define SYNC_OUT() do {                                                      \
+		m->s.pc = pc;                                                     \
+		m->s.psw = psw;                                                   \
+		m->retired = icount;                                              \
+		timer_advance(&m->timer, icount);                                 \
+	} while (0)
+#define SYNC_IN() do {                                                       \
+		pc = m->s.pc;                                                     \
+		psw = m->s.psw;                                                   \
+		win = cpu_window(m, psw);                                         \
+		event_at = icount;     /* re-check interrupts, timer, budget */    \
+	} while (0)
+#define RAISE(cause_, access_, badaddr_) do {                                \
+		trap = (struct machine_trap){ .cause = (cause_), .access = (access_), \
+			.epc = pc, .badaddr = (badaddr_), .insn = 0 };            \
+		goto raise;                                                       \
+	} while (0)
+/* Fetch and dispatch the next instruction.  Every handler ends with its
+ * own copy, so the host's branch predictor learns per-instruction
+ * successors (threaded code). */
+#define DISPATCH() do {                                                      \
+		if (unlikely(icount >= event_at))                                 \
+			goto slow_checks;                                         \
+		if (unlikely(pc >= win.fetch_end))                                \
+			goto slow_fetch;                                          \
+		fetch_pa = pc + win.delta;                                        \
+		d = &decoded[fetch_pa / ISA_WORD];                                \
+		goto *dispatch[d->handler];                                       \
+	} while (0)
+/* Translate a data access: the window when it covers it, else the MMU. */
+#define DATA_ADDR(size_, access_) do {                                       \
+		uint32_t va_ = R[d->rs] + (uint32_t)d->imm;                       \
+		if (likely(IN_WINDOW(win, va_, (size_)) && !(va_ & ((size_) - 1)))) { \
+			pa = va_ + win.delta;                                     \
+		} else {                                                          \
+			m->s.psw = psw;                                           \
+			unsigned c_ = mmu_translate(m, va_, (size_), (access_), &pa); \
+			if (unlikely(c_))                                         \
+				RAISE(c_, (access_), va_);                        \
+		}                                                                 \
+	} while (0)
+#define STORE(size_, value_) do {                                            \
+		uint32_t v_ = (value_);                                           \
+		DATA_ADDR(size_, ACCESS_STORE);                                   \
+		machine_invalidate_word(m, pa & ~(uint32_t)(ISA_WORD - 1));       \
+		memcpy(mem + pa, &v_, (size_));   /* little-endian host */        \
+	} while (0)
+/* The instruction retired (SPEC §12) and the next one begins at `next_`. */
+#define RETIRE_TO(next_) do {                                                \
+		R[ISA_REG_ZERO] = 0;                                              \
+		pc = (next_);                                                     \
+		icount++;                                                         \
+		DISPATCH();                                                       \
+	} while (0)
+#define RETIRE() RETIRE_TO(pc + ISA_WORD)
+#define BRANCH_IF(cond_) RETIRE_TO(pc + ISA_WORD + ((cond_) ? (uint32_t)d->imm : 0))
+/* Instructions that change the mode, R, the IE bit or a device retire
+ * through the slow path, which re-reads everything. */
+#define RETIRE_SLOW(next_) do {                                              \
+		R[ISA_REG_ZERO] = 0;                                              \
+		pc = (next_);                                                     \
+		icount++;                                                         \
+		SYNC_OUT();                                                       \
+		goto after_slow;                                                  \
+	} while (0)
 
 	m->stopped = false;
 	m->stop.reason = STOP_NONE;
+	icount = m->retired;
+	SYNC_IN();
+	DISPATCH();
 
-/* Local to this loop (clox's READ_BYTE style): raise a trap at this pc. */
-#define RAISE(cause_, access_, badaddr_, word_) do {                       \
-		trap = (struct machine_trap){ .cause = (cause_), .access = (access_), \
-			.epc = pc, .badaddr = (badaddr_), .insn = (word_) };      \
-		goto raise;                                                       \
-	} while (0)
-#define WORD() mem_load32(mem + fetch_pa)
-#define LOAD_ADDR(size_, dst_) do {                                          \
-		uint32_t va_ = R[d->rs] + (uint32_t)d->imm;                       \
-		unsigned c_ = mmu_translate(m, va_, (size_), ACCESS_LOAD, &(dst_)); \
-		if (unlikely(c_))                                                 \
-			RAISE(c_, ACCESS_LOAD, va_, WORD());                      \
-	} while (0)
-#define STORE_ADDR(size_, dst_) do {                                         \
-		uint32_t va_ = R[d->rs] + (uint32_t)d->imm;                       \
-		unsigned c_ = mmu_translate(m, va_, (size_), ACCESS_STORE, &(dst_)); \
-		if (unlikely(c_))                                                 \
-			RAISE(c_, ACCESS_STORE, va_, WORD());                     \
-		machine_invalidate_word(m, (dst_));                               \
-	} while (0)
-
-	while (likely(m->retired < limit)) {
-		/* Interrupts are taken between instructions (SPEC §6.3). */
-		if (unlikely(m->timer.pending && (m->s.psw & PSW_IE)))
-			RAISE(CAUSE_TIMER, ACCESS_FETCH, 0, 0);
-
-		uint32_t fetch_pa;
-		unsigned cause = mmu_translate(m, pc, ISA_WORD, ACCESS_FETCH, &fetch_pa);
-		if (unlikely(cause))
-			RAISE(cause, ACCESS_FETCH, pc, 0);
-		struct decoded *d = &m->decoded[fetch_pa / ISA_WORD];
-		if (unlikely(d->op == DECODE_EMPTY))
-			cpu_predecode(m, fetch_pa, d);
-		if (unlikely(m->tracer.insn)) {
-			m->s.pc = pc;
-			m->tracer.insn(m->tracer.ctx, m, pc, WORD());
-		}
-		if (unlikely(d->op == DECODE_ILLEGAL))
-			RAISE(CAUSE_ILLEGAL, ACCESS_FETCH, 0, WORD());
-		if (unlikely(!(m->s.psw & PSW_S) && m->privileged[d->op]))
-			RAISE(CAUSE_PRIVILEGED, ACCESS_FETCH, 0, WORD());
-
-		uint32_t next = pc + ISA_WORD;
-		uint32_t a = R[d->rs], b = R[d->rt], pa;
-		switch ((enum isa_opcode)d->op) {
-		/* --- arithmetic and logic (SPEC §8.1) --- */
-		case OP_add:  R[d->rd] = a + b; break;
-		case OP_sub:  R[d->rd] = a - b; break;
-		case OP_and:  R[d->rd] = a & b; break;
-		case OP_or:   R[d->rd] = a | b; break;
-		case OP_xor:  R[d->rd] = a ^ b; break;
-		case OP_shl:  R[d->rd] = a << (b & 31); break;
-		case OP_shr:  R[d->rd] = a >> (b & 31); break;
-		case OP_sra:  R[d->rd] = (uint32_t)((int32_t)a >> (b & 31)); break;
-		case OP_mul:  R[d->rd] = a * b; break;
-		case OP_div:
-		case OP_rem:
-			if (b == 0)
-				RAISE(CAUSE_DIVIDE, ACCESS_FETCH, 0, WORD());
-			if (a == 0x80000000u && b == 0xffffffffu)   /* -2^31 / -1 */
-				R[d->rd] = d->op == OP_div ? a : 0;
-			else
-				R[d->rd] = (uint32_t)(d->op == OP_div ? (int32_t)a / (int32_t)b
-								       : (int32_t)a % (int32_t)b);
-			break;
-		case OP_divu:
-		case OP_remu:
-			if (b == 0)
-				RAISE(CAUSE_DIVIDE, ACCESS_FETCH, 0, WORD());
-			R[d->rd] = d->op == OP_divu ? a / b : a % b;
-			break;
-		case OP_addi: R[d->rd] = a + (uint32_t)d->imm; break;
-		case OP_andi: R[d->rd] = a & (uint32_t)d->imm; break;
-		case OP_ori:  R[d->rd] = a | (uint32_t)d->imm; break;
-		case OP_xori: R[d->rd] = a ^ (uint32_t)d->imm; break;
-		case OP_shli: R[d->rd] = a << (d->imm & 31); break;
-		case OP_shri: R[d->rd] = a >> (d->imm & 31); break;
-		case OP_srai: R[d->rd] = (uint32_t)((int32_t)a >> (d->imm & 31)); break;
-		case OP_lui:  R[d->rd] = (uint32_t)d->imm << 16; break;
-		case OP_cmp:
-			m->s.psw = (m->s.psw & ~PSW_FLAGS) | cpu_compare(a, b);
-			break;
-		case OP_cmpi:
-			m->s.psw = (m->s.psw & ~PSW_FLAGS) | cpu_compare(a, (uint32_t)d->imm);
-			break;
-
-		/* --- memory (SPEC §8.2) --- */
-		case OP_ldw:  LOAD_ADDR(4, pa); R[d->rd] = mem_load32(mem + pa); break;
-		case OP_ldh:  LOAD_ADDR(2, pa); R[d->rd] = (uint32_t)(int16_t)mem_load16(mem + pa); break;
-		case OP_ldhu: LOAD_ADDR(2, pa); R[d->rd] = mem_load16(mem + pa); break;
-		case OP_ldb:  LOAD_ADDR(1, pa); R[d->rd] = (uint32_t)(int8_t)mem[pa]; break;
-		case OP_ldbu: LOAD_ADDR(1, pa); R[d->rd] = mem[pa]; break;
-		case OP_stw: {
-			uint32_t v = R[d->rd];
-			STORE_ADDR(4, pa);
-			memcpy(mem + pa, &v, sizeof v);
-			break;
-		}
-		case OP_sth: {
-			uint16_t v = (uint16_t)R[d->rd];
-			STORE_ADDR(2, pa);
-			memcpy(mem + pa, &v, sizeof v);
-			break;
-		}
-		case OP_stb:
-			STORE_ADDR(1, pa);
-			mem[pa] = (uint8_t)R[d->rd];
-			break;
-		case OP_adr:  R[d->rd] = next + (uint32_t)d->imm; break;
-
-		/* --- control flow (SPEC §8.3) --- */
-		case OP_b: case OP_beq: case OP_bne: case OP_blt: case OP_bge:
-		case OP_bgt: case OP_ble: case OP_bltu: case OP_bgeu:
-			if (cpu_condition((enum isa_opcode)d->op, m->s.psw))
-				next += (uint32_t)d->imm;
-			break;
-		case OP_call:
-			R[ISA_REG_LR] = next;
-			next += (uint32_t)d->imm;
-			break;
-		case OP_jr:    next = a; break;
-		case OP_callr: R[ISA_REG_LR] = next; next = a; break;
-
-		/* --- always trap (SPEC §8.4): they retire, then trap --- */
-		case OP_sys: case OP_brk: case OP_hcall: {
-			static const unsigned cause_of[] = {
-				[OP_sys] = CAUSE_SYSCALL, [OP_brk] = CAUSE_BREAKPOINT,
-				[OP_hcall] = CAUSE_HYPERCALL,
-			};
-			m->retired++;
-			timer_retire(&m->timer);
-			m->traps_in_a_row = 0;
-			RAISE(cause_of[d->op], ACCESS_FETCH, 0, WORD());
-		}
-
-		/* --- system instructions (SPEC §8.5) --- */
-		case OP_rti:
-			next = m->s.cr[CR_epc];
-			m->s.psw = m->s.cr[CR_epsw] & PSW_WRITABLE;
-			break;
-		case OP_mfcr: R[d->rd] = m->s.cr[d->rs]; break;
-		case OP_mtcr:
-			switch (d->rd) {
-			case CR_ptbr: m->s.cr[CR_ptbr] = a & PTE_FRAME_MASK; break;
-			case CR_mmu:  m->s.cr[CR_mmu] = a & MMU_PG; break;
-			default:      m->s.cr[d->rd] = a; break;
-			}
-			break;
-		case OP_di: m->s.psw &= ~PSW_IE; break;
-		case OP_ei: m->s.psw |= PSW_IE; break;
-		case OP_halt:
-			break;              /* the waiting happens after it retires */
-		case OP_tlbflush:
-			break;              /* this machine caches no translations (§5.3) */
-		case OP_in:
-			R[d->rd] = bus_in(&m->bus, (uint16_t)d->imm);
-			break;
-		case OP_out:
-			m->s.pc = pc;       /* power-off records where it stopped */
-			bus_out(&m->bus, (uint16_t)d->imm, a);
-			break;
-		case OP_rdpsw: R[d->rd] = m->s.psw; break;
-		case OP_wrpsw:
-			if (m->s.psw & PSW_S)
-				m->s.psw = a & PSW_WRITABLE;
-			else    /* reachable only where wrpsw is unprivileged: legacy's POPF hole */
-				m->s.psw = (m->s.psw & ~PSW_FLAGS) | (a & PSW_FLAGS);
-			break;
-		case OP_srr:
-			R[d->rd] = (m->s.cr[CR_mmu] & MMU_PG) ? m->s.cr[CR_ptbr] : m->s.cr[CR_rbase];
-			break;
-		case OP_juser:
-			next = a;
-			m->s.psw &= ~PSW_S;
-			break;
-		case OP_COUNT:
-			break;              /* not an instruction; DECODE_* never get here */
-		}
-
-		/* The instruction retired (SPEC §12). */
-		R[ISA_REG_ZERO] = 0;
-		pc = next;
-		m->retired++;
-		timer_retire(&m->timer);
-		m->traps_in_a_row = 0;
-
-		if (unlikely(d->op == OP_halt) && !m->timer.pending) {
-			if ((m->s.psw & PSW_IE) && m->timer.interval) {
-				m->idle_ticks += timer_skip_to_expiry(&m->timer);
-			} else {
-				m->s.pc = pc;
-				cpu_stop(m, STOP_HALTED_FOREVER);
-			}
-		}
-		if (unlikely(m->stopped))
-			break;
-		continue;
-
-	raise:
-		m->s.pc = pc;
-		cpu_raise_trap(m, &trap);
-		pc = m->s.pc;
-		if (m->stopped)
-			break;
+slow_checks:
+	/* In SPEC order: budget, then interrupts (§6.3), then the next deadline. */
+	SYNC_OUT();
+	if (icount >= limit)
+		goto out;
+	if (m->timer.pending && (psw & PSW_IE))
+		RAISE(CAUSE_TIMER, ACCESS_FETCH, 0);
+	event_at = limit;
+	if (timer_deadline(&m->timer) < event_at)
+		event_at = timer_deadline(&m->timer);
+	if (m->tracer.insn) {
+		event_at = icount + 1;
+		uint32_t tpa;
+		if (mmu_translate(m, pc, ISA_WORD, ACCESS_FETCH, &tpa) == 0)
+			m->tracer.insn(m->tracer.ctx, m, pc, mem_load32(mem + tpa));
 	}
-#undef RAISE
-#undef WORD
-#undef LOAD_ADDR
-#undef STORE_ADDR
+	/* fall through: fetch through the MMU once */
+slow_fetch: {
+	m->s.psw = psw;
+	unsigned cause = mmu_translate(m, pc, ISA_WORD, ACCESS_FETCH, &fetch_pa);
+	if (unlikely(cause))
+		RAISE(cause, ACCESS_FETCH, pc);
+	d = &decoded[fetch_pa / ISA_WORD];
+	goto *dispatch[d->handler];
+}
 
-	if (!m->stopped)
-		m->s.pc = pc;
-	else if (m->stop.reason == STOP_POWER_OFF || m->stop.reason == STOP_HALTED_FOREVER)
-		m->s.pc = pc;
+do_predecode:
+	cpu_predecode(m, fetch_pa, &decoded[fetch_pa / ISA_WORD]);
+	goto *dispatch[d->handler];
+do_illegal:
+	RAISE(CAUSE_ILLEGAL, ACCESS_FETCH, 0);
+do_privileged:
+	/* Privileged on this variant (SPEC §4): user mode traps, supervisor runs it. */
+	if (!(psw & PSW_S))
+		RAISE(CAUSE_PRIVILEGED, ACCESS_FETCH, 0);
+	goto *dispatch[d->handler - HANDLER_PRIVILEGED];
+
+	/* --- arithmetic and logic (SPEC §8.1) --- */
+do_add:  R[d->rd] = R[d->rs] + R[d->rt]; RETIRE();
+do_sub:  R[d->rd] = R[d->rs] - R[d->rt]; RETIRE();
+do_and:  R[d->rd] = R[d->rs] & R[d->rt]; RETIRE();
+do_or:   R[d->rd] = R[d->rs] | R[d->rt]; RETIRE();
+do_xor:  R[d->rd] = R[d->rs] ^ R[d->rt]; RETIRE();
+do_shl:  R[d->rd] = R[d->rs] << (R[d->rt] & 31); RETIRE();
+do_shr:  R[d->rd] = R[d->rs] >> (R[d->rt] & 31); RETIRE();
+do_sra:  R[d->rd] = (uint32_t)((int32_t)R[d->rs] >> (R[d->rt] & 31)); RETIRE();
+do_mul:  R[d->rd] = R[d->rs] * R[d->rt]; RETIRE();
+do_div:
+	if (R[d->rt] == 0)
+		RAISE(CAUSE_DIVIDE, ACCESS_FETCH, 0);
+	R[d->rd] = (R[d->rs] == INT32_MIN_BITS && R[d->rt] == MINUS_ONE_BITS) ? INT32_MIN_BITS
+		 : (uint32_t)((int32_t)R[d->rs] / (int32_t)R[d->rt]);
+	RETIRE();
+do_rem:
+	if (R[d->rt] == 0)
+		RAISE(CAUSE_DIVIDE, ACCESS_FETCH, 0);
+	R[d->rd] = (R[d->rs] == INT32_MIN_BITS && R[d->rt] == MINUS_ONE_BITS) ? 0
+		 : (uint32_t)((int32_t)R[d->rs] % (int32_t)R[d->rt]);
+	RETIRE();
+do_divu:
+	if (R[d->rt] == 0)
+		RAISE(CAUSE_DIVIDE, ACCESS_FETCH, 0);
+	R[d->rd] = R[d->rs] / R[d->rt];
+	RETIRE();
+do_remu:
+	if (R[d->rt] == 0)
+		RAISE(CAUSE_DIVIDE, ACCESS_FETCH, 0);
+	R[d->rd] = R[d->rs] % R[d->rt];
+	RETIRE();
+do_addi: R[d->rd] = R[d->rs] + (uint32_t)d->imm; RETIRE();
+do_andi: R[d->rd] = R[d->rs] & (uint32_t)d->imm; RETIRE();
+do_ori:  R[d->rd] = R[d->rs] | (uint32_t)d->imm; RETIRE();
+do_xori: R[d->rd] = R[d->rs] ^ (uint32_t)d->imm; RETIRE();
+do_shli: R[d->rd] = R[d->rs] << (d->imm & 31); RETIRE();
+do_shri: R[d->rd] = R[d->rs] >> (d->imm & 31); RETIRE();
+do_srai: R[d->rd] = (uint32_t)((int32_t)R[d->rs] >> (d->imm & 31)); RETIRE();
+do_lui:  R[d->rd] = (uint32_t)d->imm << 16; RETIRE();
+do_cmp:  psw = (psw & ~PSW_FLAGS) | cpu_compare(R[d->rs], R[d->rt]); RETIRE();
+do_cmpi: psw = (psw & ~PSW_FLAGS) | cpu_compare(R[d->rs], (uint32_t)d->imm); RETIRE();
+
+	/* --- memory (SPEC §8.2) --- */
+do_ldw:  DATA_ADDR(4, ACCESS_LOAD); R[d->rd] = mem_load32(mem + pa); RETIRE();
+do_ldh:  DATA_ADDR(2, ACCESS_LOAD); R[d->rd] = (uint32_t)(int16_t)mem_load16(mem + pa); RETIRE();
+do_ldhu: DATA_ADDR(2, ACCESS_LOAD); R[d->rd] = mem_load16(mem + pa); RETIRE();
+do_ldb:  DATA_ADDR(1, ACCESS_LOAD); R[d->rd] = (uint32_t)(int8_t)mem[pa]; RETIRE();
+do_ldbu: DATA_ADDR(1, ACCESS_LOAD); R[d->rd] = mem[pa]; RETIRE();
+do_stw:  STORE(4, R[d->rd]); RETIRE();
+do_sth:  STORE(2, R[d->rd]); RETIRE();
+do_stb:  STORE(1, R[d->rd]); RETIRE();
+do_adr:  R[d->rd] = pc + ISA_WORD + (uint32_t)d->imm; RETIRE();
+
+	/* --- control flow (SPEC §8.3): d->imm is already in bytes --- */
+do_b:    BRANCH_IF(true);
+do_beq:  BRANCH_IF(psw & PSW_Z);
+do_bne:  BRANCH_IF(!(psw & PSW_Z));
+do_blt:  BRANCH_IF(!(psw & PSW_N) != !(psw & PSW_V));
+do_bge:  BRANCH_IF(!(psw & PSW_N) == !(psw & PSW_V));
+do_bgt:  BRANCH_IF(!(psw & PSW_Z) && !(psw & PSW_N) == !(psw & PSW_V));
+do_ble:  BRANCH_IF((psw & PSW_Z) || !(psw & PSW_N) != !(psw & PSW_V));
+do_bltu: BRANCH_IF(psw & PSW_C);
+do_bgeu: BRANCH_IF(!(psw & PSW_C));
+do_call: R[ISA_REG_LR] = pc + ISA_WORD; BRANCH_IF(true);
+do_jr:   RETIRE_TO(R[d->rs]);
+do_callr: {
+	uint32_t target = R[d->rs];      /* read before lr is written (SPEC §8.3) */
+	R[ISA_REG_LR] = pc + ISA_WORD;
+	RETIRE_TO(target);
+}
+
+	/* --- always trap (SPEC §8.4): they retire, then trap at themselves --- */
+do_sys:   trap.cause = CAUSE_SYSCALL; goto retire_and_trap;
+do_brk:   trap.cause = CAUSE_BREAKPOINT; goto retire_and_trap;
+do_hcall: trap.cause = CAUSE_HYPERCALL; goto retire_and_trap;
+retire_and_trap:
+	icount++;
+	m->traps_in_a_row = 0;
+	trap = (struct machine_trap){ .cause = trap.cause, .epc = pc };
+	goto raise;
+
+	/* --- system instructions (SPEC §8.5) --- */
+do_rti:
+	psw = m->s.cr[CR_epsw] & PSW_WRITABLE;
+	RETIRE_SLOW(m->s.cr[CR_epc]);
+do_mfcr: R[d->rd] = m->s.cr[d->rs]; RETIRE();
+do_mtcr:
+	switch (d->rd) {
+	case CR_ptbr: m->s.cr[CR_ptbr] = R[d->rs] & PTE_FRAME_MASK; break;
+	case CR_mmu:  m->s.cr[CR_mmu] = R[d->rs] & MMU_PG; break;
+	default:      m->s.cr[d->rd] = R[d->rs]; break;
+	}
+	RETIRE_SLOW(pc + ISA_WORD);
+do_di: psw &= ~PSW_IE; RETIRE_SLOW(pc + ISA_WORD);
+do_ei: psw |= PSW_IE; RETIRE_SLOW(pc + ISA_WORD);
+do_halt:
+	R[ISA_REG_ZERO] = 0;
+	pc += ISA_WORD;
+	icount++;
+	SYNC_OUT();
+	if (!m->timer.pending) {
+		if ((psw & PSW_IE) && m->timer.interval) {
+			m->idle_ticks += timer_skip_to_expiry(&m->timer);
+		} else {
+			cpu_stop(m, STOP_HALTED_FOREVER);
+			goto out;
+		}
+	}
+	goto after_slow;
+do_tlbflush:
+	RETIRE();           /* this machine caches no translations (SPEC §5.3) */
+do_in: {
+	SYNC_OUT();         /* the timer's count must be exact when read */
+	uint32_t value = bus_in(&m->bus, (uint16_t)d->imm);
+	R[d->rd] = value;
+	RETIRE_SLOW(pc + ISA_WORD);
+}
+do_out: {
+	uint32_t value = R[d->rs];
+	pc += ISA_WORD;     /* power-off stops after the out retires (SPEC §10.3) */
+	icount++;
+	SYNC_OUT();
+	bus_out(&m->bus, (uint16_t)d->imm, value);
+	goto after_slow;
+}
+do_rdpsw: R[d->rd] = psw; RETIRE();
+do_wrpsw:
+	if (psw & PSW_S)
+		psw = R[d->rs] & PSW_WRITABLE;
+	else    /* reachable only where wrpsw is unprivileged: legacy's POPF hole */
+		psw = (psw & ~PSW_FLAGS) | (R[d->rs] & PSW_FLAGS);
+	RETIRE_SLOW(pc + ISA_WORD);
+do_srr:
+	R[d->rd] = (m->s.cr[CR_mmu] & MMU_PG) ? m->s.cr[CR_ptbr] : m->s.cr[CR_rbase];
+	RETIRE();
+do_juser:
+	psw &= ~PSW_S;
+	RETIRE_SLOW(R[d->rs]);
+
+after_slow:
+	m->traps_in_a_row = 0;
+	if (m->stopped)
+		goto out;
+	SYNC_IN();
+	DISPATCH();
+
+raise:
+	/* Record the instruction word for messages and monitors — except for
+	 * interrupts and fetch faults, where there is no instruction. */
+	if (trap.cause < CAUSE_FIRST_INTERRUPT &&
+	    !(trap.access == ACCESS_FETCH && trap.badaddr == pc &&
+	      (trap.cause == CAUSE_MEMORY || trap.cause == CAUSE_PAGE ||
+	       trap.cause == CAUSE_MISALIGNED))) {
+		uint32_t tpa;
+		m->s.psw = psw;
+		if (mmu_translate(m, pc, ISA_WORD, ACCESS_FETCH, &tpa) == 0)
+			trap.insn = mem_load32(mem + tpa);
+	}
+	SYNC_OUT();
+	cpu_raise_trap(m, &trap);
+	if (m->stopped)
+		goto out;
+	SYNC_IN();
+	DISPATCH();
+
+out:
+#undef SYNC_OUT
+#undef SYNC_IN
+#undef RAISE
+#undef DISPATCH
+#undef DATA_ADDR
+#undef STORE
+#undef RETIRE_TO
+#undef RETIRE
+#undef BRANCH_IF
+#undef RETIRE_SLOW
 	m->stop.pc = m->s.pc;
 	return m->stop.reason;
 }

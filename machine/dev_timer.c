@@ -1,5 +1,6 @@
 /* dev_timer.c — the interval timer's ports (isa/SPEC.md §10.2).  The
- * counting itself is timer_retire() in dev_timer.h, called by the CPU. */
+ * counting itself is timer_advance() in dev_timer.h, called by the CPU,
+ * which brings the count up to date before any port access. */
 #include "dev_timer.h"
 
 static uint32_t
@@ -34,6 +35,7 @@ timer_reset(void *dev)
 {
 	*(struct timer_dev *)dev = (struct timer_dev){ 0 };
 }
+
 
 const struct dev_ops timer_dev_ops = {
 	.name = "timer",

@@ -19,23 +19,39 @@ enum {
 
 struct timer_dev {
 	uint32_t interval;
-	uint32_t count;
+	uint32_t count;         /* exact as of `epoch` retired instructions */
+	uint64_t epoch;
 	bool pending;
 	uint64_t expiries;
 };
 
 extern const struct dev_ops timer_dev_ops;
 
-/* One instruction retired: count down, and at zero raise the interrupt and
- * reload.  Inline: the interpreter calls it for every instruction. */
+/* The CPU does not tick the timer once per instruction (that would cost
+ * every instruction a memory write); it tells the timer how many have
+ * retired whenever it matters — before any port access, at a trap, and when
+ * the deadline below is reached.  The result is the same as ticking. */
 static inline void
-timer_retire(struct timer_dev *t)
+timer_advance(struct timer_dev *t, uint64_t retired)
 {
-	if (t->interval && --t->count == 0) {
+	uint64_t elapsed = retired - t->epoch;
+	t->epoch = retired;
+	if (!t->interval)
+		return;
+	while (elapsed >= t->count) {
+		elapsed -= t->count;
 		t->pending = true;
-		t->count = t->interval;
 		t->expiries++;
+		t->count = t->interval;
 	}
+	t->count -= (uint32_t)elapsed;
+}
+
+/* The retired-instruction count at which the timer next expires. */
+static inline uint64_t
+timer_deadline(const struct timer_dev *t)
+{
+	return t->interval ? t->epoch + t->count : UINT64_MAX;
 }
 
 /* `halt`: skip the idle ticks up to the next expiry; returns how many. */

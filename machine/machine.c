@@ -80,7 +80,7 @@ machine_reset(struct machine *m)
 	memset(&m->s, 0, sizeof m->s);
 	m->s.psw = PSW_S;
 	for (uint32_t i = 0; i < m->mem_size / ISA_WORD; i++)
-		m->decoded[i].op = DECODE_EMPTY;
+		m->decoded[i].handler = DECODE_EMPTY;
 	m->retired = 0;
 	m->idle_ticks = 0;
 	m->traps_in_a_row = 0;

@@ -14,12 +14,22 @@
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-/* A decoded instruction, cached per physical word (cpu.c).  `op` is
- * DECODE_EMPTY until the word is first fetched; a store to the word sets
- * it back, so self-modifying code is always seen. */
-enum { DECODE_EMPTY = OP_COUNT, DECODE_ILLEGAL = OP_COUNT + 1 };
+/* A decoded instruction, cached per physical word (cpu.c).  `handler`
+ * indexes the interpreter's dispatch table: the opcode itself, or
+ * HANDLER_PRIVILEGED + opcode when this variant makes it privileged (then
+ * the handler checks the mode first), or one of the two specials below.
+ * DECODE_EMPTY until the word is first fetched; a store to the word sets it
+ * back, so self-modifying code is always seen.  Eight bytes, so the cache is
+ * twice the size of memory. */
+enum {
+	DECODE_EMPTY = OP_COUNT,
+	DECODE_ILLEGAL = OP_COUNT + 1,
+	HANDLER_PRIVILEGED = OP_COUNT + 2,
+	HANDLER_COUNT = HANDLER_PRIVILEGED + OP_COUNT,
+};
+_Static_assert(HANDLER_COUNT <= 256, "handler indexes must fit in a byte");
 struct decoded {
-	uint8_t op;
+	uint8_t handler;
 	uint8_t rd, rs, rt;
 	int32_t imm;
 };
@@ -95,7 +105,7 @@ mmu_translate(const struct machine *m, uint32_t va, unsigned size,
 static inline void
 machine_invalidate_word(struct machine *m, uint32_t pa)
 {
-	m->decoded[pa / ISA_WORD].op = DECODE_EMPTY;
+	m->decoded[pa / ISA_WORD].handler = DECODE_EMPTY;
 }
 
 #endif /* TRAPLAB_MACHINE_INTERNAL_H */
