@@ -1,0 +1,178 @@
+/* cmd_disasm.c — `traplab disasm`: turn a PG32 image back into assembly
+ * that `traplab asm` turns into the same bytes, with labels from the
+ * symbol file beside it (isa/disasm.c does the work; SPEC.md §7).
+ * Lab 1 uses it to read what the assembler made.
+ * Try: traplab asm guests/pg32/hello.s && traplab disasm guests/pg32/hello.img
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "disasm.h"
+#include "image.h"
+
+enum { DISASM_ERR_MAX = 512 };
+
+struct disasm_options {
+	const char *input;
+	const char *output;    /* NULL: standard output */
+	const char *symbols;   /* NULL: IMAGE with .img replaced by .sym, if it exists */
+	bool no_symbols;
+};
+
+void
+cmd_disasm_usage(FILE *out)
+{
+	fprintf(out,
+		"NAME\n"
+		"    traplab disasm - disassemble a PG32 image back into assembly\n"
+		"\n"
+		"SYNOPSIS\n"
+		"    traplab disasm [--symbols FILE.sym | --no-symbols] [-o OUT.s] FILE.img\n"
+		"\n"
+		"DESCRIPTION\n"
+		"    Prints FILE.img as assembly source: one instruction per word, each with\n"
+		"    a \"; ADDRESS: WORD\" comment; a word that is no instruction as .word;\n"
+		"    runs of zero words as .org; a trailing partial word as .byte. Labels\n"
+		"    from the symbol file are printed as \"name:\" lines and stand for branch\n"
+		"    and adr targets; .equ constants are printed first.\n"
+		"    The output re-assembles with `traplab asm` to exactly the same bytes.\n"
+		"    Without --symbols, FILE.sym beside the image is used if it exists.\n"
+		"\n"
+		"OPTIONS\n"
+		"    --symbols=FILE.sym    read the symbols from FILE.sym\n"
+		"    --no-symbols          print addresses only, even if FILE.sym exists\n"
+		"    -o, --output=OUT.s    write to OUT.s instead of standard output\n"
+		"    -h, --help            show this manual\n"
+		"\n"
+		"EXIT STATUS\n"
+		"    0  the listing was written\n"
+		"    1  the image or the symbol file could not be read, or OUT.s written\n"
+		"    2  bad command line\n"
+		"\n"
+		"EXAMPLES\n"
+		"    traplab disasm guests/pg32/hello.img\n"
+		"    traplab disasm --no-symbols -o /tmp/hello.s guests/pg32/hello.img\n"
+		"    traplab asm /tmp/hello.s -o /tmp/again.img   # the same bytes again\n");
+}
+
+/* Returns -1 for a bad command line (message printed), 1 for --help, 0 to go on. */
+static int
+disasm_parse_options(int argc, char **argv, struct disasm_options *o)
+{
+	enum { OPT_SYMBOLS = 256, OPT_NO_SYMBOLS };
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "symbols", required_argument, NULL, OPT_SYMBOLS },
+		{ "no-symbols", no_argument, NULL, OPT_NO_SYMBOLS },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	*o = (struct disasm_options){ 0 };
+	optind = 0;  /* 0, not 1: glibc then forgets any earlier getopt run */
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':            o->output = optarg; break;
+		case OPT_SYMBOLS:    o->symbols = optarg; break;
+		case OPT_NO_SYMBOLS: o->no_symbols = true; break;
+		case 'h':            return 1;
+		case ':':
+			fprintf(stderr, "traplab disasm: option '%s' needs an argument\n",
+				argv[optind - 1]);
+			return -1;
+		default:
+			fprintf(stderr, "traplab disasm: unknown option '%s' "
+				"(see 'traplab disasm --help')\n", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (o->symbols && o->no_symbols) {
+		fprintf(stderr, "traplab disasm: --symbols and --no-symbols contradict each other\n");
+		return -1;
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "traplab disasm: expected one image file, found %d "
+			"(see 'traplab disasm --help')\n", argc - optind);
+		return -1;
+	}
+	o->input = argv[optind];
+	return 0;
+}
+
+/* The symbols to print with: the named file, else IMAGE.sym if present. */
+static int
+disasm_load_symbols(const struct disasm_options *o, struct symtab *syms)
+{
+	char err[DISASM_ERR_MAX];
+	if (o->no_symbols)
+		return 0;
+	const char *path = o->symbols;
+	char *guess = NULL;
+	if (!path) {
+		size_t len = strlen(o->input);
+		const char *ext = ".img";
+		if (len > strlen(ext) && strcmp(o->input + len - strlen(ext), ext) == 0)
+			len -= strlen(ext);
+		if (asprintf(&guess, "%.*s.sym", (int)len, o->input) < 0)
+			return -1;
+		if (access(guess, F_OK) != 0) {
+			free(guess);
+			return 0;
+		}
+		path = guess;
+	}
+	int rc = symtab_load(syms, path, err, sizeof(err));
+	if (rc < 0)
+		fprintf(stderr, "traplab disasm: %s\n", err);
+	free(guess);
+	return rc;
+}
+
+int
+cmd_disasm(int argc, char **argv)
+{
+	struct disasm_options o;
+	int parsed = disasm_parse_options(argc, argv, &o);
+	if (parsed != 0) {
+		if (parsed > 0)
+			cmd_disasm_usage(stdout);
+		return parsed > 0 ? EXIT_OK : EXIT_USAGE;
+	}
+	char err[DISASM_ERR_MAX];
+	uint8_t *image = NULL;
+	size_t size = 0;
+	if (image_read_file(o.input, &image, &size, err, sizeof(err)) < 0) {
+		fprintf(stderr, "traplab disasm: %s\n", err);
+		return EXIT_ERROR;
+	}
+	struct symtab syms;
+	symtab_init(&syms);
+	int status = EXIT_ERROR;
+	FILE *out = stdout;
+	if (disasm_load_symbols(&o, &syms) < 0)
+		goto done;
+	if (o.output && !(out = fopen(o.output, "w"))) {
+		perror(o.output);
+		out = NULL;
+		goto done;
+	}
+	fprintf(out, "; %s: %zu bytes, disassembled by traplab disasm\n", o.input, size);
+	disasm_image(out, image, size, &syms);
+	status = EXIT_OK;
+	if (out != stdout && fclose(out) != 0) {
+		perror(o.output);
+		status = EXIT_ERROR;
+	} else if (out == stdout && fflush(out) != 0) {
+		status = EXIT_ERROR;
+	}
+done:
+	symtab_free(&syms);
+	free(image);
+	return status;
+}
