@@ -274,6 +274,10 @@ slow_checks:
 		goto out;
 	if (m->timer.pending && (psw & PSW_IE))
 		RAISE(CAUSE_TIMER, ACCESS_FETCH, 0);
+	if (m->stop_on_user && !(psw & PSW_S)) {
+		cpu_stop(m, STOP_USER_MODE);
+		goto out;
+	}
 	event_at = limit;
 	if (timer_deadline(&m->timer) < event_at)
 		event_at = timer_deadline(&m->timer);
@@ -405,14 +409,8 @@ do_halt:
 	pc += ISA_WORD;
 	icount++;
 	SYNC_OUT();
-	if (!m->timer.pending) {
-		if ((psw & PSW_IE) && m->timer.interval) {
-			m->idle_ticks += timer_skip_to_expiry(&m->timer);
-		} else {
-			cpu_stop(m, STOP_HALTED_FOREVER);
-			goto out;
-		}
-	}
+	if (!machine_halt_wait(m))      /* the waiting half (machine.c, SPEC §10.2) */
+		goto out;
 	goto after_slow;
 do_tlbflush:
 	RETIRE();           /* this machine caches no translations (SPEC §5.3) */

@@ -64,13 +64,45 @@ out_of_memory:
 	return NULL;
 }
 
+struct machine *
+machine_create_view(struct machine *parent, uint32_t base, uint32_t size,
+		    char *err, size_t errlen)
+{
+	if (base % PAGE_SIZE || size % PAGE_SIZE || size < MACHINE_MIN_MEMORY ||
+	    base > parent->mem_size || size > parent->mem_size - base) {
+		snprintf(err, errlen, "a view of %u bytes at 0x%x does not fit in %u bytes "
+			 "of page-aligned memory", size, base, parent->mem_size);
+		return NULL;
+	}
+	struct machine *m = calloc(1, sizeof *m);
+	if (!m) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	m->is_view = true;
+	m->mem = parent->mem + base;
+	m->decoded = parent->decoded + base / ISA_WORD;
+	m->mem_size = size;
+	m->variant = parent->variant;
+	memcpy(m->privileged, parent->privileged, sizeof m->privileged);
+	if (machine_attach_devices(m) < 0) {
+		snprintf(err, errlen, "internal error: device ports overlap");
+		free(m);
+		return NULL;
+	}
+	machine_reset(m);
+	return m;
+}
+
 void
 machine_destroy(struct machine *m)
 {
 	if (!m)
 		return;
-	free(m->mem);
-	free(m->decoded);
+	if (!m->is_view) {
+		free(m->mem);
+		free(m->decoded);
+	}
 	free(m);
 }
 
@@ -148,6 +180,81 @@ machine_set_trap_hook(struct machine *m, machine_trap_hook hook, void *ctx)
 {
 	m->trap_hook = hook;
 	m->trap_hook_ctx = ctx;
+}
+
+void
+machine_set_stop_on_user(struct machine *m, bool stop)
+{
+	m->stop_on_user = stop;
+}
+
+void
+machine_account(struct machine *m, uint64_t n)
+{
+	m->retired += n;
+	if (n)
+		m->traps_in_a_row = 0;
+	timer_advance(&m->timer, m->retired);
+}
+
+uint64_t
+machine_timer_deadline(const struct machine *m)
+{
+	return timer_deadline(&m->timer);
+}
+
+bool
+machine_interrupt_pending(const struct machine *m)
+{
+	return m->timer.pending;
+}
+
+uint32_t
+machine_port_in(struct machine *m, uint16_t port)
+{
+	timer_advance(&m->timer, m->retired);
+	return bus_in(&m->bus, port);
+}
+
+void
+machine_port_out(struct machine *m, uint16_t port, uint32_t value)
+{
+	timer_advance(&m->timer, m->retired);
+	bus_out(&m->bus, port, value);
+}
+
+bool
+machine_halt_wait(struct machine *m)
+{
+	timer_advance(&m->timer, m->retired);
+	if (m->timer.pending)
+		return true;
+	if ((m->s.psw & PSW_IE) && m->timer.interval) {
+		m->idle_ticks += timer_skip_to_expiry(&m->timer);
+		return true;
+	}
+	cpu_stop(m, STOP_HALTED_FOREVER);
+	return false;
+}
+
+bool
+machine_stopped(const struct machine *m)
+{
+	if (!m->stopped)
+		return false;
+	switch (m->stop.reason) {
+	case STOP_POWER_OFF:
+	case STOP_UNHANDLED_TRAP:
+	case STOP_HALTED_FOREVER:
+	case STOP_TRAP_STORM:
+		return true;
+	case STOP_NONE:
+	case STOP_BUDGET:
+	case STOP_HOOK:
+	case STOP_USER_MODE:
+		return false;
+	}
+	return false;
 }
 
 void
@@ -293,6 +400,9 @@ machine_describe_stop(const struct machine *m, char *buf, size_t len)
 	case STOP_HOOK:
 		machine_describe_trap(m, &st->trap, detail, sizeof detail);
 		snprintf(buf, len, "stopped by the monitor at trap %s", detail);
+		return;
+	case STOP_USER_MODE:
+		snprintf(buf, len, "stopped at pc=0x%08x on entering user mode", m->s.pc);
 		return;
 	case STOP_TRAP_STORM:
 		machine_describe_trap(m, &st->trap, detail, sizeof detail);

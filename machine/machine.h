@@ -41,6 +41,7 @@ enum machine_stop_reason {
 	STOP_HALTED_FOREVER,  /* halt with nothing that could wake it (SPEC §10.2) */
 	STOP_HOOK,            /* the trap hook asked to stop */
 	STOP_TRAP_STORM,      /* traps kept coming with nothing retired: the handler faults */
+	STOP_USER_MODE,       /* stop-on-user is set and the machine is in user mode */
 };
 
 struct machine_trap {
@@ -91,6 +92,14 @@ void machine_reset(struct machine *m);
 int machine_load_image(struct machine *m, const uint8_t *image, size_t size,
 		       char *err, size_t errlen);
 
+/* A machine over a slice [base, base + size) of another machine's memory,
+ * sharing its decoded-instruction cache: what the guest sees as physical
+ * memory when a monitor runs it (monitor/vm.c).  It has its own registers,
+ * control registers and devices, and the parent's variant.  Destroy views
+ * before their parent. */
+struct machine *machine_create_view(struct machine *parent, uint32_t base, uint32_t size,
+				    char *err, size_t errlen);
+
 /* ---- running ------------------------------------------------------------ */
 /* Run until the machine stops or `max_instructions` more instructions have
  * retired (then STOP_NONE; use it for budgets and single steps). */
@@ -101,6 +110,29 @@ void machine_describe_stop(const struct machine *m, char *buf, size_t len);
 uint64_t machine_retired(const struct machine *m);
 
 void machine_set_trap_hook(struct machine *m, machine_trap_hook hook, void *ctx);
+/* With stop-on-user set, machine_run() returns STOP_USER_MODE instead of
+ * executing an instruction in user mode (after taking any interrupt that is
+ * due): how the hybrid monitor interprets only supervisor code. */
+void machine_set_stop_on_user(struct machine *m, bool stop);
+
+/* ---- for monitors: time and devices of a virtual machine (monitor/) ---- */
+/* `n` instructions retired somewhere else (run directly, or emulated): count
+ * them, and let the timer see them (SPEC §12). */
+void machine_account(struct machine *m, uint64_t n);
+/* The retired count at which the timer next expires, UINT64_MAX if stopped. */
+uint64_t machine_timer_deadline(const struct machine *m);
+/* Is an interrupt pending (whatever the IE bit says)? */
+bool machine_interrupt_pending(const struct machine *m);
+/* Port I/O as an `in`/`out` instruction would do it (SPEC §10); a write to
+ * POWER_OFF stops the machine, which machine_last_stop() then reports. */
+uint32_t machine_port_in(struct machine *m, uint16_t port);
+void machine_port_out(struct machine *m, uint16_t port, uint32_t value);
+/* The waiting half of `halt` (SPEC §10.2): returns false, and stops the
+ * machine with STOP_HALTED_FOREVER, if nothing can ever wake it. */
+bool machine_halt_wait(struct machine *m);
+/* Has the guest ended — powered off, halted forever, trapped with no
+ * handler, or storming?  (A pause for a hook or for user mode is not an end.) */
+bool machine_stopped(const struct machine *m);
 void machine_set_console(struct machine *m, machine_console_sink sink, void *ctx);
 void machine_set_tracer(struct machine *m, const struct machine_tracer *tracer);  /* NULL: off */
 void machine_console_input(struct machine *m, const char *text, size_t len);

@@ -42,6 +42,8 @@ enum { TRAP_STORM_LIMIT = 64 };
 struct machine {
 	struct cpu_state s;             /* what the program sees (SPEC §3) */
 	uint8_t *mem;                   /* physical memory E[0..q-1] */
+	bool is_view;                   /* mem and decoded belong to a parent */
+	bool stop_on_user;
 	uint32_t mem_size;
 	struct decoded *decoded;        /* one per word of memory */
 	enum isa_variant variant;
