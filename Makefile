@@ -20,7 +20,7 @@ OPTFLAGS := -O2 -g
 endif
 
 CC       ?= gcc
-CPPFLAGS := -D_GNU_SOURCE -Iisa -Imachine -Imonitor
+CPPFLAGS := -D_GNU_SOURCE -Iisa -Imachine -Imonitor -Itests
 CFLAGS   := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes $(OPTFLAGS) -MMD -MP
 LDFLAGS  := $(filter -fsanitize%,$(OPTFLAGS))
 LDLIBS   :=
@@ -31,7 +31,7 @@ else
 Q := @
 endif
 
-# ---- the library every program links: ISA, machine ------------------------
+# ---- the library every program links: ISA, machine, monitor core ------------------------
 LIB_OBJS += isa/isa.o
 LIB_OBJS += isa/symbols.o
 LIB_OBJS += isa/asm.o
@@ -48,6 +48,10 @@ LIB_OBJS += machine/dev_console.o
 LIB_OBJS += machine/dev_timer.o
 LIB_OBJS += machine/dev_power.o
 LIB_OBJS += machine/image.o
+LIB_OBJS += monitor/vm.o
+LIB_OBJS += monitor/trap.o
+LIB_OBJS += monitor/hybrid.o
+LIB_OBJS += monitor/shadow.o
 
 # ---- the traplab program ----------------------------------------------------
 TRAPLAB_OBJS += monitor/main.o

@@ -15,9 +15,12 @@
 #include "disasm.h"
 #include "image.h"
 #include "machine.h"
+#include "vm.h"
 
 struct run_options {
 	enum isa_variant variant;
+	enum vm_mode mode;
+	enum vm_placement placement;
 	uint64_t budget;
 	uint32_t memory_size;
 	bool trace;
@@ -34,12 +37,14 @@ cmd_run_usage(FILE *out)
 		"    traplab run - run a PG32 guest on the bare machine\n"
 		"\n"
 		"SYNOPSIS\n"
-		"    traplab run [--isa=strict|legacy|hybrid] [--max-instructions=N]\n"
-		"                [--memory=KiB] [--trace] [--stats] [--input=TEXT] GUEST\n"
+		"    traplab run [--isa=strict|legacy|hybrid] [--mode=bare|trap|hybrid]\n"
+		"                [--max-instructions=N] [--memory=KiB] [--place=relocated|identity]\n"
+		"                [--trace] [--stats] [--input=TEXT] GUEST\n"
 		"\n"
 		"DESCRIPTION\n"
-		"    Loads GUEST at physical address 0 and runs it in supervisor mode with no\n"
-		"    monitor underneath: the reference run of isa/SPEC.md. GUEST is either\n"
+		"    Loads GUEST at physical address 0 and runs it in supervisor mode, either on\n"
+		"    the bare machine (the reference run of isa/SPEC.md) or under the virtual\n"
+		"    machine monitor in one of its modes. GUEST is either\n"
 		"    assembly source (.s, assembled on the fly) or an image from `traplab asm`\n"
 		"    (symbols are read from the .sym file beside it, for --trace).\n"
 		"    The guest's console output goes to standard output. Messages from traplab\n"
@@ -48,12 +53,22 @@ cmd_run_usage(FILE *out)
 		"OPTIONS\n"
 		"    --isa=VARIANT         strict (default), legacy or hybrid: which instructions\n"
 		"                          are privileged (isa/SPEC.md section 9)\n"
+		"    --mode=MODE           bare (default): no monitor; trap: trap-and-emulate,\n"
+		"                          all guest code runs in real user mode and the monitor\n"
+		"                          emulates what traps (Theorem 1); hybrid: the monitor\n"
+		"                          interprets the guest's supervisor code and runs its\n"
+		"                          user code directly (Theorem 3)\n"
+		"    --place=PLACE         where a monitored guest's memory sits in real memory:\n"
+		"                          relocated (default: above the monitor's) or identity\n"
+		"                          (at real address 0, the monitor above it)\n"
 		"    --max-instructions=N  the instruction budget: stop after N retired\n"
 		"                          instructions (default %" PRIu64 "); 0 means no limit\n"
 		"    --memory=KiB          physical memory size in KiB, a multiple of 4\n"
 		"                          (default %u)\n"
 		"    --trace               print every instruction and every trap to stderr\n"
-		"    --stats               print the run's figures to stderr at the end\n"
+		"    --stats               print the run's figures to stderr at the end: guest\n"
+		"                          instructions retired, executed directly, emulated,\n"
+		"                          interpreted; traps by cause; shadow page-table work\n"
 		"    --input=TEXT          bytes the guest can read from the console port\n"
 		"    -h, --help            show this manual\n"
 		"\n"
@@ -90,9 +105,12 @@ parse_u64(const char *text, uint64_t *out)
 static int
 run_parse_options(int argc, char **argv, struct run_options *o)
 {
-	enum { OPT_ISA = 256, OPT_MAX, OPT_MEMORY, OPT_TRACE, OPT_STATS, OPT_INPUT };
+	enum { OPT_ISA = 256, OPT_MODE, OPT_PLACE, OPT_MAX, OPT_MEMORY, OPT_TRACE, OPT_STATS,
+	       OPT_INPUT };
 	static const struct option longopts[] = {
 		{ "isa", required_argument, NULL, OPT_ISA },
+		{ "mode", required_argument, NULL, OPT_MODE },
+		{ "place", required_argument, NULL, OPT_PLACE },
 		{ "max-instructions", required_argument, NULL, OPT_MAX },
 		{ "memory", required_argument, NULL, OPT_MEMORY },
 		{ "trace", no_argument, NULL, OPT_TRACE },
@@ -119,6 +137,27 @@ run_parse_options(int argc, char **argv, struct run_options *o)
 			o->variant = (enum isa_variant)v;
 			break;
 		}
+		case OPT_MODE: {
+			int mode = vm_mode_by_name(optarg);
+			if (mode < 0) {
+				fprintf(stderr, "traplab run: --mode=%s: no such mode "
+					"(choose bare, trap or hybrid)\n", optarg);
+				return -1;
+			}
+			o->mode = (enum vm_mode)mode;
+			break;
+		}
+		case OPT_PLACE:
+			if (strcmp(optarg, "relocated") == 0) {
+				o->placement = PLACE_RELOCATED;
+			} else if (strcmp(optarg, "identity") == 0) {
+				o->placement = PLACE_IDENTITY;
+			} else {
+				fprintf(stderr, "traplab run: --place=%s: choose relocated or "
+					"identity\n", optarg);
+				return -1;
+			}
+			break;
 		case OPT_MAX:
 			if (!parse_u64(optarg, &n)) {
 				fprintf(stderr, "traplab run: --max-instructions=%s: "
@@ -239,28 +278,40 @@ run_trace_trap(void *ctx, const struct machine *m, const struct machine_trap *tr
 	fprintf(stderr, " -> tvec 0x%08x\n", s.cr[CR_tvec]);
 }
 
+/* The console goes to stdout; remember whether its last line is complete,
+ * so traplab's own message about the stop starts on a line of its own. */
 static void
 run_console_to_stdout(void *ctx, uint8_t byte)
 {
-	(void)ctx;
+	bool *line_open = ctx;
 	putchar(byte);
+	*line_open = byte != '\n';
 	if (byte == '\n')
 		fflush(stdout);
 }
 
 static void
-run_print_stats(const struct machine *m)
+run_print_stats(const struct vm *vm)
 {
-	struct machine_stats st;
-	machine_get_stats(m, &st);
-	fprintf(stderr, "--- figures ---\n");
-	fprintf(stderr, "instructions retired   %12" PRIu64 "\n", st.retired);
-	fprintf(stderr, "idle timer ticks       %12" PRIu64 "\n", st.idle_ticks);
-	fprintf(stderr, "timer expiries         %12" PRIu64 "\n", st.timer_expiries);
-	fprintf(stderr, "console bytes          %12" PRIu64 "\n", st.console_bytes);
+	struct vm_stats st;
+	vm_get_stats(vm, &st);
+	double share = st.guest_instructions ? 100.0 * st.direct / st.guest_instructions : 0;
+	fprintf(stderr, "--- figures (%s) ---\n", vm_mode_name(vm_mode(vm)));
+	fprintf(stderr, "guest instructions     %12" PRIu64 "\n", st.guest_instructions);
+	fprintf(stderr, "  executed directly    %12" PRIu64 "   (%.2f%%)\n", st.direct, share);
+	fprintf(stderr, "  emulated             %12" PRIu64 "\n", st.emulated);
+	fprintf(stderr, "  interpreted          %12" PRIu64 "\n", st.interpreted);
 	for (unsigned c = 0; c < MACHINE_CAUSE_SLOTS; c++)
-		if (st.traps[c])
-			fprintf(stderr, "traps %-16s %12" PRIu64 "\n", isa_cause_name(c), st.traps[c]);
+		if (st.real_traps[c])
+			fprintf(stderr, "real traps %-11s %12" PRIu64 "\n", isa_cause_name(c), st.real_traps[c]);
+	if (vm_mode(vm) != MODE_BARE) {
+		fprintf(stderr, "reflected to the guest %12" PRIu64 "\n", st.reflected);
+		fprintf(stderr, "interrupts injected    %12" PRIu64 "\n", st.injected_interrupts);
+		fprintf(stderr, "world switches         %12" PRIu64 "\n", st.world_switches);
+		fprintf(stderr, "shadow fills           %12" PRIu64 "\n", st.shadow.fills);
+		fprintf(stderr, "shadow flushes         %12" PRIu64 "\n", st.shadow.flushes);
+		fprintf(stderr, "page-table writes      %12" PRIu64 "\n", st.shadow.pt_writes);
+	}
 }
 
 int
@@ -280,32 +331,36 @@ cmd_run(int argc, char **argv)
 	}
 
 	char err[256];
-	struct machine_config cfg = { .variant = o.variant, .memory_size = o.memory_size };
-	struct machine *m = machine_create(&cfg, err, sizeof err);
+	struct vm_config cfg = { .mode = o.mode, .variant = o.variant,
+				 .guest_memory = o.memory_size, .placement = o.placement };
+	struct vm *vm = vm_create(&cfg, err, sizeof err);
 	int status = EXIT_ERROR;
-	if (!m) {
+	if (!vm) {
 		fprintf(stderr, "traplab run: %s\n", err);
 		goto out;
 	}
-	if (machine_load_image(m, image, size, err, sizeof err) < 0) {
+	if (vm_load_image(vm, image, size, err, sizeof err) < 0) {
 		fprintf(stderr, "traplab run: %s: %s\n", o.path, err);
 		goto out;
 	}
-	machine_set_console(m, run_console_to_stdout, NULL);
+	bool line_open = false;
+	vm_set_console(vm, run_console_to_stdout, &line_open);
 	if (o.input)
-		machine_console_input(m, o.input, strlen(o.input));
+		vm_console_input(vm, o.input, strlen(o.input));
 	struct run_trace trace = { .syms = &syms };
 	if (o.trace)
-		machine_set_tracer(m, &(struct machine_tracer){ run_trace_insn, run_trace_trap, &trace });
+		vm_set_tracer(vm, &(struct machine_tracer){ run_trace_insn, run_trace_trap, &trace });
 
-	enum machine_stop_reason why = machine_run(m, o.budget);
+	enum machine_stop_reason why = vm_run(vm, o.budget);
+	if (line_open && why != STOP_POWER_OFF)
+		putchar('\n');
 	fflush(stdout);
 
 	char msg[512];
-	machine_describe_stop(m, msg, sizeof msg);
+	vm_describe_stop(vm, msg, sizeof msg);
 	switch (why) {
 	case STOP_POWER_OFF:
-		status = machine_last_stop(m)->exit_status;
+		status = vm_last_stop(vm)->exit_status;
 		break;
 	case STOP_NONE:
 	case STOP_BUDGET:
@@ -319,14 +374,15 @@ cmd_run(int argc, char **argv)
 	case STOP_UNHANDLED_TRAP:
 	case STOP_TRAP_STORM:
 	case STOP_HOOK:
+	case STOP_USER_MODE:        /* not set by run; listed for completeness */
 		fprintf(stderr, "traplab run: %s: %s\n", o.path, msg);
 		status = EXIT_GUEST_FAULT;
 		break;
 	}
 	if (o.stats)
-		run_print_stats(m);
+		run_print_stats(vm);
 out:
-	machine_destroy(m);
+	vm_destroy(vm);
 	free(image);
 	symtab_free(&syms);
 	return status;

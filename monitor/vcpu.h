@@ -1,0 +1,44 @@
+/* vcpu.h — the virtual CPU: what a guest believes it is running on, and the
+ * monitor's interpreter routines, one per privileged instruction (Popek &
+ * Goldberg 1974: the control program's "interpreters" v_i).  Lab 3.
+ *
+ * The vCPU's state is a struct cpu_state (machine.h) held by the virtual
+ * machine vm->virt: general registers and PC, the *virtual* PSW (its S bit
+ * is the guest's mode, not the real one), the virtual control registers
+ * (tvec, epc, rbase, ptbr, ...), and the virtual devices with the virtual
+ * timer, which counts guest instructions.  While guest code runs directly,
+ * the registers and flags live in the real machine; the monitor copies them
+ * back before anything below runs.
+ *
+ * Each routine emulates one instruction the guest executed in virtual
+ * supervisor mode and that trapped because the real machine ran it in user
+ * mode; it does to the vCPU exactly what SPEC §8.5 says the instruction does
+ * to a real CPU, counts it as one retired guest instruction, and advances
+ * the guest's PC.
+ */
+#ifndef TRAPLAB_VCPU_H
+#define TRAPLAB_VCPU_H
+
+#include "isa.h"
+#include "machine.h"
+
+struct vcpu {
+	struct machine *vm;       /* the virtual machine: devices, timer, memory */
+	struct cpu_state s;       /* the state being emulated on */
+};
+
+void vcpu_emulate_rti(struct vcpu *v, const struct isa_insn *insn);
+void vcpu_emulate_mfcr(struct vcpu *v, const struct isa_insn *insn);
+void vcpu_emulate_mtcr(struct vcpu *v, const struct isa_insn *insn);
+void vcpu_emulate_di(struct vcpu *v, const struct isa_insn *insn);
+void vcpu_emulate_ei(struct vcpu *v, const struct isa_insn *insn);
+void vcpu_emulate_halt(struct vcpu *v, const struct isa_insn *insn);
+void vcpu_emulate_tlbflush(struct vcpu *v, const struct isa_insn *insn);
+void vcpu_emulate_in(struct vcpu *v, const struct isa_insn *insn);
+void vcpu_emulate_out(struct vcpu *v, const struct isa_insn *insn);
+void vcpu_emulate_rdpsw(struct vcpu *v, const struct isa_insn *insn);
+void vcpu_emulate_wrpsw(struct vcpu *v, const struct isa_insn *insn);
+void vcpu_emulate_srr(struct vcpu *v, const struct isa_insn *insn);
+void vcpu_emulate_juser(struct vcpu *v, const struct isa_insn *insn);
+
+#endif /* TRAPLAB_VCPU_H */

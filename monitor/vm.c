@@ -1,0 +1,371 @@
+/* vm.c — one guest under the monitor: creating the two machines, the run
+ * loop every mode shares, and the world switch into direct execution
+ * (vm.h has the picture).  Labs 3–7 read vm_run() first.
+ *
+ * The run loop, whatever the mode:
+ *   1. if the guest's virtual timer has an interrupt for it and its virtual
+ *      PSW allows it, inject it (deliver it on the virtual machine);
+ *   2. hybrid mode, guest in virtual supervisor mode: interpret (hybrid.c);
+ *   3. otherwise run the guest directly on the real machine, in real user
+ *      mode, until it traps or its virtual timer is due; then let trap.c
+ *      decide what the trap means.
+ * Every guest instruction is counted on the virtual machine exactly once —
+ * run directly, emulated or interpreted — so the virtual timer and the
+ * instruction budget see the same count as on bare hardware.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vm_internal.h"
+
+static const char *const mode_names[MODE_COUNT] = {
+	[MODE_BARE] = "bare",
+	[MODE_TRAP] = "trap",
+	[MODE_HYBRID] = "hybrid",
+};
+
+const char *
+vm_mode_name(enum vm_mode mode)
+{
+	return (unsigned)mode < MODE_COUNT ? mode_names[mode] : "?";
+}
+
+int
+vm_mode_by_name(const char *name)
+{
+	for (int i = 0; i < MODE_COUNT; i++)
+		if (strcmp(mode_names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+/* The real machine takes no trap itself: every one comes to the monitor. */
+static enum machine_trap_action
+vm_real_trap_hook(void *ctx, struct machine *m, const struct machine_trap *trap)
+{
+	(void)ctx;
+	(void)m;
+	(void)trap;
+	return TRAP_STOP;
+}
+
+struct vm *
+vm_create(const struct vm_config *cfg, char *err, size_t errlen)
+{
+	struct vm *vm = calloc(1, sizeof *vm);
+	if (!vm) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	vm->cfg = *cfg;
+	struct machine_config real = { .variant = cfg->variant, .memory_size = cfg->guest_memory };
+	if (cfg->mode == MODE_BARE) {
+		vm->real = machine_create(&real, err, errlen);
+		if (!vm->real)
+			goto fail;
+		vm->virt = vm->real;
+		return vm;
+	}
+	if (cfg->guest_memory > MACHINE_MAX_MEMORY - MONITOR_MEMORY) {
+		snprintf(err, errlen, "guest memory of %u bytes leaves no room for the monitor",
+			 cfg->guest_memory);
+		goto fail;
+	}
+	real.memory_size = cfg->guest_memory + MONITOR_MEMORY;
+	vm->real = machine_create(&real, err, errlen);
+	if (!vm->real)
+		goto fail;
+	if (cfg->placement == PLACE_IDENTITY) {
+		vm->guest_base = 0;
+		vm->monitor_base = cfg->guest_memory;
+	} else {
+		vm->monitor_base = 0;
+		vm->guest_base = MONITOR_MEMORY;
+	}
+	vm->virt = machine_create_view(vm->real, vm->guest_base, cfg->guest_memory, err, errlen);
+	if (!vm->virt)
+		goto fail;
+	if (shadow_init(&vm->shadow, vm->monitor_base, MONITOR_MEMORY, vm->guest_base,
+			cfg->guest_memory) < 0) {
+		snprintf(err, errlen, "out of memory for shadow page tables");
+		goto fail;
+	}
+	machine_set_trap_hook(vm->real, vm_real_trap_hook, vm);
+	return vm;
+fail:
+	vm_destroy(vm);
+	return NULL;
+}
+
+void
+vm_destroy(struct vm *vm)
+{
+	if (!vm)
+		return;
+	if (vm->virt != vm->real)
+		machine_destroy(vm->virt);
+	machine_destroy(vm->real);
+	shadow_free(&vm->shadow);
+	free(vm);
+}
+
+int
+vm_load_image(struct vm *vm, const uint8_t *image, size_t size, char *err, size_t errlen)
+{
+	if (vm->virt == vm->real)
+		return machine_load_image(vm->real, image, size, err, errlen);
+	if (size > vm->cfg.guest_memory) {
+		snprintf(err, errlen, "image is %zu bytes but guest memory is only %u bytes "
+			 "(use --memory to give the guest more)", size, vm->cfg.guest_memory);
+		return -1;
+	}
+	/* Clear all of real memory, then load the guest at its base. */
+	uint8_t *zero = calloc(1, machine_memory_size(vm->real));
+	if (!zero) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	machine_write_phys(vm->real, 0, zero, machine_memory_size(vm->real));
+	free(zero);
+	machine_write_phys(vm->virt, 0, image, size);
+	machine_reset(vm->real);
+	machine_reset(vm->virt);
+	memset(&vm->stats, 0, sizeof vm->stats);
+	memset(&vm->shadow.stats, 0, sizeof vm->shadow.stats);
+	vm->shadow.next_free = 0;   /* shadows are rebuilt on first use */
+	vm->stopped = false;
+	vm->events_without_progress = 0;
+	memset(&vm->stop, 0, sizeof vm->stop);
+	return 0;
+}
+
+void
+vm_set_console(struct vm *vm, machine_console_sink sink, void *ctx)
+{
+	/* The guest's console is a virtual device: on the virtual machine. */
+	machine_set_console(vm->virt, sink, ctx);
+}
+
+void
+vm_console_input(struct vm *vm, const char *text, size_t len)
+{
+	machine_console_input(vm->virt, text, len);
+}
+
+void
+vm_set_tracer(struct vm *vm, const struct machine_tracer *tracer)
+{
+	machine_set_tracer(vm->real, tracer);
+	if (vm->virt != vm->real)
+		machine_set_tracer(vm->virt, tracer);
+}
+
+/* ===== the world switch ========================================================== */
+
+/* Give the real machine the guest's registers, and a translation that
+ * composes the guest's with the monitor's (P&G's f: R' = (l + k, b)). */
+static void
+vm_enter_guest(struct vm *vm)
+{
+	struct cpu_state g, r;
+	machine_get_state(vm->virt, &g);
+	machine_get_state(vm->real, &r);
+	memcpy(r.r, g.r, sizeof r.r);
+	r.pc = g.pc;
+	/* Real user mode always; the guest's flags and IE bit as it set them
+	 * (the real timer is never started, so IE lets no real interrupt in). */
+	r.psw = g.psw & (PSW_FLAGS | PSW_IE);
+	uint32_t guest_size = vm->cfg.guest_memory;
+	bool supervisor = g.psw & PSW_S;
+	if (g.cr[CR_mmu] & MMU_PG) {
+		r.cr[CR_mmu] = MMU_PG;
+		r.cr[CR_ptbr] = shadow_enter(&vm->shadow, vm->real, vm->virt,
+					     supervisor ? SHADOW_SUPERVISOR : SHADOW_USER);
+	} else if (supervisor) {
+		/* the guest's "physical" memory, all of it and nothing more */
+		r.cr[CR_mmu] = 0;
+		r.cr[CR_rbase] = vm->guest_base;
+		r.cr[CR_rbound] = guest_size;
+	} else {
+		/* the guest's own relocation, inside the guest's memory */
+		uint32_t l = g.cr[CR_rbase], b = g.cr[CR_rbound];
+		r.cr[CR_mmu] = 0;
+		r.cr[CR_rbase] = vm->guest_base + (l < guest_size ? l : 0);
+		r.cr[CR_rbound] = l < guest_size ? (b < guest_size - l ? b : guest_size - l) : 0;
+	}
+	machine_set_state(vm->real, &r);
+	vm->stats.world_switches++;
+}
+
+/* Copy back what direct execution can change: registers, PC, flags. */
+static void
+vm_leave_guest(struct vm *vm)
+{
+	struct cpu_state g, r;
+	machine_get_state(vm->virt, &g);
+	machine_get_state(vm->real, &r);
+	memcpy(g.r, r.r, sizeof g.r);
+	g.pc = r.pc;
+	g.psw = (g.psw & ~PSW_FLAGS) | (r.psw & PSW_FLAGS);
+	machine_set_state(vm->virt, &g);
+}
+
+void
+vm_run_direct(struct vm *vm, uint64_t budget)
+{
+	/* Stop when the virtual timer is due, so the interrupt is injected at
+	 * exactly the guest instruction count where bare would take it. */
+	uint64_t now = machine_retired(vm->virt);
+	uint64_t deadline = machine_timer_deadline(vm->virt);
+	if (deadline > now && deadline - now < budget)
+		budget = deadline - now;
+
+	vm_enter_guest(vm);
+	uint64_t before = machine_retired(vm->real);
+	enum machine_stop_reason why = machine_run(vm->real, budget);
+	uint64_t ran = machine_retired(vm->real) - before;
+	vm_leave_guest(vm);
+	machine_account(vm->virt, ran);
+	vm->stats.direct += ran;
+	if (ran)
+		vm->events_without_progress = 0;
+
+	if (why == STOP_HOOK)
+		trap_handle(vm, &machine_last_stop(vm->real)->trap);
+}
+
+/* ===== the loop ================================================================= */
+
+/* Inject a virtual interrupt if one is due and the virtual PSW allows it. */
+static void
+vm_inject_interrupts(struct vm *vm)
+{
+	struct cpu_state g;
+	machine_get_state(vm->virt, &g);
+	if (!(g.psw & PSW_IE) || !machine_interrupt_pending(vm->virt))
+		return;
+	struct machine_trap irq = { .cause = CAUSE_TIMER, .epc = g.pc };
+	machine_deliver_trap(vm->virt, &irq);
+	vm->stats.injected_interrupts++;
+}
+
+enum machine_stop_reason
+vm_run(struct vm *vm, uint64_t max_instructions)
+{
+	if (vm->cfg.mode == MODE_BARE) {
+		enum machine_stop_reason why = machine_run(vm->real, max_instructions);
+		vm->stop = *machine_last_stop(vm->real);
+		vm->stats.direct = vm->stats.guest_instructions = machine_retired(vm->real);
+		return why;
+	}
+	uint64_t start = machine_retired(vm->virt);
+	uint64_t end = max_instructions > UINT64_MAX - start ? UINT64_MAX : start + max_instructions;
+	vm->stop.reason = STOP_NONE;
+	while (!vm->stopped) {
+		uint64_t now = machine_retired(vm->virt);
+		if (now >= end)
+			break;
+		if (++vm->events_without_progress > MONITOR_LIVELOCK_LIMIT) {
+			struct cpu_state g;
+			machine_get_state(vm->virt, &g);
+			vm->stop = (struct machine_stop_info){ .reason = STOP_TRAP_STORM, .pc = g.pc };
+			vm->stop.trap = machine_last_stop(vm->real)->trap;
+			vm->stopped = true;
+			break;
+		}
+		vm_inject_interrupts(vm);
+		if (machine_stopped(vm->virt)) {
+			vm->stop = *machine_last_stop(vm->virt);
+			vm->stopped = true;
+			break;
+		}
+		struct cpu_state g;
+		machine_get_state(vm->virt, &g);
+		if (vm->cfg.mode == MODE_HYBRID && (g.psw & PSW_S))
+			hybrid_interpret(vm, end - now);
+		else
+			vm_run_direct(vm, end - now);
+	}
+	vm->stats.guest_instructions = machine_retired(vm->virt);
+	if (!vm->stopped)
+		vm->stop.reason = STOP_NONE;
+	struct cpu_state g;
+	machine_get_state(vm->virt, &g);
+	vm->stop.pc = g.pc;
+	return vm->stop.reason;
+}
+
+/* ===== outside view ============================================================== */
+
+const struct machine_stop_info *
+vm_last_stop(const struct vm *vm)
+{
+	return &vm->stop;
+}
+
+void
+vm_describe_stop(const struct vm *vm, char *buf, size_t len)
+{
+	if (vm->cfg.mode == MODE_BARE || vm->stop.reason == STOP_NONE ||
+	    vm->stop.reason == STOP_BUDGET) {
+		machine_describe_stop(vm->virt, buf, len);
+		return;
+	}
+	if (vm->stop.reason == STOP_TRAP_STORM && !machine_stopped(vm->virt)) {
+		snprintf(buf, len, "the monitor made no progress after %u events at guest "
+			 "pc=0x%08x: the guest keeps faulting where the monitor cannot help",
+			 MONITOR_LIVELOCK_LIMIT, vm->stop.pc);
+		return;
+	}
+	machine_describe_stop(vm->virt, buf, len);
+}
+
+void
+vm_guest_state(struct vm *vm, struct cpu_state *out)
+{
+	machine_get_state(vm->virt, out);
+}
+
+void
+vm_real_state(const struct vm *vm, struct cpu_state *out)
+{
+	machine_get_state(vm->real, out);
+}
+
+int
+vm_read_guest_phys(const struct vm *vm, uint32_t addr, void *buf, size_t len)
+{
+	return machine_read_phys(vm->virt, addr, buf, len);
+}
+
+uint32_t
+vm_guest_memory_size(const struct vm *vm)
+{
+	return machine_memory_size(vm->virt);
+}
+
+uint64_t
+vm_guest_instructions(const struct vm *vm)
+{
+	return machine_retired(vm->virt);
+}
+
+void
+vm_get_stats(const struct vm *vm, struct vm_stats *out)
+{
+	*out = vm->stats;
+	out->guest_instructions = machine_retired(vm->virt);
+	out->shadow = vm->shadow.stats;
+	if (vm->cfg.mode == MODE_BARE) {
+		struct machine_stats ms;
+		machine_get_stats(vm->real, &ms);
+		memcpy(out->real_traps, ms.traps, sizeof out->real_traps);
+	}
+}
+
+enum vm_mode
+vm_mode(const struct vm *vm)
+{
+	return vm->cfg.mode;
+}

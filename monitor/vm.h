@@ -1,0 +1,90 @@
+/* vm.h — one PG32 guest under the virtual machine monitor (Popek & Goldberg
+ * 1974: the control program's dispatcher, allocator and interpreters).  Labs
+ * 3–7 work here.  Every mode reports the same figures, so they can be compared.
+ *
+ * Two machines make a VM:
+ *   real   the real PG32 machine: the monitor's own memory plus the guest's.
+ *          Guest code that runs *directly* runs here, always in user mode.
+ *   virt   a view of the guest's slice of real memory (machine_create_view):
+ *          what the guest believes — its registers, PSW (mode!), control
+ *          registers and devices.  This is the vCPU of vcpu.h.  Virtual traps
+ *          are delivered by the machine's own trap entry on this machine.
+ * The monitor moves state between them at every transition; `info vcpu`
+ * shows the two side by side.
+ */
+#ifndef TRAPLAB_VM_H
+#define TRAPLAB_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "machine.h"
+#include "shadow.h"
+
+enum vm_mode {
+	MODE_BARE,      /* no monitor: the guest on the real machine (reference run) */
+	MODE_TRAP,      /* trap-and-emulate: all guest code runs in real user mode */
+	MODE_HYBRID,    /* virtual-supervisor code interpreted, virtual-user code direct */
+	MODE_COUNT
+};
+
+/* Where the guest's memory sits in real memory (SPEC §5.1, REFERENCES D7). */
+enum vm_placement {
+	PLACE_RELOCATED,  /* monitor low, guest above it: the guest runs relocated */
+	PLACE_IDENTITY,   /* guest at real address 0, monitor high: P&G's escape for
+			     location-sensitive instructions with paging off */
+};
+
+/* The figures of a run (`--stats`); field names are the JSON names. */
+struct vm_stats {
+	uint64_t guest_instructions;  /* guest instructions retired, all kinds */
+	uint64_t direct;              /* ... executed directly on the real machine */
+	uint64_t emulated;            /* ... emulated by the monitor (trap mode) */
+	uint64_t interpreted;         /* ... interpreted (hybrid mode) */
+	uint64_t real_traps[MACHINE_CAUSE_SLOTS];  /* traps the real machine raised */
+	uint64_t reflected;           /* traps passed on to the guest's own vector */
+	uint64_t reflected_by_cause[MACHINE_CAUSE_SLOTS];
+	uint64_t injected_interrupts; /* virtual interrupts injected */
+	uint64_t world_switches;      /* monitor -> direct execution transitions */
+	struct shadow_stats shadow;
+};
+
+struct vm_config {
+	enum vm_mode mode;
+	enum isa_variant variant;
+	uint32_t guest_memory;        /* bytes, as --memory */
+	enum vm_placement placement;
+};
+
+struct vm;
+
+/* Returns NULL with a message in err. */
+struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen);
+void vm_destroy(struct vm *vm);
+int vm_load_image(struct vm *vm, const uint8_t *image, size_t size, char *err, size_t errlen);
+void vm_set_console(struct vm *vm, machine_console_sink sink, void *ctx);
+void vm_console_input(struct vm *vm, const char *text, size_t len);
+void vm_set_tracer(struct vm *vm, const struct machine_tracer *tracer);
+
+/* Run until the guest stops or `max_instructions` more guest instructions
+ * have retired (STOP_NONE).  The count is exact in every mode. */
+enum machine_stop_reason vm_run(struct vm *vm, uint64_t max_instructions);
+const struct machine_stop_info *vm_last_stop(const struct vm *vm);
+void vm_describe_stop(const struct vm *vm, char *buf, size_t len);
+
+/* What the guest can observe: its state as it believes it (virtual PSW and
+ * control registers), and its physical memory. */
+void vm_guest_state(struct vm *vm, struct cpu_state *out);
+int vm_read_guest_phys(const struct vm *vm, uint32_t addr, void *buf, size_t len);
+uint32_t vm_guest_memory_size(const struct vm *vm);
+/* What the real machine holds right now (the other half of `info vcpu`). */
+void vm_real_state(const struct vm *vm, struct cpu_state *out);
+uint64_t vm_guest_instructions(const struct vm *vm);
+
+void vm_get_stats(const struct vm *vm, struct vm_stats *out);
+enum vm_mode vm_mode(const struct vm *vm);
+
+const char *vm_mode_name(enum vm_mode mode);
+int vm_mode_by_name(const char *name);   /* -1 if unknown */
+
+#endif /* TRAPLAB_VM_H */

@@ -1,0 +1,44 @@
+/* vm_internal.h — the inside of struct vm, shared by the monitor's files
+ * (vm.c: the run loop; trap.c: trap-and-emulate; hybrid.c: interpretation;
+ * shadow.c: memory).  See vm.h for the picture of the two machines. */
+#ifndef TRAPLAB_VM_INTERNAL_H
+#define TRAPLAB_VM_INTERNAL_H
+
+#include "shadow.h"
+#include "vm.h"
+
+/* Real memory the monitor keeps for itself: the shadow page tables. */
+enum { MONITOR_MEMORY = 256u * 1024u };
+
+/* A guest that makes the monitor work without ever retiring an instruction
+ * (a fault the monitor keeps "fixing") must not hang it. */
+enum { MONITOR_LIVELOCK_LIMIT = 4096 };
+
+struct vm {
+	struct vm_config cfg;
+	struct machine *real;        /* the real machine */
+	struct machine *virt;        /* what the guest believes (== real when bare) */
+	uint32_t guest_base;         /* real address of guest physical 0 */
+	uint32_t monitor_base;       /* real address of the monitor's own memory */
+	struct shadow shadow;
+	struct vm_stats stats;
+	struct machine_stop_info stop;
+	bool stopped;
+	unsigned events_without_progress;
+	struct machine_tracer tracer;
+};
+
+/* trap.c: the dispatcher — what to do with one trap of the real machine
+ * while the guest ran directly. */
+void trap_handle(struct vm *vm, const struct machine_trap *trap);
+/* trap.c: reflect a trap into the guest, as the bare machine would deliver it. */
+void trap_reflect(struct vm *vm, const struct machine_trap *trap);
+
+/* vm.c: run guest code directly on the real machine for at most `budget`
+ * guest instructions; returns after one trap or the budget. */
+void vm_run_direct(struct vm *vm, uint64_t budget);
+
+/* hybrid.c: interpret virtual-supervisor code for at most `budget`. */
+void hybrid_interpret(struct vm *vm, uint64_t budget);
+
+#endif /* TRAPLAB_VM_INTERNAL_H */
