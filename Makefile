@@ -52,17 +52,24 @@ LIB_OBJS += monitor/vm.o
 LIB_OBJS += monitor/trap.o
 LIB_OBJS += monitor/hybrid.o
 LIB_OBJS += monitor/shadow.o
+LIB_OBJS += monitor/classify.o
+LIB_OBJS += monitor/equiv.o
+LIB_OBJS += monitor/report.o
 
 # ---- the traplab program ----------------------------------------------------
 TRAPLAB_OBJS += monitor/main.o
 TRAPLAB_OBJS += monitor/cmd_asm.o
 TRAPLAB_OBJS += monitor/cmd_disasm.o
+TRAPLAB_OBJS += monitor/guest_file.o
+TRAPLAB_OBJS += monitor/cli_options.o
 TRAPLAB_OBJS += monitor/cmd_run.o
+TRAPLAB_OBJS += monitor/cmd_classify.o
+TRAPLAB_OBJS += monitor/cmd_equiv.o
 
 # ---- the CUnit test runner (tests/suites.def lists the suites) ---------------
 TEST_OBJS += tests/main.o
 TEST_OBJS += tests/support.o
-TEST_OBJS += $(patsubst %.c,%.o,$(wildcard tests/isa/*.c tests/machine/*.c tests/guests/*.c tests/cli/*.c))
+TEST_OBJS += $(patsubst %.c,%.o,$(wildcard tests/isa/*.c tests/machine/*.c tests/guests/*.c tests/cli/*.c tests/monitor/*.c))
 
 # ---- PG32 guests, assembled by traplab itself --------------------------------
 GUESTS += $(BUILD)/guests/hello.img

@@ -250,6 +250,16 @@ machine_run(struct machine *m, uint64_t max_instructions)
 		DISPATCH();                                                       \
 	} while (0)
 #define RETIRE() RETIRE_TO(pc + ISA_WORD)
+/* jr and callr can leave the PC misaligned (branch targets never are): the
+ * slow path's fetch raises MISALIGNED at the target (SPEC §8.3). */
+#define JUMP_TO(target_) do {                                                \
+		R[ISA_REG_ZERO] = 0;                                              \
+		pc = (target_);                                                   \
+		icount++;                                                         \
+		if (unlikely(pc & (ISA_WORD - 1)))                                \
+			goto slow_checks;                                         \
+		DISPATCH();                                                       \
+	} while (0)
 #define BRANCH_IF(cond_) RETIRE_TO(pc + ISA_WORD + ((cond_) ? (uint32_t)d->imm : 0))
 /* Instructions that change the mode, R, the IE bit or a device retire
  * through the slow path, which re-reads everything. */
@@ -373,11 +383,11 @@ do_ble:  BRANCH_IF((psw & PSW_Z) || !(psw & PSW_N) != !(psw & PSW_V));
 do_bltu: BRANCH_IF(psw & PSW_C);
 do_bgeu: BRANCH_IF(!(psw & PSW_C));
 do_call: R[ISA_REG_LR] = pc + ISA_WORD; BRANCH_IF(true);
-do_jr:   RETIRE_TO(R[d->rs]);
+do_jr:   JUMP_TO(R[d->rs]);
 do_callr: {
 	uint32_t target = R[d->rs];      /* read before lr is written (SPEC §8.3) */
 	R[ISA_REG_LR] = pc + ISA_WORD;
-	RETIRE_TO(target);
+	JUMP_TO(target);
 }
 
 	/* --- always trap (SPEC §8.4): they retire, then trap at themselves --- */
@@ -477,6 +487,7 @@ out:
 #undef STORE
 #undef RETIRE_TO
 #undef RETIRE
+#undef JUMP_TO
 #undef BRANCH_IF
 #undef RETIRE_SLOW
 	m->stop.pc = m->s.pc;

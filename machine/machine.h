@@ -64,7 +64,9 @@ struct machine_stop_info {
  * see every trap first; it answers with one of these. */
 enum machine_trap_action {
 	TRAP_DELIVER,   /* deliver to the guest's own vector, as the bare machine would */
-	TRAP_HANDLED,   /* the hook changed the state itself; just continue */
+	TRAP_HANDLED,   /* the hook changed the state itself; just continue.  A hook
+			   that answers this without advancing the PC re-runs the
+			   instruction: avoiding a livelock is then the hook's job */
 	TRAP_STOP,      /* stop machine_run() with STOP_HOOK */
 };
 struct machine;

@@ -11,10 +11,12 @@
 #include <string.h>
 
 #include "asm.h"
+#include "cli_options.h"
 #include "commands.h"
 #include "disasm.h"
-#include "image.h"
+#include "guest_file.h"
 #include "machine.h"
+#include "report.h"
 #include "vm.h"
 
 struct run_options {
@@ -25,6 +27,7 @@ struct run_options {
 	uint32_t memory_size;
 	bool trace;
 	bool stats;
+	bool json;
 	const char *input;
 	const char *path;
 };
@@ -39,7 +42,7 @@ cmd_run_usage(FILE *out)
 		"SYNOPSIS\n"
 		"    traplab run [--isa=strict|legacy|hybrid] [--mode=bare|trap|hybrid]\n"
 		"                [--max-instructions=N] [--memory=KiB] [--place=relocated|identity]\n"
-		"                [--trace] [--stats] [--input=TEXT] GUEST\n"
+		"                [--trace] [--stats [--format=text|json]] [--input=TEXT] GUEST\n"
 		"\n"
 		"DESCRIPTION\n"
 		"    Loads GUEST at physical address 0 and runs it in supervisor mode, either on\n"
@@ -69,6 +72,8 @@ cmd_run_usage(FILE *out)
 		"    --stats               print the run's figures to stderr at the end: guest\n"
 		"                          instructions retired, executed directly, emulated,\n"
 		"                          interpreted; traps by cause; shadow page-table work\n"
+		"    --format=FORMAT       text (default) or json: the figures' format; the\n"
+		"                          JSON field names are documented in monitor/REPORTS.md\n"
 		"    --input=TEXT          bytes the guest can read from the console port\n"
 		"    -h, --help            show this manual\n"
 		"\n"
@@ -87,26 +92,12 @@ cmd_run_usage(FILE *out)
 		MACHINE_DEFAULT_BUDGET, MACHINE_DEFAULT_MEMORY / 1024);
 }
 
-static bool
-parse_u64(const char *text, uint64_t *out)
-{
-	char *end;
-	errno = 0;
-	if (text[0] == '-' || text[0] == '\0')
-		return false;
-	unsigned long long v = strtoull(text, &end, 0);
-	if (errno || *end != '\0')
-		return false;
-	*out = v;
-	return true;
-}
-
 /* Returns -1 for a bad command line (message printed), 1 for --help, 0 to run. */
 static int
 run_parse_options(int argc, char **argv, struct run_options *o)
 {
 	enum { OPT_ISA = 256, OPT_MODE, OPT_PLACE, OPT_MAX, OPT_MEMORY, OPT_TRACE, OPT_STATS,
-	       OPT_INPUT };
+	       OPT_INPUT, OPT_FORMAT };
 	static const struct option longopts[] = {
 		{ "isa", required_argument, NULL, OPT_ISA },
 		{ "mode", required_argument, NULL, OPT_MODE },
@@ -116,6 +107,7 @@ run_parse_options(int argc, char **argv, struct run_options *o)
 		{ "trace", no_argument, NULL, OPT_TRACE },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "input", required_argument, NULL, OPT_INPUT },
+		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -124,61 +116,38 @@ run_parse_options(int argc, char **argv, struct run_options *o)
 	optind = 1;
 	opterr = 0;
 	int c;
-	uint64_t n;
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
-		case OPT_ISA: {
-			int v = isa_variant_by_name(optarg);
-			if (v < 0) {
-				fprintf(stderr, "traplab run: --isa=%s: no such variant "
-					"(choose strict, legacy or hybrid)\n", optarg);
+		case OPT_ISA:
+			if (!cli_parse_variant("run", optarg, &o->variant))
 				return -1;
-			}
-			o->variant = (enum isa_variant)v;
 			break;
-		}
-		case OPT_MODE: {
-			int mode = vm_mode_by_name(optarg);
-			if (mode < 0) {
-				fprintf(stderr, "traplab run: --mode=%s: no such mode "
-					"(choose bare, trap or hybrid)\n", optarg);
+		case OPT_MODE:
+			if (!cli_parse_mode("run", optarg, &o->mode))
 				return -1;
-			}
-			o->mode = (enum vm_mode)mode;
 			break;
-		}
 		case OPT_PLACE:
-			if (strcmp(optarg, "relocated") == 0) {
-				o->placement = PLACE_RELOCATED;
-			} else if (strcmp(optarg, "identity") == 0) {
-				o->placement = PLACE_IDENTITY;
-			} else {
-				fprintf(stderr, "traplab run: --place=%s: choose relocated or "
-					"identity\n", optarg);
+			if (!cli_parse_place("run", optarg, &o->placement))
 				return -1;
-			}
 			break;
 		case OPT_MAX:
-			if (!parse_u64(optarg, &n)) {
-				fprintf(stderr, "traplab run: --max-instructions=%s: "
-					"expected a non-negative number\n", optarg);
+			if (!cli_parse_budget("run", optarg, &o->budget))
 				return -1;
-			}
-			o->budget = n ? n : UINT64_MAX;
 			break;
 		case OPT_MEMORY:
-			if (!parse_u64(optarg, &n) || n == 0 || n % (PAGE_SIZE / 1024) ||
-			    n > MACHINE_MAX_MEMORY / 1024) {
-				fprintf(stderr, "traplab run: --memory=%s: expected KiB, a multiple "
-					"of %u up to %u\n", optarg, PAGE_SIZE / 1024,
-					MACHINE_MAX_MEMORY / 1024);
+			if (!cli_parse_memory("run", optarg, &o->memory_size))
 				return -1;
-			}
-			o->memory_size = (uint32_t)(n * 1024);
 			break;
 		case OPT_TRACE: o->trace = true; break;
 		case OPT_STATS: o->stats = true; break;
 		case OPT_INPUT: o->input = optarg; break;
+		case OPT_FORMAT: {
+			enum cli_format f;
+			if (!cli_parse_format("run", optarg, 1u << FORMAT_TEXT | 1u << FORMAT_JSON, &f))
+				return -1;
+			o->json = f == FORMAT_JSON;
+			break;
+		}
 		case 'h':
 			cmd_run_usage(stdout);
 			return 1;
@@ -194,52 +163,6 @@ run_parse_options(int argc, char **argv, struct run_options *o)
 		return -1;
 	}
 	o->path = argv[optind];
-	return 0;
-}
-
-static bool
-has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-	return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
-/* Assemble or read the guest.  Returns 0, or -1 after printing why. */
-static int
-run_load_guest(const char *path, uint8_t **image, size_t *size, struct symtab *syms)
-{
-	char err[512];
-	symtab_init(syms);
-	if (has_suffix(path, ".s")) {
-		struct asm_result r;
-		int rc = asm_assemble_file(path, &r);
-		for (size_t i = 0; i < r.nerrors; i++)
-			fprintf(stderr, "%s\n", r.errors[i]);
-		if (rc == 0) {
-			*image = r.image;
-			*size = r.size;
-			*syms = r.symbols;
-			r.image = NULL;
-			symtab_init(&r.symbols);
-		} else {
-			fprintf(stderr, "traplab run: %s: %zu error%s; nothing was run\n",
-				path, r.nerrors, r.nerrors == 1 ? "" : "s");
-		}
-		asm_result_free(&r);
-		return rc;
-	}
-	if (image_read_file(path, image, size, err, sizeof err) < 0) {
-		fprintf(stderr, "traplab run: %s\n", err);
-		return -1;
-	}
-	/* guest.img -> guest.sym, if it is there (only --trace uses it) */
-	size_t n = strlen(path);
-	char sympath[n + 8];
-	memcpy(sympath, path, n + 1);
-	if (has_suffix(path, ".img"))
-		sympath[n - 4] = '\0';
-	strcat(sympath, ".sym");
-	symtab_load(syms, sympath, err, sizeof err);
 	return 0;
 }
 
@@ -290,30 +213,6 @@ run_console_to_stdout(void *ctx, uint8_t byte)
 		fflush(stdout);
 }
 
-static void
-run_print_stats(const struct vm *vm)
-{
-	struct vm_stats st;
-	vm_get_stats(vm, &st);
-	double share = st.guest_instructions ? 100.0 * st.direct / st.guest_instructions : 0;
-	fprintf(stderr, "--- figures (%s) ---\n", vm_mode_name(vm_mode(vm)));
-	fprintf(stderr, "guest instructions     %12" PRIu64 "\n", st.guest_instructions);
-	fprintf(stderr, "  executed directly    %12" PRIu64 "   (%.2f%%)\n", st.direct, share);
-	fprintf(stderr, "  emulated             %12" PRIu64 "\n", st.emulated);
-	fprintf(stderr, "  interpreted          %12" PRIu64 "\n", st.interpreted);
-	for (unsigned c = 0; c < MACHINE_CAUSE_SLOTS; c++)
-		if (st.real_traps[c])
-			fprintf(stderr, "real traps %-11s %12" PRIu64 "\n", isa_cause_name(c), st.real_traps[c]);
-	if (vm_mode(vm) != MODE_BARE) {
-		fprintf(stderr, "reflected to the guest %12" PRIu64 "\n", st.reflected);
-		fprintf(stderr, "interrupts injected    %12" PRIu64 "\n", st.injected_interrupts);
-		fprintf(stderr, "world switches         %12" PRIu64 "\n", st.world_switches);
-		fprintf(stderr, "shadow fills           %12" PRIu64 "\n", st.shadow.fills);
-		fprintf(stderr, "shadow flushes         %12" PRIu64 "\n", st.shadow.flushes);
-		fprintf(stderr, "page-table writes      %12" PRIu64 "\n", st.shadow.pt_writes);
-	}
-}
-
 int
 cmd_run(int argc, char **argv)
 {
@@ -325,7 +224,7 @@ cmd_run(int argc, char **argv)
 	uint8_t *image = NULL;
 	size_t size = 0;
 	struct symtab syms;
-	if (run_load_guest(o.path, &image, &size, &syms) < 0) {
+	if (guest_file_load("run", o.path, &image, &size, &syms) < 0) {
 		symtab_free(&syms);
 		return EXIT_ERROR;
 	}
@@ -379,8 +278,18 @@ cmd_run(int argc, char **argv)
 		status = EXIT_GUEST_FAULT;
 		break;
 	}
-	if (o.stats)
-		run_print_stats(vm);
+	if (o.stats) {
+		struct vm_stats st;
+		vm_get_stats(vm, &st);
+		if (o.json) {
+			struct json j;
+			json_init(&j, stderr);
+			report_stats_json(&j, NULL, &st);
+			json_finish(&j);
+		} else {
+			report_stats_text(stderr, vm_mode(vm), &st);
+		}
+	}
 out:
 	vm_destroy(vm);
 	free(image);

@@ -20,7 +20,9 @@ struct command {
 static const struct command commands[] = {
 	{ "asm",    "assemble PG32 source into an image and a symbol file", cmd_asm,    cmd_asm_usage },
 	{ "disasm", "disassemble a PG32 image back into assembly",          cmd_disasm, cmd_disasm_usage },
-	{ "run",    "run a PG32 guest on the bare machine",                 cmd_run,    cmd_run_usage },
+	{ "run",    "run a PG32 guest, bare or under the monitor",          cmd_run,    cmd_run_usage },
+	{ "equiv",  "check that the monitor's modes are equivalent to bare", cmd_equiv, cmd_equiv_usage },
+	{ "classify", "derive every instruction's Popek-Goldberg class",    cmd_classify, cmd_classify_usage },
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -39,7 +41,7 @@ traplab_usage(FILE *out)
 		"\n"
 		"COMMANDS\n");
 	for (int i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "    %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "    %-9s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out,
 		"\n"
 		"    `traplab COMMAND --help` shows the manual of one command.\n"

@@ -339,6 +339,16 @@ vm_read_guest_phys(const struct vm *vm, uint32_t addr, void *buf, size_t len)
 	return machine_read_phys(vm->virt, addr, buf, len);
 }
 
+unsigned
+vm_guest_fetch(const struct vm *vm, uint32_t va, uint32_t *word)
+{
+	uint32_t pa;
+	unsigned cause = machine_translate(vm->virt, va, ISA_WORD, ACCESS_FETCH, &pa);
+	if (cause == 0)
+		machine_read_phys(vm->virt, pa, word, sizeof *word);
+	return cause;
+}
+
 uint32_t
 vm_guest_memory_size(const struct vm *vm)
 {
@@ -349,6 +359,30 @@ uint64_t
 vm_guest_instructions(const struct vm *vm)
 {
 	return machine_retired(vm->virt);
+}
+
+int
+vm_read_real_phys(const struct vm *vm, uint32_t addr, void *buf, size_t len)
+{
+	return machine_read_phys(vm->real, addr, buf, len);
+}
+
+uint32_t
+vm_real_memory_size(const struct vm *vm)
+{
+	return machine_memory_size(vm->real);
+}
+
+uint32_t
+vm_guest_base(const struct vm *vm)
+{
+	return vm->guest_base;
+}
+
+uint32_t
+vm_monitor_base(const struct vm *vm)
+{
+	return vm->monitor_base;
 }
 
 void

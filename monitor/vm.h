@@ -77,9 +77,19 @@ void vm_describe_stop(const struct vm *vm, char *buf, size_t len);
 void vm_guest_state(struct vm *vm, struct cpu_state *out);
 int vm_read_guest_phys(const struct vm *vm, uint32_t addr, void *buf, size_t len);
 uint32_t vm_guest_memory_size(const struct vm *vm);
+/* The instruction word at guest virtual address `va`, translated as the
+ * guest's own fetch would be.  Returns 0, or the CAUSE_* the fetch raises. */
+unsigned vm_guest_fetch(const struct vm *vm, uint32_t va, uint32_t *word);
 /* What the real machine holds right now (the other half of `info vcpu`). */
 void vm_real_state(const struct vm *vm, struct cpu_state *out);
 uint64_t vm_guest_instructions(const struct vm *vm);
+/* Real memory (the monitor's and the guest's), for `xp` and for tests that
+ * check that nothing outside the guest was touched (resource control). */
+int vm_read_real_phys(const struct vm *vm, uint32_t addr, void *buf, size_t len);
+uint32_t vm_real_memory_size(const struct vm *vm);
+/* Where guest physical 0 is in real memory, and where the monitor's is. */
+uint32_t vm_guest_base(const struct vm *vm);
+uint32_t vm_monitor_base(const struct vm *vm);
 
 void vm_get_stats(const struct vm *vm, struct vm_stats *out);
 enum vm_mode vm_mode(const struct vm *vm);

@@ -1,0 +1,111 @@
+/* cli_options.c — shared option parsers (cli_options.h). */
+#include "cli_options.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine.h"
+
+static bool
+parse_u64(const char *text, uint64_t *out)
+{
+	char *end;
+	if (text[0] == '-' || text[0] == '\0')
+		return false;
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 0);
+	if (errno || *end != '\0')
+		return false;
+	*out = v;
+	return true;
+}
+
+bool
+cli_parse_variant(const char *cmd, const char *arg, enum isa_variant *out)
+{
+	int v = isa_variant_by_name(arg);
+	if (v < 0) {
+		fprintf(stderr, "traplab %s: --isa=%s: no such variant (choose strict, legacy "
+			"or hybrid)\n", cmd, arg);
+		return false;
+	}
+	*out = (enum isa_variant)v;
+	return true;
+}
+
+bool
+cli_parse_mode(const char *cmd, const char *arg, enum vm_mode *out)
+{
+	int mode = vm_mode_by_name(arg);
+	if (mode < 0) {
+		fprintf(stderr, "traplab %s: mode '%s': no such mode (choose bare, trap or "
+			"hybrid)\n", cmd, arg);
+		return false;
+	}
+	*out = (enum vm_mode)mode;
+	return true;
+}
+
+bool
+cli_parse_memory(const char *cmd, const char *arg, uint32_t *bytes)
+{
+	uint64_t kib;
+	const uint64_t page_kib = PAGE_SIZE / 1024;
+	if (!parse_u64(arg, &kib) || kib == 0 || kib % page_kib ||
+	    kib > MACHINE_MAX_MEMORY / 1024) {
+		fprintf(stderr, "traplab %s: --memory=%s: expected KiB, a multiple of %u up "
+			"to %u\n", cmd, arg, PAGE_SIZE / 1024, MACHINE_MAX_MEMORY / 1024);
+		return false;
+	}
+	*bytes = (uint32_t)(kib * 1024);
+	return true;
+}
+
+bool
+cli_parse_budget(const char *cmd, const char *arg, uint64_t *budget)
+{
+	uint64_t n;
+	if (!parse_u64(arg, &n)) {
+		fprintf(stderr, "traplab %s: --max-instructions=%s: expected a non-negative "
+			"number (0 = no limit)\n", cmd, arg);
+		return false;
+	}
+	*budget = n ? n : UINT64_MAX;
+	return true;
+}
+
+bool
+cli_parse_place(const char *cmd, const char *arg, enum vm_placement *out)
+{
+	if (strcmp(arg, "relocated") == 0) {
+		*out = PLACE_RELOCATED;
+	} else if (strcmp(arg, "identity") == 0) {
+		*out = PLACE_IDENTITY;
+	} else {
+		fprintf(stderr, "traplab %s: --place=%s: choose relocated or identity\n", cmd, arg);
+		return false;
+	}
+	return true;
+}
+
+bool
+cli_parse_format(const char *cmd, const char *arg, unsigned allowed, enum cli_format *out)
+{
+	static const char *const names[] = {
+		[FORMAT_TEXT] = "text", [FORMAT_JSON] = "json",
+		[FORMAT_CSV] = "csv", [FORMAT_MARKDOWN] = "markdown",
+	};
+	for (unsigned f = 0; f < sizeof names / sizeof names[0]; f++)
+		if ((allowed & (1u << f)) && strcmp(arg, names[f]) == 0) {
+			*out = (enum cli_format)f;
+			return true;
+		}
+	fprintf(stderr, "traplab %s: --format=%s: choose one of", cmd, arg);
+	for (unsigned f = 0; f < sizeof names / sizeof names[0]; f++)
+		if (allowed & (1u << f))
+			fprintf(stderr, " %s", names[f]);
+	fputc('\n', stderr);
+	return false;
+}

@@ -1,0 +1,275 @@
+/* cmd_equiv.c — `traplab equiv`: is the guest's behaviour under each monitor
+ * mode the same as on bare hardware?  Popek and Goldberg's equivalence
+ * property as a command (Labs 3, 6, 7; REFERENCES §2 D1–D7).  Exit status 0
+ * when every mode is equivalent, 1 when one is not.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_options.h"
+#include "commands.h"
+#include "equiv.h"
+#include "guest_file.h"
+#include "report.h"
+
+struct equiv_options {
+	struct equiv_config cfg;
+	bool modes[MODE_COUNT];
+	enum cli_format format;
+	const char *path;
+};
+
+void
+cmd_equiv_usage(FILE *out)
+{
+	fprintf(out,
+		"NAME\n"
+		"    traplab equiv - check Popek and Goldberg's equivalence property\n"
+		"\n"
+		"SYNOPSIS\n"
+		"    traplab equiv [--isa=strict|legacy|hybrid] [--modes=trap,hybrid]\n"
+		"                  [--memory=KiB] [--max-instructions=N] [--place=relocated|identity]\n"
+		"                  [--format=text|json] GUEST\n"
+		"\n"
+		"DESCRIPTION\n"
+		"    Runs GUEST on the bare machine and under each monitor mode, and compares\n"
+		"    everything the guest can observe: its console output, its registers, PC,\n"
+		"    PSW and control registers as it believes them, all of its memory, and how\n"
+		"    the run ended. A VMM has the equivalence property when these are the same.\n"
+		"\n"
+		"    Runs are deterministic (the timer counts instructions), so when a mode is\n"
+		"    not equivalent the checker finds the first guest instruction after which\n"
+		"    the two runs differ, by binary search over the instruction count, and\n"
+		"    names it: its number, PC and disassembly, what differed first, and the\n"
+		"    Popek-Goldberg class that explains it (isa/SPEC.md section 9): on the\n"
+		"    legacy variant, a sensitive instruction that is not privileged.\n"
+		"\n"
+		"OPTIONS\n"
+		"    --isa=VARIANT         strict (default), legacy or hybrid\n"
+		"    --modes=LIST          comma-separated monitor modes to check (default\n"
+		"                          trap,hybrid)\n"
+		"    --memory=KiB          guest memory (default %u)\n"
+		"    --max-instructions=N  budget of each run (default %" PRIu64 ")\n"
+		"    --place=PLACE         relocated (default) or identity: where the guest's\n"
+		"                          memory sits in real memory (REFERENCES D7)\n"
+		"    --format=FORMAT       text (default) or json (fields in monitor/REPORTS.md)\n"
+		"    -h, --help            show this manual\n"
+		"\n"
+		"EXIT STATUS\n"
+		"    0  every mode is equivalent to bare\n"
+		"    1  at least one mode is not\n"
+		"    2  bad command line, or the guest could not be assembled or read\n"
+		"\n"
+		"EXAMPLES\n"
+		"    traplab equiv guests/pg32/minios/minios.s\n"
+		"    traplab equiv --isa=legacy guests/pg32/detect.s\n"
+		"    traplab equiv --isa=hybrid --format=json guests/pg32/minios/minios.s\n",
+		MACHINE_DEFAULT_MEMORY / 1024, MACHINE_DEFAULT_BUDGET);
+}
+
+static bool
+equiv_parse_modes(const char *arg, bool modes[MODE_COUNT])
+{
+	char list[128];
+	snprintf(list, sizeof list, "%s", arg);
+	memset(modes, 0, MODE_COUNT * sizeof modes[0]);
+	for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		enum vm_mode m;
+		if (!cli_parse_mode("equiv", tok, &m))
+			return false;
+		if (m == MODE_BARE) {
+			fprintf(stderr, "traplab equiv: --modes: bare is the reference, "
+				"not a mode to check\n");
+			return false;
+		}
+		modes[m] = true;
+	}
+	return true;
+}
+
+/* Returns -1 for a bad command line, 1 for --help, 0 to run. */
+static int
+equiv_parse_options(int argc, char **argv, struct equiv_options *o)
+{
+	enum { OPT_ISA = 256, OPT_MODES, OPT_MEMORY, OPT_MAX, OPT_PLACE, OPT_FORMAT };
+	static const struct option longopts[] = {
+		{ "isa", required_argument, NULL, OPT_ISA },
+		{ "modes", required_argument, NULL, OPT_MODES },
+		{ "memory", required_argument, NULL, OPT_MEMORY },
+		{ "max-instructions", required_argument, NULL, OPT_MAX },
+		{ "place", required_argument, NULL, OPT_PLACE },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	memset(o, 0, sizeof *o);
+	o->cfg.variant = ISA_STRICT;
+	o->cfg.guest_memory = MACHINE_DEFAULT_MEMORY;
+	o->cfg.budget = MACHINE_DEFAULT_BUDGET;
+	o->modes[MODE_TRAP] = o->modes[MODE_HYBRID] = true;
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		bool ok = true;
+		switch (c) {
+		case OPT_ISA:    ok = cli_parse_variant("equiv", optarg, &o->cfg.variant); break;
+		case OPT_MODES:  ok = equiv_parse_modes(optarg, o->modes); break;
+		case OPT_MEMORY: ok = cli_parse_memory("equiv", optarg, &o->cfg.guest_memory); break;
+		case OPT_MAX:    ok = cli_parse_budget("equiv", optarg, &o->cfg.budget); break;
+		case OPT_PLACE:  ok = cli_parse_place("equiv", optarg, &o->cfg.placement); break;
+		case OPT_FORMAT:
+			ok = cli_parse_format("equiv", optarg, 1u << FORMAT_TEXT | 1u << FORMAT_JSON,
+					      &o->format);
+			break;
+		case 'h':
+			cmd_equiv_usage(stdout);
+			return 1;
+		default:
+			fprintf(stderr, "traplab equiv: unknown option '%s' (see 'traplab equiv "
+				"--help')\n", argv[optind - 1]);
+			return -1;
+		}
+		if (!ok)
+			return -1;
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "traplab equiv: %s (see 'traplab equiv --help')\n",
+			optind == argc ? "which guest? give a .s or .img file" : "give exactly one guest");
+		return -1;
+	}
+	o->path = argv[optind];
+	return 0;
+}
+
+static void
+equiv_print_text(const struct equiv_options *o, const struct equiv_run *bare,
+		 const struct equiv_result *results)
+{
+	printf("%s on the %s variant, compared with bare (%" PRIu64 " instructions, %s)\n",
+	       o->path, isa_variant_name(o->cfg.variant), bare->stats.guest_instructions,
+	       bare->stop.reason == STOP_POWER_OFF ? "powered off" : "did not power off");
+	for (int m = 0; m < MODE_COUNT; m++) {
+		if (!o->modes[m])
+			continue;
+		const struct equiv_result *r = &results[m];
+		const struct vm_stats *st = &r->run.stats;
+		double share = st->guest_instructions
+				       ? 100.0 * (double)st->direct / (double)st->guest_instructions : 0;
+		printf("  %-7s %s  %" PRIu64 " instructions, %.1f%% direct\n", vm_mode_name(m),
+		       r->equivalent ? "equivalent    " : "NOT equivalent", st->guest_instructions,
+		       share);
+		if (r->equivalent)
+			continue;
+		const struct equiv_divergence *d = &r->divergence;
+		printf("          first divergence after instruction %" PRIu64 ", pc 0x%08x: %s\n",
+		       d->instruction, d->pc, d->insn_text);
+		printf("          %s\n", d->what);
+		printf("          why: %s\n", d->why);
+	}
+}
+
+static void
+equiv_print_json(const struct equiv_options *o, const struct equiv_run *bare,
+		 const struct equiv_result *results, bool all)
+{
+	struct json j;
+	json_init(&j, stdout);
+	json_begin_object(&j, NULL);
+	json_string(&j, "guest", o->path);
+	json_string(&j, "variant", isa_variant_name(o->cfg.variant));
+	json_bool(&j, "equivalent", all);
+	report_stats_json(&j, "bare", &bare->stats);
+	json_begin_array(&j, "modes");
+	for (int m = 0; m < MODE_COUNT; m++) {
+		if (!o->modes[m])
+			continue;
+		const struct equiv_result *r = &results[m];
+		json_begin_object(&j, NULL);
+		json_string(&j, "mode", vm_mode_name(m));
+		json_bool(&j, "equivalent", r->equivalent);
+		report_stats_json(&j, "stats", &r->run.stats);
+		if (r->equivalent) {
+			json_null(&j, "divergence");
+		} else {
+			const struct equiv_divergence *d = &r->divergence;
+			json_begin_object(&j, "divergence");
+			json_uint(&j, "instruction", d->instruction);
+			json_uint(&j, "pc", d->pc);
+			json_uint(&j, "word", d->word);
+			json_string(&j, "disassembly", d->insn_text);
+			json_begin_array(&j, "class");
+			static const struct { unsigned flag; const char *name; } names[] = {
+				{ CLS_PRIV, "PRIV" }, { CLS_TRAP, "TRAP" }, { CLS_CTRL, "CTRL" },
+				{ CLS_CTRLU, "CTRLU" }, { CLS_MODE, "MODE" }, { CLS_LOC, "LOC" },
+				{ CLS_LOCU, "LOCU" },
+			};
+			for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+				if (d->cls & names[i].flag)
+					json_string(&j, NULL, names[i].name);
+			json_end_array(&j);
+			json_string(&j, "what", d->what);
+			json_string(&j, "why", d->why);
+			json_end_object(&j);
+		}
+		json_end_object(&j);
+	}
+	json_end_array(&j);
+	json_end_object(&j);
+	json_finish(&j);
+}
+
+int
+cmd_equiv(int argc, char **argv)
+{
+	struct equiv_options o;
+	int rc = equiv_parse_options(argc, argv, &o);
+	if (rc != 0)
+		return rc > 0 ? EXIT_OK : EXIT_USAGE;
+
+	uint8_t *image = NULL;
+	size_t size = 0;
+	struct symtab syms;
+	if (guest_file_load("equiv", o.path, &image, &size, &syms) < 0) {
+		symtab_free(&syms);
+		return EXIT_USAGE;
+	}
+	o.cfg.image = image;
+	o.cfg.image_size = size;
+
+	char err[256];
+	struct equiv_run bare;
+	struct equiv_result results[MODE_COUNT];
+	memset(results, 0, sizeof results);
+	int status = EXIT_USAGE;
+	bool all = true;
+	if (equiv_run_bare(&o.cfg, &bare, err, sizeof err) < 0) {
+		fprintf(stderr, "traplab equiv: %s: %s\n", o.path, err);
+		goto out;
+	}
+	for (int m = 0; m < MODE_COUNT; m++) {
+		if (!o.modes[m])
+			continue;
+		if (equiv_check(&o.cfg, (enum vm_mode)m, &results[m], err, sizeof err) < 0) {
+			fprintf(stderr, "traplab equiv: %s: %s\n", o.path, err);
+			goto out;
+		}
+		all &= results[m].equivalent;
+	}
+	if (o.format == FORMAT_JSON)
+		equiv_print_json(&o, &bare, results, all);
+	else
+		equiv_print_text(&o, &bare, results);
+	status = all ? EXIT_OK : EXIT_ERROR;
+out:
+	equiv_run_free(&bare);
+	for (int m = 0; m < MODE_COUNT; m++)
+		equiv_run_free(&results[m].run);
+	free(image);
+	symtab_free(&syms);
+	return status;
+}

@@ -1,0 +1,307 @@
+/* equiv.c — the equivalence checker (equiv.h).  Labs 3, 6 and 7 run it.
+ *
+ * Popek and Goldberg compare a real machine and a virtual one "at halts":
+ * same final state, same outputs.  PG32 runs are deterministic (the timer
+ * counts instructions), so we can do better than halts: the state after the
+ * n-th guest instruction is a function of n alone, in every mode.  When the
+ * final states differ, a binary search over n finds the first instruction
+ * after which bare and the monitor disagree — and that instruction, with its
+ * class from opcodes.def, is the explanation.
+ */
+#include "equiv.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "disasm.h"
+
+/* What a guest can observe after n instructions: console, state, memory. */
+struct snapshot {
+	char *output;
+	size_t len, cap;
+	struct cpu_state state;
+	uint8_t *memory;
+	uint32_t memory_size;
+	struct machine_stop_info stop;
+	uint64_t instructions;
+	struct vm_stats stats;
+	double seconds;
+	/* the last instruction executed, for naming the divergence */
+	uint32_t last_pc, last_word;
+};
+
+static void
+snapshot_console(void *ctx, uint8_t byte)
+{
+	struct snapshot *s = ctx;
+	if (s->len + 2 > s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 1024;
+		char *bigger = realloc(s->output, cap);
+		if (!bigger)
+			return;
+		s->output = bigger;
+		s->cap = cap;
+	}
+	s->output[s->len++] = (char)byte;
+	s->output[s->len] = '\0';
+}
+
+static void
+snapshot_trace_insn(void *ctx, const struct machine *m, uint32_t pc, uint32_t word)
+{
+	(void)m;
+	struct snapshot *s = ctx;
+	s->last_pc = pc;
+	s->last_word = word;
+}
+
+static void
+snapshot_free(struct snapshot *s)
+{
+	free(s->output);
+	free(s->memory);
+	memset(s, 0, sizeof *s);
+}
+
+static double
+seconds_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Run `mode` for n guest instructions (or to the end) from a fresh load. */
+static int
+snapshot_take(const struct equiv_config *cfg, enum vm_mode mode, uint64_t n, bool trace,
+	      struct snapshot *s, char *err, size_t errlen)
+{
+	memset(s, 0, sizeof *s);
+	struct vm_config vc = { .mode = mode, .variant = cfg->variant,
+				.guest_memory = cfg->guest_memory, .placement = cfg->placement };
+	struct vm *vm = vm_create(&vc, err, errlen);
+	if (!vm)
+		return -1;
+	if (vm_load_image(vm, cfg->image, cfg->image_size, err, errlen) < 0) {
+		vm_destroy(vm);
+		return -1;
+	}
+	vm_set_console(vm, snapshot_console, s);
+	if (trace)
+		vm_set_tracer(vm, &(struct machine_tracer){ .insn = snapshot_trace_insn, .ctx = s });
+	double t0 = seconds_now();
+	vm_run(vm, n);
+	s->seconds = seconds_now() - t0;
+	vm_guest_state(vm, &s->state);
+	s->stop = *vm_last_stop(vm);
+	s->instructions = vm_guest_instructions(vm);
+	vm_get_stats(vm, &s->stats);
+	s->memory_size = vm_guest_memory_size(vm);
+	s->memory = malloc(s->memory_size);
+	if (!s->memory) {
+		snprintf(err, errlen, "out of memory");
+		vm_destroy(vm);
+		snapshot_free(s);
+		return -1;
+	}
+	vm_read_guest_phys(vm, 0, s->memory, s->memory_size);
+	if (!s->output)
+		s->output = calloc(1, 1);
+	vm_destroy(vm);
+	return 0;
+}
+
+static const char *
+stop_words(const struct machine_stop_info *st)
+{
+	switch (st->reason) {
+	case STOP_POWER_OFF:      return "powered off";
+	case STOP_UNHANDLED_TRAP: return "stopped on an unhandled trap";
+	case STOP_HALTED_FOREVER: return "halted forever";
+	case STOP_TRAP_STORM:     return "stopped in a trap storm";
+	default:                  return "still running";
+	}
+}
+
+/* Compare two snapshots; on a difference, describe the first one found. */
+static bool
+snapshot_differ(const struct snapshot *a, const struct snapshot *b, const char *bname,
+		char *what, size_t len)
+{
+	if (a->len != b->len || memcmp(a->output, b->output, a->len) != 0) {
+		snprintf(what, len, "console output differs (bare printed %zu bytes, %s %zu)",
+			 a->len, bname, b->len);
+		return true;
+	}
+	for (int i = 0; i < ISA_NUM_GPRS; i++)
+		if (a->state.r[i] != b->state.r[i]) {
+			snprintf(what, len, "r%d differs: bare 0x%08x, %s 0x%08x", i,
+				 a->state.r[i], bname, b->state.r[i]);
+			return true;
+		}
+	if (a->state.pc != b->state.pc) {
+		snprintf(what, len, "pc differs: bare 0x%08x, %s 0x%08x", a->state.pc, bname,
+			 b->state.pc);
+		return true;
+	}
+	if (a->state.psw != b->state.psw) {
+		snprintf(what, len, "PSW differs: bare 0x%08x (S=%d IE=%d), %s 0x%08x (S=%d IE=%d)",
+			 a->state.psw, !!(a->state.psw & PSW_S), !!(a->state.psw & PSW_IE), bname,
+			 b->state.psw, !!(b->state.psw & PSW_S), !!(b->state.psw & PSW_IE));
+		return true;
+	}
+	for (unsigned i = 0; i < ISA_NUM_CRS; i++)
+		if (a->state.cr[i] != b->state.cr[i]) {
+			snprintf(what, len, "control register %s differs: bare 0x%08x, %s 0x%08x",
+				 isa_control_reg_name(i), a->state.cr[i], bname, b->state.cr[i]);
+			return true;
+		}
+	for (uint32_t addr = 0; addr + ISA_WORD <= a->memory_size; addr += ISA_WORD)
+		if (memcmp(a->memory + addr, b->memory + addr, ISA_WORD) != 0) {
+			uint32_t x, y;
+			memcpy(&x, a->memory + addr, sizeof x);
+			memcpy(&y, b->memory + addr, sizeof y);
+			snprintf(what, len, "guest memory differs at 0x%08x: bare 0x%08x, %s 0x%08x",
+				 addr, x, bname, y);
+			return true;
+		}
+	if (a->stop.reason != b->stop.reason || a->stop.exit_status != b->stop.exit_status) {
+		snprintf(what, len, "the end differs: bare %s, %s %s", stop_words(&a->stop),
+			 bname, stop_words(&b->stop));
+		return true;
+	}
+	return false;
+}
+
+/* The Popek–Goldberg reason an instruction of class `cls` diverged. */
+static void
+equiv_explain(const struct isa_op_info *info, unsigned cls, enum isa_variant variant,
+	      enum vm_mode mode, char *why, size_t len)
+{
+	const char *v = isa_variant_name(variant);
+	bool priv = cls & CLS_PRIV;
+	if (!priv && (cls & (CLS_LOC | CLS_LOCU)))
+		snprintf(why, len, "%s is location-sensitive%s and not privileged on %s: "
+			 "run directly, it revealed the real relocation, not the guest's",
+			 info->name, (cls & CLS_LOCU) ? " (even from user mode)" : "", v);
+	else if (!priv && (cls & CLS_MODE))
+		snprintf(why, len, "%s is mode-sensitive and not privileged on %s: run "
+			 "directly in real user mode, it saw the real mode, not the guest's",
+			 info->name, v);
+	else if (!priv && (cls & (CLS_CTRL | CLS_CTRLU)))
+		snprintf(why, len, "%s is control-sensitive and not privileged on %s: run "
+			 "directly in real user mode, its change of mode or interrupt bit "
+			 "never reached the monitor", info->name, v);
+	else
+		snprintf(why, len, "%s is %s on %s; under %s the difference comes from state "
+			 "the monitor did not virtualize", info->name,
+			 priv ? "privileged" : "innocuous", v, vm_mode_name(mode));
+}
+
+static void
+run_from_snapshot(struct equiv_run *run, enum vm_mode mode, struct snapshot *s)
+{
+	run->mode = mode;
+	run->output = s->output;
+	run->output_len = s->len;
+	s->output = NULL;
+	run->state = s->state;
+	run->stop = s->stop;
+	run->stats = s->stats;
+	run->host_seconds = s->seconds;
+}
+
+int
+equiv_run_bare(const struct equiv_config *cfg, struct equiv_run *bare, char *err, size_t errlen)
+{
+	struct snapshot s;
+	memset(bare, 0, sizeof *bare);
+	if (snapshot_take(cfg, MODE_BARE, cfg->budget, false, &s, err, errlen) < 0)
+		return -1;
+	run_from_snapshot(bare, MODE_BARE, &s);
+	snapshot_free(&s);
+	return 0;
+}
+
+/* Binary search for the first n after which the runs differ.  Invariant:
+ * equal after lo instructions, different after hi. */
+static int
+equiv_locate(const struct equiv_config *cfg, enum vm_mode mode, uint64_t hi,
+	     struct equiv_divergence *d, char *err, size_t errlen)
+{
+	uint64_t lo = 0;
+	const char *name = vm_mode_name(mode);
+	while (hi - lo > 1) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		struct snapshot a, b;
+		if (snapshot_take(cfg, MODE_BARE, mid, false, &a, err, errlen) < 0)
+			return -1;
+		if (snapshot_take(cfg, mode, mid, false, &b, err, errlen) < 0) {
+			snapshot_free(&a);
+			return -1;
+		}
+		char what[256];
+		if (snapshot_differ(&a, &b, name, what, sizeof what))
+			hi = mid;
+		else
+			lo = mid;
+		snapshot_free(&a);
+		snapshot_free(&b);
+	}
+	struct snapshot a, b;
+	if (snapshot_take(cfg, MODE_BARE, hi, true, &a, err, errlen) < 0)
+		return -1;
+	if (snapshot_take(cfg, mode, hi, false, &b, err, errlen) < 0) {
+		snapshot_free(&a);
+		return -1;
+	}
+	snapshot_differ(&a, &b, name, d->what, sizeof d->what);
+	d->instruction = hi;
+	d->pc = a.last_pc;
+	d->word = a.last_word;
+	disasm_insn(d->word, d->pc, NULL, d->insn_text, sizeof d->insn_text);
+	struct isa_insn insn;
+	if (isa_decode(d->word, &insn)) {
+		d->cls = isa_class(insn.op, cfg->variant);
+		equiv_explain(isa_op_info(insn.op), d->cls, cfg->variant, mode, d->why, sizeof d->why);
+	} else {
+		snprintf(d->why, sizeof d->why, "the word does not decode");
+	}
+	snapshot_free(&a);
+	snapshot_free(&b);
+	return 0;
+}
+
+int
+equiv_check(const struct equiv_config *cfg, enum vm_mode mode, struct equiv_result *out,
+	    char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	struct snapshot ref, s;
+	if (snapshot_take(cfg, MODE_BARE, cfg->budget, false, &ref, err, errlen) < 0)
+		return -1;
+	if (snapshot_take(cfg, mode, cfg->budget, false, &s, err, errlen) < 0) {
+		snapshot_free(&ref);
+		return -1;
+	}
+	char what[256];
+	out->equivalent = !snapshot_differ(&ref, &s, vm_mode_name(mode), what, sizeof what);
+	uint64_t longest = ref.instructions > s.instructions ? ref.instructions : s.instructions;
+	run_from_snapshot(&out->run, mode, &s);
+	snapshot_free(&ref);
+	snapshot_free(&s);
+	if (out->equivalent)
+		return 0;
+	/* After the longer run's count, both snapshots are the final states,
+	 * which differ: a valid upper end for the search. */
+	return equiv_locate(cfg, mode, longest ? longest : 1, &out->divergence, err, errlen);
+}
+
+void
+equiv_run_free(struct equiv_run *run)
+{
+	free(run->output);
+	run->output = NULL;
+}
