@@ -1,0 +1,1068 @@
+/* classify.c — Popek & Goldberg 1974 §3's definitions as executable
+ * predicates: each encoding of each opcode runs, one instruction at a time,
+ * on a real PG32 machine from many sampled states and state pairs, and its
+ * classes are read off the results (REFERENCES.md §2 "Classifier recipe";
+ * isa/SPEC.md §9.1).  opcodes.def's class columns are only compared with
+ * afterwards.  Lab 2: `traplab classify --witnesses` (monitor/CLASSIFY.md).
+ */
+#include "classify.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dev_console.h"
+#include "dev_power.h"
+#include "dev_timer.h"
+#include "disasm.h"
+
+const struct classify_flag_info classify_flags[CLASSIFY_FLAG_COUNT] = {
+	{ CLS_PRIV,  "PRIV",  "P",  "privileged" },
+	{ CLS_TRAP,  "TRAP",  "T",  "always traps" },
+	{ CLS_CTRL,  "CTRL",  "C",  "control-sensitive" },
+	{ CLS_CTRLU, "CTRLU", "Cu", "user-control-sensitive" },
+	{ CLS_MODE,  "MODE",  "M",  "mode-sensitive" },
+	{ CLS_LOC,   "LOC",   "L",  "location-sensitive" },
+	{ CLS_LOCU,  "LOCU",  "Lu", "user-location-sensitive" },
+};
+/* Indexes into classify_flags and classify_op_result.witness. */
+enum { FI_PRIV, FI_TRAP, FI_CTRL, FI_CTRLU, FI_MODE, FI_LOC, FI_LOCU };
+
+#define NO_WITNESS "no witness found"
+
+enum {
+	CLASSIFY_SEED_STATES = 0x50473332u,  /* "PG32": the fixed seeds */
+	CLASSIFY_SEED_MEMORY = 0x4d454d30u,  /* "MEM0" */
+	RANDOM_BASES = 32,                   /* random states, each with 3 partners */
+	EDGE_PC = 0x104,                     /* inside every edge window, not a PTE word */
+	EDGE_TVEC = 0x200,
+	EDGE_EPC = 0x204,
+	EDGE_SP = 0x800,
+	EDGE_LR = 0x108,
+	EDGE_TIMER_INTERVAL = 100,
+	IN_BOUNDS_ADDR = 0x100,
+	LOW_CODE_LIMIT = PAGE_SIZE,          /* sampled PCs stay in virtual page 0 */
+	UNOWNED_PORT = 0x40,                 /* no device answers here (SPEC §10) */
+	TEMPLATE_PTE_FRAME = 0,              /* word 0 of each period maps page 0 here */
+	DELTA_MAX = 8,                       /* one store changes at most 4 bytes */
+	DIFF_CHUNK = 64,
+	MAX_INSTANCES = 64,
+	TEXT_MAX = 96,
+};
+#define PSW_MODE_BITS (PSW_S | PSW_IE)   /* P&G's M, with IE (SPEC §3.2) */
+#define DELTA_OUTSIDE (UINT32_C(1) << 31)  /* marks a changed byte outside the view */
+
+/* snprintf for witness lines: a long line is cut, never overrun. */
+static int text_printf(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int
+text_printf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+/* ===== a fixed-seed generator (splitmix64) ================================== */
+
+struct classify_rng {
+	uint64_t state;
+};
+
+static uint32_t
+rng_next(struct classify_rng *g)
+{
+	uint64_t z = (g->state += UINT64_C(0x9e3779b97f4a7c15));
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return (uint32_t)((z ^ (z >> 31)) >> 16);
+}
+
+static uint32_t
+rng_below(struct classify_rng *g, uint32_t n)
+{
+	return rng_next(g) % n;
+}
+
+#define RNG_PICK(g, table) ((table)[rng_below((g), sizeof (table) / sizeof (table)[0])])
+
+/* ===== the sample plan ======================================================= */
+
+/* The relocations every edge state is tried with, and how far each is
+ * shifted for the location pair (a multiple of CLASSIFY_PERIOD, so the
+ * memory under R stays the same).  The last one pages: R is then ptbr. */
+struct edge_reloc {
+	uint32_t rbase, rbound;
+	bool paging;
+	uint32_t ptbr;
+	uint32_t shift;
+};
+static const struct edge_reloc edge_relocs[] = {
+	{ 0x0000, 0x1000, false, 0, 0x400 },
+	{ 0x1000, 0x0800, false, 0, 0x800 },
+	{ 0x2c00, 0x1000, false, 0, 0x400 },
+	{ 0x0400, 0x0800, true, PAGE_SIZE, 2 * PAGE_SIZE },
+};
+enum { EDGE_RELOCS = sizeof edge_relocs / sizeof edge_relocs[0] };
+/* The saved PSW of the edge states: user with IE off, and supervisor with
+ * IE on, so that from every mode some `rti` changes M. */
+static const uint32_t edge_epsws[] = { PSW_Z, PSW_S | PSW_IE | PSW_C };
+static const uint32_t edge_tvecs[] = { 0, EDGE_TVEC };
+
+/* Make a sample exactly what machine_set_state() will hold. */
+static void
+sample_normalize(struct classify_sample *s)
+{
+	s->cpu.r[ISA_REG_ZERO] = 0;
+	s->cpu.psw &= PSW_WRITABLE;
+	s->cpu.cr[CR_ptbr] &= PTE_FRAME_MASK;
+	s->cpu.cr[CR_mmu] &= MMU_PG;
+}
+
+static uint16_t
+plan_add(struct classify_plan *plan, const struct classify_sample *s)
+{
+	if (plan->nsamples >= CLASSIFY_MAX_SAMPLES)
+		abort();        /* a broken invariant of the fixed plan */
+	plan->samples[plan->nsamples] = *s;
+	sample_normalize(&plan->samples[plan->nsamples]);
+	return (uint16_t)plan->nsamples++;
+}
+
+static void
+plan_pair(struct classify_plan *plan, uint16_t a, uint16_t b, enum classify_pair_kind kind)
+{
+	if (plan->npairs >= CLASSIFY_MAX_PAIRS)
+		abort();
+	plan->pairs[plan->npairs++] = (struct classify_pair){ a, b, kind };
+}
+
+/* R shifted by x: rbase, or ptbr when paging.  Registers, PC and the
+ * memory under R stay the same (P&G's S2 = (e|r+x, m, p, r+x)). */
+static void
+sample_shift(struct classify_sample *s, uint32_t x)
+{
+	if (s->cpu.cr[CR_mmu] & MMU_PG)
+		s->cpu.cr[CR_ptbr] += x;
+	else
+		s->cpu.cr[CR_rbase] += x;
+}
+
+/* Registers of the edge states: the four (S, IE) settings in r0..r3, so a
+ * PSW write can change M every way; addresses inside, at and beyond R. */
+static void
+edge_registers(struct classify_sample *s, uint32_t rbase, uint32_t rbound)
+{
+	uint32_t *r = s->cpu.r;
+	r[0] = 0;
+	r[1] = PSW_S;
+	r[2] = PSW_IE;
+	r[3] = PSW_S | PSW_IE;
+	r[4] = 0xffffffffu;
+	r[5] = rbase;
+	r[6] = IN_BOUNDS_ADDR;
+	r[7] = rbound;                  /* the first address out of bounds */
+	r[8] = rbound - ISA_WORD;       /* the last word in bounds */
+	r[9] = 0x80000000u;
+	r[10] = EDGE_TVEC;
+	r[11] = PSW_FLAGS;
+	r[12] = 0x7fffffffu;
+	r[13] = rbase + rbound;         /* the physical end of the window */
+	r[ISA_REG_SP] = EDGE_SP;
+	r[ISA_REG_LR] = EDGE_LR;
+}
+
+/* Every combination of M (S, IE), R (three relocations and one paging
+ * state), tvec zero or not, and a saved PSW; each paired with its S-flip,
+ * its IE-flip and its R-shift (REFERENCES §0.1: the edge states). */
+static void
+plan_edge_states(struct classify_plan *plan)
+{
+	uint16_t idx[EDGE_RELOCS][2][2][2][2];   /* [reloc][tvec][epsw][S][IE] */
+	for (unsigned ri = 0; ri < EDGE_RELOCS; ri++)
+	for (unsigned ti = 0; ti < 2; ti++)
+	for (unsigned ei = 0; ei < 2; ei++)
+	for (unsigned sup = 0; sup < 2; sup++)
+	for (unsigned ie = 0; ie < 2; ie++) {
+		const struct edge_reloc *rl = &edge_relocs[ri];
+		struct classify_sample s = { .edge = true };
+		edge_registers(&s, rl->rbase, rl->rbound);
+		s.cpu.pc = EDGE_PC;
+		s.cpu.psw = (sup ? PSW_S : 0) | (ie ? PSW_IE : 0);
+		s.cpu.cr[CR_tvec] = edge_tvecs[ti];
+		s.cpu.cr[CR_epc] = EDGE_EPC;
+		s.cpu.cr[CR_epsw] = edge_epsws[ei];
+		s.cpu.cr[CR_rbase] = rl->rbase;
+		s.cpu.cr[CR_rbound] = rl->rbound;
+		if (rl->paging) {
+			s.cpu.cr[CR_mmu] = MMU_PG;
+			s.cpu.cr[CR_ptbr] = rl->ptbr;
+		}
+		/* With a handler set, the devices are busy: a running timer
+		 * and console input waiting, so that `in`/`out` can touch them. */
+		if (edge_tvecs[ti]) {
+			s.timer_interval = EDGE_TIMER_INTERVAL;
+			s.console_input = true;
+		}
+		idx[ri][ti][ei][sup][ie] = plan_add(plan, &s);
+	}
+	for (unsigned ri = 0; ri < EDGE_RELOCS; ri++)
+	for (unsigned ti = 0; ti < 2; ti++)
+	for (unsigned ei = 0; ei < 2; ei++)
+	for (unsigned k = 0; k < 2; k++) {
+		plan_pair(plan, idx[ri][ti][ei][1][k], idx[ri][ti][ei][0][k], PAIR_FLIP_S);
+		plan_pair(plan, idx[ri][ti][ei][k][0], idx[ri][ti][ei][k][1], PAIR_FLIP_IE);
+		for (unsigned ie = 0; ie < 2; ie++) {
+			uint16_t a = idx[ri][ti][ei][k][ie];
+			struct classify_sample s = plan->samples[a];
+			sample_shift(&s, edge_relocs[ri].shift);
+			plan_pair(plan, a, plan_add(plan, &s), PAIR_SHIFT_R);
+		}
+	}
+}
+
+/* A register value: an edge value of this state, or anything at all. */
+static uint32_t
+random_register(struct classify_rng *g, const struct cpu_state *c)
+{
+	uint32_t l = c->cr[CR_rbase], b = c->cr[CR_rbound];
+	const uint32_t pool[] = {
+		0, PSW_S, PSW_IE, PSW_S | PSW_IE, 0xffffffffu, 0x80000000u, 0x7fffffffu,
+		l, b, b - ISA_WORD, l + b, IN_BOUNDS_ADDR, c->pc, c->pc + ISA_WORD,
+	};
+	switch (rng_below(g, 3)) {
+	case 0:  return rng_next(g);
+	case 1:  return rng_next(g) & (LOW_CODE_LIMIT - ISA_WORD);
+	default: return RNG_PICK(g, pool);
+	}
+}
+
+static void
+plan_random_sample(struct classify_rng *g, struct classify_sample *s)
+{
+	static const uint32_t bases[] = {
+		0, 0x400, 0x800, 0x1000, 0x2000, 0x3c00, 0x10, CLASSIFY_MEMORY, 0xfffffc00u,
+	};
+	static const uint32_t bounds[] = { 0, 0x100, 0x400, 0x1000, CLASSIFY_MEMORY, 0xffffffffu };
+	static const uint32_t ptbrs[] = { PAGE_SIZE, 2 * PAGE_SIZE };
+	static const uint32_t intervals[] = { 0, 1, EDGE_TIMER_INTERVAL };
+	struct cpu_state *c = &s->cpu;
+	*s = (struct classify_sample){ 0 };
+	c->cr[CR_rbase] = RNG_PICK(g, bases);
+	c->cr[CR_rbound] = RNG_PICK(g, bounds);
+	bool paging = rng_below(g, 8) == 0;
+	if (paging) {
+		c->cr[CR_mmu] = MMU_PG;
+		c->cr[CR_ptbr] = RNG_PICK(g, ptbrs);
+	}
+	c->psw = rng_next(g) & PSW_WRITABLE;
+	const uint32_t pcs[] = { 0, ISA_WORD, EDGE_PC, CLASSIFY_PERIOD - ISA_WORD,
+				 LOW_CODE_LIMIT - ISA_WORD, rng_next(g) & (LOW_CODE_LIMIT - ISA_WORD) };
+	c->pc = RNG_PICK(g, pcs);
+	if (paging && c->pc % CLASSIFY_PERIOD == 0)
+		c->pc += ISA_WORD;       /* word 0 of each period is the page-table entry */
+	const uint32_t tvecs[] = { 0, EDGE_TVEC, rng_next(g) & ~(uint32_t)(ISA_WORD - 1) };
+	c->cr[CR_tvec] = RNG_PICK(g, tvecs);
+	c->cr[CR_epc] = rng_next(g) & (LOW_CODE_LIMIT - ISA_WORD);
+	c->cr[CR_epsw] = rng_next(g) & PSW_WRITABLE;
+	c->cr[CR_cause] = rng_below(g, CAUSE_HYPERCALL + 1);
+	c->cr[CR_badaddr] = rng_next(g);
+	c->cr[CR_scratch] = rng_next(g);
+	for (unsigned i = 1; i < ISA_NUM_GPRS; i++)
+		c->r[i] = random_register(g, c);
+	s->timer_interval = RNG_PICK(g, intervals);
+	/* A pending interrupt with IE on would be taken before the
+	 * instruction; such a partner is skipped, so keep the base runnable. */
+	s->timer_pending = !(c->psw & PSW_IE) && rng_below(g, 2);
+	s->console_input = rng_below(g, 2);
+}
+
+static void
+plan_random_states(struct classify_plan *plan)
+{
+	struct classify_rng g = { CLASSIFY_SEED_STATES };
+	for (unsigned i = 0; i < RANDOM_BASES; i++) {
+		struct classify_sample s, t;
+		plan_random_sample(&g, &s);
+		uint16_t a = plan_add(plan, &s);
+		t = s;
+		t.cpu.psw ^= PSW_S;
+		plan_pair(plan, a, plan_add(plan, &t), PAIR_FLIP_S);
+		t = s;
+		t.cpu.psw ^= PSW_IE;
+		plan_pair(plan, a, plan_add(plan, &t), PAIR_FLIP_IE);
+		t = s;
+		uint32_t x;
+		if (s.cpu.cr[CR_mmu] & MMU_PG)
+			x = PAGE_SIZE;
+		else if (s.cpu.cr[CR_rbase] >= CLASSIFY_MEMORY)
+			x = -(uint32_t)CLASSIFY_PERIOD;     /* no wrap past 2^32 */
+		else
+			x = CLASSIFY_PERIOD * (1 + rng_below(&g, 2));
+		sample_shift(&t, x);
+		plan_pair(plan, a, plan_add(plan, &t), PAIR_SHIFT_R);
+	}
+}
+
+void
+classify_plan_build(struct classify_plan *plan)
+{
+	plan->nsamples = 0;
+	plan->npairs = 0;
+	plan_edge_states(plan);
+	plan_random_states(plan);
+}
+
+/* ===== instances: the encodings tried for each opcode ========================= */
+
+/* Operands chosen to meet the edge registers above: r0 is 0, r1..r3 are
+ * PSW values, r4 is -1, r5..r8 and r13 are addresses around R. */
+static size_t
+classify_instances(enum isa_opcode op, struct isa_insn *out, size_t max)
+{
+	static const uint8_t rrr[][3] = {
+		{ 1, 2, 3 }, { 5, 6, 7 }, { 10, 4, 0 }, { 0, 1, 2 }, { 2, 9, 4 }, { 8, 12, 11 }, { 13, 4, 1 },
+	};
+	static const int32_t simm[] = { 0, -1, 0x7fff, -0x8000, 1 };
+	static const int32_t uimm[] = { 0, 0xffff, 1, 0x8000, 31 };
+	static const struct { uint8_t rd, rs; int32_t imm; } mem[] = {
+		{ 1, 0, IN_BOUNDS_ADDR }, { 2, 6, 0 }, { 3, 6, 4 }, { 4, 8, 0 }, { 5, 7, 0 },
+		{ 6, 5, 0 }, { 7, 6, 2 }, { 9, 13, -4 }, { 10, 0, -4 }, { 1, 6, 1 },
+	};
+	static const int32_t offs[] = { 0, 1, -1, 64, -0x800000, 0x7fffff };
+	static const uint8_t jump_regs[] = { 0, 6, 8, 7, 4, 15, 14 };
+	static const uint8_t dest_regs[] = { 1, 5, 15 };
+	static const uint8_t crw_regs[] = { 0, 3, 4, 6 };
+	static const uint16_t ports[] = {
+		CONSOLE_PORT_BASE + CONSOLE_DATA, CONSOLE_PORT_BASE + CONSOLE_STATUS,
+		TIMER_PORT_BASE + TIMER_INTERVAL, TIMER_PORT_BASE + TIMER_COUNT,
+		TIMER_PORT_BASE + TIMER_ACK, POWER_PORT_BASE + POWER_OFF, UNOWNED_PORT,
+	};
+	static const uint8_t out_regs[] = { 1, 4, 0 };
+#define COUNT(t) (sizeof (t) / sizeof (t)[0])
+#define ADD(...) do { if (n < max) out[n++] = (struct isa_insn){ .op = op, __VA_ARGS__ }; } while (0)
+	size_t n = 0;
+	switch (isa_op_info(op)->format) {
+	case FMT_RRR:
+		for (size_t i = 0; i < COUNT(rrr); i++)
+			ADD(.rd = rrr[i][0], .rs = rrr[i][1], .rt = rrr[i][2]);
+		break;
+	case FMT_RRI:
+	case FMT_CMPI:
+	case FMT_ADR:
+		for (size_t i = 0; i < COUNT(simm); i++)
+			ADD(.rd = rrr[i][0], .rs = rrr[i][1], .imm = simm[i]);
+		break;
+	case FMT_RRU:
+	case FMT_RU:
+		for (size_t i = 0; i < COUNT(uimm); i++)
+			ADD(.rd = rrr[i][0], .rs = rrr[i][1], .imm = uimm[i]);
+		break;
+	case FMT_MEM:
+		for (size_t i = 0; i < COUNT(mem); i++)
+			ADD(.rd = mem[i].rd, .rs = mem[i].rs, .imm = mem[i].imm);
+		break;
+	case FMT_CMP:
+		for (size_t i = 0; i < COUNT(rrr); i++)
+			ADD(.rs = rrr[i][1], .rt = rrr[i][2]);
+		break;
+	case FMT_BR:
+		for (size_t i = 0; i < COUNT(offs); i++)
+			ADD(.imm = offs[i]);
+		break;
+	case FMT_R:
+		for (size_t i = 0; i < COUNT(jump_regs); i++)
+			ADD(.rs = jump_regs[i]);
+		break;
+	case FMT_D:
+		for (size_t i = 0; i < COUNT(dest_regs); i++)
+			ADD(.rd = dest_regs[i]);
+		break;
+	case FMT_NONE:
+		ADD(.rd = 0);
+		break;
+	case FMT_CRR:       /* every control register, SPEC §3.3 */
+		for (uint8_t cr = 0; cr < ISA_NUM_CRS; cr++)
+			for (size_t i = 0; i < 2; i++)
+				ADD(.rd = dest_regs[i], .rs = cr);
+		break;
+	case FMT_CRW:
+		for (uint8_t cr = 0; cr < ISA_NUM_CRS; cr++)
+			for (size_t i = 0; i < COUNT(crw_regs); i++)
+				ADD(.rd = cr, .rs = crw_regs[i]);
+		break;
+	case FMT_IN:        /* every device port and one nobody owns, SPEC §10 */
+		for (size_t i = 0; i < COUNT(ports); i++)
+			ADD(.rd = 1, .imm = ports[i]);
+		break;
+	case FMT_OUT:
+		for (size_t i = 0; i < COUNT(ports); i++)
+			for (size_t k = 0; k < COUNT(out_regs); k++)
+				ADD(.rs = out_regs[k], .imm = ports[i]);
+		break;
+	case FMT_COUNT:
+		break;
+	}
+#undef ADD
+#undef COUNT
+	return n;
+}
+
+/* ===== running one instruction from one state ================================= */
+
+/* What one run left behind, compared later with its partner's. */
+struct mem_delta {
+	unsigned n;
+	bool overflow;
+	uint32_t where[DELTA_MAX];      /* offset in the view, or address | DELTA_OUTSIDE */
+	uint8_t value[DELTA_MAX];
+};
+
+struct outcome {
+	bool valid;                     /* false: an interrupt came first */
+	bool trapped;
+	unsigned cause;
+	struct cpu_state after;
+	const char *device;             /* how it touched a device, or NULL */
+	struct mem_delta mem;
+	uint32_t view_base, view_size;  /* physical window of the memory under R */
+};
+
+struct engine {
+	struct machine *m;
+	const struct classify_plan *plan;
+	enum isa_variant variant;
+	uint8_t period[CLASSIFY_PERIOD];    /* the template the memory repeats */
+	uint8_t image[CLASSIFY_MEMORY];     /* what memory holds between runs */
+	uint8_t now[CLASSIFY_MEMORY];       /* read back after a run */
+	bool placed;
+	uint32_t placed_word, placed_phase;
+	uint64_t trials;
+	struct outcome out[CLASSIFY_MAX_SAMPLES];
+};
+
+static enum machine_trap_action
+classify_trap_hook(void *ctx, struct machine *m, const struct machine_trap *trap)
+{
+	(void)ctx;
+	(void)m;
+	(void)trap;
+	return TRAP_STOP;       /* machine_last_stop() keeps the trap */
+}
+
+static bool
+cause_is_memory(unsigned cause)
+{
+	return cause == CAUSE_MEMORY || cause == CAUSE_PAGE || cause == CAUSE_MISALIGNED;
+}
+
+/* The physical window a state's memory references go to (SPEC §5):
+ * supervisor is unrelocated, user is (rbase, rbound) clipped to memory,
+ * paging maps virtual page 0 to the frame the template's PTE names. */
+static void
+sample_view(const struct cpu_state *c, uint32_t *base, uint32_t *size)
+{
+	if (c->cr[CR_mmu] & MMU_PG) {
+		*base = TEMPLATE_PTE_FRAME * PAGE_SIZE;
+		*size = PAGE_SIZE;
+	} else if (c->psw & PSW_S) {
+		*base = 0;
+		*size = CLASSIFY_MEMORY;
+	} else {
+		uint32_t l = c->cr[CR_rbase], b = c->cr[CR_rbound];
+		*base = l;
+		*size = l >= CLASSIFY_MEMORY ? 0 : (b < CLASSIFY_MEMORY - l ? b : CLASSIFY_MEMORY - l);
+	}
+}
+
+/* The memory image: one period repeated.  Word 0 of each period is a
+ * valid page-table entry for frame 0, so whatever page ptbr names, virtual
+ * page 0 maps to frame 0 in both modes; the other words are data with the
+ * valid bit clear (other pages fault). */
+static void
+engine_load_template(struct engine *e)
+{
+	struct classify_rng g = { CLASSIFY_SEED_MEMORY };
+	uint32_t word = TEMPLATE_PTE_FRAME * PAGE_SIZE | PTE_V | PTE_W | PTE_X | PTE_U;
+	memcpy(e->period, &word, ISA_WORD);
+	for (uint32_t at = ISA_WORD; at < CLASSIFY_PERIOD; at += ISA_WORD) {
+		word = rng_next(&g) & ~(uint32_t)PTE_V;
+		memcpy(e->period + at, &word, ISA_WORD);
+	}
+	for (uint32_t at = 0; at < CLASSIFY_MEMORY; at += CLASSIFY_PERIOD)
+		memcpy(e->image + at, e->period, CLASSIFY_PERIOD);
+	machine_write_phys(e->m, 0, e->image, CLASSIFY_MEMORY);
+	e->placed = false;
+}
+
+/* Put the instruction at `phase` in every period, so every relocation
+ * with that phase fetches it at the same PC; the previous copies go back
+ * to the template. */
+static void
+engine_place(struct engine *e, uint32_t word, uint32_t phase)
+{
+	if (e->placed && e->placed_word == word && e->placed_phase == phase)
+		return;
+	for (uint32_t at = 0; at < CLASSIFY_MEMORY; at += CLASSIFY_PERIOD) {
+		if (e->placed) {
+			memcpy(e->image + at + e->placed_phase, e->period + e->placed_phase, ISA_WORD);
+			machine_write_phys(e->m, at + e->placed_phase, e->period + e->placed_phase,
+					   ISA_WORD);
+		}
+		memcpy(e->image + at + phase, &word, ISA_WORD);
+		machine_write_phys(e->m, at + phase, &word, ISA_WORD);
+	}
+	e->placed = true;
+	e->placed_word = word;
+	e->placed_phase = phase;
+}
+
+/* Devices as the sample says: timer interval and pending bit, console input. */
+static void
+engine_set_devices(struct machine *m, const struct classify_sample *s)
+{
+	machine_port_out(m, TIMER_PORT_BASE + TIMER_ACK, 0);
+	if (s->timer_pending) {
+		machine_port_out(m, TIMER_PORT_BASE + TIMER_INTERVAL, 1);
+		machine_account(m, 1);          /* one instruction elsewhere: it expires */
+	}
+	machine_port_out(m, TIMER_PORT_BASE + TIMER_INTERVAL, s->timer_interval);
+	while (machine_port_in(m, CONSOLE_PORT_BASE + CONSOLE_DATA) != CONSOLE_NO_INPUT)
+		;
+	if (s->console_input)
+		machine_console_input(m, "k", 1);
+}
+
+/* Did the instruction touch a device?  Software's touches only: output,
+ * consumed input, a new interval, an acknowledged interrupt, power-off.
+ * The timer counting down and expiring is time passing, which P&G's
+ * equivalence leaves out (so `halt`, which lets time pass, touches nothing). */
+static const char *
+engine_device_touch(struct machine *m, const struct classify_sample *s,
+		    uint64_t console_before, enum machine_stop_reason why)
+{
+	struct machine_stats st;
+	machine_get_stats(m, &st);
+	if (why == STOP_POWER_OFF)
+		return "powered the machine off";
+	if (st.console_bytes != console_before)
+		return "wrote a byte to the console";
+	uint32_t status = machine_port_in(m, CONSOLE_PORT_BASE + CONSOLE_STATUS);
+	if (!(status & CONSOLE_STATUS_INPUT_READY) != !s->console_input)
+		return "consumed console input";
+	if (machine_port_in(m, TIMER_PORT_BASE + TIMER_INTERVAL) != s->timer_interval)
+		return "set the timer interval";
+	if (s->timer_pending && !machine_port_in(m, TIMER_PORT_BASE + TIMER_ACK))
+		return "acknowledged the timer interrupt";
+	return NULL;
+}
+
+/* Which bytes the run changed, relative to the view; then put them back. */
+static void
+engine_collect_memory(struct engine *e, struct outcome *o)
+{
+	machine_read_phys(e->m, 0, e->now, CLASSIFY_MEMORY);
+	for (uint32_t chunk = 0; chunk < CLASSIFY_MEMORY; chunk += DIFF_CHUNK) {
+		if (memcmp(e->now + chunk, e->image + chunk, DIFF_CHUNK) == 0)
+			continue;
+		for (uint32_t p = chunk; p < chunk + DIFF_CHUNK; p++) {
+			if (e->now[p] == e->image[p])
+				continue;
+			if (o->mem.n == DELTA_MAX) {
+				o->mem.overflow = true;
+				break;
+			}
+			bool inside = p >= o->view_base && p - o->view_base < o->view_size;
+			o->mem.where[o->mem.n] = inside ? p - o->view_base : p | DELTA_OUTSIDE;
+			o->mem.value[o->mem.n++] = e->now[p];
+		}
+		machine_write_phys(e->m, chunk, e->image + chunk, DIFF_CHUNK);
+	}
+}
+
+/* Run the word once from sample `si`: set the state, step one instruction
+ * with every trap stopped by the hook, and record what happened. */
+static void
+engine_trial(struct engine *e, uint32_t word, size_t si)
+{
+	const struct classify_sample *s = &e->plan->samples[si];
+	struct outcome *o = &e->out[si];
+	memset(o, 0, sizeof *o);
+	sample_view(&s->cpu, &o->view_base, &o->view_size);
+	engine_place(e, word, (o->view_base + s->cpu.pc) % CLASSIFY_PERIOD);
+	machine_set_state(e->m, &s->cpu);
+	engine_set_devices(e->m, s);
+	struct machine_stats st;
+	machine_get_stats(e->m, &st);
+	enum machine_stop_reason why = machine_run(e->m, 1);
+	e->trials++;
+	o->valid = true;
+	if (why == STOP_HOOK) {
+		const struct machine_trap *t = &machine_last_stop(e->m)->trap;
+		o->trapped = true;
+		o->cause = t->cause;
+		if (t->cause >= CAUSE_FIRST_INTERRUPT)
+			o->valid = false;       /* the instruction never ran */
+	}
+	machine_get_state(e->m, &o->after);
+	if (!o->trapped)
+		o->device = engine_device_touch(e->m, s, st.console_bytes, why);
+	engine_collect_memory(e, o);
+}
+
+/* ===== describing states and differences (witness lines) ====================== */
+
+static void
+describe_sample(const struct classify_sample *s, char *buf, size_t len)
+{
+	const struct cpu_state *c = &s->cpu;
+	char r[48];
+	if (c->cr[CR_mmu] & MMU_PG)
+		text_printf(r, sizeof r, "paging ptbr=0x%x", c->cr[CR_ptbr]);
+	else
+		text_printf(r, sizeof r, "R=(0x%x,0x%x)", c->cr[CR_rbase], c->cr[CR_rbound]);
+	text_printf(buf, len, "S=%u IE=%u %s pc=0x%x", (c->psw & PSW_S) ? 1u : 0u,
+		 (c->psw & PSW_IE) ? 1u : 0u, r, c->pc);
+}
+
+static void
+describe_insn(uint32_t word, const struct classify_sample *s, char *buf, size_t len)
+{
+	char text[TEXT_MAX];
+	disasm_insn(word, s->cpu.pc, NULL, text, sizeof text);
+	/* one line: the disassembler's column padding becomes one space */
+	size_t j = 0;
+	for (size_t i = 0; text[i]; i++)
+		if (!((text[i] == ' ' || text[i] == '\t') && j && text[j - 1] == ' '))
+			text[j++] = text[i] == '\t' ? ' ' : text[i];
+	text[j] = '\0';
+	text_printf(buf, len, "`%s`", text);
+}
+
+static const char *
+cause_name(unsigned cause)
+{
+	const char *name = isa_cause_name(cause);
+	return name ? name : "?";
+}
+
+/* What changed M, R, the trap-vector words or a device; NULL if nothing.
+ * The trap-vector words are P&G's E[0]/E[1]: PG32's tvec, epc and epsw. */
+static bool
+control_change(const struct classify_sample *s, const struct outcome *o, char *buf, size_t len)
+{
+	static const unsigned watched[] = {
+		CR_rbase, CR_rbound, CR_ptbr, CR_mmu, CR_tvec, CR_epc, CR_epsw,
+	};
+	uint32_t before = s->cpu.psw, after = o->after.psw;
+	if ((before ^ after) & PSW_S) {
+		text_printf(buf, len, "PSW.S %u->%u", (before & PSW_S) ? 1u : 0u, (after & PSW_S) ? 1u : 0u);
+		return true;
+	}
+	if ((before ^ after) & PSW_IE) {
+		text_printf(buf, len, "PSW.IE %u->%u", (before & PSW_IE) ? 1u : 0u, (after & PSW_IE) ? 1u : 0u);
+		return true;
+	}
+	for (size_t i = 0; i < sizeof watched / sizeof watched[0]; i++) {
+		unsigned cr = watched[i];
+		if (s->cpu.cr[cr] != o->after.cr[cr]) {
+			text_printf(buf, len, "%s 0x%x->0x%x", isa_control_reg_name(cr),
+				 s->cpu.cr[cr], o->after.cr[cr]);
+			return true;
+		}
+	}
+	if (o->device) {
+		text_printf(buf, len, "%s", o->device);
+		return true;
+	}
+	return false;
+}
+
+/* Do two runs' results differ?  Registers, PC, PSW under psw_mask, the
+ * control registers not in cr_skip, the memory under R, and the trap.
+ * A trap is precise (SPEC §6.2), so two equal traps are equal results. */
+static bool
+outcome_differ(const struct outcome *a, const struct outcome *b, uint32_t psw_mask,
+	       unsigned cr_skip, char *buf, size_t len)
+{
+	if (a->trapped || b->trapped) {
+		if (a->trapped && b->trapped && a->cause == b->cause)
+			return false;
+		text_printf(buf, len, "trap %s vs %s", a->trapped ? cause_name(a->cause) : "none",
+			 b->trapped ? cause_name(b->cause) : "none");
+		return true;
+	}
+	for (unsigned i = 1; i < ISA_NUM_GPRS; i++)
+		if (a->after.r[i] != b->after.r[i]) {
+			text_printf(buf, len, "r%u 0x%x vs 0x%x", i, a->after.r[i], b->after.r[i]);
+			return true;
+		}
+	if (a->after.pc != b->after.pc) {
+		text_printf(buf, len, "pc 0x%x vs 0x%x", a->after.pc, b->after.pc);
+		return true;
+	}
+	if ((a->after.psw ^ b->after.psw) & psw_mask) {
+		text_printf(buf, len, "psw 0x%x vs 0x%x", a->after.psw & psw_mask, b->after.psw & psw_mask);
+		return true;
+	}
+	for (unsigned cr = 0; cr < ISA_NUM_CRS; cr++)
+		if (!(cr_skip & (1u << cr)) && a->after.cr[cr] != b->after.cr[cr]) {
+			text_printf(buf, len, "%s 0x%x vs 0x%x", isa_control_reg_name(cr),
+				 a->after.cr[cr], b->after.cr[cr]);
+			return true;
+		}
+	const struct mem_delta *x = &a->mem, *y = &b->mem;
+	bool same = !x->overflow && !y->overflow && x->n == y->n;
+	for (unsigned i = 0; same && i < x->n; i++)
+		same = x->where[i] == y->where[i] && x->value[i] == y->value[i];
+	if (!same) {
+		text_printf(buf, len, "memory under R: %u vs %u bytes changed%s", x->n, y->n,
+			 x->n && x->n == y->n ? " (different places or values)" : "");
+		return true;
+	}
+	return false;
+}
+
+/* ===== the predicates ========================================================== */
+
+struct op_tally {
+	uint64_t priv_pairs, trap_pairs;
+	bool priv_failed, trap_failed;
+	unsigned priv_cause, trap_cause;
+};
+
+static void
+witness_set(struct classify_op_result *r, unsigned fi, const char *fmt_insn,
+	    const char *what)
+{
+	if (r->witness[fi][0])
+		return;
+	text_printf(r->witness[fi], CLASSIFY_WITNESS_MAX, "%s%s", fmt_insn, what);
+}
+
+/* Privileged and always-traps, one S/U pair at a time (P&G's for-all:
+ * pairs where either side memory-traps say nothing). */
+static void
+judge_priv_trap(struct engine *e, uint32_t word, const struct classify_pair *p,
+		struct op_tally *t, struct classify_op_result *r)
+{
+	const struct classify_plan *plan = e->plan;
+	size_t si = (plan->samples[p->a].cpu.psw & PSW_S) ? p->a : p->b;
+	size_t ui = si == p->a ? p->b : p->a;
+	const struct outcome *so = &e->out[si], *uo = &e->out[ui];
+	if (!so->valid || !uo->valid)
+		return;
+	if ((so->trapped && cause_is_memory(so->cause)) || (uo->trapped && cause_is_memory(uo->cause)))
+		return;
+	char insn[TEXT_MAX + 4], ustate[TEXT_MAX], sstate[TEXT_MAX];
+	char *w;
+	describe_insn(word, &plan->samples[ui], insn, sizeof insn);
+	describe_sample(&plan->samples[ui], ustate, sizeof ustate);
+	describe_sample(&plan->samples[si], sstate, sizeof sstate);
+	/* privileged: user traps, supervisor does not */
+	t->priv_pairs++;
+	w = r->witness[FI_PRIV];
+	if (!t->priv_failed && !uo->trapped)
+		text_printf(w, CLASSIFY_WITNESS_MAX, "counterexample: %s runs without trapping "
+			    "in user mode (%s)", insn, ustate);
+	else if (!t->priv_failed && so->trapped)
+		text_printf(w, CLASSIFY_WITNESS_MAX, "counterexample: %s traps %s in supervisor "
+			    "mode too (%s)", insn, cause_name(so->cause), sstate);
+	t->priv_failed = t->priv_failed || !uo->trapped || so->trapped;
+	if (t->priv_pairs == 1 && uo->trapped)
+		t->priv_cause = uo->cause;
+	/* always traps: both modes, the same cause every time */
+	t->trap_pairs++;
+	w = r->witness[FI_TRAP];
+	if (t->trap_pairs == 1 && uo->trapped)
+		t->trap_cause = uo->cause;
+	if (t->trap_failed)
+		return;
+	t->trap_failed = true;
+	if (!uo->trapped)
+		text_printf(w, CLASSIFY_WITNESS_MAX, "counterexample: %s runs without trapping "
+			    "in user mode (%s)", insn, ustate);
+	else if (!so->trapped)
+		text_printf(w, CLASSIFY_WITNESS_MAX, "counterexample: %s traps %s in user mode "
+			    "but runs in supervisor mode (%s)", insn, cause_name(uo->cause), sstate);
+	else if (uo->cause != so->cause)
+		text_printf(w, CLASSIFY_WITNESS_MAX, "counterexample: %s traps %s in user mode "
+			    "but %s in supervisor mode (%s)", insn, cause_name(uo->cause),
+			    cause_name(so->cause), sstate);
+	else if (uo->cause != t->trap_cause)
+		text_printf(w, CLASSIFY_WITNESS_MAX, "counterexample: %s traps %s here but %s "
+			    "elsewhere (%s)", insn, cause_name(uo->cause),
+			    cause_name(t->trap_cause), ustate);
+	else
+		t->trap_failed = false;
+}
+
+/* Control-sensitive: from some state, without a trap, it changes M, R,
+ * the trap-vector words or a device.  From a user state: CTRLU too. */
+static void
+judge_control(struct engine *e, uint32_t word, struct classify_op_result *r)
+{
+	const struct classify_plan *plan = e->plan;
+	for (size_t i = 0; i < plan->nsamples; i++) {
+		const struct outcome *o = &e->out[i];
+		const struct classify_sample *s = &plan->samples[i];
+		bool user = !(s->cpu.psw & PSW_S);
+		if (!o->valid || o->trapped)
+			continue;
+		if ((r->derived & CLS_CTRL) && (!user || (r->derived & CLS_CTRLU)))
+			continue;
+		char what[TEXT_MAX], insn[TEXT_MAX + 4], state[TEXT_MAX], line[CLASSIFY_WITNESS_MAX];
+		if (!control_change(s, o, what, sizeof what))
+			continue;
+		describe_insn(word, s, insn, sizeof insn);
+		describe_sample(s, state, sizeof state);
+		text_printf(line, sizeof line, " from %s: %s", state, what);
+		r->derived |= CLS_CTRL;
+		witness_set(r, FI_CTRL, insn, line);
+		if (user) {
+			r->derived |= CLS_CTRLU;
+			witness_set(r, FI_CTRLU, insn, line);
+		}
+	}
+}
+
+/* Is this pair a P&G pair for behaviour: both ran (or trapped the same
+ * way), no memory trap, and the same memory under R? */
+static bool
+pair_comparable(const struct outcome *a, const struct outcome *b)
+{
+	if (!a->valid || !b->valid)
+		return false;
+	if ((a->trapped && cause_is_memory(a->cause)) || (b->trapped && cause_is_memory(b->cause)))
+		return false;
+	return a->view_base % CLASSIFY_PERIOD == b->view_base % CLASSIFY_PERIOD;
+}
+
+/* Mode-sensitive: flip M (S or IE), same R and memory under R; do the
+ * results differ, apart from M itself?  A PRIVILEGED trap is not a result:
+ * privileged instructions are judged from supervisor states (SPEC §9.1). */
+static void
+judge_mode(struct engine *e, uint32_t word, const struct classify_pair *p,
+	   struct classify_op_result *r)
+{
+	const struct outcome *a = &e->out[p->a], *b = &e->out[p->b];
+	if (r->derived & CLS_MODE)
+		return;
+	if (!pair_comparable(a, b))
+		return;
+	if ((a->trapped && a->cause == CAUSE_PRIVILEGED) || (b->trapped && b->cause == CAUSE_PRIVILEGED))
+		return;
+	char what[TEXT_MAX], insn[TEXT_MAX + 4], line[CLASSIFY_WITNESS_MAX];
+	if (!outcome_differ(a, b, ~(uint32_t)PSW_MODE_BITS, 0, what, sizeof what))
+		return;
+	const struct cpu_state *cb = &e->plan->samples[p->b].cpu;
+	uint32_t bit = p->kind == PAIR_FLIP_S ? PSW_S : PSW_IE;
+	char state[TEXT_MAX];
+	describe_insn(word, &e->plan->samples[p->a], insn, sizeof insn);
+	describe_sample(&e->plan->samples[p->a], state, sizeof state);
+	text_printf(line, sizeof line, ": %s vs %s=%u (all else equal, same memory under R): %s",
+		    state, bit == PSW_S ? "S" : "IE", (cb->psw & bit) ? 1u : 0u, what);
+	r->derived |= CLS_MODE;
+	witness_set(r, FI_MODE, insn, line);
+}
+
+/* Location-sensitive: shift R by x in the same mode, with the same memory
+ * under R; do registers, PC or memory under R differ?  Both in user mode:
+ * LOCU as well. */
+static void
+judge_location(struct engine *e, uint32_t word, const struct classify_pair *p,
+	       struct classify_op_result *r)
+{
+	const struct classify_sample *sa = &e->plan->samples[p->a], *sb = &e->plan->samples[p->b];
+	const struct outcome *a = &e->out[p->a], *b = &e->out[p->b];
+	bool user = !(sa->cpu.psw & PSW_S);
+	if ((r->derived & CLS_LOC) && (!user || (r->derived & CLS_LOCU)))
+		return;
+	if (!pair_comparable(a, b))
+		return;
+	unsigned cr_skip = 0;          /* R itself differs by construction */
+	for (unsigned cr = 0; cr < ISA_NUM_CRS; cr++)
+		if (sa->cpu.cr[cr] != sb->cpu.cr[cr])
+			cr_skip |= 1u << cr;
+	char what[TEXT_MAX], insn[TEXT_MAX + 4], ra[TEXT_MAX], rb[TEXT_MAX], line[CLASSIFY_WITNESS_MAX];
+	if (!outcome_differ(a, b, ~0u, cr_skip, what, sizeof what))
+		return;
+	describe_insn(word, sa, insn, sizeof insn);
+	describe_sample(sa, ra, sizeof ra);
+	describe_sample(sb, rb, sizeof rb);
+	text_printf(line, sizeof line, ": %s vs %s, same memory under R: %s", ra, rb, what);
+	r->derived |= CLS_LOC;
+	witness_set(r, FI_LOC, insn, line);
+	if (user) {
+		r->derived |= CLS_LOCU;
+		witness_set(r, FI_LOCU, insn, line);
+	}
+}
+
+static void
+engine_judge(struct engine *e, uint32_t word, struct op_tally *t, struct classify_op_result *r)
+{
+	judge_control(e, word, r);
+	for (size_t i = 0; i < e->plan->npairs; i++) {
+		const struct classify_pair *p = &e->plan->pairs[i];
+		switch (p->kind) {
+		case PAIR_FLIP_S:
+			judge_priv_trap(e, word, p, t, r);
+			judge_mode(e, word, p, r);
+			break;
+		case PAIR_FLIP_IE:
+			judge_mode(e, word, p, r);
+			break;
+		case PAIR_SHIFT_R:
+			judge_location(e, word, p, r);
+			break;
+		}
+	}
+}
+
+/* The for-all verdicts, once every encoding has run. */
+static void
+engine_finish(struct op_tally *t, struct classify_op_result *r)
+{
+	if (t->priv_pairs && !t->priv_failed) {
+		r->derived |= CLS_PRIV;
+		text_printf(r->witness[FI_PRIV], CLASSIFY_WITNESS_MAX,
+			 "traps %s in user mode and runs in supervisor mode in all %llu sampled "
+			 "pairs differing only in S", cause_name(t->priv_cause),
+			 (unsigned long long)t->priv_pairs);
+	}
+	if (t->trap_pairs && !t->trap_failed) {
+		r->derived |= CLS_TRAP;
+		text_printf(r->witness[FI_TRAP], CLASSIFY_WITNESS_MAX,
+			 "traps %s in both modes in all %llu sampled pairs differing only in S",
+			 cause_name(t->trap_cause), (unsigned long long)t->trap_pairs);
+	}
+	for (unsigned fi = 0; fi < CLASSIFY_FLAG_COUNT; fi++)
+		if (!r->witness[fi][0])
+			text_printf(r->witness[fi], CLASSIFY_WITNESS_MAX, "%s", NO_WITNESS);
+}
+
+static int
+engine_classify_op(struct engine *e, enum isa_opcode op, struct classify_op_result *r,
+		   char *err, size_t errlen)
+{
+	struct isa_insn insns[MAX_INSTANCES];
+	size_t n = classify_instances(op, insns, MAX_INSTANCES);
+	struct op_tally t = { 0 };
+	memset(r, 0, sizeof *r);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t word = isa_encode(&insns[i]);
+		struct isa_insn back;
+		if (!isa_decode(word, &back) || back.op != op) {
+			text_printf(err, errlen, "internal error: sample encoding 0x%08x of %s "
+				 "does not decode", word, isa_op_info(op)->name);
+			return -1;
+		}
+		for (size_t s = 0; s < e->plan->nsamples; s++)
+			engine_trial(e, word, s);
+		engine_judge(e, word, &t, r);
+	}
+	engine_finish(&t, r);
+	r->instances = (unsigned)n;
+	r->declared = isa_class(op, e->variant);
+	return 0;
+}
+
+int
+classify_run(enum isa_variant variant, const struct classify_plan *plan,
+	     struct classify_result *out, char *err, size_t errlen)
+{
+	struct classify_plan *own = NULL;
+	struct engine *e = NULL;
+	int rc = -1;
+	if (!plan) {
+		own = malloc(sizeof *own);
+		if (!own) {
+			text_printf(err, errlen, "out of memory");
+			goto out;
+		}
+		classify_plan_build(own);
+		plan = own;
+	}
+	e = calloc(1, sizeof *e);
+	if (!e) {
+		text_printf(err, errlen, "out of memory");
+		goto out;
+	}
+	struct machine_config cfg = { .variant = variant, .memory_size = CLASSIFY_MEMORY };
+	e->m = machine_create(&cfg, err, errlen);
+	if (!e->m)
+		goto out;
+	e->plan = plan;
+	e->variant = variant;
+	machine_set_trap_hook(e->m, classify_trap_hook, NULL);
+	engine_load_template(e);
+	memset(out, 0, sizeof *out);
+	out->variant = variant;
+	out->samples = plan->nsamples;
+	for (int op = 0; op < OP_COUNT; op++)
+		if (engine_classify_op(e, (enum isa_opcode)op, &out->ops[op], err, errlen) < 0)
+			goto out;
+	out->trials = e->trials;
+	rc = 0;
+out:
+	if (e)
+		machine_destroy(e->m);
+	free(e);
+	free(own);
+	return rc;
+}
+
+/* ===== comparisons and the theorems ============================================== */
+
+void
+classify_declared_table(enum isa_variant variant, unsigned table[OP_COUNT])
+{
+	for (int op = 0; op < OP_COUNT; op++)
+		table[op] = isa_class((enum isa_opcode)op, variant);
+}
+
+size_t
+classify_mismatches(const struct classify_result *r, const unsigned expected[OP_COUNT],
+		    enum isa_opcode out[OP_COUNT])
+{
+	size_t n = 0;
+	for (int op = 0; op < OP_COUNT; op++)
+		if (r->ops[op].derived != expected[op])
+			out[n++] = (enum isa_opcode)op;
+	return n;
+}
+
+size_t
+classify_theorem_breakers(const struct classify_result *r, unsigned mask,
+			  enum isa_opcode out[OP_COUNT])
+{
+	size_t n = 0;
+	for (int op = 0; op < OP_COUNT; op++) {
+		unsigned d = r->ops[op].derived;
+		if ((d & mask) && !(d & CLS_PRIV))
+			out[n++] = (enum isa_opcode)op;
+	}
+	return n;
+}
+
+void
+classify_flags_format(unsigned flags, const char *sep, char *buf, size_t len)
+{
+	size_t used = 0;
+	if (len)
+		buf[0] = '\0';
+	for (unsigned fi = 0; fi < CLASSIFY_FLAG_COUNT; fi++) {
+		if (!(flags & classify_flags[fi].flag))
+			continue;
+		int w = text_printf(buf + used, len > used ? len - used : 0, "%s%s",
+				 used ? sep : "", classify_flags[fi].name);
+		if (w > 0)
+			used += (size_t)w;
+	}
+	if (!used)
+		text_printf(buf, len, "-");
+}
