@@ -55,16 +55,22 @@ LIB_OBJS += monitor/shadow.o
 LIB_OBJS += monitor/classify.o
 LIB_OBJS += monitor/equiv.o
 LIB_OBJS += monitor/report.o
+LIB_OBJS += monitor/guest_file.o
+LIB_OBJS += monitor/cli_options.o
+LIB_OBJS += monitor/backend_pg32.o
 
 # ---- the traplab program ----------------------------------------------------
 TRAPLAB_OBJS += monitor/main.o
 TRAPLAB_OBJS += monitor/cmd_asm.o
 TRAPLAB_OBJS += monitor/cmd_disasm.o
-TRAPLAB_OBJS += monitor/guest_file.o
-TRAPLAB_OBJS += monitor/cli_options.o
 TRAPLAB_OBJS += monitor/cmd_run.o
 TRAPLAB_OBJS += monitor/cmd_classify.o
 TRAPLAB_OBJS += monitor/cmd_equiv.o
+TRAPLAB_OBJS += monitor/cmd_monitor.o
+TRAPLAB_OBJS += monitor/shell.o
+TRAPLAB_OBJS += monitor/shell_cmds.o
+TRAPLAB_OBJS += monitor/shell_expr.o
+TRAPLAB_OBJS += monitor/shell_dot.o
 
 # ---- the CUnit test runner (tests/suites.def lists the suites) ---------------
 TEST_OBJS += tests/main.o
@@ -86,16 +92,26 @@ all: $(TRAPLAB) $(GUESTS)
 run: all
 	$(TRAPLAB) run guests/pg32/minios/minios.s
 
+# The tests find the tree through TRAPLAB_TOP and the program they drive
+# through TRAPLAB_BIN (build/ or build-san/).
 test: $(TESTBIN) $(TRAPLAB) $(GUESTS)
-	$(TESTBIN)
+	TRAPLAB_TOP=$(CURDIR) TRAPLAB_BIN=$(CURDIR)/$(TRAPLAB) $(TESTBIN)
 
 bench: all
 	bench/interp/run
+	bench/trap/run
+
+$(BUILD)/bench/bench_trap: $(BUILD)/bench/trap/bench_trap.o $(LIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 # ---- dependencies: Debian packages -------------------------------------------
 # header-or-program  package
 DEPS := /usr/include/CUnit/CUnit.h:libcunit1-dev \
-        /usr/include/readline/readline.h:libreadline-dev
+        /usr/include/readline/readline.h:libreadline-dev \
+        /usr/bin/dot:graphviz \
+        /usr/bin/tmux:tmux
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 $(DEPS_STAMP):
@@ -137,7 +153,7 @@ $(LIB): $(addprefix $(BUILD)/,$(LIB_OBJS))
 
 $(TRAPLAB): $(addprefix $(BUILD)/,$(TRAPLAB_OBJS)) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lreadline
 
 $(TESTBIN): $(addprefix $(BUILD)/,$(TEST_OBJS)) $(LIB)
 	@mkdir -p $(@D)

@@ -153,24 +153,9 @@ equiv_print_text(const struct equiv_options *o, const struct equiv_run *bare,
 	printf("%s on the %s variant, compared with bare (%" PRIu64 " instructions, %s)\n",
 	       o->path, isa_variant_name(o->cfg.variant), bare->stats.guest_instructions,
 	       bare->stop.reason == STOP_POWER_OFF ? "powered off" : "did not power off");
-	for (int m = 0; m < MODE_COUNT; m++) {
-		if (!o->modes[m])
-			continue;
-		const struct equiv_result *r = &results[m];
-		const struct vm_stats *st = &r->run.stats;
-		double share = st->guest_instructions
-				       ? 100.0 * (double)st->direct / (double)st->guest_instructions : 0;
-		printf("  %-7s %s  %" PRIu64 " instructions, %.1f%% direct\n", vm_mode_name(m),
-		       r->equivalent ? "equivalent    " : "NOT equivalent", st->guest_instructions,
-		       share);
-		if (r->equivalent)
-			continue;
-		const struct equiv_divergence *d = &r->divergence;
-		printf("          first divergence after instruction %" PRIu64 ", pc 0x%08x: %s\n",
-		       d->instruction, d->pc, d->insn_text);
-		printf("          %s\n", d->what);
-		printf("          why: %s\n", d->why);
-	}
+	for (int m = 0; m < MODE_COUNT; m++)
+		if (o->modes[m])
+			equiv_print_result(stdout, &results[m]);
 }
 
 static void

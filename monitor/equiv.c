@@ -305,3 +305,21 @@ equiv_run_free(struct equiv_run *run)
 	free(run->output);
 	run->output = NULL;
 }
+
+void
+equiv_print_result(FILE *out, const struct equiv_result *r)
+{
+	const struct vm_stats *st = &r->run.stats;
+	double share = st->guest_instructions
+			       ? 100.0 * (double)st->direct / (double)st->guest_instructions : 0;
+	fprintf(out, "  %-7s %s  %llu instructions, %.1f%% direct\n", vm_mode_name(r->run.mode),
+		r->equivalent ? "equivalent    " : "NOT equivalent",
+		(unsigned long long)st->guest_instructions, share);
+	if (r->equivalent)
+		return;
+	const struct equiv_divergence *d = &r->divergence;
+	fprintf(out, "          first divergence after instruction %llu, pc 0x%08x: %s\n",
+		(unsigned long long)d->instruction, d->pc, d->insn_text);
+	fprintf(out, "          %s\n", d->what);
+	fprintf(out, "          why: %s\n", d->why);
+}

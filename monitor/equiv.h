@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "machine.h"
 #include "vm.h"
@@ -56,5 +57,7 @@ int equiv_run_bare(const struct equiv_config *cfg, struct equiv_run *bare,
 int equiv_check(const struct equiv_config *cfg, enum vm_mode mode,
 		struct equiv_result *out, char *err, size_t errlen);
 void equiv_run_free(struct equiv_run *run);
+/* Two or four lines for people: the verdict, and where and why it parted. */
+void equiv_print_result(FILE *out, const struct equiv_result *r);
 
 #endif

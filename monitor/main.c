@@ -18,6 +18,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "monitor", "the interactive monitor: step, inspect, compare (default)", cmd_monitor, cmd_monitor_usage },
 	{ "asm",    "assemble PG32 source into an image and a symbol file", cmd_asm,    cmd_asm_usage },
 	{ "disasm", "disassemble a PG32 image back into assembly",          cmd_disasm, cmd_disasm_usage },
 	{ "run",    "run a PG32 guest, bare or under the monitor",          cmd_run,    cmd_run_usage },
@@ -35,6 +36,7 @@ traplab_usage(FILE *out)
 		"    hold and fail on the PG32 instruction set\n"
 		"\n"
 		"SYNOPSIS\n"
+		"    traplab                      (the monitor on minios)\n"
 		"    traplab COMMAND [OPTIONS] [ARGS]\n"
 		"    traplab help [COMMAND]\n"
 		"    traplab --version\n"
@@ -70,8 +72,9 @@ int
 main(int argc, char **argv)
 {
 	if (argc < 2) {
-		traplab_usage(stdout);
-		return EXIT_OK;
+		/* plain `traplab`: the monitor on the default guest, minios */
+		char *monitor_argv[] = { "monitor", NULL };
+		return cmd_monitor(1, monitor_argv);
 	}
 	const char *name = argv[1];
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {

@@ -180,6 +180,7 @@ trap_reflect(struct vm *vm, const struct machine_trap *trap)
 	if (trap->cause < MACHINE_CAUSE_SLOTS)
 		vm->stats.reflected_by_cause[trap->cause]++;
 	machine_deliver_trap(vm->virt, trap);
+	vm_emit(vm, VM_EVENT_REFLECTED, trap);
 	if (machine_stopped(vm->virt)) {
 		vm->stop = *machine_last_stop(vm->virt);
 		vm->stopped = true;
@@ -199,6 +200,7 @@ trap_emulate(struct vm *vm, const struct machine_trap *trap)
 	}
 	vcpu_emulators[insn.op](&v, &insn);
 	vm->stats.emulated++;
+	vm_emit(vm, VM_EVENT_EMULATED, trap);
 	vm->events_without_progress = 0;
 	if (insn.op == OP_tlbflush && vm->shadow.next_free)
 		shadow_flush(&vm->shadow, vm->real);
@@ -220,8 +222,10 @@ trap_handle(struct vm *vm, const struct machine_trap *trap)
 		struct machine_trap reflect;
 		switch (shadow_handle_fault(&vm->shadow, vm->real, vm->virt, trap, &reflect)) {
 		case SHADOW_FILLED:
+			vm_emit(vm, VM_EVENT_SHADOW_FILL, trap);
 			return;                 /* retry the instruction */
 		case SHADOW_EMULATED:
+			vm_emit(vm, VM_EVENT_PT_WRITE, trap);
 			vm->stats.emulated++;
 			vm->events_without_progress = 0;
 			return;

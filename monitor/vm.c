@@ -40,6 +40,51 @@ vm_mode_by_name(const char *name)
 	return -1;
 }
 
+static const char *const event_names[VM_EVENT_KINDS] = {
+	[VM_EVENT_DELIVERED] = "delivered",
+	[VM_EVENT_EMULATED] = "emulated",
+	[VM_EVENT_REFLECTED] = "reflected",
+	[VM_EVENT_INJECTED] = "injected",
+	[VM_EVENT_SHADOW_FILL] = "shadow-fill",
+	[VM_EVENT_PT_WRITE] = "pt-write",
+};
+
+const char *
+vm_event_name(enum vm_event_kind kind)
+{
+	return (unsigned)kind < VM_EVENT_KINDS ? event_names[kind] : "?";
+}
+
+void
+vm_emit(struct vm *vm, enum vm_event_kind kind, const struct machine_trap *trap)
+{
+	if (!vm->event_hook)
+		return;
+	struct cpu_state g;
+	machine_get_state(vm->virt, &g);
+	struct vm_event e = { .kind = kind, .trap = *trap, .handler = g.pc };
+	vm->event_hook(vm->event_ctx, &e);
+}
+
+/* Every trap a machine raises passes here when someone watches: the
+ * caller's tracer sees it, and when the virtual machine raised it — on bare
+ * hardware, or while the hybrid monitor interprets — the machine delivers
+ * it itself, so the event hook hears of it here. */
+static void
+vm_forward_trap(void *ctx, const struct machine *m, const struct machine_trap *trap)
+{
+	struct vm *vm = ctx;
+	struct cpu_state s;
+	machine_get_state(m, &s);
+	if (vm->event_hook && m == vm->virt) {
+		struct vm_event e = { .kind = VM_EVENT_DELIVERED, .trap = *trap,
+				      .handler = s.cr[CR_tvec] };
+		vm->event_hook(vm->event_ctx, &e);
+	}
+	if (vm->tracer.trap)
+		vm->tracer.trap(vm->tracer.ctx, m, trap);
+}
+
 /* The real machine takes no trap itself: every one comes to the monitor. */
 static enum machine_trap_action
 vm_real_trap_hook(void *ctx, struct machine *m, const struct machine_trap *trap)
@@ -153,12 +198,48 @@ vm_console_input(struct vm *vm, const char *text, size_t len)
 	machine_console_input(vm->virt, text, len);
 }
 
+/* Forwarders, with the vm as their context: the caller's tracer, plus (in
+ * bare mode, where the machine delivers traps itself) the event hook. */
+static void
+vm_forward_insn(void *ctx, const struct machine *m, uint32_t pc, uint32_t word)
+{
+	struct vm *vm = ctx;
+	if (vm->tracer.insn)
+		vm->tracer.insn(vm->tracer.ctx, m, pc, word);
+}
+
+static void
+vm_install_tracers(struct vm *vm)
+{
+	bool bare = vm->virt == vm->real;
+	bool want_insn = vm->tracer.insn != NULL;
+	bool want_trap = vm->tracer.trap != NULL || vm->event_hook != NULL;
+	struct machine_tracer t = {
+		.insn = want_insn ? vm_forward_insn : NULL,
+		.trap = want_trap ? vm_forward_trap : NULL,
+		.ctx = vm,
+	};
+	machine_set_tracer(vm->real, (want_insn || want_trap) ? &t : NULL);
+	if (!bare)
+		machine_set_tracer(vm->virt, (want_insn || want_trap) ? &t : NULL);
+}
+
 void
 vm_set_tracer(struct vm *vm, const struct machine_tracer *tracer)
 {
-	machine_set_tracer(vm->real, tracer);
-	if (vm->virt != vm->real)
-		machine_set_tracer(vm->virt, tracer);
+	if (tracer)
+		vm->tracer = *tracer;
+	else
+		memset(&vm->tracer, 0, sizeof vm->tracer);
+	vm_install_tracers(vm);
+}
+
+void
+vm_set_event_hook(struct vm *vm, vm_event_hook hook, void *ctx)
+{
+	vm->event_hook = hook;
+	vm->event_ctx = ctx;
+	vm_install_tracers(vm);
 }
 
 /* ===== the world switch ========================================================== */
@@ -248,6 +329,7 @@ vm_inject_interrupts(struct vm *vm)
 	struct machine_trap irq = { .cause = CAUSE_TIMER, .epc = g.pc };
 	machine_deliver_trap(vm->virt, &irq);
 	vm->stats.injected_interrupts++;
+	vm_emit(vm, VM_EVENT_INJECTED, &irq);
 }
 
 enum machine_stop_reason
@@ -337,6 +419,26 @@ int
 vm_read_guest_phys(const struct vm *vm, uint32_t addr, void *buf, size_t len)
 {
 	return machine_read_phys(vm->virt, addr, buf, len);
+}
+
+void
+vm_set_guest_state(struct vm *vm, const struct cpu_state *in)
+{
+	machine_set_state(vm->virt, in);
+}
+
+int
+vm_write_guest_phys(struct vm *vm, uint32_t addr, const void *buf, size_t len)
+{
+	vm->shadow.next_free = 0;    /* rebuilt on the next entry to the guest */
+	return machine_write_phys(vm->virt, addr, buf, len);
+}
+
+unsigned
+vm_guest_translate(const struct vm *vm, uint32_t va, unsigned size, enum isa_access access,
+		   uint32_t *gpa)
+{
+	return machine_translate(vm->virt, va, size, access, gpa);
 }
 
 unsigned

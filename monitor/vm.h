@@ -49,6 +49,25 @@ struct vm_stats {
 	struct shadow_stats shadow;
 };
 
+/* What the monitor did about one trap (`trace traps`, the `dot` trap-flow
+ * graph).  In bare mode every trap is DELIVERED by the machine itself. */
+enum vm_event_kind {
+	VM_EVENT_DELIVERED,    /* bare: the machine delivered it to the guest's vector */
+	VM_EVENT_EMULATED,     /* trap mode: a privileged instruction, emulated */
+	VM_EVENT_REFLECTED,    /* passed on to the guest's own vector */
+	VM_EVENT_INJECTED,     /* a virtual interrupt injected into the guest */
+	VM_EVENT_SHADOW_FILL,  /* a shadow page-table entry filled; the guest never knew */
+	VM_EVENT_PT_WRITE,     /* a store to a guest page table, done by the monitor */
+	VM_EVENT_KINDS
+};
+struct vm_event {
+	enum vm_event_kind kind;
+	struct machine_trap trap;      /* cause, access, epc (guest pc), badaddr, insn */
+	uint32_t handler;              /* where the guest continues (its tvec, or pc) */
+};
+typedef void (*vm_event_hook)(void *ctx, const struct vm_event *event);
+const char *vm_event_name(enum vm_event_kind kind);
+
 struct vm_config {
 	enum vm_mode mode;
 	enum isa_variant variant;
@@ -63,6 +82,8 @@ struct vm *vm_create(const struct vm_config *cfg, char *err, size_t errlen);
 void vm_destroy(struct vm *vm);
 int vm_load_image(struct vm *vm, const uint8_t *image, size_t size, char *err, size_t errlen);
 void vm_set_console(struct vm *vm, machine_console_sink sink, void *ctx);
+/* Called for every trap the monitor handles (NULL: off). */
+void vm_set_event_hook(struct vm *vm, vm_event_hook hook, void *ctx);
 void vm_console_input(struct vm *vm, const char *text, size_t len);
 void vm_set_tracer(struct vm *vm, const struct machine_tracer *tracer);
 
@@ -77,6 +98,14 @@ void vm_describe_stop(const struct vm *vm, char *buf, size_t len);
 void vm_guest_state(struct vm *vm, struct cpu_state *out);
 int vm_read_guest_phys(const struct vm *vm, uint32_t addr, void *buf, size_t len);
 uint32_t vm_guest_memory_size(const struct vm *vm);
+/* Change what the guest believes (the monitor's `set` and `write`).  A
+ * write to guest memory drops the shadow page tables, which may map it. */
+void vm_set_guest_state(struct vm *vm, const struct cpu_state *in);
+int vm_write_guest_phys(struct vm *vm, uint32_t addr, const void *buf, size_t len);
+/* Translate a guest virtual address as the guest's own access would be
+ * (its mode, its relocation or page tables).  0, or the CAUSE_* raised. */
+unsigned vm_guest_translate(const struct vm *vm, uint32_t va, unsigned size,
+			    enum isa_access access, uint32_t *gpa);
 /* The instruction word at guest virtual address `va`, translated as the
  * guest's own fetch would be.  Returns 0, or the CAUSE_* the fetch raises. */
 unsigned vm_guest_fetch(const struct vm *vm, uint32_t va, uint32_t *word);

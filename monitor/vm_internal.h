@@ -26,7 +26,12 @@ struct vm {
 	bool stopped;
 	unsigned events_without_progress;
 	struct machine_tracer tracer;
+	vm_event_hook event_hook;
+	void *event_ctx;
 };
+
+/* vm.c: tell the event hook, if any. */
+void vm_emit(struct vm *vm, enum vm_event_kind kind, const struct machine_trap *trap);
 
 /* trap.c: the dispatcher — what to do with one trap of the real machine
  * while the guest ran directly. */
