@@ -318,16 +318,18 @@ do_privileged:
 		RAISE(CAUSE_PRIVILEGED, ACCESS_FETCH, 0);
 	goto *dispatch[d->handler - HANDLER_PRIVILEGED];
 
-	/* --- arithmetic and logic (SPEC §8.1) --- */
-do_add:  R[d->rd] = R[d->rs] + R[d->rt]; RETIRE();
-do_sub:  R[d->rd] = R[d->rs] - R[d->rt]; RETIRE();
-do_and:  R[d->rd] = R[d->rs] & R[d->rt]; RETIRE();
-do_or:   R[d->rd] = R[d->rs] | R[d->rt]; RETIRE();
-do_xor:  R[d->rd] = R[d->rs] ^ R[d->rt]; RETIRE();
-do_shl:  R[d->rd] = R[d->rs] << (R[d->rt] & 31); RETIRE();
-do_shr:  R[d->rd] = R[d->rs] >> (R[d->rt] & 31); RETIRE();
-do_sra:  R[d->rd] = (uint32_t)((int32_t)R[d->rs] >> (R[d->rt] & 31)); RETIRE();
-do_mul:  R[d->rd] = R[d->rs] * R[d->rt]; RETIRE();
+	/* --- arithmetic and logic (SPEC §8.1): the register-only ones from
+	 * alu.def, one handler each --- */
+#define PG32_ALU(name, expr) \
+do_##name: { \
+		const uint32_t A = R[d->rs], B = R[d->rt]; \
+		const int32_t IMM = d->imm; \
+		(void)A; (void)B; (void)IMM; \
+		R[d->rd] = (expr); \
+		RETIRE(); \
+	}
+#include "alu.def"
+#undef PG32_ALU
 do_div:
 	if (R[d->rt] == 0)
 		RAISE(CAUSE_DIVIDE, ACCESS_FETCH, 0);
@@ -350,14 +352,6 @@ do_remu:
 		RAISE(CAUSE_DIVIDE, ACCESS_FETCH, 0);
 	R[d->rd] = R[d->rs] % R[d->rt];
 	RETIRE();
-do_addi: R[d->rd] = R[d->rs] + (uint32_t)d->imm; RETIRE();
-do_andi: R[d->rd] = R[d->rs] & (uint32_t)d->imm; RETIRE();
-do_ori:  R[d->rd] = R[d->rs] | (uint32_t)d->imm; RETIRE();
-do_xori: R[d->rd] = R[d->rs] ^ (uint32_t)d->imm; RETIRE();
-do_shli: R[d->rd] = R[d->rs] << (d->imm & 31); RETIRE();
-do_shri: R[d->rd] = R[d->rs] >> (d->imm & 31); RETIRE();
-do_srai: R[d->rd] = (uint32_t)((int32_t)R[d->rs] >> (d->imm & 31)); RETIRE();
-do_lui:  R[d->rd] = (uint32_t)d->imm << 16; RETIRE();
 do_cmp:  psw = (psw & ~PSW_FLAGS) | cpu_compare(R[d->rs], R[d->rt]); RETIRE();
 do_cmpi: psw = (psw & ~PSW_FLAGS) | cpu_compare(R[d->rs], (uint32_t)d->imm); RETIRE();
 
