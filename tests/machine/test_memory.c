@@ -11,102 +11,25 @@
 
 #include "isa.h"
 #include "machine.h"
+#include "rig.h"
 #include "support.h"
 
 enum {
 	MEM = 256 * 1024,
-	SUP_PC = 0x100,           /* supervisor code with paging off */
-	MAX_TRAPS = 4,
+	SUP_PC = RIG_PC,          /* supervisor code with paging off */
+	PTBR = 0x20000,           /* level-1 table (two-level paging, below) */
+	L2_POOL = 0x21000,        /* level-2 tables, one page each */
 };
 
 /* ===== the rig ============================================================ */
 
-struct rig {
-	struct machine *m;
-	struct cpu_state s;
-	struct cpu_state out;
-	struct machine_trap trap[MAX_TRAPS];
-	unsigned ntraps;
-	enum machine_stop_reason reason;
-	uint32_t next_l2;         /* next free page for a level-2 table */
+/* The shared rig with more memory; rig_map() builds tables at PTBR. */
+static const struct rig_config memory_rig = {
+	.variant = ISA_STRICT,
+	.memory_size = MEM,
+	.pt_l1 = PTBR,
+	.l2_pool = L2_POOL,
 };
-
-static enum machine_trap_action
-rig_hook(void *ctx, struct machine *m, const struct machine_trap *t)
-{
-	struct rig *r = ctx;
-	(void)m;
-	if (r->ntraps < MAX_TRAPS)
-		r->trap[r->ntraps] = *t;
-	r->ntraps++;
-	return TRAP_STOP;
-}
-
-static uint32_t
-enc(struct isa_insn in)
-{
-	return isa_encode(&in);
-}
-
-static void
-put32(struct rig *r, uint32_t pa, uint32_t v)
-{
-	CU_ASSERT_EQUAL_FATAL(machine_write_phys(r->m, pa, &v, sizeof v), 0);
-}
-
-static uint32_t
-get32(struct rig *r, uint32_t pa)
-{
-	uint32_t v = 0;
-	CU_ASSERT_EQUAL(machine_read_phys(r->m, pa, &v, sizeof v), 0);
-	return v;
-}
-
-static void
-rig_open(struct rig *r)
-{
-	char err[160];
-	struct machine_config cfg = { .variant = ISA_STRICT, .memory_size = MEM };
-	memset(r, 0, sizeof *r);
-	r->m = machine_create(&cfg, err, sizeof err);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(r->m);
-	machine_set_trap_hook(r->m, rig_hook, r);
-	r->s.psw = PSW_S;
-	r->s.pc = SUP_PC;
-}
-
-static void
-rig_apply(struct rig *r)
-{
-	machine_set_state(r->m, &r->s);
-}
-
-static void
-rig_run(struct rig *r, uint64_t budget)
-{
-	r->ntraps = 0;
-	machine_set_state(r->m, &r->s);
-	r->reason = machine_run(r->m, budget);
-	machine_get_state(r->m, &r->out);
-}
-
-static void
-rig_close(struct rig *r)
-{
-	machine_destroy(r->m);
-	r->m = NULL;
-}
-
-#define CHECKF(cond, ...) do {                                               \
-		char msg_[240];                                               \
-		bool ok_ = (cond);                                            \
-		msg_[0] = '\0';                                               \
-		if (!ok_)                                                     \
-			snprintf(msg_, sizeof msg_, __VA_ARGS__);             \
-		CU_assertImplementation(ok_, __LINE__, msg_, __FILE__, "", CU_FALSE); \
-	} while (0)
-
-#define ROWS(t) (sizeof (t) / sizeof (t)[0])
 
 /* ===== one access, checked by translate and by execution ================= */
 
@@ -129,11 +52,11 @@ access_insn(const struct access *a)
 	static const enum isa_opcode loads[5] = { [1] = OP_ldbu, [2] = OP_ldhu, [4] = OP_ldw };
 	static const enum isa_opcode stores[5] = { [1] = OP_stb, [2] = OP_sth, [4] = OP_stw };
 	switch (a->access) {
-	case ACCESS_LOAD:  return enc((struct isa_insn){ .op = loads[a->size], .rd = 1, .rs = 2 });
-	case ACCESS_STORE: return enc((struct isa_insn){ .op = stores[a->size], .rd = 1, .rs = 2 });
+	case ACCESS_LOAD:  return ENC({ .op = loads[a->size], .rd = 1, .rs = 2 });
+	case ACCESS_STORE: return ENC({ .op = stores[a->size], .rd = 1, .rs = 2 });
 	case ACCESS_FETCH: break;
 	}
-	return enc((struct isa_insn){ .op = OP_jr, .rs = 2 });
+	return ENC({ .op = OP_jr, .rs = 2 });
 }
 
 static const char *const access_names[] = { "fetch", "load", "store" };
@@ -157,14 +80,14 @@ check_access(struct rig *r, const struct access *a, uint32_t code_va, uint32_t c
 
 	/* Now for real. */
 	static const uint8_t pattern[4] = { 0x5a, 0xc3, 0x96, 0x7e };
-	uint32_t brk = enc((struct isa_insn){ .op = OP_brk });
+	uint32_t brk = ENC({ .op = OP_brk });
 	if (a->cause == 0) {
 		if (a->access == ACCESS_FETCH)
-			put32(r, a->pa, brk);
+			rig_put(r, a->pa, brk);
 		else
 			CU_ASSERT_EQUAL(machine_write_phys(r->m, a->pa, pattern, a->size), 0);
 	}
-	put32(r, code_pa, access_insn(a));
+	rig_put(r, code_pa, access_insn(a));
 	r->s.pc = code_va;
 	r->s.r[1] = 0xa1b2c3d4u;
 	r->s.r[2] = a->va;
@@ -271,7 +194,7 @@ test_relocation_bounds_translate_and_execute(void)
 	for (size_t i = 0; i < ROWS(reloc_cases); i++) {
 		const struct reloc_case *c = &reloc_cases[i];
 		struct rig r;
-		rig_open(&r);
+		rig_open_config(&r, &memory_rig);
 		r.s.cr[CR_rbase] = c->rbase;
 		r.s.cr[CR_rbound] = c->rbound;
 		/* User code at virtual 0 (= rbase); supervisor code at SUP_PC. */
@@ -294,84 +217,59 @@ test_user_fault_at_bound_sets_cause_access_and_badaddr(void)
 		{ ACCESS_FETCH, { .op = OP_jr, .rs = 2 } },
 	};
 	for (size_t i = 0; i < ROWS(cases); i++) {
-		char err[160];
-		struct machine_config cfg = { .variant = ISA_STRICT, .memory_size = MEM };
-		struct machine *m = machine_create(&cfg, err, sizeof err);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-		uint32_t code = isa_encode(&cases[i].insn);
-		uint32_t handler = enc((struct isa_insn){ .op = OP_addi, .rd = 9, .rs = 9, .imm = 1 });
-		CU_ASSERT_EQUAL(machine_write_phys(m, 0x10000 + 0x40, &code, 4), 0);
-		CU_ASSERT_EQUAL(machine_write_phys(m, 0x800, &handler, 4), 0);
-		struct cpu_state s;
-		machine_get_state(m, &s);
-		s.psw = 0;
-		s.pc = 0x40;
-		s.cr[CR_rbase] = 0x10000;
-		s.cr[CR_rbound] = 0x3000;
-		s.cr[CR_tvec] = 0x800;
-		s.r[2] = 0x3000;
-		machine_set_state(m, &s);
+		struct rig r;
+		rig_open_config(&r, &memory_rig);
+		machine_set_trap_hook(r.m, NULL, NULL);    /* the bare machine, from reset */
+		rig_put(&r, 0x10000 + 0x40, rig_enc(cases[i].insn));
+		rig_put(&r, 0x800, ENC(RRI(addi, 9, 9, 1)));
+		machine_get_state(r.m, &r.s);
+		r.s.psw = 0;
+		r.s.pc = 0x40;
+		r.s.cr[CR_rbase] = 0x10000;
+		r.s.cr[CR_rbound] = 0x3000;
+		r.s.cr[CR_tvec] = 0x800;
+		r.s.r[2] = 0x3000;
 		/* The fault is delivered and the handler's first instruction retires
 		 * (after the jr, for the fetch): then the budget stops the run. */
-		machine_run(m, 1 + (cases[i].access == ACCESS_FETCH));
-		machine_get_state(m, &s);
+		rig_run(&r, 1 + (cases[i].access == ACCESS_FETCH));
 		uint32_t want_cause = CAUSE_MEMORY | (uint32_t)cases[i].access << CAUSE_ACCESS_SHIFT;
-		CHECKF(s.cr[CR_cause] == want_cause && s.cr[CR_badaddr] == 0x3000,
+		CHECKF(r.out.cr[CR_cause] == want_cause && r.out.cr[CR_badaddr] == 0x3000,
 		       "%s past the bound: cause 0x%x badaddr 0x%x, want 0x%x and 0x3000",
-		       access_names[cases[i].access], s.cr[CR_cause], s.cr[CR_badaddr], want_cause);
-		CHECKF(s.cr[CR_epc] == (cases[i].access == ACCESS_FETCH ? 0x3000u : 0x40u),
-		       "%s past the bound: epc 0x%x", access_names[cases[i].access], s.cr[CR_epc]);
-		CHECKF(s.r[9] == 1 && s.pc == 0x804, "%s past the bound: handler not entered "
-		       "(pc 0x%x)", access_names[cases[i].access], s.pc);
-		machine_destroy(m);
+		       access_names[cases[i].access], r.out.cr[CR_cause], r.out.cr[CR_badaddr], want_cause);
+		CHECKF(r.out.cr[CR_epc] == (cases[i].access == ACCESS_FETCH ? 0x3000u : 0x40u),
+		       "%s past the bound: epc 0x%x", access_names[cases[i].access], r.out.cr[CR_epc]);
+		CHECKF(r.out.r[9] == 1 && r.out.pc == 0x804, "%s past the bound: handler not entered "
+		       "(pc 0x%x)", access_names[cases[i].access], r.out.pc);
+		rig_close(&r);
 	}
 }
 
 /* ===== two-level paging (SPEC §5.2) ======================================= */
 
 enum {
-	PTBR = 0x20000,           /* level-1 table */
-	L2_POOL = 0x21000,        /* level-2 tables, one page each */
 	SUP_CODE_VA = 0x800,      /* in page 0: V X W, no U */
 	USER_CODE_VA = 0x3800,    /* in page 3: V X U */
 	FAR_FRAME = 0x7ffff000u,  /* beyond memory */
 };
 
-/* Map one 4 KiB page: allocate its level-2 table on first use. */
-static void
-map(struct rig *r, uint32_t va, uint32_t leaf)
-{
-	uint32_t l1_pa = PTBR + (va >> L1_SHIFT) * 4;
-	uint32_t l1 = get32(r, l1_pa);
-	if (!(l1 & PTE_V)) {
-		if (r->next_l2 == 0)
-			r->next_l2 = L2_POOL;
-		l1 = r->next_l2 | PTE_V;
-		r->next_l2 += PAGE_SIZE;
-		put32(r, l1_pa, l1);
-	}
-	uint32_t l2_pa = (l1 & PTE_FRAME_MASK) + ((va >> PAGE_SHIFT) & (PT_ENTRIES - 1)) * 4;
-	put32(r, l2_pa, leaf);
-}
-
 /* The address space every paging row runs in. */
 static void
 build_address_space(struct rig *r)
 {
-	map(r, 0x0000, 0x30000 | PTE_V | PTE_X | PTE_W);            /* supervisor code */
-	map(r, 0x1000, 0x31000 | PTE_V | PTE_W | PTE_U);            /* user data, rw */
-	map(r, 0x2000, 0x32000 | PTE_V | PTE_U);                    /* user data, ro */
-	map(r, 0x3000, 0x33000 | PTE_V | PTE_X | PTE_U);            /* user code */
-	map(r, 0x4000, 0x34000 | PTE_V);                            /* supervisor ro */
-	map(r, 0x5000, 0);                                          /* invalid leaf */
-	map(r, 0x6000, FAR_FRAME | PTE_V | PTE_W | PTE_X | PTE_U);  /* frame beyond memory */
-	map(r, 0x7000, 0x35000 | PTE_W | PTE_X | PTE_U);            /* everything but V */
-	map(r, 0x8000, 0x37000 | 0xff0 | PTE_V | PTE_U);            /* ignored bits set */
+	rig_map(r, 0x0000, 0x30000 | PTE_V | PTE_X | PTE_W);        /* supervisor code */
+	rig_map(r, 0x1000, 0x31000 | PTE_V | PTE_W | PTE_U);        /* user data, rw */
+	rig_map(r, 0x2000, 0x32000 | PTE_V | PTE_U);                /* user data, ro */
+	rig_map(r, 0x3000, 0x33000 | PTE_V | PTE_X | PTE_U);        /* user code */
+	rig_map(r, 0x4000, 0x34000 | PTE_V);                        /* supervisor ro */
+	rig_map(r, 0x5000, 0);                                      /* invalid leaf */
+	rig_map(r, 0x6000, FAR_FRAME | PTE_V | PTE_W | PTE_X | PTE_U);  /* frame beyond memory */
+	rig_map(r, 0x7000, 0x35000 | PTE_W | PTE_X | PTE_U);        /* everything but V */
+	rig_map(r, 0x8000, 0x37000 | 0xff0 | PTE_V | PTE_U);        /* ignored bits set */
 	/* L1[1] stays invalid (va 0x00400000...). */
-	put32(r, PTBR + 2 * 4, 0x7fff0000u | PTE_V);                /* L2 table beyond memory */
+	rig_put(r, PTBR + 2 * 4, 0x7fff0000u | PTE_V);              /* L2 table beyond memory */
 	/* L1[3]: the level-1 entry has V only, no W/X/U: they are ignored. */
-	put32(r, PTBR + 3 * 4, 0x26000 | PTE_V | 0xff0);
-	put32(r, 0x26000 + 0 * 4, 0x36000 | PTE_V | PTE_W | PTE_X | PTE_U);
+	rig_put(r, PTBR + 3 * 4, 0x26000 | PTE_V | 0xff0);
+	rig_put(r, 0x26000 + 0 * 4, 0x36000 | PTE_V | PTE_W | PTE_X | PTE_U);
 }
 
 static const struct access paging_cases[] = {
@@ -421,7 +319,7 @@ test_paging_translate_and_execute(void)
 	for (size_t i = 0; i < ROWS(paging_cases); i++) {
 		const struct access *a = &paging_cases[i];
 		struct rig r;
-		rig_open(&r);
+		rig_open_config(&r, &memory_rig);
 		build_address_space(&r);
 		r.s.cr[CR_ptbr] = PTBR;
 		r.s.cr[CR_mmu] = MMU_PG;
@@ -442,7 +340,7 @@ test_page_table_beyond_memory_faults_page(void)
 	static const uint32_t ptbrs[] = { MEM, 0x7ffff000u, 0xfffff000u };
 	for (size_t i = 0; i < ROWS(ptbrs); i++) {
 		struct rig r;
-		rig_open(&r);
+		rig_open_config(&r, &memory_rig);
 		r.s.cr[CR_ptbr] = ptbrs[i];
 		r.s.cr[CR_mmu] = MMU_PG;
 		rig_apply(&r);
@@ -472,26 +370,26 @@ static void
 test_mtcr_mmu_and_ptbr_switch_translation(void)
 {
 	struct rig r;
-	rig_open(&r);
+	rig_open_config(&r, &memory_rig);
 	/* Space A at PTBR: page 0 identity (code), va 0x5000 -> 0x38000.
 	 * Space B at 0x24000: page 0 identity, va 0x5000 -> 0x39000. */
-	map(&r, 0x0000, 0x00000 | PTE_V | PTE_X | PTE_W);
-	map(&r, 0x5000, 0x38000 | PTE_V);
-	put32(&r, 0x24000, 0x25000 | PTE_V);
-	put32(&r, 0x25000 + 0 * 4, 0x00000 | PTE_V | PTE_X);
-	put32(&r, 0x25000 + 5 * 4, 0x39000 | PTE_V);
-	put32(&r, 0x38000, 0xcafe);
-	put32(&r, 0x39000, 0xf00d);
-	put32(&r, 0x05000, 0xbeef);
+	rig_map(&r, 0x0000, 0x00000 | PTE_V | PTE_X | PTE_W);
+	rig_map(&r, 0x5000, 0x38000 | PTE_V);
+	rig_put(&r, 0x24000, 0x25000 | PTE_V);
+	rig_put(&r, 0x25000 + 0 * 4, 0x00000 | PTE_V | PTE_X);
+	rig_put(&r, 0x25000 + 5 * 4, 0x39000 | PTE_V);
+	rig_put(&r, 0x38000, 0xcafe);
+	rig_put(&r, 0x39000, 0xf00d);
+	rig_put(&r, 0x05000, 0xbeef);
 	const uint32_t prog[] = {
-		enc((struct isa_insn){ .op = OP_mtcr, .rd = CR_mmu, .rs = 1 }),    /* paging on */
-		enc((struct isa_insn){ .op = OP_ldw, .rd = 4, .rs = 3 }),
-		enc((struct isa_insn){ .op = OP_mtcr, .rd = CR_mmu, .rs = 0 }),    /* paging off */
-		enc((struct isa_insn){ .op = OP_ldw, .rd = 5, .rs = 3 }),
-		enc((struct isa_insn){ .op = OP_mtcr, .rd = CR_ptbr, .rs = 6 }),   /* space B */
-		enc((struct isa_insn){ .op = OP_mtcr, .rd = CR_mmu, .rs = 1 }),
-		enc((struct isa_insn){ .op = OP_ldw, .rd = 7, .rs = 3 }),
-		enc((struct isa_insn){ .op = OP_brk }),
+		ENC({ .op = OP_mtcr, .rd = CR_mmu, .rs = 1 }),    /* paging on */
+		ENC({ .op = OP_ldw, .rd = 4, .rs = 3 }),
+		ENC({ .op = OP_mtcr, .rd = CR_mmu, .rs = 0 }),    /* paging off */
+		ENC({ .op = OP_ldw, .rd = 5, .rs = 3 }),
+		ENC({ .op = OP_mtcr, .rd = CR_ptbr, .rs = 6 }),   /* space B */
+		ENC({ .op = OP_mtcr, .rd = CR_mmu, .rs = 1 }),
+		ENC({ .op = OP_ldw, .rd = 7, .rs = 3 }),
+		ENC({ .op = OP_brk }),
 	};
 	CU_ASSERT_EQUAL(machine_write_phys(r.m, SUP_PC, prog, sizeof prog), 0);
 	r.s.cr[CR_ptbr] = PTBR;
@@ -515,10 +413,10 @@ static void
 test_paging_on_applies_from_the_next_fetch(void)
 {
 	struct rig r;
-	rig_open(&r);
-	map(&r, 0x5000, 0x38000 | PTE_V | PTE_X);      /* page 0 is NOT mapped */
-	uint32_t prog = enc((struct isa_insn){ .op = OP_mtcr, .rd = CR_mmu, .rs = 1 });
-	put32(&r, SUP_PC, prog);
+	rig_open_config(&r, &memory_rig);
+	rig_map(&r, 0x5000, 0x38000 | PTE_V | PTE_X);      /* page 0 is NOT mapped */
+	uint32_t prog = ENC({ .op = OP_mtcr, .rd = CR_mmu, .rs = 1 });
+	rig_put(&r, SUP_PC, prog);
 	r.s.cr[CR_ptbr] = PTBR;
 	r.s.r[1] = 1;
 	rig_run(&r, 5);
@@ -538,12 +436,12 @@ static void
 test_user_paging_ignores_relocation_registers(void)
 {
 	struct rig r;
-	rig_open(&r);
+	rig_open_config(&r, &memory_rig);
 	build_address_space(&r);
 	const uint32_t prog[] = {
-		enc((struct isa_insn){ .op = OP_stw, .rd = 1, .rs = 2, .imm = 4 }),
-		enc((struct isa_insn){ .op = OP_ldw, .rd = 3, .rs = 2, .imm = 4 }),
-		enc((struct isa_insn){ .op = OP_brk }),
+		ENC({ .op = OP_stw, .rd = 1, .rs = 2, .imm = 4 }),
+		ENC({ .op = OP_ldw, .rd = 3, .rs = 2, .imm = 4 }),
+		ENC({ .op = OP_brk }),
 	};
 	CU_ASSERT_EQUAL(machine_write_phys(r.m, 0x33000 + (USER_CODE_VA & 0xfff), prog, sizeof prog), 0);
 	r.s.psw = 0;
@@ -558,7 +456,7 @@ test_user_paging_ignores_relocation_registers(void)
 	CU_ASSERT_EQUAL(r.ntraps, 1);
 	CU_ASSERT_EQUAL(r.trap[0].cause, CAUSE_BREAKPOINT);
 	CU_ASSERT_EQUAL(r.out.r[3], 0x13572468);
-	CU_ASSERT_EQUAL(get32(&r, 0x31104), 0x13572468);
+	CU_ASSERT_EQUAL(rig_get(&r, 0x31104), 0x13572468);
 	rig_close(&r);
 }
 
@@ -567,7 +465,7 @@ static void
 test_phys_access_outside_memory_is_refused(void)
 {
 	struct rig r;
-	rig_open(&r);
+	rig_open_config(&r, &memory_rig);
 	uint32_t v = 0;
 	CU_ASSERT_EQUAL(machine_read_phys(r.m, MEM - 4, &v, 4), 0);
 	CU_ASSERT_EQUAL(machine_read_phys(r.m, MEM - 3, &v, 4), -1);

@@ -5,52 +5,18 @@
  * itself, so a wrong column cannot hide behind a machine that copies it.
  */
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "isa.h"
 #include "machine.h"
+#include "rig.h"
 #include "support.h"
 
-/* ===== a one-instruction rig ============================================= */
+/* ===== one instruction on the shared rig ================================= */
 
 enum {
-	RIG_MEMORY = 64 * 1024,
-	RIG_PC = 0x100,        /* where the instruction under test sits */
-	RIG_SAFE = 0x1000,     /* r1..r3: aligned, inside memory, non-zero */
-	RIG_MAX_TRAPS = 4,
+	SAFE = 0x1000,         /* r1..r3: aligned, inside memory, non-zero */
 };
-
-struct rig {
-	struct machine *m;
-	struct machine_trap trap[RIG_MAX_TRAPS];
-	unsigned ntraps;
-};
-
-/* Record every trap and stop: we look at one instruction only. */
-static enum machine_trap_action
-rig_hook(void *ctx, struct machine *m, const struct machine_trap *t)
-{
-	struct rig *r = ctx;
-	(void)m;
-	if (r->ntraps < RIG_MAX_TRAPS)
-		r->trap[r->ntraps] = *t;
-	r->ntraps++;
-	return TRAP_STOP;
-}
-
-static bool
-rig_open(struct rig *r, enum isa_variant v)
-{
-	char err[160];
-	struct machine_config cfg = { .variant = v, .memory_size = RIG_MEMORY };
-	memset(r, 0, sizeof *r);
-	r->m = machine_create(&cfg, err, sizeof err);
-	if (!r->m)
-		return false;
-	machine_set_trap_hook(r->m, rig_hook, r);
-	return true;
-}
 
 /* One legal instance of `op`: rd = 1, rs = 2, rt = 3, imm = 0 (for mfcr and
  * mtcr the register fields name epsw and epc; fields a format does not use
@@ -58,8 +24,7 @@ rig_open(struct rig *r, enum isa_variant v)
 static uint32_t
 legal_instance(enum isa_opcode op)
 {
-	struct isa_insn in = { .op = op, .rd = 1, .rs = 2, .rt = 3, .imm = 0 };
-	return isa_encode(&in);
+	return ENC({ .op = op, .rd = 1, .rs = 2, .rt = 3, .imm = 0 });
 }
 
 struct outcome {
@@ -70,42 +35,26 @@ struct outcome {
 };
 
 /* Execute `word` at RIG_PC once, in user (psw 0, rbase 0, rbound = memory,
- * paging off) or supervisor mode (psw S). */
+ * paging off) or supervisor mode (psw S); the rig's hook stops on any trap. */
 static struct outcome
-rig_step(struct rig *r, uint32_t word, bool user)
+step_one(struct rig *r, uint32_t word, bool user)
 {
 	machine_reset(r->m);
-	r->ntraps = 0;
-	CU_ASSERT_EQUAL_FATAL(machine_write_phys(r->m, RIG_PC, &word, sizeof word), 0);
-	struct cpu_state s;
-	memset(&s, 0, sizeof s);
-	s.pc = RIG_PC;
-	s.psw = user ? 0 : PSW_S;
-	s.r[1] = s.r[2] = s.r[3] = RIG_SAFE;
-	s.cr[CR_rbase] = 0;
-	s.cr[CR_rbound] = RIG_MEMORY;
-	machine_set_state(r->m, &s);
-	machine_run(r->m, 1);
+	rig_put(r, RIG_PC, word);
+	memset(&r->s, 0, sizeof r->s);
+	r->s.pc = RIG_PC;
+	r->s.psw = user ? 0 : PSW_S;
+	r->s.r[1] = r->s.r[2] = r->s.r[3] = SAFE;
+	r->s.cr[CR_rbase] = 0;
+	r->s.cr[CR_rbound] = r->memory_size;
+	rig_run(r, 1);
 
 	struct outcome o = { .ntraps = r->ntraps, .retired = machine_retired(r->m) };
 	if (r->ntraps)
 		o.trap = r->trap[0];
-	struct cpu_state after;
-	machine_get_state(r->m, &after);
-	o.state_unchanged = memcmp(&after, &s, sizeof s) == 0;
+	o.state_unchanged = memcmp(&r->out, &r->s, sizeof r->s) == 0;
 	return o;
 }
-
-/* CU_ASSERT with a message naming the case, so a failure inside a loop
- * says which opcode and variant it was. */
-#define CHECKF(cond, ...) do {                                               \
-		char msg_[240];                                               \
-		bool ok_ = (cond);                                            \
-		msg_[0] = '\0';                                               \
-		if (!ok_)                                                     \
-			snprintf(msg_, sizeof msg_, __VA_ARGS__);             \
-		CU_assertImplementation(ok_, __LINE__, msg_, __FILE__, "", CU_FALSE); \
-	} while (0)
 
 /* The always-trapping instructions and their causes (SPEC §6.1, §8.4),
  * written out by hand rather than read from the table. */
@@ -121,7 +70,7 @@ static const struct {
 static int
 always_trap_cause(enum isa_opcode op)
 {
-	for (size_t i = 0; i < sizeof always_trap / sizeof always_trap[0]; i++)
+	for (size_t i = 0; i < ROWS(always_trap); i++)
 		if (isa_opcode_by_name(always_trap[i].name) == (int)op)
 			return (int)always_trap[i].cause;
 	return -1;
@@ -137,7 +86,7 @@ test_user_mode_traps_privileged_iff_table_says_privileged(void)
 {
 	for (int v = 0; v < ISA_VARIANT_COUNT; v++) {
 		struct rig r;
-		CU_ASSERT_FATAL(rig_open(&r, (enum isa_variant)v));
+		rig_open(&r, (enum isa_variant)v);
 		for (int op = 0; op < OP_COUNT; op++) {
 			const char *name = isa_op_info((enum isa_opcode)op)->name;
 			const char *vname = isa_variant_name((enum isa_variant)v);
@@ -147,7 +96,7 @@ test_user_mode_traps_privileged_iff_table_says_privileged(void)
 			       "%s: the legal instance %08x does not decode", name, word);
 
 			bool priv = isa_is_privileged((enum isa_opcode)op, (enum isa_variant)v);
-			struct outcome o = rig_step(&r, word, true);
+			struct outcome o = step_one(&r, word, true);
 			bool trapped_priv = o.ntraps == 1 && o.trap.cause == CAUSE_PRIVILEGED;
 			CHECKF(trapped_priv == priv,
 			       "%s on %s in user mode: PRIVILEGED trap %s, table says %sprivileged",
@@ -161,7 +110,7 @@ test_user_mode_traps_privileged_iff_table_says_privileged(void)
 				       "(retired %llu)", name, vname, (unsigned long long)o.retired);
 			}
 		}
-		machine_destroy(r.m);
+		rig_close(&r);
 	}
 }
 
@@ -170,10 +119,10 @@ test_supervisor_mode_never_traps_privileged(void)
 {
 	for (int v = 0; v < ISA_VARIANT_COUNT; v++) {
 		struct rig r;
-		CU_ASSERT_FATAL(rig_open(&r, (enum isa_variant)v));
+		rig_open(&r, (enum isa_variant)v);
 		for (int op = 0; op < OP_COUNT; op++) {
 			const char *name = isa_op_info((enum isa_opcode)op)->name;
-			struct outcome o = rig_step(&r, legal_instance((enum isa_opcode)op), false);
+			struct outcome o = step_one(&r, legal_instance((enum isa_opcode)op), false);
 			CHECKF(!(o.ntraps > 0 && o.trap.cause == CAUSE_PRIVILEGED),
 			       "%s on %s in supervisor mode trapped PRIVILEGED", name,
 			       isa_variant_name((enum isa_variant)v));
@@ -183,7 +132,7 @@ test_supervisor_mode_never_traps_privileged(void)
 			       "%s on %s in supervisor mode: %u traps (cause %u)", name,
 			       isa_variant_name((enum isa_variant)v), o.ntraps, o.trap.cause);
 		}
-		machine_destroy(r.m);
+		rig_close(&r);
 	}
 }
 
@@ -194,8 +143,8 @@ test_sys_brk_hcall_trap_with_their_cause_in_both_modes(void)
 {
 	for (int v = 0; v < ISA_VARIANT_COUNT; v++) {
 		struct rig r;
-		CU_ASSERT_FATAL(rig_open(&r, (enum isa_variant)v));
-		for (size_t i = 0; i < sizeof always_trap / sizeof always_trap[0]; i++) {
+		rig_open(&r, (enum isa_variant)v);
+		for (size_t i = 0; i < ROWS(always_trap); i++) {
 			int op = isa_opcode_by_name(always_trap[i].name);
 			CU_ASSERT_FATAL(op >= 0);
 			CHECKF(isa_class((enum isa_opcode)op, (enum isa_variant)v) == CLS_TRAP,
@@ -203,7 +152,7 @@ test_sys_brk_hcall_trap_with_their_cause_in_both_modes(void)
 			       isa_variant_name((enum isa_variant)v),
 			       isa_class((enum isa_opcode)op, (enum isa_variant)v));
 			for (int user = 0; user <= 1; user++) {
-				struct outcome o = rig_step(&r, legal_instance((enum isa_opcode)op), user);
+				struct outcome o = step_one(&r, legal_instance((enum isa_opcode)op), user);
 				CHECKF(o.ntraps == 1 && o.trap.cause == always_trap[i].cause &&
 				       o.trap.epc == RIG_PC,
 				       "%s on %s, %s mode: %u traps, cause %u, epc %08x",
@@ -217,7 +166,7 @@ test_sys_brk_hcall_trap_with_their_cause_in_both_modes(void)
 			       (always_trap_cause((enum isa_opcode)op) >= 0),
 			       "%s: unexpected T class on %s", isa_op_info((enum isa_opcode)op)->name,
 			       isa_variant_name((enum isa_variant)v));
-		machine_destroy(r.m);
+		rig_close(&r);
 	}
 }
 
@@ -251,7 +200,7 @@ is_hole(size_t row, const char *name)
 static bool
 is_system_insn(const char *name)
 {
-	for (size_t i = 0; i < sizeof system_insns / sizeof system_insns[0]; i++)
+	for (size_t i = 0; i < ROWS(system_insns); i++)
 		if (strcmp(system_insns[i], name) == 0)
 			return true;
 	return false;
@@ -260,17 +209,17 @@ is_system_insn(const char *name)
 static void
 test_user_mode_privileged_set_matches_spec_per_variant(void)
 {
-	for (size_t row = 0; row < sizeof variant_holes / sizeof variant_holes[0]; row++) {
+	for (size_t row = 0; row < ROWS(variant_holes); row++) {
 		enum isa_variant v = variant_holes[row].variant;
 		struct rig r;
-		CU_ASSERT_FATAL(rig_open(&r, v));
+		rig_open(&r, v);
 		/* Every system instruction exists, and traps unless it is a hole. */
-		for (size_t i = 0; i < sizeof system_insns / sizeof system_insns[0]; i++) {
+		for (size_t i = 0; i < ROWS(system_insns); i++) {
 			int op = isa_opcode_by_name(system_insns[i]);
 			CHECKF(op >= 0, "no instruction named %s", system_insns[i]);
 			if (op < 0)
 				continue;
-			struct outcome o = rig_step(&r, legal_instance((enum isa_opcode)op), true);
+			struct outcome o = step_one(&r, legal_instance((enum isa_opcode)op), true);
 			bool want = !is_hole(row, system_insns[i]);
 			bool got = o.ntraps == 1 && o.trap.cause == CAUSE_PRIVILEGED;
 			CHECKF(got == want, "%s on %s in user mode: PRIVILEGED %s, SPEC §9.2 says %s",
@@ -286,12 +235,12 @@ test_user_mode_privileged_set_matches_spec_per_variant(void)
 			const char *name = isa_op_info((enum isa_opcode)op)->name;
 			if (is_system_insn(name))
 				continue;
-			struct outcome o = rig_step(&r, legal_instance((enum isa_opcode)op), true);
+			struct outcome o = step_one(&r, legal_instance((enum isa_opcode)op), true);
 			CHECKF(!(o.ntraps && o.trap.cause == CAUSE_PRIVILEGED),
 			       "%s on %s: trapped PRIVILEGED in user mode but is not a "
 			       "system instruction", name, isa_variant_name(v));
 		}
-		machine_destroy(r.m);
+		rig_close(&r);
 	}
 }
 

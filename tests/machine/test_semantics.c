@@ -6,140 +6,28 @@
  * and end at a `brk` that the trap hook stops on; most checks are tables.
  */
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "isa.h"
 #include "machine.h"
+#include "rig.h"
 #include "support.h"
 
-/* ===== a small rig: code at 0x100, brk everywhere else =================== */
+/* ===== the rig: code at RIG_PC, brk everywhere else ====================== */
 
 enum {
-	RIG_MEMORY = 64 * 1024,
-	RIG_PC = 0x100,
 	RIG_CODE_END = 0x1000,    /* [0, RIG_CODE_END) is filled with brk */
 	RIG_DATA = 0x2000,
-	RIG_MAX_TRAPS = 8,
 	RIG_MAX_PROG = 8,
 };
 
-struct rig {
-	struct machine *m;
-	struct cpu_state s;        /* the state rig_run() starts from */
-	struct cpu_state out;      /* ... and the state it ended in */
-	struct machine_trap trap[RIG_MAX_TRAPS];
-	unsigned ntraps;
-	enum machine_stop_reason reason;
-};
-
-static enum machine_trap_action
-rig_hook(void *ctx, struct machine *m, const struct machine_trap *t)
-{
-	struct rig *r = ctx;
-	(void)m;
-	if (r->ntraps < RIG_MAX_TRAPS)
-		r->trap[r->ntraps] = *t;
-	r->ntraps++;
-	return TRAP_STOP;
-}
-
-static uint32_t
-enc(const struct isa_insn *in)
-{
-	return isa_encode(in);
-}
-
+/* The shared rig with [0, RIG_CODE_END) filled with brk, so every program
+ * ends at a brk the hook stops on. */
 static void
-rig_put(struct rig *r, uint32_t addr, uint32_t word)
+open_filled(struct rig *r, enum isa_variant v)
 {
-	CU_ASSERT_EQUAL_FATAL(machine_write_phys(r->m, addr, &word, sizeof word), 0);
+	rig_open_config(r, &(struct rig_config){ .variant = v, .brk_below = RIG_CODE_END });
 }
-
-static void
-rig_open(struct rig *r, enum isa_variant v)
-{
-	char err[160];
-	struct machine_config cfg = { .variant = v, .memory_size = RIG_MEMORY };
-	memset(r, 0, sizeof *r);
-	r->m = machine_create(&cfg, err, sizeof err);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(r->m);
-	machine_set_trap_hook(r->m, rig_hook, r);
-	static uint32_t brks[RIG_CODE_END / ISA_WORD];
-	uint32_t brk = enc(&(struct isa_insn){ .op = OP_brk });
-	for (size_t i = 0; i < RIG_CODE_END / ISA_WORD; i++)
-		brks[i] = brk;
-	CU_ASSERT_EQUAL_FATAL(machine_write_phys(r->m, 0, brks, sizeof brks), 0);
-	r->s.pc = RIG_PC;
-	r->s.psw = PSW_S;
-	r->s.cr[CR_rbound] = RIG_MEMORY;
-}
-
-/* Write a program at `addr`; trailing all-zero entries (add r0, r0, r0)
- * are table padding and are left out. */
-static void
-rig_code(struct rig *r, uint32_t addr, const struct isa_insn *prog, size_t n)
-{
-	static const struct isa_insn pad;
-	while (n > 0 && memcmp(&prog[n - 1], &pad, sizeof pad) == 0)
-		n--;
-	for (size_t i = 0; i < n; i++)
-		rig_put(r, addr + (uint32_t)(i * ISA_WORD), enc(&prog[i]));
-}
-
-static void
-rig_run(struct rig *r, uint64_t budget)
-{
-	r->ntraps = 0;
-	machine_set_state(r->m, &r->s);
-	r->reason = machine_run(r->m, budget);
-	machine_get_state(r->m, &r->out);
-}
-
-/* Did the run end on a brk (and where)? */
-static bool
-rig_ended_at_brk(const struct rig *r, uint32_t *where)
-{
-	if (r->reason != STOP_HOOK || r->ntraps != 1 || r->trap[0].cause != CAUSE_BREAKPOINT)
-		return false;
-	if (where)
-		*where = r->trap[0].epc;
-	return true;
-}
-
-static void
-rig_close(struct rig *r)
-{
-	machine_destroy(r->m);
-	r->m = NULL;
-}
-
-#define CHECKF(cond, ...) do {                                               \
-		char msg_[240];                                               \
-		bool ok_ = (cond);                                            \
-		msg_[0] = '\0';                                               \
-		if (!ok_)                                                     \
-			snprintf(msg_, sizeof msg_, __VA_ARGS__);             \
-		CU_assertImplementation(ok_, __LINE__, msg_, __FILE__, "", CU_FALSE); \
-	} while (0)
-
-#define ROWS(t) (sizeof (t) / sizeof (t)[0])
-
-/* Instruction initializers, by format (SPEC §7.1). */
-#define RRR(o, d, s, t)   { .op = OP_##o, .rd = (d), .rs = (s), .rt = (t) }
-#define RRI(o, d, s, i)   { .op = OP_##o, .rd = (d), .rs = (s), .imm = (i) }
-#define RUI(o, d, i)      { .op = OP_##o, .rd = (d), .imm = (i) }
-#define MEMI(o, d, i, s)  { .op = OP_##o, .rd = (d), .rs = (s), .imm = (i) }
-#define CMP(s, t)         { .op = OP_cmp, .rs = (s), .rt = (t) }
-#define CMPI(s, i)        { .op = OP_cmpi, .rs = (s), .imm = (i) }
-#define BR(o, off)        { .op = OP_##o, .imm = (off) }
-#define R1(o, s)          { .op = OP_##o, .rs = (s) }
-#define D1(o, d)          { .op = OP_##o, .rd = (d) }
-#define NONE(o)           { .op = OP_##o }
-#define MFCR(d, cr)       { .op = OP_mfcr, .rd = (d), .rs = (cr) }
-#define MTCR(cr, s)       { .op = OP_mtcr, .rd = (cr), .rs = (s) }
-
-_Static_assert(OP_add == 0, "table padding {0} must be add r0, r0, r0 (a no-op)");
 
 /* ===== one register after a short program ================================ */
 
@@ -220,7 +108,7 @@ run_reg_cases(const struct reg_case *cases, size_t n, const uint8_t *data, size_
 	for (size_t i = 0; i < n; i++) {
 		const struct reg_case *c = &cases[i];
 		struct rig r;
-		rig_open(&r, ISA_STRICT);
+		open_filled(&r, ISA_STRICT);
 		rig_code(&r, RIG_PC, c->prog, RIG_MAX_PROG);
 		if (data)
 			CU_ASSERT_EQUAL(machine_write_phys(r.m, RIG_DATA, data, data_len), 0);
@@ -286,7 +174,7 @@ test_stores_write_exactly_their_bytes(void)
 	};
 	for (size_t i = 0; i < ROWS(cases); i++) {
 		struct rig r;
-		rig_open(&r, ISA_STRICT);
+		open_filled(&r, ISA_STRICT);
 		uint8_t fill[8];
 		memset(fill, 0xaa, sizeof fill);
 		CU_ASSERT_EQUAL(machine_write_phys(r.m, RIG_DATA, fill, sizeof fill), 0);
@@ -312,7 +200,7 @@ test_divide_by_zero_traps_divide_with_no_side_effect(void)
 	static const enum isa_opcode ops[] = { OP_div, OP_divu, OP_rem, OP_remu };
 	for (size_t i = 0; i < ROWS(ops); i++) {
 		struct rig r;
-		rig_open(&r, ISA_STRICT);
+		open_filled(&r, ISA_STRICT);
 		rig_code(&r, RIG_PC, &(struct isa_insn){ .op = ops[i], .rd = 1, .rs = 2, .rt = 3 }, 1);
 		r.s.r[1] = 0x5555;
 		r.s.r[2] = 7;
@@ -349,7 +237,7 @@ test_cmp_sets_exactly_the_four_flags(void)
 	for (size_t i = 0; i < ROWS(cases); i++) {
 		for (int old = 0; old <= 1; old++) {   /* old flags all clear / all set */
 			struct rig r;
-			rig_open(&r, ISA_STRICT);
+			open_filled(&r, ISA_STRICT);
 			struct isa_insn prog[] = { CMP(2, 3) };
 			rig_code(&r, RIG_PC, prog, ROWS(prog));
 			r.s.r[2] = cases[i].x;
@@ -382,7 +270,7 @@ test_cmpi_sign_extends_its_immediate(void)
 	};
 	for (size_t i = 0; i < ROWS(cases); i++) {
 		struct rig r;
-		rig_open(&r, ISA_STRICT);
+		open_filled(&r, ISA_STRICT);
 		struct isa_insn prog[] = { CMPI(2, cases[i].imm) };
 		rig_code(&r, RIG_PC, prog, ROWS(prog));
 		r.s.r[2] = cases[i].x;
@@ -410,7 +298,7 @@ test_every_branch_condition_taken_and_not_taken(void)
 		OP_b, OP_beq, OP_bne, OP_blt, OP_bge, OP_bgt, OP_ble, OP_bltu, OP_bgeu,
 	};
 	struct rig r;
-	rig_open(&r, ISA_STRICT);
+	open_filled(&r, ISA_STRICT);
 	for (size_t p = 0; p < ROWS(pairs); p++) {
 		uint32_t x = pairs[p].x, y = pairs[p].y;
 		int32_t sx = (int32_t)x, sy = (int32_t)y;
@@ -459,7 +347,7 @@ test_flags_change_only_on_cmp_and_cmpi(void)
 			continue;
 		for (int set = 0; set <= 1; set++) {
 			struct rig r;
-			rig_open(&r, ISA_STRICT);
+			open_filled(&r, ISA_STRICT);
 			rig_code(&r, RIG_PC, &(struct isa_insn){ .op = (enum isa_opcode)op, .rd = 1,
 				 .rs = 2, .rt = 3 }, 1);
 			r.s.r[1] = r.s.r[2] = r.s.r[3] = RIG_DATA;
@@ -502,7 +390,7 @@ test_branches_calls_and_jumps_reach_their_targets(void)
 	for (size_t i = 0; i < ROWS(flow_cases); i++) {
 		const struct flow_case *c = &flow_cases[i];
 		struct rig r;
-		rig_open(&r, ISA_STRICT);
+		open_filled(&r, ISA_STRICT);
 		rig_code(&r, RIG_PC, c->prog, RIG_MAX_PROG);
 		r.s.r[2] = c->r2;
 		r.s.r[ISA_REG_LR] = c->lr;
@@ -573,10 +461,10 @@ test_system_instructions_and_variant_holes(void)
 	for (size_t i = 0; i < ROWS(sys_cases); i++) {
 		const struct sys_case *c = &sys_cases[i];
 		struct rig r;
-		rig_open(&r, c->variant);
+		open_filled(&r, c->variant);
 		bool user = !(c->psw & PSW_S);
 		/* User code runs at virtual 0 = physical USER_BASE; fill with brk. */
-		uint32_t brk = enc(&(struct isa_insn){ .op = OP_brk });
+		uint32_t brk = ENC(NONE(brk));
 		for (uint32_t a = 0; a < 0x100; a += ISA_WORD)
 			rig_put(&r, USER_BASE + a, brk);
 		rig_code(&r, user ? USER_BASE : RIG_PC, c->prog, ROWS(c->prog));
@@ -609,7 +497,7 @@ test_srr_returns_ptbr_with_paging_on(void)
 	enum { PTBR = 0x8000, L2 = 0x9000, FRAME = 0xa000 };
 	for (int user = 0; user <= 1; user++) {
 		struct rig r;
-		rig_open(&r, user ? ISA_LEGACY : ISA_STRICT);
+		open_filled(&r, user ? ISA_LEGACY : ISA_STRICT);
 		uint32_t l1 = L2 | PTE_V;
 		uint32_t leaf = FRAME | PTE_V | PTE_X | PTE_U;
 		rig_put(&r, PTBR, l1);              /* L1[0] -> L2 */
@@ -653,7 +541,7 @@ test_mtcr_mfcr_round_trip_and_masking(void)
 	_Static_assert(ROWS(cases) == ISA_NUM_CRS, "one row per control register");
 	for (size_t i = 0; i < ROWS(cases); i++) {
 		struct rig r;
-		rig_open(&r, ISA_STRICT);
+		open_filled(&r, ISA_STRICT);
 		struct isa_insn prog[] = { MTCR(cases[i].cr, 1), MFCR(2, cases[i].cr) };
 		rig_code(&r, RIG_PC, prog, ROWS(prog));
 		r.s.r[1] = cases[i].write;
@@ -666,7 +554,7 @@ test_mtcr_mfcr_round_trip_and_masking(void)
 	}
 	/* mmu: all ones written keeps bit 0 only (and turns paging on). */
 	struct rig r;
-	rig_open(&r, ISA_STRICT);
+	open_filled(&r, ISA_STRICT);
 	struct isa_insn prog[] = { MTCR(CR_mmu, 1) };
 	rig_code(&r, RIG_PC, prog, 1);
 	r.s.r[1] = 0xffffffffu;
@@ -692,7 +580,7 @@ test_self_modifying_code_runs_the_new_instruction(void)
 	};
 	for (size_t i = 0; i < ROWS(cases); i++) {
 		struct rig r;
-		rig_open(&r, ISA_STRICT);
+		open_filled(&r, ISA_STRICT);
 		/*  0x100: addi r1, r1, 1     <- overwritten after its first run
 		 *  0x104: addi r7, r7, 1
 		 *  0x108: cmpi r7, 2
@@ -706,7 +594,7 @@ test_self_modifying_code_runs_the_new_instruction(void)
 		};
 		rig_code(&r, RIG_PC, prog, ROWS(prog));
 		r.s.r[5] = cases[i].r5 ? cases[i].r5
-				       : enc(&(struct isa_insn)RRI(addi, 1, 1, 0x100));
+				       : ENC(RRI(addi, 1, 1, 0x100));
 		r.s.r[6] = RIG_PC;
 		rig_run(&r, 20);
 		uint32_t at = 0;
@@ -724,13 +612,13 @@ static void
 test_host_write_over_executed_code_is_seen(void)
 {
 	struct rig r;
-	rig_open(&r, ISA_STRICT);
+	open_filled(&r, ISA_STRICT);
 	struct isa_insn prog[] = { RRI(addi, 1, 1, 1), BR(b, -2) };   /* loop: r1++ */
 	rig_code(&r, RIG_PC, prog, ROWS(prog));
 	rig_run(&r, 10);
 	CU_ASSERT_EQUAL(r.reason, STOP_NONE);
 	CU_ASSERT_EQUAL(r.out.r[1], 5);
-	rig_put(&r, RIG_PC, enc(&(struct isa_insn)RRI(addi, 1, 1, 0x10)));
+	rig_put(&r, RIG_PC, ENC(RRI(addi, 1, 1, 0x10)));
 	r.s = r.out;
 	rig_run(&r, 2);
 	CU_ASSERT_EQUAL(r.out.r[1], 5 + 0x10);

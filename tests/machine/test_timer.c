@@ -14,13 +14,12 @@
 #include "dev_timer.h"
 #include "isa.h"
 #include "machine.h"
+#include "rig.h"
 #include "support.h"
 
 enum {
-	MEM = 64 * 1024,
-	PC0 = 0x100,
+	PC0 = RIG_PC,
 	TVEC = 0x800,
-	MAX_TRAPS = 8,
 	P_INTERVAL = TIMER_PORT_BASE + TIMER_INTERVAL,
 	P_COUNT = TIMER_PORT_BASE + TIMER_COUNT,
 	P_ACK = TIMER_PORT_BASE + TIMER_ACK,
@@ -31,115 +30,19 @@ enum {
 
 /* ===== the rig ============================================================ */
 
-struct rig {
-	struct machine *m;
-	struct cpu_state s;
-	struct cpu_state out;
-	struct machine_trap trap[MAX_TRAPS];
-	uint64_t retired_at[MAX_TRAPS];     /* machine_retired() when each trap came */
-	unsigned ntraps;
-	unsigned deliver_timer;             /* deliver this many TIMER traps, then stop */
-	enum machine_stop_reason reason;
-	char console[64];
-	size_t console_len;
-};
+/* The shared rig with the handler at TVEC and the console captured; the hook
+ * delivers r.deliver_timer TIMER traps and stops on anything else. */
+static const struct rig_config timer_rig = { .variant = ISA_STRICT, .tvec = TVEC, .console = true };
 
-/* Deliver TIMER traps while deliver_timer lasts; stop on anything else. */
-static enum machine_trap_action
-rig_hook(void *ctx, struct machine *m, const struct machine_trap *t)
-{
-	struct rig *r = ctx;
-	unsigned i = r->ntraps++;
-	if (i < MAX_TRAPS) {
-		r->trap[i] = *t;
-		r->retired_at[i] = machine_retired(m);
-	}
-	if (t->cause == CAUSE_TIMER && r->deliver_timer > 0) {
-		r->deliver_timer--;
-		return TRAP_DELIVER;
-	}
-	return TRAP_STOP;
-}
-
-static void
-rig_sink(void *ctx, uint8_t byte)
-{
-	struct rig *r = ctx;
-	if (r->console_len + 1 < sizeof r->console)
-		r->console[r->console_len++] = (char)byte;
-}
-
-static uint32_t
-enc(struct isa_insn in)
-{
-	return isa_encode(&in);
-}
-
-#define NOP             enc((struct isa_insn){ .op = OP_addi, .rd = 2, .rs = 2, .imm = 1 })
-#define IN(d, port)     enc((struct isa_insn){ .op = OP_in, .rd = (d), .imm = (port) })
-#define OUT(port, s)    enc((struct isa_insn){ .op = OP_out, .rs = (s), .imm = (port) })
-#define NONE(o)         enc((struct isa_insn){ .op = OP_##o })
-#define R1(o, s)        enc((struct isa_insn){ .op = OP_##o, .rs = (s) })
-#define BR(o, off)      enc((struct isa_insn){ .op = OP_##o, .imm = (off) })
-
-static void
-rig_open(struct rig *r)
-{
-	char err[160];
-	struct machine_config cfg = { .variant = ISA_STRICT, .memory_size = MEM };
-	memset(r, 0, sizeof *r);
-	r->m = machine_create(&cfg, err, sizeof err);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(r->m);
-	machine_set_trap_hook(r->m, rig_hook, r);
-	machine_set_console(r->m, rig_sink, r);
-	r->s.pc = PC0;
-	r->s.psw = PSW_S;
-	r->s.cr[CR_tvec] = TVEC;
-	r->s.cr[CR_rbound] = MEM;
-}
-
-static void
-rig_code(struct rig *r, uint32_t addr, const uint32_t *words, size_t n)
-{
-	CU_ASSERT_EQUAL_FATAL(machine_write_phys(r->m, addr, words, n * sizeof *words), 0);
-}
+#define NOP             ENC(RRI(addi, 2, 2, 1))
 
 /* A straight run of `n` nops at `addr`. */
 static void
-rig_nops(struct rig *r, uint32_t addr, unsigned n)
+put_nops(struct rig *r, uint32_t addr, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++) {
-		uint32_t w = NOP;
-		rig_code(r, addr + 4 * i, &w, 1);
-	}
+	for (unsigned i = 0; i < n; i++)
+		rig_put(r, addr + 4 * i, NOP);
 }
-
-static void
-rig_run(struct rig *r, uint64_t budget)
-{
-	r->ntraps = 0;
-	machine_set_state(r->m, &r->s);
-	r->reason = machine_run(r->m, budget);
-	machine_get_state(r->m, &r->out);
-}
-
-static void
-rig_close(struct rig *r)
-{
-	machine_destroy(r->m);
-	r->m = NULL;
-}
-
-#define CHECKF(cond, ...) do {                                               \
-		char msg_[240];                                               \
-		bool ok_ = (cond);                                            \
-		msg_[0] = '\0';                                               \
-		if (!ok_)                                                     \
-			snprintf(msg_, sizeof msg_, __VA_ARGS__);             \
-		CU_assertImplementation(ok_, __LINE__, msg_, __FILE__, "", CU_FALSE); \
-	} while (0)
-
-#define ROWS(t) (sizeof (t) / sizeof (t)[0])
 
 /* ===== the interval timer (SPEC §10.2, §6.3) ============================== */
 
@@ -152,10 +55,9 @@ test_timer_interrupt_lands_after_exactly_interval_retired(void)
 	static const uint32_t intervals[] = { 1, 2, 3, 5, 37, 200 };
 	for (size_t i = 0; i < ROWS(intervals); i++) {
 		struct rig r;
-		rig_open(&r);
-		uint32_t out = OUT(P_INTERVAL, 1);
-		rig_code(&r, PC0, &out, 1);
-		rig_nops(&r, PC0 + 4, 300);
+		rig_open_config(&r, &timer_rig);
+		rig_put(&r, PC0, ENC(OUT(P_INTERVAL, 1)));
+		put_nops(&r, PC0 + 4, 300);
 		r.s.psw = PSW_S | PSW_IE;
 		r.s.r[1] = intervals[i];
 		rig_run(&r, 1000);
@@ -178,12 +80,10 @@ static void
 test_timer_interrupt_delivery_state(void)
 {
 	struct rig r;
-	rig_open(&r);
-	uint32_t out = OUT(P_INTERVAL, 1);
-	rig_code(&r, PC0, &out, 1);
-	rig_nops(&r, PC0 + 4, 8);
-	uint32_t brk = NONE(brk);
-	rig_code(&r, TVEC, &brk, 1);
+	rig_open_config(&r, &timer_rig);
+	rig_put(&r, PC0, ENC(OUT(P_INTERVAL, 1)));
+	put_nops(&r, PC0 + 4, 8);
+	rig_put(&r, TVEC, ENC(NONE(brk)));
 	r.deliver_timer = 1;
 	r.s.psw = PSW_S | PSW_IE | PSW_C;
 	r.s.r[1] = 4;
@@ -208,11 +108,11 @@ static void
 test_timer_is_periodic_with_ack_and_rti(void)
 {
 	struct rig r;
-	rig_open(&r);
-	const uint32_t prog[] = { OUT(P_INTERVAL, 1), NOP, BR(b, -2) };
-	const uint32_t handler[] = { OUT(P_ACK, 0), NONE(rti) };
-	rig_code(&r, PC0, prog, ROWS(prog));
-	rig_code(&r, TVEC, handler, ROWS(handler));
+	rig_open_config(&r, &timer_rig);
+	const uint32_t prog[] = { ENC(OUT(P_INTERVAL, 1)), NOP, ENC(BR(b, -2)) };
+	const uint32_t handler[] = { ENC(OUT(P_ACK, 0)), ENC(NONE(rti)) };
+	rig_put_words(&r, PC0, prog, ROWS(prog));
+	rig_put_words(&r, TVEC, handler, ROWS(handler));
 	r.deliver_timer = 1000;
 	r.s.psw = PSW_S | PSW_IE;
 	r.s.r[1] = 10;
@@ -234,13 +134,13 @@ static void
 test_timer_pending_until_ack_and_not_taken_with_ie_clear(void)
 {
 	struct rig r;
-	rig_open(&r);
+	rig_open_config(&r, &timer_rig);
 	const uint32_t prog[] = {
-		OUT(P_INTERVAL, 1), NOP, NOP, NOP, NOP, NOP,
-		IN(5, P_ACK), IN(6, P_ACK), OUT(P_INTERVAL, 1),   /* rewriting does not clear */
-		IN(7, P_ACK), OUT(P_ACK, 0), IN(8, P_ACK), NONE(brk),
+		ENC(OUT(P_INTERVAL, 1)), NOP, NOP, NOP, NOP, NOP,
+		ENC(IN(5, P_ACK)), ENC(IN(6, P_ACK)), ENC(OUT(P_INTERVAL, 1)),   /* rewriting does not clear */
+		ENC(IN(7, P_ACK)), ENC(OUT(P_ACK, 0)), ENC(IN(8, P_ACK)), ENC(NONE(brk)),
 	};
-	rig_code(&r, PC0, prog, ROWS(prog));
+	rig_put_words(&r, PC0, prog, ROWS(prog));
 	r.s.r[1] = 3;
 	r.s.r[5] = r.s.r[6] = r.s.r[7] = r.s.r[8] = 0x77;
 	rig_run(&r, 100);
@@ -269,10 +169,10 @@ test_pending_timer_taken_right_after_ie_is_set(void)
 	};
 	for (size_t i = 0; i < ROWS(cases); i++) {
 		struct rig r;
-		rig_open(&r);
-		const uint32_t prog[] = { OUT(P_INTERVAL, 1), NOP, NOP, NOP, isa_encode(&cases[i].insn) };
-		rig_code(&r, PC0, prog, ROWS(prog));
-		rig_nops(&r, AT + 4, 4);
+		rig_open_config(&r, &timer_rig);
+		const uint32_t prog[] = { ENC(OUT(P_INTERVAL, 1)), NOP, NOP, NOP, rig_enc(cases[i].insn) };
+		rig_put_words(&r, PC0, prog, ROWS(prog));
+		put_nops(&r, AT + 4, 4);
 		r.s.r[1] = 2;
 		r.s.r[8] = PSW_S | PSW_IE;
 		r.s.cr[CR_epc] = AT + 4;
@@ -292,11 +192,10 @@ static void
 test_unacknowledged_timer_interrupts_again_at_once(void)
 {
 	struct rig r;
-	rig_open(&r);
-	const uint32_t prog[] = { OUT(P_INTERVAL, 1), NOP, NOP, NOP };
-	uint32_t rti = NONE(rti);
-	rig_code(&r, PC0, prog, ROWS(prog));
-	rig_code(&r, TVEC, &rti, 1);
+	rig_open_config(&r, &timer_rig);
+	const uint32_t prog[] = { ENC(OUT(P_INTERVAL, 1)), NOP, NOP, NOP };
+	rig_put_words(&r, PC0, prog, ROWS(prog));
+	rig_put(&r, TVEC, ENC(NONE(rti)));
 	r.deliver_timer = 3;
 	r.s.psw = PSW_S | PSW_IE;
 	r.s.r[1] = 2;
@@ -317,21 +216,21 @@ static void
 test_timer_count_and_interval_read_back(void)
 {
 	struct rig r;
-	rig_open(&r);
+	rig_open_config(&r, &timer_rig);
 	const uint32_t prog[] = {
-		OUT(P_INTERVAL, 1),          /* I = 100 */
-		IN(3, P_COUNT),              /* 100: nothing retired since the write */
-		IN(4, P_COUNT),              /* 99 */
+		ENC(OUT(P_INTERVAL, 1)),          /* I = 100 */
+		ENC(IN(3, P_COUNT)),              /* 100: nothing retired since the write */
+		ENC(IN(4, P_COUNT)),              /* 99 */
 		NOP,
-		IN(5, P_COUNT),              /* 97 */
-		IN(6, P_INTERVAL),           /* 100 */
-		OUT(P_INTERVAL, 9),          /* I = 3 */
-		NOP, NOP, NOP,               /* expires: count reloads to 3 */
-		IN(7, P_COUNT),              /* 3 */
-		IN(10, P_ACK),               /* 1 */
-		NONE(brk),
+		ENC(IN(5, P_COUNT)),              /* 97 */
+		ENC(IN(6, P_INTERVAL)),           /* 100 */
+		ENC(OUT(P_INTERVAL, 9)),          /* I = 3 */
+		NOP, NOP, NOP,                    /* expires: count reloads to 3 */
+		ENC(IN(7, P_COUNT)),              /* 3 */
+		ENC(IN(10, P_ACK)),               /* 1 */
+		ENC(NONE(brk)),
 	};
-	rig_code(&r, PC0, prog, ROWS(prog));
+	rig_put_words(&r, PC0, prog, ROWS(prog));
 	r.s.r[1] = 100;
 	r.s.r[9] = 3;
 	rig_run(&r, 100);
@@ -350,9 +249,10 @@ static void
 test_timer_interval_zero_stops_the_timer(void)
 {
 	struct rig r;
-	rig_open(&r);
-	const uint32_t prog[] = { OUT(P_INTERVAL, 1), NOP, OUT(P_INTERVAL, 0), NOP, BR(b, -2) };
-	rig_code(&r, PC0, prog, ROWS(prog));
+	rig_open_config(&r, &timer_rig);
+	const uint32_t prog[] = { ENC(OUT(P_INTERVAL, 1)), NOP, ENC(OUT(P_INTERVAL, 0)), NOP,
+				  ENC(BR(b, -2)) };
+	rig_put_words(&r, PC0, prog, ROWS(prog));
 	r.s.psw = PSW_S | PSW_IE;
 	r.s.r[1] = 5;
 	rig_run(&r, 10000);
@@ -370,9 +270,9 @@ static void
 test_halt_skips_to_expiry_without_retiring_idle_ticks(void)
 {
 	struct rig r;
-	rig_open(&r);
-	const uint32_t prog[] = { OUT(P_INTERVAL, 1), NOP, NONE(halt), NOP };
-	rig_code(&r, PC0, prog, ROWS(prog));
+	rig_open_config(&r, &timer_rig);
+	const uint32_t prog[] = { ENC(OUT(P_INTERVAL, 1)), NOP, ENC(NONE(halt)), NOP };
+	rig_put_words(&r, PC0, prog, ROWS(prog));
 	r.s.psw = PSW_S | PSW_IE;
 	r.s.r[1] = 100;
 	rig_run(&r, 1000);
@@ -393,9 +293,9 @@ static void
 test_halt_with_interrupt_pending_returns_at_once(void)
 {
 	struct rig r;
-	rig_open(&r);
-	const uint32_t prog[] = { OUT(P_INTERVAL, 1), NOP, NONE(halt), NOP };
-	rig_code(&r, PC0, prog, ROWS(prog));
+	rig_open_config(&r, &timer_rig);
+	const uint32_t prog[] = { ENC(OUT(P_INTERVAL, 1)), NOP, ENC(NONE(halt)), NOP };
+	rig_put_words(&r, PC0, prog, ROWS(prog));
 	r.s.psw = PSW_S | PSW_IE;
 	r.s.r[1] = 2;
 	rig_run(&r, 1000);
@@ -423,9 +323,9 @@ test_halt_that_nothing_can_wake_stops_halted_forever(void)
 	};
 	for (size_t i = 0; i < ROWS(cases); i++) {
 		struct rig r;
-		rig_open(&r);
-		const uint32_t prog[] = { OUT(P_INTERVAL, 1), NONE(halt), NOP };
-		rig_code(&r, PC0, prog, ROWS(prog));
+		rig_open_config(&r, &timer_rig);
+		const uint32_t prog[] = { ENC(OUT(P_INTERVAL, 1)), ENC(NONE(halt)), NOP };
+		rig_put_words(&r, PC0, prog, ROWS(prog));
 		r.s.psw = cases[i].psw;
 		r.s.r[1] = cases[i].interval;
 		rig_run(&r, UINT64_C(1) << 40);
@@ -453,9 +353,9 @@ test_power_off_stops_with_low_8_bits_as_status(void)
 		      { 0xffffffffu, 255 } };
 	for (size_t i = 0; i < ROWS(cases); i++) {
 		struct rig r;
-		rig_open(&r);
-		const uint32_t prog[] = { IN(3, P_POWER), OUT(P_POWER, 1), NOP, NOP };
-		rig_code(&r, PC0, prog, ROWS(prog));
+		rig_open_config(&r, &timer_rig);
+		const uint32_t prog[] = { ENC(IN(3, P_POWER)), ENC(OUT(P_POWER, 1)), NOP, NOP };
+		rig_put_words(&r, PC0, prog, ROWS(prog));
 		r.s.r[1] = cases[i].value;
 		r.s.r[3] = 0x99;
 		rig_run(&r, 100);
@@ -475,14 +375,15 @@ static void
 test_console_output_and_input(void)
 {
 	struct rig r;
-	rig_open(&r);
+	rig_open_config(&r, &timer_rig);
 	const uint32_t prog[] = {
-		OUT(P_DATA, 1), OUT(P_DATA, 3), OUT(P_STATUS, 1),    /* status writes are ignored */
-		OUT(P_DATA, 4),
-		IN(5, P_STATUS), IN(6, P_DATA), IN(7, P_DATA),
-		IN(8, P_STATUS), IN(9, P_DATA), NONE(brk),
+		ENC(OUT(P_DATA, 1)), ENC(OUT(P_DATA, 3)),
+		ENC(OUT(P_STATUS, 1)),                     /* status writes are ignored */
+		ENC(OUT(P_DATA, 4)),
+		ENC(IN(5, P_STATUS)), ENC(IN(6, P_DATA)), ENC(IN(7, P_DATA)),
+		ENC(IN(8, P_STATUS)), ENC(IN(9, P_DATA)), ENC(NONE(brk)),
 	};
-	rig_code(&r, PC0, prog, ROWS(prog));
+	rig_put_words(&r, PC0, prog, ROWS(prog));
 	machine_console_input(r.m, "ok", 2);
 	r.s.r[1] = 0x148;        /* 'H' in the low 8 bits */
 	r.s.r[3] = 'i';
@@ -507,9 +408,9 @@ test_unowned_ports_read_all_ones_and_ignore_writes(void)
 	static const uint16_t ports[] = { 0x02, 0x0f, 0x13, 0x1f, 0x21, 0x30, 0x100, 0xffff };
 	for (size_t i = 0; i < ROWS(ports); i++) {
 		struct rig r;
-		rig_open(&r);
-		const uint32_t prog[] = { OUT(ports[i], 1), IN(3, ports[i]), NONE(brk) };
-		rig_code(&r, PC0, prog, ROWS(prog));
+		rig_open_config(&r, &timer_rig);
+		const uint32_t prog[] = { ENC(OUT(ports[i], 1)), ENC(IN(3, ports[i])), ENC(NONE(brk)) };
+		rig_put_words(&r, PC0, prog, ROWS(prog));
 		r.s.r[1] = 0x41;
 		rig_run(&r, 100);
 		struct machine_stats st;
@@ -533,24 +434,24 @@ determinism_run(struct cpu_state *state, struct machine_stats *stats, char *cons
 		size_t *console_len)
 {
 	struct rig r;
-	rig_open(&r);
+	rig_open_config(&r, &timer_rig);
 	machine_set_trap_hook(r.m, NULL, NULL);
 	const uint32_t prog[] = {
-		OUT(P_INTERVAL, 1),                                          /* I = 7 */
-		enc((struct isa_insn){ .op = OP_addi, .rd = 2, .rs = 2, .imm = 3 }),
-		enc((struct isa_insn){ .op = OP_stw, .rd = 2, .rs = 0, .imm = 0x2000 }),
-		enc((struct isa_insn){ .op = OP_ldw, .rd = 4, .rs = 0, .imm = 0x2000 }),
-		enc((struct isa_insn){ .op = OP_cmpi, .rs = 11, .imm = 20 }),
-		BR(blt, -5),
-		OUT(P_POWER, 4),
+		ENC(OUT(P_INTERVAL, 1)),                                          /* I = 7 */
+		ENC({ .op = OP_addi, .rd = 2, .rs = 2, .imm = 3 }),
+		ENC({ .op = OP_stw, .rd = 2, .rs = 0, .imm = 0x2000 }),
+		ENC({ .op = OP_ldw, .rd = 4, .rs = 0, .imm = 0x2000 }),
+		ENC({ .op = OP_cmpi, .rs = 11, .imm = 20 }),
+		ENC(BR(blt, -5)),
+		ENC(OUT(P_POWER, 4)),
 	};
 	const uint32_t handler[] = {
-		enc((struct isa_insn){ .op = OP_addi, .rd = 11, .rs = 11, .imm = 1 }),
-		enc((struct isa_insn){ .op = OP_addi, .rd = 12, .rs = 0, .imm = '.' }),
-		OUT(P_DATA, 12), OUT(P_ACK, 0), NONE(rti),
+		ENC({ .op = OP_addi, .rd = 11, .rs = 11, .imm = 1 }),
+		ENC({ .op = OP_addi, .rd = 12, .rs = 0, .imm = '.' }),
+		ENC(OUT(P_DATA, 12)), ENC(OUT(P_ACK, 0)), ENC(NONE(rti)),
 	};
-	rig_code(&r, PC0, prog, ROWS(prog));
-	rig_code(&r, TVEC, handler, ROWS(handler));
+	rig_put_words(&r, PC0, prog, ROWS(prog));
+	rig_put_words(&r, TVEC, handler, ROWS(handler));
 	r.s.psw = PSW_S | PSW_IE;
 	r.s.r[1] = 7;
 	rig_run(&r, 100000);

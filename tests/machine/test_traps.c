@@ -10,120 +10,25 @@
 
 #include "isa.h"
 #include "machine.h"
+#include "rig.h"
 #include "support.h"
 
 /* ===== the rig ============================================================ */
 
 enum {
-	RIG_MEMORY = 64 * 1024,
-	RIG_PC = 0x100,          /* supervisor code */
 	RIG_TVEC = 0x800,        /* the guest's handler, when there is one */
 	USER_BASE = 0x4000,      /* rbase for user-mode rows: user 0 = physical 0x4000 */
 	USER_BOUND = 0x2000,
-	RIG_MAX_TRAPS = 16,
 	BADADDR_BEFORE = 0xbadbad00u,
 };
 
-struct rig;
-typedef enum machine_trap_action (*rig_handler)(struct rig *r, const struct machine_trap *t);
-
-struct rig {
-	struct machine *m;
-	struct cpu_state s;
-	struct cpu_state out;
-	struct machine_trap trap[RIG_MAX_TRAPS];
-	unsigned ntraps;
-	/* What the hook answers to trap number i; past the end, the last one. */
-	enum machine_trap_action action[4];
-	unsigned nactions;
-	rig_handler handler;     /* if set, it answers instead */
-	enum machine_stop_reason reason;
-};
-
-static enum machine_trap_action
-rig_hook(void *ctx, struct machine *m, const struct machine_trap *t)
-{
-	struct rig *r = ctx;
-	(void)m;
-	unsigned i = r->ntraps++;
-	if (i < RIG_MAX_TRAPS)
-		r->trap[i] = *t;
-	if (r->handler)
-		return r->handler(r, t);
-	if (r->nactions == 0)
-		return TRAP_STOP;
-	return r->action[i < r->nactions ? i : r->nactions - 1];
-}
-
-static uint32_t
-enc(struct isa_insn in)
-{
-	return isa_encode(&in);
-}
-
-#define RRR(o, d, s, t)   enc((struct isa_insn){ .op = OP_##o, .rd = (d), .rs = (s), .rt = (t) })
-#define RRI(o, d, s, i)   enc((struct isa_insn){ .op = OP_##o, .rd = (d), .rs = (s), .imm = (i) })
-#define MEMI(o, d, i, s)  enc((struct isa_insn){ .op = OP_##o, .rd = (d), .rs = (s), .imm = (i) })
-#define BR(o, off)        enc((struct isa_insn){ .op = OP_##o, .imm = (off) })
-#define R1(o, s)          enc((struct isa_insn){ .op = OP_##o, .rs = (s) })
-#define NONE(o)           enc((struct isa_insn){ .op = OP_##o })
-#define MFCR(d, cr)       enc((struct isa_insn){ .op = OP_mfcr, .rd = (d), .rs = (cr) })
-#define MTCR(cr, s)       enc((struct isa_insn){ .op = OP_mtcr, .rd = (cr), .rs = (s) })
-#define OUT(port, s)      enc((struct isa_insn){ .op = OP_out, .rs = (s), .imm = (port) })
-
+/* The shared rig, with badaddr preset so a trap that must not set it shows. */
 static void
-rig_put(struct rig *r, uint32_t addr, const uint32_t *words, size_t n)
+open_rig(struct rig *r, enum isa_variant v)
 {
-	CU_ASSERT_EQUAL_FATAL(machine_write_phys(r->m, addr, words, n * sizeof *words), 0);
-}
-
-static void
-rig_put1(struct rig *r, uint32_t addr, uint32_t word)
-{
-	rig_put(r, addr, &word, 1);
-}
-
-static void
-rig_open(struct rig *r, enum isa_variant v)
-{
-	char err[160];
-	struct machine_config cfg = { .variant = v, .memory_size = RIG_MEMORY };
-	memset(r, 0, sizeof *r);
-	r->m = machine_create(&cfg, err, sizeof err);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(r->m);
-	machine_set_trap_hook(r->m, rig_hook, r);
-	r->s.pc = RIG_PC;
-	r->s.psw = PSW_S;
-	r->s.cr[CR_rbound] = RIG_MEMORY;
+	rig_open(r, v);
 	r->s.cr[CR_badaddr] = BADADDR_BEFORE;
 }
-
-static void
-rig_run(struct rig *r, uint64_t budget)
-{
-	r->ntraps = 0;
-	machine_set_state(r->m, &r->s);
-	r->reason = machine_run(r->m, budget);
-	machine_get_state(r->m, &r->out);
-}
-
-static void
-rig_close(struct rig *r)
-{
-	machine_destroy(r->m);
-	r->m = NULL;
-}
-
-#define CHECKF(cond, ...) do {                                               \
-		char msg_[240];                                               \
-		bool ok_ = (cond);                                            \
-		msg_[0] = '\0';                                               \
-		if (!ok_)                                                     \
-			snprintf(msg_, sizeof msg_, __VA_ARGS__);             \
-		CU_assertImplementation(ok_, __LINE__, msg_, __FILE__, "", CU_FALSE); \
-	} while (0)
-
-#define ROWS(t) (sizeof (t) / sizeof (t)[0])
 
 static bool
 is_memory_cause(unsigned cause)
@@ -153,27 +58,29 @@ delivery_cases(struct delivery_case *c, size_t *n)
 {
 	const struct delivery_case rows[] = {
 		{ "supervisor load beyond memory", ISA_STRICT, false, PSW_S | PSW_IE | PSW_Z | PSW_C,
-		  MEMI(ldw, 1, 0, 2), RIG_MEMORY, CAUSE_MEMORY, ACCESS_LOAD, RIG_PC, RIG_MEMORY },
+		  ENC(MEMI(ldw, 1, 0, 2)), RIG_MEMORY, CAUSE_MEMORY, ACCESS_LOAD, RIG_PC, RIG_MEMORY },
 		{ "user store at the bound", ISA_STRICT, true, PSW_IE | PSW_N,
-		  MEMI(stw, 1, 0, 2), USER_BOUND, CAUSE_MEMORY, ACCESS_STORE, 0, USER_BOUND },
+		  ENC(MEMI(stw, 1, 0, 2)), USER_BOUND, CAUSE_MEMORY, ACCESS_STORE, 0, USER_BOUND },
 		{ "user misaligned halfword load", ISA_STRICT, true, PSW_V,
-		  MEMI(ldh, 1, 0, 2), 0x101, CAUSE_MISALIGNED, ACCESS_LOAD, 0, 0x101 },
+		  ENC(MEMI(ldh, 1, 0, 2)), 0x101, CAUSE_MISALIGNED, ACCESS_LOAD, 0, 0x101 },
 		{ "supervisor misaligned word store", ISA_STRICT, false, PSW_S,
-		  MEMI(stw, 1, 2, 2), 0x1000, CAUSE_MISALIGNED, ACCESS_STORE, RIG_PC, 0x1002 },
+		  ENC(MEMI(stw, 1, 2, 2)), 0x1000, CAUSE_MISALIGNED, ACCESS_STORE, RIG_PC, 0x1002 },
 		{ "jump beyond memory faults the fetch", ISA_STRICT, false, PSW_S | PSW_Z,
-		  R1(jr, 2), RIG_MEMORY, CAUSE_MEMORY, ACCESS_FETCH, RIG_MEMORY, RIG_MEMORY },
+		  ENC(R1(jr, 2)), RIG_MEMORY, CAUSE_MEMORY, ACCESS_FETCH, RIG_MEMORY, RIG_MEMORY },
 		{ "jump to a misaligned pc", ISA_STRICT, false, PSW_S,
-		  R1(jr, 2), 0x102, CAUSE_MISALIGNED, ACCESS_FETCH, 0x102, 0x102 },
+		  ENC(R1(jr, 2)), 0x102, CAUSE_MISALIGNED, ACCESS_FETCH, 0x102, 0x102 },
 		{ "user jump past the bound", ISA_STRICT, true, PSW_IE,
-		  R1(jr, 2), USER_BOUND, CAUSE_MEMORY, ACCESS_FETCH, USER_BOUND, USER_BOUND },
-		{ "sys", ISA_STRICT, true, PSW_IE | PSW_C, NONE(sys), 0, CAUSE_SYSCALL, 0, 0, 0 },
-		{ "brk", ISA_LEGACY, false, PSW_S | PSW_N, NONE(brk), 0, CAUSE_BREAKPOINT, 0, RIG_PC, 0 },
-		{ "hcall", ISA_HYBRID, true, 0, NONE(hcall), 0, CAUSE_HYPERCALL, 0, 0, 0 },
-		{ "privileged di in user mode", ISA_STRICT, true, PSW_IE | PSW_Z, NONE(di), 0,
+		  ENC(R1(jr, 2)), USER_BOUND, CAUSE_MEMORY, ACCESS_FETCH, USER_BOUND, USER_BOUND },
+		{ "sys", ISA_STRICT, true, PSW_IE | PSW_C, ENC(NONE(sys)), 0, CAUSE_SYSCALL, 0, 0, 0 },
+		{ "brk", ISA_LEGACY, false, PSW_S | PSW_N, ENC(NONE(brk)), 0, CAUSE_BREAKPOINT, 0,
+		  RIG_PC, 0 },
+		{ "hcall", ISA_HYBRID, true, 0, ENC(NONE(hcall)), 0, CAUSE_HYPERCALL, 0, 0, 0 },
+		{ "privileged di in user mode", ISA_STRICT, true, PSW_IE | PSW_Z, ENC(NONE(di)), 0,
 		  CAUSE_PRIVILEGED, 0, 0, 0 },
 		{ "illegal all-zero word", ISA_STRICT, false, PSW_S | PSW_IE, 0, 0, CAUSE_ILLEGAL, 0,
 		  RIG_PC, 0 },
-		{ "divide by zero", ISA_STRICT, true, PSW_V, RRR(div, 1, 2, 3), 9, CAUSE_DIVIDE, 0, 0, 0 },
+		{ "divide by zero", ISA_STRICT, true, PSW_V, ENC(RRR(div, 1, 2, 3)), 9, CAUSE_DIVIDE,
+		  0, 0, 0 },
 	};
 	memcpy(c, rows, sizeof rows);
 	*n = ROWS(rows);
@@ -189,13 +96,13 @@ test_trap_delivery_sets_epc_epsw_cause_badaddr_psw_and_pc(void)
 	for (size_t i = 0; i < n; i++) {
 		const struct delivery_case *c = &cases[i];
 		struct rig r;
-		rig_open(&r, c->variant);
+		open_rig(&r, c->variant);
 		r.action[0] = TRAP_DELIVER;
 		r.action[1] = TRAP_STOP;
 		r.nactions = 2;
-		rig_put1(&r, c->user ? USER_BASE : RIG_PC, c->insn);
-		rig_put1(&r, RIG_TVEC, RRI(addi, 9, 0, 7));
-		rig_put1(&r, RIG_TVEC + 4, NONE(brk));
+		rig_put(&r, c->user ? USER_BASE : RIG_PC, c->insn);
+		rig_put(&r, RIG_TVEC, ENC(RRI(addi, 9, 0, 7)));
+		rig_put(&r, RIG_TVEC + 4, ENC(NONE(brk)));
 		r.s.pc = c->user ? 0 : RIG_PC;
 		r.s.psw = c->psw;
 		r.s.cr[CR_tvec] = RIG_TVEC;
@@ -237,13 +144,13 @@ static void
 test_fault_in_handler_overwrites_epc_and_epsw(void)
 {
 	struct rig r;
-	rig_open(&r, ISA_STRICT);
+	open_rig(&r, ISA_STRICT);
 	r.action[0] = TRAP_DELIVER;
 	r.action[1] = TRAP_DELIVER;
 	r.action[2] = TRAP_STOP;
 	r.nactions = 3;
-	rig_put1(&r, RIG_PC, NONE(sys));
-	rig_put1(&r, RIG_TVEC, MEMI(ldw, 1, 0, 2));     /* the handler faults */
+	rig_put(&r, RIG_PC, ENC(NONE(sys)));
+	rig_put(&r, RIG_TVEC, ENC(MEMI(ldw, 1, 0, 2)));     /* the handler faults */
 	r.s.psw = PSW_S | PSW_IE | PSW_N;
 	r.s.cr[CR_tvec] = RIG_TVEC;
 	r.s.r[2] = RIG_MEMORY + 0x100;
@@ -285,13 +192,13 @@ test_faulting_instruction_has_no_effect_and_does_not_retire(void)
 	};
 	for (size_t i = 0; i < ROWS(cases); i++) {
 		struct rig r;
-		rig_open(&r, ISA_STRICT);
+		open_rig(&r, ISA_STRICT);
 		struct isa_insn in = { .op = cases[i].op, .rd = (uint8_t)cases[i].rd,
 				       .rs = (uint8_t)cases[i].rs, .rt = 3, .imm = cases[i].imm };
-		rig_put1(&r, cases[i].user ? USER_BASE : RIG_PC, isa_encode(&in));
+		rig_put(&r, cases[i].user ? USER_BASE : RIG_PC, rig_enc(in));
 		/* Memory around the bound holds a pattern a partial store would change. */
 		uint32_t pattern[2] = { 0xa5a5a5a5u, 0x5a5a5a5au };
-		rig_put(&r, USER_BASE + USER_BOUND - 4, pattern, 2);
+		rig_put_words(&r, USER_BASE + USER_BOUND - 4, pattern, 2);
 		r.s.pc = cases[i].user ? 0 : RIG_PC;
 		r.s.psw = (cases[i].user ? 0 : PSW_S) | PSW_Z;
 		r.s.cr[CR_rbase] = USER_BASE;
@@ -327,19 +234,19 @@ test_sys_brk_hcall_retire_and_faults_do_not(void)
 		unsigned cause;
 		uint64_t retired;
 	} rows[] = {
-		{ "sys", NONE(sys), CAUSE_SYSCALL, 1 },
-		{ "brk", NONE(brk), CAUSE_BREAKPOINT, 1 },
-		{ "hcall", NONE(hcall), CAUSE_HYPERCALL, 1 },
-		{ "ldw fault", MEMI(ldw, 1, 0, 2), CAUSE_MEMORY, 0 },
+		{ "sys", ENC(NONE(sys)), CAUSE_SYSCALL, 1 },
+		{ "brk", ENC(NONE(brk)), CAUSE_BREAKPOINT, 1 },
+		{ "hcall", ENC(NONE(hcall)), CAUSE_HYPERCALL, 1 },
+		{ "ldw fault", ENC(MEMI(ldw, 1, 0, 2)), CAUSE_MEMORY, 0 },
 		{ "illegal", 0xff000000u, CAUSE_ILLEGAL, 0 },
-		{ "divide", RRR(rem, 1, 2, 0), CAUSE_DIVIDE, 0 },
+		{ "divide", ENC(RRR(rem, 1, 2, 0)), CAUSE_DIVIDE, 0 },
 	};
 	for (size_t i = 0; i < ROWS(rows); i++) {
 		struct rig r;
-		rig_open(&r, ISA_STRICT);
+		open_rig(&r, ISA_STRICT);
 		/* two ordinary instructions, then the one under test */
-		uint32_t prog[] = { RRI(addi, 3, 3, 1), RRI(addi, 3, 3, 1), rows[i].word };
-		rig_put(&r, RIG_PC, prog, ROWS(prog));
+		uint32_t prog[] = { ENC(RRI(addi, 3, 3, 1)), ENC(RRI(addi, 3, 3, 1)), rows[i].word };
+		rig_put_words(&r, RIG_PC, prog, ROWS(prog));
 		r.s.r[2] = RIG_MEMORY;
 		rig_run(&r, 100);
 		CHECKF(r.ntraps == 1 && r.trap[0].cause == rows[i].cause &&
@@ -381,8 +288,8 @@ test_jump_to_misaligned_target_faults_misaligned_fetch(void)
 	};
 	for (size_t i = 0; i < ROWS(cases); i++) {
 		struct rig r;
-		rig_open(&r, ISA_STRICT);
-		rig_put1(&r, RIG_PC, isa_encode(&cases[i].insn));
+		open_rig(&r, ISA_STRICT);
+		rig_put(&r, RIG_PC, rig_enc(cases[i].insn));
 		r.s.r[2] = cases[i].target;
 		r.s.cr[CR_epc] = cases[i].target;
 		r.s.cr[CR_epsw] = PSW_S;
@@ -418,13 +325,13 @@ test_illegal_words_trap_illegal_in_both_modes(void)
 	ADD("opcode 0xff", 0xff000000u);
 	ADD("opcode 0x0e (a gap)", 0x0e000000u);
 	ADD("opcode 0x43 (after hcall)", 0x43000000u);
-	ADD("add with low 12 bits set", RRR(add, 1, 2, 3) | 0x001);
-	ADD("add with bit 11 set", RRR(add, 1, 2, 3) | 0x800);
-	ADD("lui with rs set", enc((struct isa_insn){ .op = OP_lui, .rd = 1 }) | 1u << ISA_RS_POS);
-	ADD("sys with bit 0 set", NONE(sys) | 1);
-	ADD("jr with rd set", R1(jr, 2) | 1u << ISA_RD_POS);
-	ADD("cmp with rd set", enc((struct isa_insn){ .op = OP_cmp, .rs = 1, .rt = 2 }) | 1u << ISA_RD_POS);
-	ADD("rti with an immediate", NONE(rti) | 0x10);
+	ADD("add with low 12 bits set", ENC(RRR(add, 1, 2, 3)) | 0x001);
+	ADD("add with bit 11 set", ENC(RRR(add, 1, 2, 3)) | 0x800);
+	ADD("lui with rs set", ENC({ .op = OP_lui, .rd = 1 }) | 1u << ISA_RS_POS);
+	ADD("sys with bit 0 set", ENC(NONE(sys)) | 1);
+	ADD("jr with rd set", ENC(R1(jr, 2)) | 1u << ISA_RD_POS);
+	ADD("cmp with rd set", ENC(CMP(1, 2)) | 1u << ISA_RD_POS);
+	ADD("rti with an immediate", ENC(NONE(rti)) | 0x10);
 	for (unsigned cr = ISA_NUM_CRS; cr < 16; cr++) {
 		static const char *const mf[] = { "mfcr cr10", "mfcr cr11", "mfcr cr12",
 						  "mfcr cr13", "mfcr cr14", "mfcr cr15" };
@@ -441,8 +348,8 @@ test_illegal_words_trap_illegal_in_both_modes(void)
 	for (size_t i = 0; i < n; i++) {
 		for (int user = 0; user <= 1; user++) {
 			struct rig r;
-			rig_open(&r, ISA_STRICT);
-			rig_put1(&r, user ? USER_BASE : RIG_PC, words[i]);
+			open_rig(&r, ISA_STRICT);
+			rig_put(&r, user ? USER_BASE : RIG_PC, words[i]);
 			r.s.pc = user ? 0 : RIG_PC;
 			r.s.psw = user ? 0 : PSW_S;
 			r.s.cr[CR_rbase] = USER_BASE;
@@ -466,9 +373,9 @@ static void
 test_control_register_9_is_legal(void)
 {
 	struct rig r;
-	rig_open(&r, ISA_STRICT);
-	uint32_t prog[] = { MTCR(CR_scratch, 1), MFCR(2, CR_scratch) };
-	rig_put(&r, RIG_PC, prog, ROWS(prog));
+	open_rig(&r, ISA_STRICT);
+	uint32_t prog[] = { ENC(MTCR(CR_scratch, 1)), ENC(MFCR(2, CR_scratch)) };
+	rig_put_words(&r, RIG_PC, prog, ROWS(prog));
 	r.s.r[1] = 0x600d;
 	rig_run(&r, 2);
 	CU_ASSERT_EQUAL(r.ntraps, 0);
@@ -492,22 +399,21 @@ test_unhandled_trap_stops_and_describe_names_cause_pc_and_insn(void)
 		{ 0x3f0, "MEMORY", "ldw", CAUSE_MEMORY },
 		{ 0x120, "ILLEGAL", NULL, CAUSE_ILLEGAL },
 	};
-	const uint32_t words[] = { RRR(div, 1, 2, 3), NONE(sys), MEMI(ldw, 4, 0, 5), 0xfe000000u };
+	const uint32_t words[] = { ENC(RRR(div, 1, 2, 3)), ENC(NONE(sys)), ENC(MEMI(ldw, 4, 0, 5)),
+				   0xfe000000u };
 	for (size_t i = 0; i < ROWS(cases); i++) {
-		char err[160];
-		struct machine_config cfg = { .variant = ISA_STRICT, .memory_size = RIG_MEMORY };
-		struct machine *m = machine_create(&cfg, err, sizeof err);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-		CU_ASSERT_EQUAL(machine_write_phys(m, cases[i].pc, &words[i], sizeof words[i]), 0);
-		struct cpu_state s;
-		machine_get_state(m, &s);
-		s.pc = cases[i].pc;
-		s.r[5] = RIG_MEMORY;     /* ldw beyond memory */
-		machine_set_state(m, &s);
-		enum machine_stop_reason why = machine_run(m, 1000);
-		const struct machine_stop_info *st = machine_last_stop(m);
+		struct rig r;
+		rig_open(&r, ISA_STRICT);
+		machine_set_trap_hook(r.m, NULL, NULL);    /* the bare machine, from reset */
+		rig_put(&r, cases[i].pc, words[i]);
+		machine_get_state(r.m, &r.s);
+		r.s.pc = cases[i].pc;
+		r.s.r[5] = RIG_MEMORY;     /* ldw beyond memory */
+		rig_run(&r, 1000);
+		enum machine_stop_reason why = r.reason;
+		const struct machine_stop_info *st = machine_last_stop(r.m);
 		char text[512];
-		machine_describe_stop(m, text, sizeof text);
+		machine_describe_stop(r.m, text, sizeof text);
 		char pc_text[32];
 		snprintf(pc_text, sizeof pc_text, "0x%08x", cases[i].pc);
 		CHECKF(why == STOP_UNHANDLED_TRAP && st->reason == STOP_UNHANDLED_TRAP,
@@ -522,7 +428,7 @@ test_unhandled_trap_stops_and_describe_names_cause_pc_and_insn(void)
 			CHECKF(strstr(text, cases[i].mnemonic) != NULL,
 			       "describe does not show the instruction %s: \"%.150s\"",
 			       cases[i].mnemonic, text);
-		machine_destroy(m);
+		rig_close(&r);
 	}
 }
 
@@ -543,33 +449,29 @@ test_trap_storm_stops_and_does_not_hang(void)
 		{ "tvec on an unmapped page", 0x5000, true },
 	};
 	for (size_t i = 0; i < ROWS(cases); i++) {
-		char err[160];
-		struct machine_config cfg = { .variant = ISA_STRICT, .memory_size = RIG_MEMORY };
-		struct machine *m = machine_create(&cfg, err, sizeof err);
-		CU_ASSERT_PTR_NOT_NULL_FATAL(m);
-		uint32_t sys = NONE(sys);
-		CU_ASSERT_EQUAL(machine_write_phys(m, RIG_PC, &sys, sizeof sys), 0);
-		struct cpu_state s;
-		machine_get_state(m, &s);
-		s.pc = RIG_PC;
-		s.cr[CR_tvec] = cases[i].tvec;
+		struct rig r;
+		rig_open(&r, ISA_STRICT);
+		machine_set_trap_hook(r.m, NULL, NULL);    /* the bare machine, from reset */
+		rig_put(&r, RIG_PC, ENC(NONE(sys)));
+		machine_get_state(r.m, &r.s);
+		r.s.pc = RIG_PC;
+		r.s.cr[CR_tvec] = cases[i].tvec;
 		if (cases[i].paging) {
-			const uint32_t l1 = 0x9000 | PTE_V, leaf = 0x0000 | PTE_V | PTE_X;
-			CU_ASSERT_EQUAL(machine_write_phys(m, 0x8000, &l1, 4), 0);
-			CU_ASSERT_EQUAL(machine_write_phys(m, 0x9000, &leaf, 4), 0);
-			s.cr[CR_ptbr] = 0x8000;
-			s.cr[CR_mmu] = MMU_PG;
+			rig_put(&r, 0x8000, 0x9000 | PTE_V);            /* L1[0] */
+			rig_put(&r, 0x9000, 0x0000 | PTE_V | PTE_X);    /* va page 0 -> frame 0 */
+			r.s.cr[CR_ptbr] = 0x8000;
+			r.s.cr[CR_mmu] = MMU_PG;
 		}
-		machine_set_state(m, &s);
-		enum machine_stop_reason why = machine_run(m, UINT64_C(1) << 40);
+		rig_run(&r, UINT64_C(1) << 40);
+		enum machine_stop_reason why = r.reason;
 		CHECKF(why == STOP_TRAP_STORM, "%s: stop %d, want STOP_TRAP_STORM", cases[i].name,
 		       (int)why);
-		CHECKF(machine_retired(m) == 1, "%s: retired %llu (only the sys)", cases[i].name,
-		       (unsigned long long)machine_retired(m));
+		CHECKF(machine_retired(r.m) == 1, "%s: retired %llu (only the sys)", cases[i].name,
+		       (unsigned long long)machine_retired(r.m));
 		char text[512];
-		machine_describe_stop(m, text, sizeof text);
+		machine_describe_stop(r.m, text, sizeof text);
 		CHECKF(strlen(text) > 0, "%s: empty description", cases[i].name);
-		machine_destroy(m);
+		rig_close(&r);
 	}
 }
 
@@ -579,14 +481,15 @@ static void
 test_budget_stops_after_exactly_n_retired(void)
 {
 	struct rig r;
-	rig_open(&r, ISA_STRICT);
+	open_rig(&r, ISA_STRICT);
 	r.action[0] = TRAP_DELIVER;
 	r.nactions = 1;
 	/* main: sys; b main      handler: epc += 4; rti  -> 6 retired per round */
-	uint32_t main_loop[] = { NONE(sys), BR(b, -2) };
-	uint32_t handler[] = { MFCR(1, CR_epc), RRI(addi, 1, 1, 4), MTCR(CR_epc, 1), NONE(rti) };
-	rig_put(&r, RIG_PC, main_loop, ROWS(main_loop));
-	rig_put(&r, RIG_TVEC, handler, ROWS(handler));
+	uint32_t main_loop[] = { ENC(NONE(sys)), ENC(BR(b, -2)) };
+	uint32_t handler[] = { ENC(MFCR(1, CR_epc)), ENC(RRI(addi, 1, 1, 4)), ENC(MTCR(CR_epc, 1)),
+			       ENC(NONE(rti)) };
+	rig_put_words(&r, RIG_PC, main_loop, ROWS(main_loop));
+	rig_put_words(&r, RIG_TVEC, handler, ROWS(handler));
 	r.s.cr[CR_tvec] = RIG_TVEC;
 	rig_run(&r, 600);
 	CU_ASSERT_EQUAL(r.reason, STOP_NONE);
@@ -616,9 +519,9 @@ test_budget_on_a_plain_loop(void)
 	static const uint64_t budgets[] = { 1, 2, 3, 1000, 99999 };
 	for (size_t i = 0; i < ROWS(budgets); i++) {
 		struct rig r;
-		rig_open(&r, ISA_STRICT);
-		uint32_t prog[] = { RRI(addi, 1, 1, 1), BR(b, -2) };
-		rig_put(&r, RIG_PC, prog, ROWS(prog));
+		open_rig(&r, ISA_STRICT);
+		uint32_t prog[] = { ENC(RRI(addi, 1, 1, 1)), ENC(BR(b, -2)) };
+		rig_put_words(&r, RIG_PC, prog, ROWS(prog));
 		rig_run(&r, budgets[i]);
 		CHECKF(r.reason == STOP_NONE && machine_retired(r.m) == budgets[i],
 		       "budget %llu: stop %d retired %llu", (unsigned long long)budgets[i],
@@ -637,16 +540,16 @@ static void
 test_hook_sees_every_trap_first_then_deliver_runs_guest_handler(void)
 {
 	struct rig r;
-	rig_open(&r, ISA_STRICT);
+	open_rig(&r, ISA_STRICT);
 	r.action[0] = TRAP_DELIVER;
 	r.nactions = 1;
-	uint32_t prog[] = { NONE(sys), NONE(brk), NONE(hcall), 0, RRR(div, 1, 2, 0),
-			    MEMI(ldw, 1, 0, 3), OUT(0x20, 4) };
+	uint32_t prog[] = { ENC(NONE(sys)), ENC(NONE(brk)), ENC(NONE(hcall)), 0, ENC(RRR(div, 1, 2, 0)),
+			    ENC(MEMI(ldw, 1, 0, 3)), ENC(OUT(0x20, 4)) };
 	/* handler: count in r10; epc += 4; rti */
-	uint32_t handler[] = { RRI(addi, 10, 10, 1), MFCR(1, CR_epc), RRI(addi, 1, 1, 4),
-			       MTCR(CR_epc, 1), NONE(rti) };
-	rig_put(&r, RIG_PC, prog, ROWS(prog));
-	rig_put(&r, RIG_TVEC, handler, ROWS(handler));
+	uint32_t handler[] = { ENC(RRI(addi, 10, 10, 1)), ENC(MFCR(1, CR_epc)), ENC(RRI(addi, 1, 1, 4)),
+			       ENC(MTCR(CR_epc, 1)), ENC(NONE(rti)) };
+	rig_put_words(&r, RIG_PC, prog, ROWS(prog));
+	rig_put_words(&r, RIG_TVEC, handler, ROWS(handler));
 	r.s.cr[CR_tvec] = RIG_TVEC;
 	r.s.r[3] = RIG_MEMORY;
 	r.s.r[4] = 0x2a;
@@ -685,11 +588,11 @@ static void
 test_hook_handled_leaves_guest_trap_state_alone(void)
 {
 	struct rig r;
-	rig_open(&r, ISA_STRICT);
+	open_rig(&r, ISA_STRICT);
 	r.handler = emulate_sys;
-	uint32_t prog[] = { NONE(sys), RRI(addi, 3, 1, 1), NONE(brk) };
-	rig_put(&r, RIG_PC, prog, ROWS(prog));
-	rig_put1(&r, RIG_TVEC, RRI(addi, 2, 0, 99));   /* must not run */
+	uint32_t prog[] = { ENC(NONE(sys)), ENC(RRI(addi, 3, 1, 1)), ENC(NONE(brk)) };
+	rig_put_words(&r, RIG_PC, prog, ROWS(prog));
+	rig_put(&r, RIG_TVEC, ENC(RRI(addi, 2, 0, 99)));   /* must not run */
 	r.s.cr[CR_tvec] = RIG_TVEC;
 	r.s.cr[CR_epc] = 0x1111;
 	r.s.cr[CR_epsw] = 0x2222;
@@ -717,8 +620,8 @@ static void
 test_hook_stop_returns_stop_hook_with_state_untouched(void)
 {
 	struct rig r;
-	rig_open(&r, ISA_STRICT);
-	rig_put1(&r, RIG_PC, MEMI(stw, 1, 4, 2));
+	open_rig(&r, ISA_STRICT);
+	rig_put(&r, RIG_PC, ENC(MEMI(stw, 1, 4, 2)));
 	r.s.cr[CR_tvec] = RIG_TVEC;
 	r.s.r[2] = RIG_MEMORY - 4;
 	r.s.psw = PSW_S | PSW_IE;
@@ -756,7 +659,7 @@ test_hook_machine_deliver_trap_equals_deliver(void)
 	struct cpu_state end[2];
 	for (int way = 0; way < 2; way++) {
 		struct rig r;
-		rig_open(&r, ISA_STRICT);
+		open_rig(&r, ISA_STRICT);
 		if (way == 0) {
 			r.action[0] = TRAP_DELIVER;
 			r.action[1] = TRAP_STOP;
@@ -764,8 +667,8 @@ test_hook_machine_deliver_trap_equals_deliver(void)
 		} else {
 			r.handler = reflect;
 		}
-		rig_put1(&r, RIG_PC, MEMI(ldh, 1, 1, 2));
-		rig_put1(&r, RIG_TVEC, NONE(brk));
+		rig_put(&r, RIG_PC, ENC(MEMI(ldh, 1, 1, 2)));
+		rig_put(&r, RIG_TVEC, ENC(NONE(brk)));
 		r.s.cr[CR_tvec] = RIG_TVEC;
 		r.s.r[2] = 0x1000;
 		r.s.psw = PSW_S | PSW_IE | PSW_V;
