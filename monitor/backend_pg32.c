@@ -181,13 +181,14 @@ pg32_destroy(struct backend *b)
 
 /* ===== running ==================================================================== */
 
+/* Can the guest run?  If not, say why in *stop; if so, leave *stop (and
+ * the kind the caller chose) alone. */
 static bool
 pg32_not_runnable(struct pg32_backend *p, struct backend_stop *stop)
 {
-	memset(stop, 0, sizeof *stop);
-	stop->exit_status = -1;
 	if (!p->vm) {
 		stop->kind = BSTOP_ERROR;
+		stop->exit_status = -1;
 		snprintf(stop->message, sizeof stop->message, "no guest loaded (use: load FILE)");
 		return true;
 	}
@@ -619,6 +620,7 @@ pg32_stats(struct backend *b, struct backend_stat *out, size_t max)
 	stat_put(out, max, &n, "direct", st.direct);
 	stat_put(out, max, &n, "emulated", st.emulated);
 	stat_put(out, max, &n, "interpreted", st.interpreted);
+	stat_put(out, max, &n, "translated", st.translated);
 	for (unsigned c = 0; c < MACHINE_CAUSE_SLOTS; c++)
 		if (st.real_traps[c] && isa_cause_name(c)) {
 			char name[48];
@@ -649,8 +651,9 @@ pg32_set_event_hook(struct backend *b, backend_event_fn fn, void *ctx)
 /* ===== settings and tools ============================================================= */
 
 static const struct backend_option pg32_option_list[] = {
-	{ "mode", "bare trap hybrid", "how the guest runs: bare machine, trap-and-emulate, "
-	  "or the hybrid monitor (changing it restarts the guest)" },
+	{ "mode", "bare trap hybrid bt pv", "how the guest runs: bare machine, trap-and-emulate, "
+	  "the hybrid monitor, binary translation, or paravirtualized (changing it restarts "
+	  "the guest)" },
 	{ "isa", "strict legacy hybrid", "the PG32 variant (restarts the guest)" },
 	{ "place", "relocated identity", "where the guest's memory sits in real memory "
 	  "(restarts the guest)" },
@@ -689,7 +692,7 @@ pg32_set_option(struct backend *b, const char *name, const char *value, char *er
 	if (strcmp(name, "mode") == 0) {
 		int m = vm_mode_by_name(value);
 		if (m < 0) {
-			snprintf(err, errlen, "no mode '%s' (choose bare, trap or hybrid)", value);
+			snprintf(err, errlen, "no mode '%s' (choose bare, trap, hybrid, bt or pv)", value);
 			return -1;
 		}
 		p->mode = (enum vm_mode)m;
@@ -726,7 +729,7 @@ pg32_set_option(struct backend *b, const char *name, const char *value, char *er
 }
 
 static const struct backend_tool pg32_tool_list[] = {
-	{ "equiv", "equiv [trap|hybrid ...]",
+	{ "equiv", "equiv [trap|hybrid|bt|pv ...]",
 	  "run the loaded guest bare and under each mode from the start, compare everything "
 	  "it can observe, and name the first instruction where they part" },
 	{ NULL, NULL, NULL },
@@ -745,12 +748,12 @@ pg32_tool_equiv(struct pg32_backend *p, int argc, char **argv, FILE *out, char *
 {
 	bool modes[MODE_COUNT] = { false };
 	if (argc < 2) {
-		modes[MODE_TRAP] = modes[MODE_HYBRID] = true;
+		modes[MODE_TRAP] = modes[MODE_HYBRID] = modes[MODE_BT] = true;
 	}
 	for (int i = 1; i < argc; i++) {
 		int m = vm_mode_by_name(argv[i]);
 		if (m <= MODE_BARE) {
-			snprintf(err, errlen, "equiv: '%s' is not a monitor mode (trap, hybrid)", argv[i]);
+			snprintf(err, errlen, "equiv: '%s' is not a monitor mode (trap, hybrid, bt, pv)", argv[i]);
 			return -1;
 		}
 		modes[m] = true;

@@ -1,0 +1,281 @@
+/* cmd_monitor.c — `traplab monitor` (and plain `traplab`): the interactive
+ * monitor on a guest, minios by default.  Parses the options, makes the
+ * PG32 backend, applies the settings before loading, and hands over to the
+ * shell: readline on a terminal, plain lines from a script or a pipe.
+ * Every lab starts here; monitor/MONITOR.md is the manual.
+ */
+#include <getopt.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "cli_options.h"
+#include "commands.h"
+#include "shell.h"
+
+#define DEFAULT_GUEST "guests/pg32/minios/minios.s"
+
+enum { PATH_LEN = 4096 };
+
+void
+cmd_monitor_usage(FILE *out)
+{
+	fprintf(out,
+		"NAME\n"
+		"    traplab monitor - the interactive monitor: load, run, step, inspect and\n"
+		"    compare a guest, in the spirit of QEMU's monitor and GDB\n"
+		"\n"
+		"SYNOPSIS\n"
+		"    traplab monitor [--isa=V] [--mode=M] [--place=P] [--memory=KiB]\n"
+		"                    [-x SCRIPT] [--batch] [--no-guest | GUEST]\n"
+		"    traplab          (the same, on minios)\n"
+		"\n"
+		"DESCRIPTION\n"
+		"    Starts a shell on GUEST (a .s file, assembled on the spot, or a .img with its\n"
+		"    .sym beside it). With no GUEST it loads minios, " DEFAULT_GUEST ",\n"
+		"    found next to the traplab program (../" DEFAULT_GUEST " from its\n"
+		"    directory) or under the current directory; if neither exists it starts\n"
+		"    empty and `load FILE` loads one.\n"
+		"\n"
+		"    On a terminal the shell uses readline: a prompt \"(traplab) \", history\n"
+		"    (Up, Control-R), Tab completion of commands, registers, symbols, settings\n"
+		"    and file names. Control-C stops a running guest and returns to the prompt;\n"
+		"    at the prompt it clears the line. Control-D or `quit` leaves.\n"
+		"\n"
+		"    When standard input is not a terminal (a pipe, a file), or with --batch,\n"
+		"    commands are read one a line with no prompt and no banner, and only each\n"
+		"    command's output is printed: one result per command. '#' starts a\n"
+		"    comment. Errors are one line each on standard error, \"CMD: why\", and the\n"
+		"    session goes on.\n"
+		"\n"
+		"OPTIONS\n"
+		"    --isa=V        PG32 variant: strict (default), legacy or hybrid\n"
+		"    --mode=M       how the guest runs: bare, trap (default), hybrid, ...\n"
+		"                   (`show mode` in the monitor lists every choice)\n"
+		"    --place=P      guest memory placement: relocated (default) or identity\n"
+		"    --memory=KiB   guest memory in KiB (default 1024)\n"
+		"    -x SCRIPT      run the commands in SCRIPT, then exit\n"
+		"    --batch        read commands from standard input without readline, even\n"
+		"                   on a terminal\n"
+		"    --no-guest     start with nothing loaded (then: load FILE)\n"
+		"    -h, --help     this manual\n"
+		"\n"
+		"COMMANDS (type `help` in the monitor; `help CMD` for one)\n"
+		"    load FILE                  run, continue, c [N]      step, s [N]   next, n\n"
+		"    break, b ADDR              watch ADDR                delete [N|all]\n"
+		"    info breakpoints|registers [GROUP]|vcpu              regs [GROUP]\n"
+		"    x/N{b|h|w|g|i} ADDR        xp/N{b|h|w|g} ADDR        disassemble [ADDR] [N]\n"
+		"    print EXPR                 set REG = EXPR            set|show OPTION [VALUE]\n"
+		"    mode [bare|trap|hybrid|...]  isa [strict|legacy|hybrid]\n"
+		"    trace traps on|off         stats                     dot FILE\n"
+		"    equiv [MODE...]            reset                     source FILE   quit\n"
+		"\n"
+		"    ADDR, N and VALUE are expressions: 0x40, minios_syscall+8, $sp-16, (1<<4)|3.\n"
+		"    monitor/MONITOR.md is the full manual, with a worked session.\n"
+		"\n"
+		"FILES\n"
+		"    ~/.traplab_history   the command history (none when HOME is unset)\n"
+		"    " DEFAULT_GUEST "   the default guest\n"
+		"\n"
+		"EXIT STATUS\n"
+		"    0   every command succeeded (always 0 in an interactive session)\n"
+		"    1   a command of a script or of standard input failed, or GUEST\n"
+		"        could not be loaded\n"
+		"    2   bad command line\n"
+		"\n"
+		"EXAMPLES\n"
+		"    traplab                                   # minios, trap-and-emulate\n"
+		"    traplab monitor --isa=legacy guests/pg32/minios/minios.s\n"
+		"    echo 'break minios_syscall\n"
+		"    continue\n"
+		"    info vcpu' | traplab monitor             # a script on standard input\n"
+		"    traplab monitor -x lab3.cmd guests/pg32/hello.s\n");
+}
+
+struct monitor_options {
+	const char *isa, *mode, *place;
+	char memory[32];               /* KiB, as the backend's `memory` setting takes it */
+	const char *script;
+	bool batch;
+	bool no_guest;                 /* --no-guest: start empty */
+	const char *guest;
+};
+
+/* Returns -1 for a bad command line (message printed), 1 for --help, 0 to go on. */
+static int
+monitor_parse_options(int argc, char **argv, struct monitor_options *o)
+{
+	enum { OPT_ISA = 256, OPT_MODE, OPT_PLACE, OPT_MEMORY, OPT_BATCH, OPT_NO_GUEST };
+	static const struct option longopts[] = {
+		{ "isa", required_argument, NULL, OPT_ISA },
+		{ "mode", required_argument, NULL, OPT_MODE },
+		{ "place", required_argument, NULL, OPT_PLACE },
+		{ "memory", required_argument, NULL, OPT_MEMORY },
+		{ "batch", no_argument, NULL, OPT_BATCH },
+		{ "no-guest", no_argument, NULL, OPT_NO_GUEST },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	*o = (struct monitor_options){ 0 };
+	optind = 1;
+	opterr = 0;
+	int c;
+	enum isa_variant variant;
+	enum vm_mode mode;
+	enum vm_placement place;
+	uint32_t bytes;
+	while ((c = getopt_long(argc, argv, "+hx:", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_ISA:
+			if (!cli_parse_variant("monitor", optarg, &variant))
+				return -1;
+			o->isa = optarg;
+			break;
+		case OPT_MODE:
+			if (!cli_parse_mode("monitor", optarg, &mode))
+				return -1;
+			o->mode = optarg;
+			break;
+		case OPT_PLACE:
+			if (!cli_parse_place("monitor", optarg, &place))
+				return -1;
+			o->place = optarg;
+			break;
+		case OPT_MEMORY:
+			if (!cli_parse_memory("monitor", optarg, &bytes))
+				return -1;
+			snprintf(o->memory, sizeof o->memory, "%u", bytes / 1024);
+			break;
+		case OPT_BATCH:
+			o->batch = true;
+			break;
+		case OPT_NO_GUEST:
+			o->no_guest = true;
+			break;
+		case 'x':
+			o->script = optarg;
+			break;
+		case 'h':
+			cmd_monitor_usage(stdout);
+			return 1;
+		default:
+			fprintf(stderr, "traplab monitor: %s '%s' (see 'traplab monitor --help')\n",
+				optopt == 'x' ? "-x needs a SCRIPT:" : "unknown option",
+				argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (argc - optind > 1) {
+		fprintf(stderr, "traplab monitor: give one guest at most (see 'traplab monitor "
+			"--help')\n");
+		return -1;
+	}
+	o->guest = optind < argc ? argv[optind] : NULL;
+	if (o->guest && o->no_guest) {
+		fprintf(stderr, "traplab monitor: --no-guest and a GUEST? choose one\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* "/top/build/../guests/x.s" -> "guests/x.s" when the current directory is /top. */
+static void
+monitor_tidy_path(char *path, size_t len)
+{
+	char *real = realpath(path, NULL);
+	char *cwd = getcwd(NULL, 0);
+	if (real && cwd) {
+		size_t n = strlen(cwd);
+		bool inside = strncmp(real, cwd, n) == 0 && real[n] == '/';
+		snprintf(path, len, "%s", inside ? real + n + 1 : real);
+	}
+	free(real);
+	free(cwd);
+}
+
+/* minios next to the program (…/build/traplab -> …/guests/…), else under ".". */
+static bool
+monitor_default_guest(char *path, size_t len)
+{
+	char exe[PATH_LEN];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		snprintf(path, len, "%s/../%s", dirname(exe), DEFAULT_GUEST);
+		if (access(path, R_OK) == 0) {
+			monitor_tidy_path(path, len);
+			return true;
+		}
+	}
+	snprintf(path, len, "%s", DEFAULT_GUEST);
+	return access(path, R_OK) == 0;
+}
+
+static int
+monitor_apply(struct backend *b, const char *name, const char *value)
+{
+	char err[SHELL_ERR_MAX];
+	if (!value || b->ops->set_option(b, name, value, err, sizeof err) == 0)
+		return 0;
+	fprintf(stderr, "traplab monitor: --%s=%s: %s\n", name, value, err);
+	return -1;
+}
+
+int
+cmd_monitor(int argc, char **argv)
+{
+	struct monitor_options o;
+	int rc = monitor_parse_options(argc, argv, &o);
+	if (rc != 0)
+		return rc > 0 ? EXIT_OK : EXIT_USAGE;
+
+	char err[SHELL_ERR_MAX];
+	struct backend *b = backend_pg32_create(err, sizeof err);
+	if (!b) {
+		fprintf(stderr, "traplab monitor: %s\n", err);
+		return EXIT_ERROR;
+	}
+	/* settings first: each one restarts a loaded guest */
+	if (monitor_apply(b, "isa", o.isa) < 0 || monitor_apply(b, "mode", o.mode) < 0 ||
+	    monitor_apply(b, "place", o.place) < 0 ||
+	    monitor_apply(b, "memory", o.memory[0] ? o.memory : NULL) < 0) {
+		b->ops->destroy(b);
+		return EXIT_USAGE;
+	}
+	bool interactive = !o.script && !o.batch && isatty(STDIN_FILENO);
+	struct shell *sh = shell_create(b, interactive);
+	if (!sh) {
+		b->ops->destroy(b);
+		fprintf(stderr, "traplab monitor: out of memory\n");
+		return EXIT_ERROR;
+	}
+
+	char guest[PATH_LEN];
+	bool have_guest = true;
+	if (o.guest)
+		snprintf(guest, sizeof guest, "%s", o.guest);
+	else if (o.no_guest)
+		have_guest = false;
+	else
+		have_guest = monitor_default_guest(guest, sizeof guest);
+	if (have_guest && b->ops->load(b, guest, err, sizeof err) < 0) {
+		fprintf(stderr, "traplab monitor: %s\n", err);
+		if (o.guest) {          /* the guest asked for is not there: stop */
+			shell_destroy(sh);
+			return EXIT_ERROR;
+		}
+	}
+
+	if (interactive)
+		shell_banner(sh);
+	if (o.script)
+		shell_run_script(sh, o.script);
+	else
+		shell_loop(sh, stdin);
+	fflush(stdout);
+	bool failed = sh->failed;
+	shell_destroy(sh);
+	return failed && !interactive ? EXIT_ERROR : EXIT_OK;
+}

@@ -1,0 +1,150 @@
+/* shell.h — the interactive monitor's shell: a readline loop (history,
+ * completion, Control-C) or a batch reader for scripts, a command table
+ * (shell_cmds.c), expressions (shell_expr.c) and Graphviz pictures
+ * (shell_dot.c).  It drives one struct backend and knows nothing else
+ * (DESIGN.md "The interactive monitor"; MONITOR.md is its manual).
+ * Every lab uses it: `traplab` with no arguments starts it on minios.
+ */
+#ifndef TRAPLAB_SHELL_H
+#define TRAPLAB_SHELL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "backend.h"
+
+enum {
+	SHELL_MAX_ARGS = 32,           /* words on one command line */
+	SHELL_LINE_MAX = 4096,         /* longest command line accepted */
+	SHELL_MAX_REGS = 64,           /* registers in one group, at most */
+	SHELL_MAX_STATS = 128,         /* figures from backend stats(), at most */
+	SHELL_ERR_MAX = 320,           /* one error line */
+	SHELL_HISTORY_MAX = 1000,      /* lines kept in ~/.traplab_history */
+	SHELL_SCRIPT_DEPTH = 8,        /* `source` inside `source`, at most */
+};
+
+/* A breakpoint or watchpoint, numbered as GDB does (1, 2, ... never reused). */
+enum shell_point_kind { POINT_BREAK, POINT_WATCH };
+struct shell_point {
+	int number;
+	enum shell_point_kind kind;
+	uint64_t addr;
+	uint64_t hits;
+};
+
+/* One edge of the trap-flow graph: this trap, at this PC, handled this way,
+ * went there, `count` times (shell_dot.c). */
+struct shell_flow {
+	struct backend_event event;    /* pc, what, action, handler */
+	uint64_t count;
+};
+
+struct shell {
+	struct backend *backend;
+	FILE *out;                     /* results (stdout) */
+	FILE *err;                     /* one-line errors (stderr) */
+	bool interactive;              /* readline, prompt, banner */
+	bool quit;                     /* `quit` or end of input */
+	bool failed;                   /* some command failed: exit status 1 */
+	bool trace_traps;              /* `trace traps on` */
+	int script_depth;
+	/* breakpoints and watchpoints */
+	struct shell_point *points;
+	size_t npoints, points_cap;
+	int next_point_number;
+	/* every backend event since the guest was (re)started, aggregated */
+	struct shell_flow *flows;
+	size_t nflows, flows_cap;
+	uint64_t events;
+	/* where the last `x` or `disassemble` ended, for a bare repeat */
+	uint64_t next_examine, next_disassemble;
+	char history_path[1024];       /* "" = no history file (HOME unset) */
+};
+
+/* ---- shell.c: the loop ----------------------------------------------------- */
+
+/* Takes the backend (destroyed by shell_destroy).  Installs the event hook. */
+struct shell *shell_create(struct backend *backend, bool interactive);
+void shell_destroy(struct shell *sh);
+/* Read and execute commands until quit or end of input: from readline when
+ * the shell is interactive, else from `in` (one command a line, '#' comments). */
+void shell_loop(struct shell *sh, FILE *in);
+/* Run every command of a script file (`-x FILE`, `source FILE`). Returns 0,
+ * or -1 if the file cannot be read (reported on one line). */
+int shell_run_script(struct shell *sh, const char *path);
+/* Split and execute one command line. */
+void shell_execute(struct shell *sh, char *line);
+/* Print the interactive banner: what is loaded, how, and "type help". */
+void shell_banner(struct shell *sh);
+
+/* One error line "CMD: message", flushed after the results printed so far;
+ * marks the session as failed. */
+void shell_error(struct shell *sh, const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Forget the trap flow (the guest restarted). */
+void shell_events_clear(struct shell *sh);
+
+/* ---- shell_cmds.c: the command table ---------------------------------------- */
+
+typedef void (*shell_cmd_fn)(struct shell *sh, int argc, char **argv);
+enum shell_cmd_flags {
+	CMD_FORMAT = 1 << 0,           /* takes "/FMT" glued to its name (x/4w) */
+	CMD_REPEAT = 1 << 1,           /* an empty line repeats it (interactive) */
+	CMD_RUNS = 1 << 2,             /* runs the guest: Control-C interrupts it */
+};
+struct shell_cmd {
+	const char *name;
+	const char *aliases;           /* space-separated, or "" */
+	const char *args;              /* synopsis of the arguments */
+	const char *help;              /* one paragraph; its first sentence is the summary */
+	shell_cmd_fn fn;
+	unsigned flags;
+};
+/* The table, ending with a NULL name. */
+extern const struct shell_cmd shell_cmds[];
+/* By name or alias ("c" finds continue), or NULL. */
+const struct shell_cmd *shell_cmd_find(const char *name);
+/* Not in the table: a backend setting (`mode trap`) or tool (`equiv`)?
+ * Runs it and returns true, or returns false. */
+bool shell_cmd_backend(struct shell *sh, int argc, char **argv);
+/* Names for completion after a command word (argument `argi` of `cmd`):
+ * calls add(ctx, name) for each candidate; returns false when the argument
+ * is a file name (readline completes those itself). */
+bool shell_cmd_complete(struct shell *sh, int argc, char **argv, int argi,
+			void (*add)(void *ctx, const char *name), void *ctx);
+/* Every command word: table names, aliases, settings and tools. */
+void shell_cmd_names(struct shell *sh, void (*add)(void *ctx, const char *name), void *ctx);
+
+/* "<sym>" or "<sym+0x1c>" for an address, or "" when no label is near. */
+void shell_symbolize(struct shell *sh, uint64_t addr, char *buf, size_t len);
+/* "0x00000040" in the width of the backend's PC. */
+void shell_format_addr(struct shell *sh, uint64_t addr, char *buf, size_t len);
+
+/* ---- shell_expr.c: expressions ------------------------------------------------ */
+
+/* Evaluate an address or value expression (MONITOR.md "Expressions"):
+ *   numbers 42 0x2a 0b101010, symbols (task_a), registers ($r1 $pc $sp, or a
+ *   plain register name when no symbol has it), unary - ~, binary
+ *   * / % + - << >> & ^ | with C's precedence, and parentheses.
+ * Returns 0, or -1 with one line in err naming the bad token. */
+int shell_expr_eval(struct shell *sh, const char *text, uint64_t *value, char *err,
+		    size_t errlen);
+/* Join argv[0..argc) with spaces and evaluate (for "break task_a + 8"). */
+int shell_expr_eval_args(struct shell *sh, int argc, char **argv, uint64_t *value, char *err,
+			 size_t errlen);
+/* The value of a register in any group the guest believes (GENERAL,
+ * CONTROL, SEGMENT), by name; false if there is none. */
+bool shell_register_value(struct shell *sh, const char *name, uint64_t *value);
+
+/* ---- shell_dot.c: pictures ------------------------------------------------------ */
+
+/* Count one backend event into the trap-flow graph. */
+void shell_dot_record(struct shell *sh, const struct backend_event *event);
+/* Write the trap flow so far as a Graphviz digraph to `path`, rendering it
+ * with dot(1) when the name ends in .png, .svg or .pdf and dot is there.
+ * Returns 0, or -1 after one error line. */
+int shell_dot_write(struct shell *sh, const char *cmd, const char *path);
+
+#endif /* TRAPLAB_SHELL_H */

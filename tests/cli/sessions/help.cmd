@@ -1,0 +1,4 @@
+help break
+help x
+help isa
+help expressions
