@@ -222,7 +222,7 @@ machine_run(struct machine *m, uint64_t max_instructions)
 			goto slow_fetch;                                          \
 		fetch_pa = pc + win.delta;                                        \
 		d = &decoded[fetch_pa / ISA_WORD];                                \
-		goto *dispatch[d->handler];                                       \
+		goto *table[d->handler];                                          \
 	} while (0)
 /* Translate a data access: the window when it covers it, else the MMU. */
 #define DATA_ADDR(size_, access_) do {                                       \
@@ -271,11 +271,23 @@ machine_run(struct machine *m, uint64_t max_instructions)
 		goto after_slow;                                                  \
 	} while (0)
 
+	/* Decoding every time (an interpreter's way) sends every instruction
+	 * through do_redecode first; otherwise the decoded cache is trusted. */
+	static void *redecode_all[HANDLER_COUNT];
+	if (!redecode_all[0])
+		for (unsigned i = 0; i < HANDLER_COUNT; i++)
+			redecode_all[i] = &&do_redecode;
+	void *const *const table = m->decode_every_time ? redecode_all : dispatch;
+
 	m->stopped = false;
 	m->stop.reason = STOP_NONE;
 	icount = m->retired;
 	SYNC_IN();
 	DISPATCH();
+
+do_redecode:
+	cpu_predecode(m, fetch_pa, &decoded[fetch_pa / ISA_WORD]);
+	goto *dispatch[d->handler];
 
 slow_checks:
 	/* In SPEC order: budget, then interrupts (§6.3), then the next deadline. */
@@ -304,7 +316,7 @@ slow_fetch: {
 	if (unlikely(cause))
 		RAISE(cause, ACCESS_FETCH, pc);
 	d = &decoded[fetch_pa / ISA_WORD];
-	goto *dispatch[d->handler];
+	goto *table[d->handler];
 }
 
 do_predecode:

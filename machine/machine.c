@@ -44,7 +44,12 @@ machine_create(const struct machine_config *cfg, char *err, size_t errlen)
 		goto out_of_memory;
 	m->mem = calloc(cfg->memory_size, 1);
 	m->decoded = malloc(cfg->memory_size / ISA_WORD * sizeof *m->decoded);
-	if (!m->mem || !m->decoded)
+	m->watch = calloc(1, sizeof *m->watch);
+	if (!m->mem || !m->decoded || !m->watch)
+		goto out_of_memory;
+	m->watch->npages = cfg->memory_size / PAGE_SIZE;
+	m->watch->pages = calloc(m->watch->npages, 1);
+	if (!m->watch->pages)
 		goto out_of_memory;
 	m->mem_size = cfg->memory_size;
 	m->variant = cfg->variant;
@@ -82,6 +87,8 @@ machine_create_view(struct machine *parent, uint32_t base, uint32_t size,
 	m->is_view = true;
 	m->mem = parent->mem + base;
 	m->decoded = parent->decoded + base / ISA_WORD;
+	m->watch = parent->watch;
+	m->watch_first_page = parent->watch_first_page + base / PAGE_SIZE;
 	m->mem_size = size;
 	m->variant = parent->variant;
 	memcpy(m->privileged, parent->privileged, sizeof m->privileged);
@@ -102,6 +109,9 @@ machine_destroy(struct machine *m)
 	if (!m->is_view) {
 		free(m->mem);
 		free(m->decoded);
+		if (m->watch)
+			free(m->watch->pages);
+		free(m->watch);
 	}
 	free(m);
 }
@@ -189,6 +199,12 @@ machine_set_stop_on_user(struct machine *m, bool stop)
 }
 
 void
+machine_set_decode_every_time(struct machine *m, bool on)
+{
+	m->decode_every_time = on;
+}
+
+void
 machine_account(struct machine *m, uint64_t n)
 {
 	m->retired += n;
@@ -235,6 +251,26 @@ machine_halt_wait(struct machine *m)
 	}
 	cpu_stop(m, STOP_HALTED_FOREVER);
 	return false;
+}
+
+void
+machine_watch_code(struct machine *m, uint32_t pa)
+{
+	if (pa >= m->mem_size)
+		return;
+	m->watch->pages[m->watch_first_page + pa / PAGE_SIZE] = 1;
+	m->watch->any = true;
+}
+
+bool
+machine_code_written(struct machine *m)
+{
+	if (!m->watch->written)
+		return false;
+	memset(m->watch->pages, 0, m->watch->npages);
+	m->watch->any = false;
+	m->watch->written = false;
+	return true;
 }
 
 bool
@@ -321,6 +357,12 @@ machine_write_phys(struct machine *m, uint32_t addr, const void *buf, size_t len
 	if (len)
 		machine_invalidate_word(m, (uint32_t)(addr + len - 1) & ~(uint32_t)(ISA_WORD - 1));
 	return 0;
+}
+
+const uint8_t *
+machine_phys_memory(const struct machine *m)
+{
+	return m->mem;
 }
 
 unsigned

@@ -117,6 +117,12 @@ void machine_set_trap_hook(struct machine *m, machine_trap_hook hook, void *ctx)
  * due): how the hybrid monitor interprets only supervisor code. */
 void machine_set_stop_on_user(struct machine *m, bool stop);
 
+/* An interpreter decodes every instruction it runs; the machine normally
+ * keeps decoded instructions (which makes it, in effect, a translator).
+ * With decode_every_time set, this machine decodes each instruction afresh,
+ * as the hybrid monitor's software interpreter would (monitor/hybrid.c). */
+void machine_set_decode_every_time(struct machine *m, bool on);
+
 /* ---- for monitors: time and devices of a virtual machine (monitor/) ---- */
 /* `n` instructions retired somewhere else (run directly, or emulated): count
  * them, and let the timer see them (SPEC §12). */
@@ -135,6 +141,14 @@ bool machine_halt_wait(struct machine *m);
 /* Has the guest ended — powered off, halted forever, trapped with no
  * handler, or storming?  (A pause for a hook or for user mode is not an end.) */
 bool machine_stopped(const struct machine *m);
+
+/* Code watching, for the binary translator (monitor/bt.c): after
+ * machine_watch_code(m, pa), any store to that physical page — by this
+ * machine, its parent or another view, by an instruction or by
+ * machine_write_phys — is remembered.  machine_code_written() says whether
+ * one happened since it was last asked, and if so forgets every watch. */
+void machine_watch_code(struct machine *m, uint32_t pa);
+bool machine_code_written(struct machine *m);
 void machine_set_console(struct machine *m, machine_console_sink sink, void *ctx);
 void machine_set_tracer(struct machine *m, const struct machine_tracer *tracer);  /* NULL: off */
 void machine_console_input(struct machine *m, const char *text, size_t len);
@@ -162,6 +176,11 @@ void machine_set_state(struct machine *m, const struct cpu_state *in);
 /* Physical memory: return 0, or -1 if [addr, addr+len) is not all inside memory. */
 int machine_read_phys(const struct machine *m, uint32_t addr, void *buf, size_t len);
 int machine_write_phys(struct machine *m, uint32_t addr, const void *buf, size_t len);
+/* Read-only access to physical memory, for the binary translator's loads
+ * (bt.c): like a device's DMA mapping.  Stores must go through
+ * machine_write_phys(), which keeps decoded instructions and code watches
+ * right. */
+const uint8_t *machine_phys_memory(const struct machine *m);
 /* Translate a virtual address with the current mode and MMU state, as an
  * access of `access` kind would (SPEC §5).  Returns 0 and sets *pa, or the
  * cause (CAUSE_MEMORY, CAUSE_PAGE, CAUSE_MISALIGNED) it would raise. */

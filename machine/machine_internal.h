@@ -39,11 +39,23 @@ struct decoded {
  * retired instructions, so without this limit such a guest would hang us. */
 enum { TRAP_STORM_LIMIT = 64 };
 
+/* Pages the binary translator has translated code from (machine_watch_code),
+ * shared by a machine and its views. */
+struct code_watch {
+	uint8_t *pages;                 /* one byte per physical page of the parent */
+	uint32_t npages;
+	bool written;                   /* a watched page was stored to */
+	bool any;                       /* some page is watched (fast check) */
+};
+
 struct machine {
 	struct cpu_state s;             /* what the program sees (SPEC §3) */
 	uint8_t *mem;                   /* physical memory E[0..q-1] */
-	bool is_view;                   /* mem and decoded belong to a parent */
+	bool is_view;                   /* mem, decoded and watch belong to a parent */
+	struct code_watch *watch;
+	uint32_t watch_first_page;      /* this machine's page 0 in watch->pages */
 	bool stop_on_user;
+	bool decode_every_time;         /* interpreter mode: no use of decoded[] */
 	uint32_t mem_size;
 	struct decoded *decoded;        /* one per word of memory */
 	enum isa_variant variant;
@@ -103,11 +115,14 @@ mmu_translate(const struct machine *m, uint32_t va, unsigned size,
 	return 0;
 }
 
-/* A store changed memory: forget any decoded instruction in that word. */
+/* A store changed memory: forget any decoded instruction in that word, and
+ * note it if the binary translator watches the page. */
 static inline void
 machine_invalidate_word(struct machine *m, uint32_t pa)
 {
 	m->decoded[pa / ISA_WORD].handler = DECODE_EMPTY;
+	if (unlikely(m->watch->any) && m->watch->pages[m->watch_first_page + pa / PAGE_SIZE])
+		m->watch->written = true;
 }
 
 #endif /* TRAPLAB_MACHINE_INTERNAL_H */

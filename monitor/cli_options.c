@@ -40,8 +40,8 @@ cli_parse_mode(const char *cmd, const char *arg, enum vm_mode *out)
 {
 	int mode = vm_mode_by_name(arg);
 	if (mode < 0) {
-		fprintf(stderr, "traplab %s: mode '%s': no such mode (choose bare, trap or "
-			"hybrid)\n", cmd, arg);
+		fprintf(stderr, "traplab %s: mode '%s': no such mode (choose bare, trap, "
+			"hybrid, bt or pv, bt, pv)\n", cmd, arg);
 		return false;
 	}
 	*out = (enum vm_mode)mode;

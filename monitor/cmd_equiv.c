@@ -49,8 +49,9 @@ cmd_equiv_usage(FILE *out)
 		"\n"
 		"OPTIONS\n"
 		"    --isa=VARIANT         strict (default), legacy or hybrid\n"
-		"    --modes=LIST          comma-separated monitor modes to check (default\n"
-		"                          trap,hybrid)\n"
+		"    --modes=LIST          comma-separated monitor modes to check: trap, hybrid,\n"
+		"                          bt, pv (default trap,hybrid,bt; pv is for guests\n"
+		"                          built to use hypercalls, such as minios-pv)\n"
 		"    --memory=KiB          guest memory (default %u)\n"
 		"    --max-instructions=N  budget of each run (default %" PRIu64 ")\n"
 		"    --place=PLACE         relocated (default) or identity: where the guest's\n"
@@ -110,7 +111,7 @@ equiv_parse_options(int argc, char **argv, struct equiv_options *o)
 	o->cfg.variant = ISA_STRICT;
 	o->cfg.guest_memory = MACHINE_DEFAULT_MEMORY;
 	o->cfg.budget = MACHINE_DEFAULT_BUDGET;
-	o->modes[MODE_TRAP] = o->modes[MODE_HYBRID] = true;
+	o->modes[MODE_TRAP] = o->modes[MODE_HYBRID] = o->modes[MODE_BT] = true;
 	optind = 1;
 	opterr = 0;
 	int c;

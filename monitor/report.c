@@ -130,6 +130,9 @@ report_stats_json(struct json *j, const char *key, const struct vm_stats *st)
 	json_uint(j, "direct", st->direct);
 	json_uint(j, "emulated", st->emulated);
 	json_uint(j, "interpreted", st->interpreted);
+	json_uint(j, "translated", st->translated);
+	json_uint(j, "transitions", st->transitions);
+	json_uint(j, "hypercalls", st->hypercalls);
 	json_double(j, "direct_share", report_direct_share(st));
 	json_begin_object(j, "traps");
 	for (unsigned c = 0; c < MACHINE_CAUSE_SLOTS; c++)
@@ -150,6 +153,30 @@ report_stats_json(struct json *j, const char *key, const struct vm_stats *st)
 	json_uint(j, "pt_writes", st->shadow.pt_writes);
 	json_uint(j, "guest_faults", st->shadow.guest_faults);
 	json_end_object(j);
+	json_begin_object(j, "bt");
+	json_uint(j, "blocks_translated", st->bt.blocks_translated);
+	json_uint(j, "lookups", st->bt.lookups);
+	json_uint(j, "hits", st->bt.hits);
+	json_uint(j, "misses", st->bt.misses);
+	json_uint(j, "chained", st->bt.chained);
+	json_uint(j, "chain_jumps", st->bt.chain_jumps);
+	json_uint(j, "flushes", st->bt.flushes);
+	json_uint(j, "invalidations", st->bt.invalidations);
+	json_uint(j, "callouts", st->bt.callouts);
+	json_begin_object(j, "callouts_by_instruction");
+	for (unsigned op = 0; op < OP_COUNT; op++)
+		if (st->bt.callouts_by_op[op])
+			json_uint(j, isa_op_info((enum isa_opcode)op)->name, st->bt.callouts_by_op[op]);
+	json_end_object(j);
+	json_end_object(j);
+	json_begin_object(j, "hypercalls_by_number");
+	for (unsigned n = 0; n < sizeof st->hypercalls_by_number / sizeof st->hypercalls_by_number[0]; n++)
+		if (st->hypercalls_by_number[n]) {
+			char number[16];
+			snprintf(number, sizeof number, "%u", n);
+			json_uint(j, number, st->hypercalls_by_number[n]);
+		}
+	json_end_object(j);
 	json_end_object(j);
 }
 
@@ -162,6 +189,7 @@ report_stats_text(FILE *out, enum vm_mode mode, const struct vm_stats *st)
 		100.0 * report_direct_share(st));
 	fprintf(out, "  emulated             %12" PRIu64 "\n", st->emulated);
 	fprintf(out, "  interpreted          %12" PRIu64 "\n", st->interpreted);
+	fprintf(out, "  translated           %12" PRIu64 "\n", st->translated);
 	for (unsigned c = 0; c < MACHINE_CAUSE_SLOTS; c++)
 		if (st->real_traps[c] && isa_cause_name(c))
 			fprintf(out, "traps %-16s %12" PRIu64 "\n", isa_cause_name(c), st->real_traps[c]);
@@ -173,4 +201,25 @@ report_stats_text(FILE *out, enum vm_mode mode, const struct vm_stats *st)
 	fprintf(out, "shadow fills           %12" PRIu64 "\n", st->shadow.fills);
 	fprintf(out, "shadow flushes         %12" PRIu64 "\n", st->shadow.flushes);
 	fprintf(out, "page-table writes      %12" PRIu64 "\n", st->shadow.pt_writes);
+	fprintf(out, "transitions to monitor %12" PRIu64 "\n", st->transitions);
+	if (mode == MODE_BT) {
+		fprintf(out, "blocks translated      %12" PRIu64 "\n", st->bt.blocks_translated);
+		fprintf(out, "cache look-ups         %12" PRIu64 "   (hits %" PRIu64 ", misses %" PRIu64 ")\n",
+			st->bt.lookups, st->bt.hits, st->bt.misses);
+		fprintf(out, "chained exits          %12" PRIu64 "   (followed %" PRIu64 " times)\n",
+			st->bt.chained, st->bt.chain_jumps);
+		fprintf(out, "cache flushes          %12" PRIu64 "   (%" PRIu64 " for written code)\n",
+			st->bt.flushes, st->bt.invalidations);
+		fprintf(out, "callouts               %12" PRIu64 "\n", st->bt.callouts);
+		for (unsigned op = 0; op < OP_COUNT; op++)
+			if (st->bt.callouts_by_op[op])
+				fprintf(out, "  callouts %-11s %12" PRIu64 "\n",
+					isa_op_info((enum isa_opcode)op)->name, st->bt.callouts_by_op[op]);
+	}
+	if (mode == MODE_PV) {
+		fprintf(out, "hypercalls             %12" PRIu64 "\n", st->hypercalls);
+		for (unsigned n = 0; n < sizeof st->hypercalls_by_number / sizeof st->hypercalls_by_number[0]; n++)
+			if (st->hypercalls_by_number[n])
+				fprintf(out, "  hypercall %-10u %12" PRIu64 "\n", n, st->hypercalls_by_number[n]);
+	}
 }

@@ -171,6 +171,15 @@ static void (*const vcpu_emulators[OP_COUNT])(struct vcpu *, const struct isa_in
 	[OP_juser] = vcpu_emulate_juser,
 };
 
+bool
+vcpu_emulate(struct vcpu *v, const struct isa_insn *insn)
+{
+	if ((unsigned)insn->op >= OP_COUNT || !vcpu_emulators[insn->op])
+		return false;
+	vcpu_emulators[insn->op](v, insn);
+	return true;
+}
+
 /* ===== the dispatcher ======================================================== */
 
 void
@@ -179,7 +188,8 @@ trap_reflect(struct vm *vm, const struct machine_trap *trap)
 	vm->stats.reflected++;
 	if (trap->cause < MACHINE_CAUSE_SLOTS)
 		vm->stats.reflected_by_cause[trap->cause]++;
-	machine_deliver_trap(vm->virt, trap);
+	if (vm->cfg.mode != MODE_PV || !pv_deliver(vm, trap))
+		machine_deliver_trap(vm->virt, trap);
 	vm_emit(vm, VM_EVENT_REFLECTED, trap);
 	if (machine_stopped(vm->virt)) {
 		vm->stop = *machine_last_stop(vm->virt);
@@ -193,12 +203,11 @@ trap_emulate(struct vm *vm, const struct machine_trap *trap)
 	struct isa_insn insn;
 	struct vcpu v = { .vm = vm->virt };
 	machine_get_state(vm->virt, &v.s);
-	if (!isa_decode(trap->insn, &insn) || !vcpu_emulators[insn.op]) {
+	if (!isa_decode(trap->insn, &insn) || !vcpu_emulate(&v, &insn)) {
 		/* cannot happen for a PRIVILEGED trap; reflect rather than guess */
 		trap_reflect(vm, trap);
 		return;
 	}
-	vcpu_emulators[insn.op](&v, &insn);
 	vm->stats.emulated++;
 	vm_emit(vm, VM_EVENT_EMULATED, trap);
 	vm->events_without_progress = 0;
@@ -217,6 +226,17 @@ trap_handle(struct vm *vm, const struct machine_trap *trap)
 	machine_get_state(vm->virt, &g);
 	if (trap->cause < MACHINE_CAUSE_SLOTS)
 		vm->stats.real_traps[trap->cause]++;
+	vm->stats.transitions++;
+
+	if (vm->cfg.mode == MODE_PV && trap->cause == CAUSE_HYPERCALL) {
+		pv_hypercall(vm, trap);
+		vm->events_without_progress = 0;
+		if (machine_stopped(vm->virt)) {
+			vm->stop = *machine_last_stop(vm->virt);
+			vm->stopped = true;
+		}
+		return;
+	}
 
 	if (trap->cause == CAUSE_PAGE && (g.cr[CR_mmu] & MMU_PG)) {
 		struct machine_trap reflect;

@@ -41,4 +41,9 @@ void vcpu_emulate_wrpsw(struct vcpu *v, const struct isa_insn *insn);
 void vcpu_emulate_srr(struct vcpu *v, const struct isa_insn *insn);
 void vcpu_emulate_juser(struct vcpu *v, const struct isa_insn *insn);
 
+/* Run the routine for insn's opcode; false if there is none (the
+ * instruction is not one the monitor emulates).  Binary translation's
+ * callouts (bt.c) come here too. */
+bool vcpu_emulate(struct vcpu *v, const struct isa_insn *insn);
+
 #endif /* TRAPLAB_VCPU_H */

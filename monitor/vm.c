@@ -23,6 +23,8 @@ static const char *const mode_names[MODE_COUNT] = {
 	[MODE_BARE] = "bare",
 	[MODE_TRAP] = "trap",
 	[MODE_HYBRID] = "hybrid",
+	[MODE_BT] = "bt",
+	[MODE_PV] = "pv",
 };
 
 const char *
@@ -137,6 +139,12 @@ vm_create(const struct vm_config *cfg, char *err, size_t errlen)
 		goto fail;
 	}
 	machine_set_trap_hook(vm->real, vm_real_trap_hook, vm);
+	pv_init(&vm->pv);
+	if (cfg->mode == MODE_BT &&
+	    !(vm->bt = bt_create(cfg->bt_cache_blocks, !cfg->bt_no_chaining))) {
+		snprintf(err, errlen, "out of memory for the translation cache");
+		goto fail;
+	}
 	return vm;
 fail:
 	vm_destroy(vm);
@@ -152,6 +160,7 @@ vm_destroy(struct vm *vm)
 		machine_destroy(vm->virt);
 	machine_destroy(vm->real);
 	shadow_free(&vm->shadow);
+	bt_destroy(vm->bt);
 	free(vm);
 }
 
@@ -179,6 +188,15 @@ vm_load_image(struct vm *vm, const uint8_t *image, size_t size, char *err, size_
 	memset(&vm->stats, 0, sizeof vm->stats);
 	memset(&vm->shadow.stats, 0, sizeof vm->shadow.stats);
 	vm->shadow.next_free = 0;   /* shadows are rebuilt on first use */
+	pv_init(&vm->pv);
+	if (vm->bt) {
+		/* a fresh cache for a fresh guest */
+		bt_destroy(vm->bt);
+		if (!(vm->bt = bt_create(vm->cfg.bt_cache_blocks, !vm->cfg.bt_no_chaining))) {
+			snprintf(err, errlen, "out of memory for the translation cache");
+			return -1;
+		}
+	}
 	vm->stopped = false;
 	vm->events_without_progress = 0;
 	memset(&vm->stop, 0, sizeof vm->stop);
@@ -324,10 +342,12 @@ vm_inject_interrupts(struct vm *vm)
 {
 	struct cpu_state g;
 	machine_get_state(vm->virt, &g);
-	if (!(g.psw & PSW_IE) || !machine_interrupt_pending(vm->virt))
+	bool enabled = vm->cfg.mode == MODE_PV ? pv_interrupts_enabled(vm) : (g.psw & PSW_IE);
+	if (!enabled || !machine_interrupt_pending(vm->virt))
 		return;
 	struct machine_trap irq = { .cause = CAUSE_TIMER, .epc = g.pc };
-	machine_deliver_trap(vm->virt, &irq);
+	if (vm->cfg.mode != MODE_PV || !pv_deliver(vm, &irq))
+		machine_deliver_trap(vm->virt, &irq);
 	vm->stats.injected_interrupts++;
 	vm_emit(vm, VM_EVENT_INJECTED, &irq);
 }
@@ -366,6 +386,8 @@ vm_run(struct vm *vm, uint64_t max_instructions)
 		machine_get_state(vm->virt, &g);
 		if (vm->cfg.mode == MODE_HYBRID && (g.psw & PSW_S))
 			hybrid_interpret(vm, end - now);
+		else if (vm->cfg.mode == MODE_BT && (g.psw & PSW_S))
+			bt_execute(vm, end - now);
 		else
 			vm_run_direct(vm, end - now);
 	}
@@ -492,12 +514,25 @@ vm_get_stats(const struct vm *vm, struct vm_stats *out)
 {
 	*out = vm->stats;
 	out->guest_instructions = machine_retired(vm->virt);
+	if (vm->bt) {
+		bt_get_stats(vm->bt, &out->bt);
+		out->translated = out->bt.translated_instructions;
+	}
 	out->shadow = vm->shadow.stats;
 	if (vm->cfg.mode == MODE_BARE) {
 		struct machine_stats ms;
 		machine_get_stats(vm->real, &ms);
 		memcpy(out->real_traps, ms.traps, sizeof out->real_traps);
 	}
+}
+
+int
+vm_write_translation_dot(const struct vm *vm, const struct symtab *syms, FILE *out)
+{
+	if (!vm->bt)
+		return -1;
+	bt_write_dot(vm->bt, syms, out);
+	return 0;
 }
 
 enum vm_mode

@@ -19,12 +19,15 @@
 #include <stdint.h>
 
 #include "machine.h"
+#include "bt.h"
 #include "shadow.h"
 
 enum vm_mode {
 	MODE_BARE,      /* no monitor: the guest on the real machine (reference run) */
 	MODE_TRAP,      /* trap-and-emulate: all guest code runs in real user mode */
 	MODE_HYBRID,    /* virtual-supervisor code interpreted, virtual-user code direct */
+	MODE_BT,        /* virtual-supervisor code binary-translated, virtual-user code direct */
+	MODE_PV,        /* a paravirtualized guest: all code direct, hypercalls served */
 	MODE_COUNT
 };
 
@@ -41,12 +44,18 @@ struct vm_stats {
 	uint64_t direct;              /* ... executed directly on the real machine */
 	uint64_t emulated;            /* ... emulated by the monitor (trap mode) */
 	uint64_t interpreted;         /* ... interpreted (hybrid mode) */
+	uint64_t translated;          /* ... run from the translation cache (bt mode) */
+	uint64_t hypercalls;          /* hypercalls served (pv mode) */
+	uint64_t hypercalls_by_number[32];
+	uint64_t transitions;         /* guest -> monitor transitions: real traps and
+				         callouts, whatever caused them */
 	uint64_t real_traps[MACHINE_CAUSE_SLOTS];  /* traps the real machine raised */
 	uint64_t reflected;           /* traps passed on to the guest's own vector */
 	uint64_t reflected_by_cause[MACHINE_CAUSE_SLOTS];
 	uint64_t injected_interrupts; /* virtual interrupts injected */
 	uint64_t world_switches;      /* monitor -> direct execution transitions */
 	struct shadow_stats shadow;
+	struct bt_stats bt;
 };
 
 /* What the monitor did about one trap (`trace traps`, the `dot` trap-flow
@@ -73,6 +82,8 @@ struct vm_config {
 	enum isa_variant variant;
 	uint32_t guest_memory;        /* bytes, as --memory */
 	enum vm_placement placement;
+	uint32_t bt_cache_blocks;     /* bt mode: translation-cache size in blocks (0: default) */
+	bool bt_no_chaining;          /* bt mode: never chain blocks (Lab 8 measures why it matters) */
 };
 
 struct vm;
@@ -86,6 +97,9 @@ void vm_set_console(struct vm *vm, machine_console_sink sink, void *ctx);
 void vm_set_event_hook(struct vm *vm, vm_event_hook hook, void *ctx);
 void vm_console_input(struct vm *vm, const char *text, size_t len);
 void vm_set_tracer(struct vm *vm, const struct machine_tracer *tracer);
+
+/* The translation cache as a graph (bt mode; -1 in other modes). */
+int vm_write_translation_dot(const struct vm *vm, const struct symtab *syms, FILE *out);
 
 /* Run until the guest stops or `max_instructions` more guest instructions
  * have retired (STOP_NONE).  The count is exact in every mode. */

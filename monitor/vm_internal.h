@@ -4,6 +4,7 @@
 #ifndef TRAPLAB_VM_INTERNAL_H
 #define TRAPLAB_VM_INTERNAL_H
 
+#include "pv.h"
 #include "shadow.h"
 #include "vm.h"
 
@@ -28,6 +29,8 @@ struct vm {
 	struct machine_tracer tracer;
 	vm_event_hook event_hook;
 	void *event_ctx;
+	struct pv_state pv;          /* pv mode: the hypercall interface (pv.c) */
+	struct bt_cache *bt;         /* bt mode: the translation cache (bt.c) */
 };
 
 /* vm.c: tell the event hook, if any. */

@@ -68,7 +68,7 @@ test_strict_every_guest_is_equivalent_under_trap_and_hybrid(void)
 		"guests/pg32/hello.s", "guests/pg32/minios/minios.s", "guests/pg32/detect.s",
 	};
 	for (size_t i = 0; i < sizeof guests / sizeof guests[0]; i++)
-		for (enum vm_mode m = MODE_TRAP; m <= MODE_HYBRID; m++) {
+		for (enum vm_mode m = MODE_TRAP; m <= MODE_BT; m++) {
 			struct equiv_result r;
 			bool same = check(guests[i], ISA_STRICT, m, PLACE_RELOCATED, &r);
 			if (!same)

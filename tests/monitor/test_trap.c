@@ -119,7 +119,7 @@ test_every_interpreter_routine_matches_bare(void)
 	for (enum isa_variant v = 0; v < ISA_VARIANT_COUNT; v++) {
 		if (v == ISA_LEGACY)
 			continue;   /* its holes are the point of other tests */
-		for (enum vm_mode m = MODE_TRAP; m <= MODE_HYBRID; m++) {
+		for (enum vm_mode m = MODE_TRAP; m <= MODE_BT; m++) {
 			struct equiv_result r;
 			CU_ASSERT_TRUE(equiv_text(every_privileged_instruction, v, m, &r));
 			CU_ASSERT_EQUAL(r.run.stop.reason, STOP_POWER_OFF);
@@ -158,7 +158,8 @@ test_every_guest_instruction_is_counted_once(void)
 		struct vm_stats st = stats_of("guests/pg32/minios/minios.s", ISA_STRICT, m,
 					      TEST_BUDGET, &stop);
 		CU_ASSERT_EQUAL(stop.reason, STOP_POWER_OFF);
-		CU_ASSERT_EQUAL(st.direct + st.emulated + st.interpreted, st.guest_instructions);
+		CU_ASSERT_EQUAL(st.direct + st.emulated + st.interpreted + st.translated,
+				st.guest_instructions);
 		if (m == MODE_TRAP) {
 			CU_ASSERT_TRUE(st.shadow.fills > 0);          /* minios pages */
 			CU_ASSERT_TRUE(st.injected_interrupts > 0);   /* and is preempted */
@@ -275,7 +276,7 @@ static const char hostile_paging[] =
 static void
 test_hostile_page_tables_fault_as_on_bare(void)
 {
-	for (enum vm_mode m = MODE_TRAP; m <= MODE_HYBRID; m++) {
+	for (enum vm_mode m = MODE_TRAP; m <= MODE_BT; m++) {
 		struct equiv_result r;
 		CU_ASSERT_TRUE(equiv_text(hostile_paging, ISA_STRICT, m, &r));
 		CU_ASSERT_EQUAL(r.run.stop.exit_status, 2);
@@ -294,7 +295,7 @@ test_trap_storm_ends_the_run_in_every_mode(void)
 		"                             \n"  /* fetch there faults again */
 		"        mtcr tvec, r1\n"
 		"        sys\n";
-	for (enum vm_mode m = MODE_TRAP; m <= MODE_HYBRID; m++) {
+	for (enum vm_mode m = MODE_TRAP; m <= MODE_BT; m++) {
 		struct equiv_result r;
 		CU_ASSERT_TRUE(equiv_text(storm, ISA_STRICT, m, &r));
 		CU_ASSERT_EQUAL(r.run.stop.reason, STOP_TRAP_STORM);

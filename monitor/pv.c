@@ -1,0 +1,363 @@
+/* pv.c — the hypercall service: what a paravirtual guest asks of the monitor
+ * instead of executing privileged instructions (Xen, SOSP 2003, §2–3; Lab 9).
+ * monitor/PV.md is the interface a guest programmer reads; pv.h has the
+ * numbers.  Try it:
+ *     build/traplab run --mode=pv --isa=legacy --stats guests/pg32/minios-pv/minios-pv.s
+ *
+ * Three ideas from Xen, each a saving in guest -> monitor transitions:
+ *   - a hypercall does a whole job (a line of output, a context switch)
+ *     where the trapped guest paid one transition per instruction;
+ *   - page-table updates come as one validated BATCH, not one trap per store;
+ *   - the shared info page: the monitor writes the trap registers there and
+ *     reads the guest's interrupt mask from there, so neither reading cause
+ *     nor "disable interrupts" costs a transition at all.
+ * Every argument is hostile: pointers are translated as the guest's own
+ * access would be (vm_guest_translate), physical addresses are checked
+ * against the guest's memory, and a refused call changes nothing.
+ */
+#include "pv.h"
+
+#include <string.h>
+
+#include "dev_console.h"
+#include "dev_power.h"
+#include "dev_timer.h"
+#include "vm_internal.h"
+
+enum { PV_NO_RESULT = -2 };  /* HC_IRET: r1 comes from the frame, not a result */
+
+static const char *const hypercall_names[HC_COUNT] = {
+	[HC_SET_MASK] = "set_mask",
+	[HC_REGISTER_SHARED] = "register_shared",
+	[HC_SET_TVEC] = "set_tvec",
+	[HC_IRET] = "iret",
+	[HC_SET_PTBR] = "set_ptbr",
+	[HC_PTE_UPDATE] = "pte_update",
+	[HC_PTE_BATCH] = "pte_batch",
+	[HC_CONSOLE_WRITE] = "console_write",
+	[HC_TIMER_SET] = "timer_set",
+	[HC_TIMER_ACK] = "timer_ack",
+	[HC_HALT] = "halt",
+	[HC_POWER_OFF] = "power_off",
+};
+
+const char *
+pv_hypercall_name(uint32_t number)
+{
+	return number < HC_COUNT && hypercall_names[number] ? hypercall_names[number] : "?";
+}
+
+void
+pv_init(struct pv_state *pv)
+{
+	memset(pv, 0, sizeof *pv);
+}
+
+/* ===== checking what the guest hands us ==================================== */
+
+/* Is [gpa, gpa + len) inside the guest's physical memory? */
+static bool
+pv_phys_ok(const struct vm *vm, uint32_t gpa, uint32_t len)
+{
+	uint32_t size = vm_guest_memory_size(vm);
+	return len <= size && gpa <= size - len;
+}
+
+/* A word at a guest *virtual* address, read as the guest's own load would. */
+static bool
+pv_load_word(const struct vm *vm, uint32_t va, uint32_t *out)
+{
+	uint32_t gpa;
+	return vm_guest_translate(vm, va, ISA_WORD, ACCESS_LOAD, &gpa) == 0 &&
+	       vm_read_guest_phys(vm, gpa, out, sizeof *out) == 0;
+}
+
+/* The shared page: registration checked that all of it is guest memory. */
+static uint32_t
+shared_get(const struct vm *vm, uint32_t offset)
+{
+	uint32_t value = 0;
+	vm_read_guest_phys(vm, vm->pv.shared_gpa + offset, &value, sizeof value);
+	return value;
+}
+
+static void
+shared_put(struct vm *vm, uint32_t offset, uint32_t value)
+{
+	machine_write_phys(vm->virt, vm->pv.shared_gpa + offset, &value, sizeof value);
+}
+
+/* A page-table entry the guest wants written.  The monitor's minimum (Xen
+ * checks much more: frame types and reference counts): the entry sits in
+ * guest memory, word-aligned, not in the shared page; and a valid entry
+ * maps a frame that is entirely guest memory. */
+static bool
+pv_pte_ok(const struct vm *vm, uint32_t pte_gpa, uint32_t entry)
+{
+	if (pte_gpa % ISA_WORD != 0 || !pv_phys_ok(vm, pte_gpa, ISA_WORD))
+		return false;
+	if (vm->pv.registered && pte_gpa - vm->pv.shared_gpa < PAGE_SIZE)
+		return false;
+	return !(entry & PTE_V) || pv_phys_ok(vm, entry & PTE_FRAME_MASK, PAGE_SIZE);
+}
+
+/* The guest changed its page tables or their base: the shadows (shadow.c)
+ * are rebuilt from them the next time the guest runs. */
+static void
+pv_tables_changed(struct vm *vm)
+{
+	vm->shadow.next_free = 0;
+}
+
+/* ===== the hypercalls, one function each ==================================== */
+/* Each gets the guest's registers (pc already past the hcall) and returns
+ * the result for r1: -1 refuses and must leave everything unchanged. */
+
+static int64_t
+hc_set_mask(struct vm *vm, struct cpu_state *g)
+{
+	bool mask = g->r[2] != 0;
+	if (vm->pv.registered) {
+		int64_t old = shared_get(vm, SH_MASK) != 0;
+		shared_put(vm, SH_MASK, mask);
+		return old;
+	}
+	/* No shared page yet: the mask is the virtual PSW's IE bit, inverted. */
+	int64_t old = !(g->psw & PSW_IE);
+	g->psw = mask ? g->psw & ~PSW_IE : g->psw | PSW_IE;
+	return old;
+}
+
+static int64_t
+hc_register_shared(struct vm *vm, struct cpu_state *g)
+{
+	uint32_t gpa = g->r[2];
+	if (gpa % PAGE_SIZE != 0 || !pv_phys_ok(vm, gpa, PAGE_SIZE))
+		return -1;
+	vm->pv.registered = true;
+	vm->pv.shared_gpa = gpa;
+	uint8_t zero[SH_SIZE] = { 0 };
+	machine_write_phys(vm->virt, gpa, zero, sizeof zero);
+	/* From now on the mask is the interrupt flag: start from the PSW's. */
+	shared_put(vm, SH_MASK, !(g->psw & PSW_IE));
+	return 0;
+}
+
+static int64_t
+hc_set_tvec(struct vm *vm, struct cpu_state *g)
+{
+	(void)vm;
+	if (g->r[2] % ISA_WORD != 0)
+		return -1;
+	g->cr[CR_tvec] = g->r[2];
+	return 0;
+}
+
+/* Back from a trap, in one step: every register, the pc and the PSW from
+ * the guest's frame (Xen's iret hypercall pops a frame the same way). */
+static int64_t
+hc_iret(struct vm *vm, struct cpu_state *g)
+{
+	uint32_t frame[FRAME_SIZE / ISA_WORD];
+	for (uint32_t i = 1; i < FRAME_SIZE / ISA_WORD; i++)
+		if (!pv_load_word(vm, g->r[2] + i * ISA_WORD, &frame[i]))
+			return -1;
+	for (unsigned r = 1; r < ISA_NUM_GPRS; r++)
+		g->r[r] = frame[r];
+	g->pc = frame[FRAME_PC / ISA_WORD];
+	g->psw = frame[FRAME_PSW / ISA_WORD] & PSW_WRITABLE;
+	if (vm->pv.registered)    /* interrupts as the restored PSW says */
+		shared_put(vm, SH_MASK, !(g->psw & PSW_IE));
+	return PV_NO_RESULT;
+}
+
+static int64_t
+hc_set_ptbr(struct vm *vm, struct cpu_state *g)
+{
+	uint32_t table = g->r[2];
+	if (table % PAGE_SIZE != 0 || !pv_phys_ok(vm, table, PAGE_SIZE))
+		return -1;
+	g->cr[CR_ptbr] = table;
+	pv_tables_changed(vm);     /* a new base, and a TLB flush */
+	return 0;
+}
+
+static int64_t
+hc_pte_update(struct vm *vm, struct cpu_state *g)
+{
+	uint32_t pte = g->r[2], entry = g->r[3];
+	if (!pv_pte_ok(vm, pte, entry))
+		return -1;
+	machine_write_phys(vm->virt, pte, &entry, sizeof entry);
+	pv_tables_changed(vm);
+	return 0;
+}
+
+/* Xen's mmu_update: a list of {PTE address, new entry} pairs, validated
+ * all together first, so that a bad entry anywhere means none is applied. */
+static int64_t
+hc_pte_batch(struct vm *vm, struct cpu_state *g)
+{
+	uint32_t list = g->r[2], count = g->r[3];
+	if (count > PV_BATCH_MAX)
+		return -1;
+	for (int pass = 0; pass < 2; pass++) {      /* 0: check all, 1: apply all */
+		for (uint32_t i = 0; i < count; i++) {
+			uint32_t pte, entry;
+			uint32_t at = list + i * 2 * ISA_WORD;
+			if (!pv_load_word(vm, at, &pte) || !pv_load_word(vm, at + ISA_WORD, &entry) ||
+			    !pv_pte_ok(vm, pte, entry))
+				return -1;          /* only possible in pass 0 */
+			if (pass == 1)
+				machine_write_phys(vm->virt, pte, &entry, sizeof entry);
+		}
+	}
+	if (count > 0)
+		pv_tables_changed(vm);
+	return count;
+}
+
+static int64_t
+hc_console_write(struct vm *vm, struct cpu_state *g)
+{
+	uint32_t buf = g->r[2], len = g->r[3];
+	if (len > PV_CONSOLE_MAX || (len > 0 && buf + (len - 1) < buf))
+		return -1;                  /* too long, or wraps around */
+	uint8_t bytes[PV_CONSOLE_MAX];
+	for (uint32_t i = 0; i < len; i++) {
+		uint32_t gpa;
+		if (vm_guest_translate(vm, buf + i, 1, ACCESS_LOAD, &gpa) != 0 ||
+		    vm_read_guest_phys(vm, gpa, &bytes[i], 1) != 0)
+			return -1;          /* nothing printed */
+	}
+	for (uint32_t i = 0; i < len; i++)
+		machine_port_out(vm->virt, CONSOLE_PORT_BASE + CONSOLE_DATA, bytes[i]);
+	return len;
+}
+
+static int64_t
+hc_timer_set(struct vm *vm, struct cpu_state *g)
+{
+	machine_port_out(vm->virt, TIMER_PORT_BASE + TIMER_INTERVAL, g->r[2]);
+	if (g->r[3])
+		machine_port_out(vm->virt, TIMER_PORT_BASE + TIMER_ACK, 0);
+	return 0;
+}
+
+static int64_t
+hc_timer_ack(struct vm *vm, struct cpu_state *g)
+{
+	(void)g;
+	machine_port_out(vm->virt, TIMER_PORT_BASE + TIMER_ACK, 0);
+	return 0;
+}
+
+static int64_t
+hc_halt(struct vm *vm, struct cpu_state *g)
+{
+	/* `halt` waits only if interrupts can wake it: let the machine see the
+	 * guest's interrupt flag as the mask says (SPEC §10.2). */
+	if (vm->pv.registered)
+		g->psw = shared_get(vm, SH_MASK) ? g->psw & ~PSW_IE : g->psw | PSW_IE;
+	machine_set_state(vm->virt, g);
+	machine_halt_wait(vm->virt);    /* may stop the machine: halted forever */
+	return 0;
+}
+
+static int64_t
+hc_power_off(struct vm *vm, struct cpu_state *g)
+{
+	machine_port_out(vm->virt, POWER_PORT_BASE + POWER_OFF, g->r[2]);
+	return 0;
+}
+
+static int64_t (*const hypercalls[HC_COUNT])(struct vm *, struct cpu_state *) = {
+	[HC_SET_MASK] = hc_set_mask,
+	[HC_REGISTER_SHARED] = hc_register_shared,
+	[HC_SET_TVEC] = hc_set_tvec,
+	[HC_IRET] = hc_iret,
+	[HC_SET_PTBR] = hc_set_ptbr,
+	[HC_PTE_UPDATE] = hc_pte_update,
+	[HC_PTE_BATCH] = hc_pte_batch,
+	[HC_CONSOLE_WRITE] = hc_console_write,
+	[HC_TIMER_SET] = hc_timer_set,
+	[HC_TIMER_ACK] = hc_timer_ack,
+	[HC_HALT] = hc_halt,
+	[HC_POWER_OFF] = hc_power_off,
+};
+
+/* ===== the entry points (trap.c and vm.c call them) ========================== */
+
+void
+pv_hypercall(struct vm *vm, const struct machine_trap *trap)
+{
+	struct cpu_state g;
+	machine_get_state(vm->virt, &g);
+	/* Only the guest's kernel may make hypercalls.  From its user mode the
+	 * hcall is the kernel's business, exactly as on bare hardware. */
+	if (!(g.psw & PSW_S)) {
+		trap_reflect(vm, trap);
+		return;
+	}
+	uint32_t number = g.r[1];
+	vm->stats.hypercalls++;
+	if (number < sizeof vm->stats.hypercalls_by_number / sizeof vm->stats.hypercalls_by_number[0])
+		vm->stats.hypercalls_by_number[number]++;
+
+	/* The hcall retires first, like `out` (SPEC §10.3): a timer programmed
+	 * by it counts from the next instruction, a power-off stops after it. */
+	g.pc = trap->epc + ISA_WORD;
+	machine_set_state(vm->virt, &g);
+	machine_account(vm->virt, 1);
+
+	int64_t result = -1;
+	if (number < HC_COUNT && hypercalls[number])
+		result = hypercalls[number](vm, &g);
+	if (result == -1)
+		vm->pv.refused++;
+	if (result != PV_NO_RESULT)
+		g.r[1] = (uint32_t)result;
+	machine_set_state(vm->virt, &g);
+}
+
+bool
+pv_deliver(struct vm *vm, const struct machine_trap *trap)
+{
+	if (!vm->pv.registered)
+		return false;
+	struct cpu_state before, after;
+	machine_get_state(vm->virt, &before);
+	bool masked = shared_get(vm, SH_MASK) != 0;
+	machine_deliver_trap(vm->virt, trap);   /* epc, epsw, cause, S = 1, pc = tvec */
+	if (machine_stopped(vm->virt))
+		return true;                    /* no handler: the machine reports it */
+	machine_get_state(vm->virt, &after);
+	/* What the trap entry would read with mfcr, readable with ldw instead.
+	 * Its IE bit says whether interrupts were unmasked, for HC_IRET. */
+	shared_put(vm, SH_CAUSE, after.cr[CR_cause]);
+	shared_put(vm, SH_EPC, after.cr[CR_epc]);
+	shared_put(vm, SH_EPSW, (before.psw & ~PSW_IE) | (masked ? 0 : PSW_IE));
+	shared_put(vm, SH_BADADDR, after.cr[CR_badaddr]);
+	shared_put(vm, SH_MASK, 1);             /* the handler starts masked */
+	if (trap->cause >= CAUSE_TIMER)
+		shared_put(vm, SH_PENDING, 0);
+	return true;
+}
+
+bool
+pv_interrupts_enabled(struct vm *vm)
+{
+	if (!vm->pv.registered) {
+		struct cpu_state g;
+		machine_get_state(vm->virt, &g);
+		return g.psw & PSW_IE;
+	}
+	/* The monitor reads the mask; the guest flipped it with plain stores.
+	 * If an interrupt has to wait for it, say so in SH_PENDING: a guest
+	 * that unmasks checks it and makes any hypercall to take it. */
+	bool masked = shared_get(vm, SH_MASK) != 0;
+	uint32_t waiting = masked && machine_interrupt_pending(vm->virt);
+	if (shared_get(vm, SH_PENDING) != waiting)
+		shared_put(vm, SH_PENDING, waiting);
+	return !masked;
+}

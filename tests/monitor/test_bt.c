@@ -1,0 +1,256 @@
+/* test_bt.c — binary translation (monitor/bt.c; Lab 8; REFERENCES D12):
+ * nothing sensitive escapes translation, translated code that is written is
+ * retranslated, a small cache flushes and stays correct, chaining replaces
+ * look-ups, and on legacy every kernel-side hole is fixed while the
+ * user-mode srr (the Red Pill) is not.  Every verdict comes from real runs.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "asm.h"
+#include "bt.h"
+#include "equiv.h"
+#include "support.h"
+#include "vm.h"
+
+#define BT_BUDGET UINT64_C(2000000)
+
+/* For every instruction of every variant (from opcodes.def): a sensitive or
+ * privileged one must become a callout; nothing else may. */
+static void
+test_every_sensitive_instruction_becomes_a_callout(void)
+{
+	for (enum isa_variant v = 0; v < ISA_VARIANT_COUNT; v++)
+		for (int op = 0; op < OP_COUNT; op++) {
+			struct isa_insn insn = { .op = (enum isa_opcode)op, .rd = 1, .rs = 2, .rt = 3 };
+			uint32_t word = isa_encode(&insn);
+			unsigned cls = isa_class((enum isa_opcode)op, v);
+			enum bt_treatment t = bt_treatment_of(v, word);
+			if (cls & CLS_TRAP) {
+				CU_ASSERT_EQUAL(t, BT_AS_TRAP);
+			} else if (cls & (CLS_PRIV | CLS_SENSITIVE)) {
+				if (t != BT_AS_CALLOUT)
+					fprintf(stderr, "\n%s escapes translation on %s\n",
+						isa_op_info((enum isa_opcode)op)->name, isa_variant_name(v));
+				CU_ASSERT_EQUAL(t, BT_AS_CALLOUT);
+			} else {
+				CU_ASSERT_NOT_EQUAL(t, BT_AS_CALLOUT);
+			}
+		}
+	/* and a word that does not decode is the guest's ILLEGAL trap */
+	CU_ASSERT_EQUAL(bt_treatment_of(ISA_STRICT, 0), BT_AS_TRAP);
+}
+
+struct run {
+	struct vm_stats stats;
+	struct machine_stop_info stop;
+	char output[2048];
+	size_t len;
+};
+
+static void
+capture(void *ctx, uint8_t byte)
+{
+	struct run *r = ctx;
+	if (r->len + 1 < sizeof r->output)
+		r->output[r->len++] = (char)byte;
+	r->output[r->len] = '\0';
+}
+
+static void
+run_text(const char *src, const struct vm_config *cfg, struct run *out)
+{
+	struct asm_result a;
+	int rc = asm_assemble_string("<bt test>", src, &a);
+	for (size_t i = 0; i < a.nerrors; i++)
+		fprintf(stderr, "%s", a.errors[i]);
+	CU_ASSERT_EQUAL_FATAL(rc, 0);
+	char err[256];
+	struct vm *vm = vm_create(cfg, err, sizeof err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vm);
+	CU_ASSERT_EQUAL(vm_load_image(vm, a.image, a.size, err, sizeof err), 0);
+	memset(out, 0, sizeof *out);
+	vm_set_console(vm, capture, out);
+	vm_run(vm, BT_BUDGET);
+	vm_get_stats(vm, &out->stats);
+	out->stop = *vm_last_stop(vm);
+	vm_destroy(vm);
+	asm_result_free(&a);
+}
+
+static void
+run_file(const char *relpath, const struct vm_config *cfg, struct run *out)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s", test_top(), relpath);
+	char *src = test_read_file(path, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(src);
+	/* assemble from the file so .include works */
+	struct asm_result a;
+	CU_ASSERT_EQUAL_FATAL(asm_assemble_file(path, &a), 0);
+	free(src);
+	char err[256];
+	struct vm *vm = vm_create(cfg, err, sizeof err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vm);
+	CU_ASSERT_EQUAL(vm_load_image(vm, a.image, a.size, err, sizeof err), 0);
+	memset(out, 0, sizeof *out);
+	vm_set_console(vm, capture, out);
+	vm_run(vm, BT_BUDGET);
+	vm_get_stats(vm, &out->stats);
+	out->stop = *vm_last_stop(vm);
+	vm_destroy(vm);
+	asm_result_free(&a);
+}
+
+static bool
+equivalent(const char *relpath, enum isa_variant v, enum vm_mode mode, struct equiv_result *r)
+{
+	char path[1024], err[256];
+	snprintf(path, sizeof path, "%s/%s", test_top(), relpath);
+	struct asm_result a;
+	CU_ASSERT_EQUAL_FATAL(asm_assemble_file(path, &a), 0);
+	struct equiv_config cfg = { .image = a.image, .image_size = a.size, .variant = v,
+				    .guest_memory = MACHINE_DEFAULT_MEMORY, .budget = BT_BUDGET };
+	CU_ASSERT_EQUAL(equiv_check(&cfg, mode, r, err, sizeof err), 0);
+	asm_result_free(&a);
+	return r->equivalent;
+}
+
+/* D12: on legacy, bt fixes the kernel-side holes (minios's critical
+ * section, detect's kernel probes) but not the user-mode srr. */
+static void
+test_legacy_kernel_holes_are_fixed_and_the_red_pill_is_not(void)
+{
+	struct equiv_result r;
+	CU_ASSERT_TRUE(equivalent("guests/pg32/minios/minios.s", ISA_LEGACY, MODE_BT, &r));
+	equiv_run_free(&r.run);
+
+	CU_ASSERT_FALSE(equivalent("guests/pg32/detect.s", ISA_LEGACY, MODE_BT, &r));
+	struct isa_insn insn;
+	CU_ASSERT_TRUE(isa_decode(r.divergence.word, &insn) && insn.op == OP_srr);
+	CU_ASSERT_TRUE(r.divergence.cls & CLS_LOCU);
+	/* detect's own verdicts: only probe 4 (user srr) notices */
+	const char *line = strstr(r.run.output, "user srr");
+	CU_ASSERT_PTR_NOT_NULL(line);
+	CU_ASSERT_PTR_NOT_NULL(line ? strstr(line, "virtualized") : NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.run.output, "detect: 1 probe(s)"));
+	CU_ASSERT_TRUE(r.run.stats.bt.callouts_by_op[OP_rdpsw] > 0);
+	CU_ASSERT_TRUE(r.run.stats.bt.callouts_by_op[OP_wrpsw] > 0);
+	CU_ASSERT_TRUE(r.run.stats.bt.callouts_by_op[OP_srr] > 0);
+	equiv_run_free(&r.run);
+
+	/* and the hybrid variant's juser too */
+	CU_ASSERT_TRUE(equivalent("guests/pg32/detect.s", ISA_HYBRID, MODE_BT, &r));
+	CU_ASSERT_TRUE(r.run.stats.bt.callouts_by_op[OP_juser] > 0);
+	equiv_run_free(&r.run);
+}
+
+/* A kernel that rewrites an instruction it has already run, then runs it
+ * again: the new instruction must run (the old translation is gone). */
+static const char self_modifying[] =
+	"        li   r5, 3\n"
+	"again:  call patchme\n"
+	"        add  r6, r6, r1\n"
+	"        la   r2, patchme\n"
+	"        la   r3, new_insn\n"
+	"        ldw  r4, 0(r3)\n"
+	"        stw  r4, 0(r2)\n"           /* rewrite patchme's first instruction */
+	"        addi r5, r5, -1\n"
+	"        cmpi r5, 0\n"
+	"        bne  again\n"
+	"        out  0x20, r6\n"            /* 1 + 100 + 100 = 201 */
+	"patchme:\n"
+	"        li   r1, 1\n"
+	"        ret\n"
+	"new_insn:\n"
+	"        li   r1, 100\n";
+
+static void
+test_writes_to_translated_code_invalidate_it(void)
+{
+	struct run bare, bt;
+	run_text(self_modifying, &(struct vm_config){ .mode = MODE_BARE, .variant = ISA_STRICT,
+						      .guest_memory = MACHINE_DEFAULT_MEMORY }, &bare);
+	run_text(self_modifying, &(struct vm_config){ .mode = MODE_BT, .variant = ISA_STRICT,
+						      .guest_memory = MACHINE_DEFAULT_MEMORY }, &bt);
+	CU_ASSERT_EQUAL(bare.stop.reason, STOP_POWER_OFF);
+	CU_ASSERT_EQUAL(bare.stop.exit_status, 201);
+	CU_ASSERT_EQUAL(bt.stop.reason, STOP_POWER_OFF);
+	CU_ASSERT_EQUAL(bt.stop.exit_status, 201);
+	CU_ASSERT_TRUE(bt.stats.bt.invalidations >= 1);
+	CU_ASSERT_EQUAL(bt.stats.guest_instructions, bare.stats.guest_instructions);
+}
+
+/* A cache of four blocks flushes again and again, and minios is unmoved. */
+static void
+test_a_small_cache_flushes_and_stays_correct(void)
+{
+	struct run bare, small;
+	run_file("guests/pg32/minios/minios.s", &(struct vm_config){ .mode = MODE_BARE,
+		 .variant = ISA_STRICT, .guest_memory = MACHINE_DEFAULT_MEMORY }, &bare);
+	run_file("guests/pg32/minios/minios.s", &(struct vm_config){ .mode = MODE_BT,
+		 .variant = ISA_STRICT, .guest_memory = MACHINE_DEFAULT_MEMORY,
+		 .bt_cache_blocks = 4 }, &small);
+	CU_ASSERT_STRING_EQUAL(small.output, bare.output);
+	CU_ASSERT_EQUAL(small.stats.guest_instructions, bare.stats.guest_instructions);
+	CU_ASSERT_TRUE(small.stats.bt.flushes > 10);
+}
+
+/* Chaining: a kernel loop follows chains instead of looking blocks up; with
+ * chaining off, the look-ups come back (Lab 8's ">= 5x fewer"). */
+static const char kernel_loop[] =
+	"        li   r1, 2000\n"
+	"loop:   addi r2, r2, 3\n"
+	"        call helper\n"
+	"        addi r1, r1, -1\n"
+	"        cmpi r1, 0\n"
+	"        bne  loop\n"
+	"        out  0x20, zero\n"
+	"helper: xor  r3, r3, r2\n"
+	"        b    helper_end\n"
+	"helper_end:\n"
+	"        ret\n";
+
+static void
+test_chaining_replaces_lookups(void)
+{
+	struct run chained, unchained;
+	run_text(kernel_loop, &(struct vm_config){ .mode = MODE_BT, .variant = ISA_STRICT,
+						   .guest_memory = MACHINE_DEFAULT_MEMORY }, &chained);
+	run_text(kernel_loop, &(struct vm_config){ .mode = MODE_BT, .variant = ISA_STRICT,
+						   .guest_memory = MACHINE_DEFAULT_MEMORY,
+						   .bt_no_chaining = true }, &unchained);
+	CU_ASSERT_EQUAL(chained.stop.reason, STOP_POWER_OFF);
+	CU_ASSERT_EQUAL(unchained.stop.reason, STOP_POWER_OFF);
+	CU_ASSERT_TRUE(chained.stats.bt.chain_jumps > 0);
+	CU_ASSERT_EQUAL(unchained.stats.bt.chain_jumps, 0);
+	CU_ASSERT_TRUE(unchained.stats.bt.lookups >= 5 * chained.stats.bt.lookups);
+	CU_ASSERT_EQUAL(chained.stats.guest_instructions, unchained.stats.guest_instructions);
+}
+
+/* Translated code is really what runs: no supervisor instruction executes
+ * on the real machine, and the figures add up. */
+static void
+test_supervisor_code_never_runs_from_guest_memory(void)
+{
+	struct run r;
+	run_file("guests/pg32/hello.s", &(struct vm_config){ .mode = MODE_BT,
+		 .variant = ISA_STRICT, .guest_memory = MACHINE_DEFAULT_MEMORY }, &r);
+	CU_ASSERT_STRING_EQUAL(r.output, "Hello from PG32!\n");
+	CU_ASSERT_EQUAL(r.stats.direct, 0);        /* hello never leaves supervisor mode */
+	CU_ASSERT_TRUE(r.stats.translated > 0);
+	CU_ASSERT_EQUAL(r.stats.translated + r.stats.emulated, r.stats.guest_instructions);
+	CU_ASSERT_TRUE(r.stats.bt.blocks_translated > 0);
+}
+
+static CU_TestInfo tests[] = {
+	{ "every sensitive instruction becomes a callout", test_every_sensitive_instruction_becomes_a_callout },
+	{ "legacy: kernel holes fixed, Red Pill not (D12)", test_legacy_kernel_holes_are_fixed_and_the_red_pill_is_not },
+	{ "writes to translated code invalidate it", test_writes_to_translated_code_invalidate_it },
+	{ "a small cache flushes and stays correct", test_a_small_cache_flushes_and_stays_correct },
+	{ "chaining replaces look-ups", test_chaining_replaces_lookups },
+	{ "supervisor code never runs from guest memory", test_supervisor_code_never_runs_from_guest_memory },
+	CU_TEST_INFO_NULL,
+};
+
+CU_SuiteInfo suite_monitor_bt = { "monitor: binary translation", NULL, NULL, NULL, NULL, tests };
