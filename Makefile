@@ -56,6 +56,7 @@ LIB_OBJS += monitor/bt.o
 LIB_OBJS += monitor/pv.o
 LIB_OBJS += monitor/classify.o
 LIB_OBJS += monitor/equiv.o
+LIB_OBJS += monitor/compare.o
 LIB_OBJS += monitor/report.o
 LIB_OBJS += monitor/guest_file.o
 LIB_OBJS += monitor/cli_options.o
@@ -68,11 +69,14 @@ TRAPLAB_OBJS += monitor/cmd_disasm.o
 TRAPLAB_OBJS += monitor/cmd_run.o
 TRAPLAB_OBJS += monitor/cmd_classify.o
 TRAPLAB_OBJS += monitor/cmd_equiv.o
+TRAPLAB_OBJS += monitor/cmd_compare.o
+TRAPLAB_OBJS += monitor/cmd_bt.o
 TRAPLAB_OBJS += monitor/cmd_monitor.o
 TRAPLAB_OBJS += monitor/shell.o
 TRAPLAB_OBJS += monitor/shell_cmds.o
 TRAPLAB_OBJS += monitor/shell_expr.o
 TRAPLAB_OBJS += monitor/shell_dot.o
+TRAPLAB_OBJS += monitor/graphviz.o
 
 # ---- the CUnit test runner (tests/suites.def lists the suites) ---------------
 TEST_OBJS += tests/main.o

@@ -47,7 +47,7 @@ machine_create(const struct machine_config *cfg, char *err, size_t errlen)
 	m->watch = calloc(1, sizeof *m->watch);
 	if (!m->mem || !m->decoded || !m->watch)
 		goto out_of_memory;
-	m->watch->npages = cfg->memory_size / PAGE_SIZE;
+	m->watch->npages = cfg->memory_size / CODE_WATCH_GRAIN;
 	m->watch->pages = calloc(m->watch->npages, 1);
 	if (!m->watch->pages)
 		goto out_of_memory;
@@ -88,7 +88,7 @@ machine_create_view(struct machine *parent, uint32_t base, uint32_t size,
 	m->mem = parent->mem + base;
 	m->decoded = parent->decoded + base / ISA_WORD;
 	m->watch = parent->watch;
-	m->watch_first_page = parent->watch_first_page + base / PAGE_SIZE;
+	m->watch_first_page = parent->watch_first_page + base / CODE_WATCH_GRAIN;
 	m->mem_size = size;
 	m->variant = parent->variant;
 	memcpy(m->privileged, parent->privileged, sizeof m->privileged);
@@ -258,7 +258,7 @@ machine_watch_code(struct machine *m, uint32_t pa)
 {
 	if (pa >= m->mem_size)
 		return;
-	m->watch->pages[m->watch_first_page + pa / PAGE_SIZE] = 1;
+	m->watch->pages[m->watch_first_page + pa / CODE_WATCH_GRAIN] = 1;
 	m->watch->any = true;
 }
 

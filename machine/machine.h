@@ -143,7 +143,7 @@ bool machine_halt_wait(struct machine *m);
 bool machine_stopped(const struct machine *m);
 
 /* Code watching, for the binary translator (monitor/bt.c): after
- * machine_watch_code(m, pa), any store to that physical page — by this
+ * machine_watch_code(m, pa), any store near pa (the same 64-byte chunk) — by this
  * machine, its parent or another view, by an instruction or by
  * machine_write_phys — is remembered.  machine_code_written() says whether
  * one happened since it was last asked, and if so forgets every watch. */

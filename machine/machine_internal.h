@@ -39,10 +39,12 @@ struct decoded {
  * retired instructions, so without this limit such a guest would hang us. */
 enum { TRAP_STORM_LIMIT = 64 };
 
-/* Pages the binary translator has translated code from (machine_watch_code),
- * shared by a machine and its views. */
+/* Memory the binary translator has translated code from (machine_watch_code),
+ * in chunks of CODE_WATCH_GRAIN bytes, shared by a machine and its views.
+ * Finer than a page, because kernels keep data beside their code. */
+enum { CODE_WATCH_GRAIN = 64 };
 struct code_watch {
-	uint8_t *pages;                 /* one byte per physical page of the parent */
+	uint8_t *pages;                 /* one byte per chunk of the parent's memory */
 	uint32_t npages;
 	bool written;                   /* a watched page was stored to */
 	bool any;                       /* some page is watched (fast check) */
@@ -53,7 +55,7 @@ struct machine {
 	uint8_t *mem;                   /* physical memory E[0..q-1] */
 	bool is_view;                   /* mem, decoded and watch belong to a parent */
 	struct code_watch *watch;
-	uint32_t watch_first_page;      /* this machine's page 0 in watch->pages */
+	uint32_t watch_first_page;      /* this machine's chunk 0 in watch->pages */
 	bool stop_on_user;
 	bool decode_every_time;         /* interpreter mode: no use of decoded[] */
 	uint32_t mem_size;
@@ -121,7 +123,7 @@ static inline void
 machine_invalidate_word(struct machine *m, uint32_t pa)
 {
 	m->decoded[pa / ISA_WORD].handler = DECODE_EMPTY;
-	if (unlikely(m->watch->any) && m->watch->pages[m->watch_first_page + pa / PAGE_SIZE])
+	if (unlikely(m->watch->any) && m->watch->pages[m->watch_first_page + pa / CODE_WATCH_GRAIN])
 		m->watch->written = true;
 }
 

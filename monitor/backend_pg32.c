@@ -761,6 +761,11 @@ pg32_tool_equiv(struct pg32_backend *p, int argc, char **argv, FILE *out, char *
 	struct equiv_config cfg = { .image = p->image, .image_size = p->size,
 				    .variant = p->variant, .guest_memory = p->memory,
 				    .placement = p->placement, .budget = MACHINE_DEFAULT_BUDGET };
+	struct equiv_run bare;
+	if (equiv_run_bare(&cfg, &bare, err, errlen) < 0)
+		return -1;
+	cfg.budget = EQUIV_AUTO_BUDGET(bare.stats.guest_instructions);
+	equiv_run_free(&bare);
 	bool all = true;
 	for (int m = MODE_TRAP; m < MODE_COUNT; m++) {
 		if (!modes[m])

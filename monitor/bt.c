@@ -67,7 +67,9 @@ struct bt_op {
 };
 
 struct bt_block {
-	uint32_t guest_pc;
+	uint32_t guest_pc;          /* BT_DEAD once its code has moved away */
+	uint32_t guest_pa;          /* where its code was, guest-physical */
+	uint32_t epoch;             /* the address-space epoch it was checked in */
 	uint32_t first, count;      /* its ops: cache->ops[first .. first + count) */
 	uint32_t target[EXITS];     /* guest addresses of its fixed exits */
 	struct bt_block *chain[EXITS];
@@ -83,9 +85,14 @@ struct bt_cache {
 	struct bt_block *blocks;
 	uint32_t nblocks;
 	struct bt_block *hash[BT_HASH_SIZE];
-	uint32_t built_ptbr, built_mmu;   /* the address space the blocks are from */
+	uint32_t built_ptbr, built_mmu;   /* the address space last seen */
+	uint32_t epoch;                   /* bumped when the address space may change */
 	struct bt_stats stats;
 };
+
+/* A block whose code is no longer at its address (another address space
+ * maps something else there): no guest PC is misaligned, so none matches. */
+#define BT_DEAD 0xffffffffu
 
 struct bt_cache *
 bt_create(uint32_t max_blocks, bool chaining)
@@ -248,7 +255,7 @@ bt_translate(struct vm *vm, struct bt_cache *bt, uint32_t guest_pc, struct machi
 		bt_flush(bt);
 	bt->stats.misses++;
 	struct bt_block *b = &bt->blocks[bt->nblocks];
-	*b = (struct bt_block){ .guest_pc = guest_pc, .first = bt->nops };
+	*b = (struct bt_block){ .guest_pc = guest_pc, .first = bt->nops, .epoch = bt->epoch };
 	enum isa_variant variant = machine_variant(vm->virt);
 	uint32_t pc = guest_pc;
 	for (unsigned i = 0; i < BT_BLOCK_MAX; i++, pc += ISA_WORD) {
@@ -264,6 +271,8 @@ bt_translate(struct vm *vm, struct bt_cache *bt, uint32_t guest_pc, struct machi
 		}
 		vm_read_guest_phys(vm, pa, &word, sizeof word);
 		machine_watch_code(vm->virt, pa);   /* a store here must flush us */
+		if (i == 0)
+			b->guest_pa = pa;
 		struct bt_op *op = &bt->ops[bt->nops++];
 		b->count++;
 		if (bt_translate_one(bt, variant, pc, word, op, b))
@@ -557,8 +566,10 @@ do_callout: {
 	r->vm->stats.transitions++;
 	vm_emit(r->vm, VM_EVENT_EMULATED, &(struct machine_trap){
 		.cause = CAUSE_PRIVILEGED, .epc = op->guest_pc, .insn = op->word });
-	if (insn.op == OP_tlbflush || insn.op == OP_mtcr)
+	if (insn.op == OP_tlbflush || insn.op == OP_mtcr) {
 		r->vm->shadow.next_free = 0;     /* the guest's tables may have changed */
+		r->bt->epoch++;                  /* ... and so may where code is */
+	}
 	bt_sync_in(r);
 	return -1;
 }
@@ -615,6 +626,21 @@ count:
 #undef unlikely
 }
 
+/* Since the address space may have changed: is the block's code still
+ * where the block's guest PC now leads?  If not, the block is dead. */
+static bool
+bt_still_there(struct vm *vm, struct bt_cache *bt, struct bt_block *b)
+{
+	uint32_t pa;
+	if (vm_guest_translate(vm, b->guest_pc, ISA_WORD, ACCESS_FETCH, &pa) == 0 &&
+	    pa == b->guest_pa) {
+		b->epoch = bt->epoch;
+		return true;
+	}
+	b->guest_pc = BT_DEAD;
+	return false;
+}
+
 void
 bt_execute(struct vm *vm, uint64_t budget)
 {
@@ -628,8 +654,8 @@ bt_execute(struct vm *vm, uint64_t budget)
 		bt->stats.invalidations++;
 	}
 	if (r.g.cr[CR_ptbr] != bt->built_ptbr || r.g.cr[CR_mmu] != bt->built_mmu) {
-		if (bt->nblocks)
-			bt_flush(bt);
+		/* Another address space: blocks are checked again when entered. */
+		bt->epoch++;
 		bt->built_ptbr = r.g.cr[CR_ptbr];
 		bt->built_mmu = r.g.cr[CR_mmu];
 	}
@@ -676,6 +702,11 @@ bt_execute(struct vm *vm, uint64_t budget)
 				prev->chain[exit] = b;
 				bt->stats.chained++;
 			}
+		}
+		if (b->epoch != bt->epoch && !bt_still_there(vm, bt, b)) {
+			prev = NULL;
+			exit = -1;
+			continue;       /* its code moved: look it up (and translate) again */
 		}
 		uint32_t flushes = bt->stats.flushes;
 		exit = bt_run_block(&r, b);

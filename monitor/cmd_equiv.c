@@ -17,6 +17,7 @@
 
 struct equiv_options {
 	struct equiv_config cfg;
+	bool budget_given;
 	bool modes[MODE_COUNT];
 	enum cli_format format;
 	const char *path;
@@ -53,7 +54,8 @@ cmd_equiv_usage(FILE *out)
 		"                          bt, pv (default trap,hybrid,bt; pv is for guests\n"
 		"                          built to use hypercalls, such as minios-pv)\n"
 		"    --memory=KiB          guest memory (default %u)\n"
-		"    --max-instructions=N  budget of each run (default %" PRIu64 ")\n"
+		"    --max-instructions=N  budget of each run (default: %" PRIu64 " for the bare\n"
+		"                          run, then 20 times what it took, plus a million)\n"
 		"    --place=PLACE         relocated (default) or identity: where the guest's\n"
 		"                          memory sits in real memory (REFERENCES D7)\n"
 		"    --format=FORMAT       text (default) or json (fields in monitor/REPORTS.md)\n"
@@ -121,7 +123,10 @@ equiv_parse_options(int argc, char **argv, struct equiv_options *o)
 		case OPT_ISA:    ok = cli_parse_variant("equiv", optarg, &o->cfg.variant); break;
 		case OPT_MODES:  ok = equiv_parse_modes(optarg, o->modes); break;
 		case OPT_MEMORY: ok = cli_parse_memory("equiv", optarg, &o->cfg.guest_memory); break;
-		case OPT_MAX:    ok = cli_parse_budget("equiv", optarg, &o->cfg.budget); break;
+		case OPT_MAX:
+			ok = cli_parse_budget("equiv", optarg, &o->cfg.budget);
+			o->budget_given = true;
+			break;
 		case OPT_PLACE:  ok = cli_parse_place("equiv", optarg, &o->cfg.placement); break;
 		case OPT_FORMAT:
 			ok = cli_parse_format("equiv", optarg, 1u << FORMAT_TEXT | 1u << FORMAT_JSON,
@@ -237,6 +242,8 @@ cmd_equiv(int argc, char **argv)
 		fprintf(stderr, "traplab equiv: %s: %s\n", o.path, err);
 		goto out;
 	}
+	if (!o.budget_given)
+		o.cfg.budget = EQUIV_AUTO_BUDGET(bare.stats.guest_instructions);
 	for (int m = 0; m < MODE_COUNT; m++) {
 		if (!o.modes[m])
 			continue;

@@ -13,12 +13,16 @@ int cmd_run(int argc, char **argv);
 int cmd_classify(int argc, char **argv);
 int cmd_equiv(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_bt(int argc, char **argv);
 void cmd_asm_usage(FILE *out);
 void cmd_disasm_usage(FILE *out);
 void cmd_run_usage(FILE *out);
 void cmd_classify_usage(FILE *out);
 void cmd_equiv_usage(FILE *out);
 void cmd_monitor_usage(FILE *out);
+void cmd_compare_usage(FILE *out);
+void cmd_bt_usage(FILE *out);
 
 /* Exit statuses shared by the commands (documented in each --help). */
 enum {

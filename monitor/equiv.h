@@ -23,6 +23,11 @@ struct equiv_config {
 	uint64_t budget;               /* guest instructions per run */
 };
 
+/* When no budget is given: enough for any mode that behaves like bare (a
+ * monitor mode retires exactly bare's guest instructions when it is
+ * equivalent), and a quick end for one that has gone astray. */
+#define EQUIV_AUTO_BUDGET(bare_instructions) (20 * (bare_instructions) + UINT64_C(1000000))
+
 /* One complete run, as the guest would see its results. */
 struct equiv_run {
 	enum vm_mode mode;

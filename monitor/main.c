@@ -24,6 +24,8 @@ static const struct command commands[] = {
 	{ "run",    "run a PG32 guest, bare or under the monitor",          cmd_run,    cmd_run_usage },
 	{ "equiv",  "check that the monitor's modes are equivalent to bare", cmd_equiv, cmd_equiv_usage },
 	{ "classify", "derive every instruction's Popek-Goldberg class",    cmd_classify, cmd_classify_usage },
+	{ "compare", "one guest under every approach, side by side",      cmd_compare, cmd_compare_usage },
+	{ "bt",     "run a guest under binary translation; its translation cache", cmd_bt, cmd_bt_usage },
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 

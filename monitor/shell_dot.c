@@ -7,20 +7,13 @@
  *     (traplab) continue 60000
  *     (traplab) dot traps.svg
  */
-#include <errno.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "graphviz.h"
 #include "shell.h"
 
-extern char **environ;
-
-enum { FLOWS_INITIAL = 64, PATH_MAX_LEN = 4096 };
+enum { FLOWS_INITIAL = 64 };
 
 void
 shell_dot_record(struct shell *sh, const struct backend_event *event)
@@ -176,117 +169,22 @@ dot_write_graph(struct shell *sh, FILE *out)
 	fputs("}\n", out);
 }
 
-/* Is there an executable `dot` on the PATH? */
-static bool
-dot_installed(void)
+static void
+dot_write_trap_flow(void *ctx, FILE *out)
 {
-	const char *path = getenv("PATH");
-	char dir[PATH_MAX_LEN];
-	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
-		size_t n = strcspn(p, ":");
-		snprintf(dir, sizeof dir, "%.*s/dot", (int)n, p);
-		if (n && access(dir, X_OK) == 0)
-			return true;
-		p += n;
-		p += strspn(p, ":");
-	}
-	return false;
-}
-
-static const char *
-dot_render_format(const char *path)
-{
-	static const char *const formats[] = { "png", "svg", "pdf" };
-	const char *dot = strrchr(path, '.');
-	for (size_t i = 0; dot && i < sizeof formats / sizeof formats[0]; i++)
-		if (strcmp(dot + 1, formats[i]) == 0)
-			return formats[i];
-	return NULL;
-}
-
-/* Pipe the graph through `dot -Tformat -o path`. */
-static int
-dot_render(struct shell *sh, const char *cmd, const char *format, const char *path)
-{
-	int fds[2];
-	if (pipe(fds) < 0) {
-		shell_error(sh, cmd, "pipe: %s", strerror(errno));
-		return -1;
-	}
-	char flag[16];
-	snprintf(flag, sizeof flag, "-T%s", format);
-	char *argv[] = { "dot", flag, "-o", (char *)path, NULL };
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fds[0], STDIN_FILENO);
-	posix_spawn_file_actions_addclose(&fa, fds[1]);
-	posix_spawn_file_actions_addclose(&fa, fds[0]);
-	pid_t pid;
-	int rc = posix_spawnp(&pid, "dot", &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fds[0]);
-	if (rc != 0) {
-		close(fds[1]);
-		shell_error(sh, cmd, "cannot run dot: %s", strerror(rc));
-		return -1;
-	}
-	FILE *out = fdopen(fds[1], "w");
-	if (!out) {
-		close(fds[1]);
-		waitpid(pid, NULL, 0);
-		shell_error(sh, cmd, "fdopen: %s", strerror(errno));
-		return -1;
-	}
-	/* if dot dies early, a write fails: that must not kill the monitor */
-	struct sigaction ignore = { .sa_handler = SIG_IGN }, old;
-	sigemptyset(&ignore.sa_mask);
-	sigaction(SIGPIPE, &ignore, &old);
-	dot_write_graph(sh, out);
-	fclose(out);
-	sigaction(SIGPIPE, &old, NULL);
-	int status;
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		shell_error(sh, cmd, "dot -T%s failed to render %s", format, path);
-		return -1;
-	}
-	return 0;
+	dot_write_graph(ctx, out);
 }
 
 int
 shell_dot_write(struct shell *sh, const char *cmd, const char *path)
 {
-	const char *format = dot_render_format(path);
+	char note[GRAPHVIZ_NOTE], err[GRAPHVIZ_NOTE];
 	fflush(sh->out);
-	if (format && dot_installed()) {
-		if (dot_render(sh, cmd, format, path) < 0)
-			return -1;
-		fprintf(sh->out, "Wrote %s: the trap flow of %llu events (%zu edges)\n", path,
-			(unsigned long long)sh->events, sh->nflows);
-		return 0;
-	}
-	/* plain text: to FILE itself, or to FILE.dot when FILE wanted a picture */
-	char textpath[PATH_MAX_LEN];
-	if (format)
-		snprintf(textpath, sizeof textpath, "%.*s.dot",
-			 (int)(strrchr(path, '.') - path), path);
-	else
-		snprintf(textpath, sizeof textpath, "%s", path);
-	FILE *out = fopen(textpath, "w");
-	if (!out) {
-		shell_error(sh, cmd, "%s: %s", textpath, strerror(errno));
+	if (graphviz_write(path, dot_write_trap_flow, sh, note, sizeof note, err, sizeof err) < 0) {
+		shell_error(sh, cmd, "%s", err);
 		return -1;
 	}
-	dot_write_graph(sh, out);
-	if (fclose(out) != 0) {
-		shell_error(sh, cmd, "%s: %s", textpath, strerror(errno));
-		return -1;
-	}
-	fprintf(sh->out, "Wrote %s: the trap flow of %llu events (%zu edges)\n", textpath,
-		(unsigned long long)sh->events, sh->nflows);
-	if (format)
-		fprintf(sh->out, "Graphviz is not installed: render it with "
-			"dot -T%s %s -o %s\n", format, textpath, path);
-	else
-		fprintf(sh->out, "Render it with: dot -Tsvg %s -o picture.svg\n", textpath);
+	fprintf(sh->out, "Wrote the trap flow of %llu events (%zu edges): %s\n",
+		(unsigned long long)sh->events, sh->nflows, note);
 	return 0;
 }

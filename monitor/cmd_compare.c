@@ -1,0 +1,172 @@
+/* cmd_compare.c — `traplab compare`: one guest under every approach, one
+ * table (compare.h; Lab 10).  bench/compare runs it over the nanobenchmarks.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_options.h"
+#include "commands.h"
+#include "compare.h"
+#include "guest_file.h"
+
+void
+cmd_compare_usage(FILE *out)
+{
+	fprintf(out,
+		"NAME\n"
+		"    traplab compare - one guest under every approach to virtualization\n"
+		"\n"
+		"SYNOPSIS\n"
+		"    traplab compare [--isa=strict|legacy|hybrid] [--memory=KiB]\n"
+		"                    [--max-instructions=N] [--reps=N] [--reference=GUEST]\n"
+		"                    [--format=text|csv|markdown|json] GUEST\n"
+		"\n"
+		"DESCRIPTION\n"
+		"    Runs GUEST bare, under trap-and-emulate, under the hybrid monitor and under\n"
+		"    binary translation - and, if the guest is paravirtual (its source defines\n"
+		"    PARAVIRT = 1), under paravirtualization - and prints one row per mode:\n"
+		"    guest instructions; how many ran directly, were emulated, interpreted or\n"
+		"    run from the translation cache; real traps; binary-translation callouts;\n"
+		"    hypercalls; guest-to-monitor transitions; the best host time of --reps\n"
+		"    runs and its ratio to bare; and whether the mode is equivalent to bare\n"
+		"    (Popek and Goldberg), with the reason when it is not.\n"
+		"\n"
+		"    A paravirtual guest gives up equivalence on purpose; with --reference its\n"
+		"    console output is compared with the reference guest's bare run instead.\n"
+		"    All runs happen in this one process, on this machine, one after another:\n"
+		"    compare ratios, not absolute times, across machines.\n"
+		"\n"
+		"OPTIONS\n"
+		"    --isa=VARIANT         strict (default), legacy or hybrid\n"
+		"    --memory=KiB          guest memory (default %u)\n"
+		"    --max-instructions=N  budget of each run (default: %" PRIu64 " for the bare\n"
+		"                          run, then 20 times what it took, plus a million)\n"
+		"    --reps=N              timed runs per mode, the best counts (default 3)\n"
+		"    --reference=GUEST     for a paravirtual guest: whose bare console output\n"
+		"                          its own must equal\n"
+		"    --format=FORMAT       text (default), csv, markdown or json (the JSON\n"
+		"                          fields are those of monitor/REPORTS.md)\n"
+		"    -h, --help            show this manual\n"
+		"\n"
+		"EXIT STATUS\n"
+		"    0  the table was printed; 2  bad command line or unreadable guest\n"
+		"\n"
+		"EXAMPLES\n"
+		"    traplab compare --isa=legacy guests/pg32/minios/minios.s\n"
+		"    traplab compare --isa=legacy --reference=guests/pg32/minios/minios.s \\\n"
+		"        guests/pg32/minios-pv/minios-pv.s\n"
+		"    traplab compare --format=markdown guests/pg32/nanobench/syscall.s\n",
+		MACHINE_DEFAULT_MEMORY / 1024, MACHINE_DEFAULT_BUDGET);
+}
+
+int
+cmd_compare(int argc, char **argv)
+{
+	enum { OPT_ISA = 256, OPT_MEMORY, OPT_MAX, OPT_REPS, OPT_REFERENCE, OPT_FORMAT };
+	static const struct option longopts[] = {
+		{ "isa", required_argument, NULL, OPT_ISA },
+		{ "memory", required_argument, NULL, OPT_MEMORY },
+		{ "max-instructions", required_argument, NULL, OPT_MAX },
+		{ "reps", required_argument, NULL, OPT_REPS },
+		{ "reference", required_argument, NULL, OPT_REFERENCE },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct compare_config cfg = { .repetitions = 3 };
+	cfg.run.variant = ISA_STRICT;
+	cfg.run.guest_memory = MACHINE_DEFAULT_MEMORY;
+	cfg.run.budget = MACHINE_DEFAULT_BUDGET;
+	enum cli_format format = FORMAT_TEXT;
+	const char *reference = NULL;
+	bool budget_given = false;
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		bool ok = true;
+		switch (c) {
+		case OPT_ISA:    ok = cli_parse_variant("compare", optarg, &cfg.run.variant); break;
+		case OPT_MEMORY: ok = cli_parse_memory("compare", optarg, &cfg.run.guest_memory); break;
+		case OPT_MAX:
+			ok = cli_parse_budget("compare", optarg, &cfg.run.budget);
+			budget_given = true;
+			break;
+		case OPT_REFERENCE: reference = optarg; break;
+		case OPT_REPS: {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+			ok = *end == '\0' && n >= 1 && n <= 100;
+			if (!ok)
+				fprintf(stderr, "traplab compare: --reps=%s: expected 1 to 100\n", optarg);
+			cfg.repetitions = (unsigned)n;
+			break;
+		}
+		case OPT_FORMAT:
+			ok = cli_parse_format("compare", optarg, 1u << FORMAT_TEXT | 1u << FORMAT_CSV |
+					      1u << FORMAT_MARKDOWN | 1u << FORMAT_JSON, &format);
+			break;
+		case 'h':
+			cmd_compare_usage(stdout);
+			return EXIT_OK;
+		default:
+			fprintf(stderr, "traplab compare: unknown option '%s' (see 'traplab compare "
+				"--help')\n", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+		if (!ok)
+			return EXIT_USAGE;
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "traplab compare: %s (see 'traplab compare --help')\n",
+			optind == argc ? "which guest? give a .s or .img file" : "give exactly one guest");
+		return EXIT_USAGE;
+	}
+	const char *path = argv[optind];
+	uint8_t *image = NULL, *ref_image = NULL;
+	size_t size = 0, ref_size = 0;
+	struct symtab syms, ref_syms;
+	symtab_init(&ref_syms);
+	int status = EXIT_USAGE;
+	if (guest_file_load("compare", path, &image, &size, &syms) < 0)
+		goto out;
+	if (reference && guest_file_load("compare", reference, &ref_image, &ref_size, &ref_syms) < 0)
+		goto out;
+	const struct symbol *pv = symtab_find(&syms, "PARAVIRT");
+	cfg.paravirtual = pv && pv->value != 0;
+	cfg.run.image = image;
+	cfg.run.image_size = size;
+	cfg.reference_image = ref_image;
+	cfg.reference_size = ref_size;
+
+	struct compare_result r;
+	char err[256];
+	if (!budget_given && !cfg.paravirtual) {
+		struct equiv_run bare;
+		if (equiv_run_bare(&cfg.run, &bare, err, sizeof err) < 0) {
+			fprintf(stderr, "traplab compare: %s: %s\n", path, err);
+			goto out;
+		}
+		cfg.run.budget = EQUIV_AUTO_BUDGET(bare.stats.guest_instructions);
+		equiv_run_free(&bare);
+	}
+	if (compare_run(&cfg, &r, err, sizeof err) < 0) {
+		fprintf(stderr, "traplab compare: %s: %s\n", path, err);
+		goto out;
+	}
+	static const enum compare_format formats[] = {
+		[FORMAT_TEXT] = COMPARE_TEXT, [FORMAT_JSON] = COMPARE_JSON,
+		[FORMAT_CSV] = COMPARE_CSV, [FORMAT_MARKDOWN] = COMPARE_MARKDOWN,
+	};
+	compare_print(stdout, formats[format], path, cfg.run.variant, &r);
+	status = EXIT_OK;
+out:
+	free(image);
+	free(ref_image);
+	symtab_free(&syms);
+	symtab_free(&ref_syms);
+	return status;
+}
