@@ -1,7 +1,7 @@
 # TrapLab — one Makefile for the whole tree.
 #
 #   make            build build/traplab and the PG32 guests
-#   make run        the main job: run minios on the bare PG32 machine
+#   make run        the main job: the interactive monitor on minios
 #   make test       build and run every CUnit suite (tests/)
 #   make SAN=1 test the same suite under AddressSanitizer + UBSan (build-san/)
 #   make bench      run the benchmarks under bench/ and print their ratios
@@ -96,7 +96,7 @@ TESTBIN  := $(BUILD)/tests/run-tests
 all: $(TRAPLAB) $(GUESTS)
 
 run: all
-	$(TRAPLAB) run guests/pg32/minios/minios.s
+	$(TRAPLAB) monitor guests/pg32/minios/minios.s
 
 # The tests find the tree through TRAPLAB_TOP and the program they drive
 # through TRAPLAB_BIN (build/ or build-san/).
