@@ -240,6 +240,13 @@ machine_port_out(struct machine *m, uint16_t port, uint32_t value)
 }
 
 bool
+machine_port_affects_time(uint16_t port)
+{
+	return (port >= TIMER_PORT_BASE && port < TIMER_PORT_BASE + TIMER_PORT_COUNT) ||
+	       (port >= POWER_PORT_BASE && port < POWER_PORT_BASE + POWER_PORT_COUNT);
+}
+
+bool
 machine_halt_wait(struct machine *m)
 {
 	timer_advance(&m->timer, m->retired);

@@ -138,6 +138,9 @@ void machine_port_out(struct machine *m, uint16_t port, uint32_t value);
 /* The waiting half of `halt` (SPEC §10.2): returns false, and stops the
  * machine with STOP_HALTED_FOREVER, if nothing can ever wake it. */
 bool machine_halt_wait(struct machine *m);
+/* Can a write to this port change time or life — the timer, or power-off?
+ * (The binary translator ends a block after such an `out`.) */
+bool machine_port_affects_time(uint16_t port);
 /* Has the guest ended — powered off, halted forever, trapped with no
  * handler, or storming?  (A pause for a hook or for user mode is not an end.) */
 bool machine_stopped(const struct machine *m);

@@ -61,6 +61,7 @@ enum { EXIT_TAKEN, EXIT_FALLTHROUGH, EXIT_INDIRECT, EXITS };
 struct bt_op {
 	uint16_t kind;              /* an opcode (IDENT) or enum bt_kind */
 	uint8_t rd, rs, rt;
+	uint8_t opcode;             /* the guest instruction's opcode (callouts) */
 	int32_t imm;                /* operand; for exits and adr: the guest address */
 	uint32_t guest_pc;
 	uint32_t word;              /* the guest instruction (callouts, traps) */
@@ -186,6 +187,26 @@ bt_is_ident(enum isa_opcode op)
 	}
 }
 
+/* Which callouts end their block, so the executor looks again before
+ * running more: those that may change the mode, the address space, the
+ * timer or the machine's life.  The others are emulated in place and the
+ * block goes on — VMware's "cli -> vcpu.IF = 0".  `ei` and `wrpsw` go on
+ * unless, run, they let a pending interrupt in or leave supervisor mode
+ * (checked as they run: bt_callout_must_leave). */
+static bool
+bt_callout_ends_block(enum isa_opcode op, uint16_t port)
+{
+	switch (op) {
+	case OP_di: case OP_rdpsw: case OP_srr: case OP_mfcr: case OP_in:
+	case OP_ei: case OP_wrpsw:
+		return false;
+	case OP_out:
+		return machine_port_affects_time(port);
+	default:
+		return true;
+	}
+}
+
 /* Translate one guest instruction into `op`; returns true if it ends the block. */
 static bool
 bt_translate_one(struct bt_cache *bt, enum isa_variant variant, uint32_t pc, uint32_t word,
@@ -210,7 +231,8 @@ bt_translate_one(struct bt_cache *bt, enum isa_variant variant, uint32_t pc, uin
 	if (cls & (CLS_PRIV | CLS_SENSITIVE)) {
 		/* The heart of it: nothing sensitive runs as itself. */
 		op->kind = BT_CALLOUT;
-		return true;
+		op->opcode = (uint8_t)insn.op;
+		return bt_callout_ends_block(insn.op, (uint16_t)insn.imm);
 	}
 	if (bt_is_ident(insn.op)) {
 		op->kind = (uint16_t)insn.op;
@@ -358,6 +380,7 @@ struct bt_run {
 	struct bt_cache *bt;
 	struct cpu_state g;         /* the vCPU, while blocks run */
 	uint64_t pending;           /* retired here, not yet counted on the VM */
+	uint64_t translated;        /* of those, run from the cache (not callouts) */
 	uint64_t left;              /* guest instructions we may still run */
 	const uint8_t *mem;         /* guest physical memory, for loads */
 	uint32_t window;            /* with paging off, [0, window) is guest physical */
@@ -369,15 +392,23 @@ bt_sync_out(struct bt_run *r)
 {
 	machine_set_state(r->vm->virt, &r->g);
 	machine_account(r->vm->virt, r->pending);
-	r->bt->stats.translated_instructions += r->pending;
+	r->bt->stats.translated_instructions += r->translated;
 	r->pending = 0;
+	r->translated = 0;
+}
+
+/* With paging off, supervisor data addresses are guest-physical. */
+static void
+bt_set_window(struct bt_run *r)
+{
+	r->window = (r->g.cr[CR_mmu] & MMU_PG) ? 0 : machine_memory_size(r->vm->virt);
 }
 
 static void
 bt_sync_in(struct bt_run *r)
 {
 	machine_get_state(r->vm->virt, &r->g);
-	r->window = (r->g.cr[CR_mmu] & MMU_PG) ? 0 : machine_memory_size(r->vm->virt);
+	bt_set_window(r);
 }
 
 /* The guest faults or traps in translated code: deliver it as the bare
@@ -408,11 +439,13 @@ bt_data_address(const struct bt_run *r, uint32_t va, unsigned size, enum isa_acc
 	return vm_guest_translate(r->vm, va, size, access, pa);
 }
 
-/* Run one block.  Returns the exit taken (EXIT_TAKEN or EXIT_FALLTHROUGH)
- * when the next block may be reached by a chain, or -1.  The guest's PC is
- * left in r->g.pc, and the instructions that retired in r->pending. */
+/* Run translated code from block *bp, following chained exits straight into
+ * the next block, as chained translations jump to each other.  Returns the
+ * exit by which the last block (left in *bp) was left, when the next one is
+ * not chained yet (the caller looks it up and chains it), or -1.  The
+ * guest's PC is left in r->g.pc, and what retired in r->pending. */
 static int
-bt_run_block(struct bt_run *r, struct bt_block *b)
+bt_run_block(struct bt_run *r, struct bt_block **bp)
 {
 	static void *const dispatch[BT_KINDS] = {
 #define PG32_ALU(name, expr) [OP_##name] = &&do_##name,
@@ -431,12 +464,16 @@ bt_run_block(struct bt_run *r, struct bt_block *b)
 		[BT_FALLTHROUGH] = &&do_fallthrough,
 	};
 	uint32_t *const R = r->g.r;
-	const struct bt_op *const first = &r->bt->ops[b->first];
-	const struct bt_op *op = first;
-	/* Stop before the op that would exceed the budget: one compare per op. */
-	const struct bt_op *const stop = b->count <= r->left ? first + b->count : first + r->left;
+	struct bt_block *b = *bp;
+	const struct bt_op *first, *op, *stop;
 	uint32_t pa, v;
 	int exit = -1;
+
+enter:
+	first = op = &r->bt->ops[b->first];
+	/* Stop before the op that would exceed the budget: one compare per op.
+	 * `first` moves past each in-place callout, which counts itself. */
+	stop = b->count <= r->left ? first + b->count : first + r->left;
 	b->runs++;
 
 /* The op retired: next one (a fall-through op never counts: it is not a
@@ -548,30 +585,43 @@ do_jump_reg: {
 	LEAVE(target, EXIT_INDIRECT);   /* a misaligned target faults at its fetch */
 }
 do_callout: {
-	/* Leave the translation cache: the monitor's routine for this
-	 * instruction does to the vCPU what the instruction means. */
-	struct isa_insn insn;
-	isa_decode(op->word, &insn);
+	/* The monitor's routine for this instruction (trap.c) does to the
+	 * vCPU what the instruction means — in place, on the executor's own
+	 * copy of the vCPU, counting itself as retired. */
+	struct isa_insn insn = { .op = (enum isa_opcode)op->opcode, .rd = op->rd, .rs = op->rs,
+				 .rt = op->rt, .imm = op->imm };
 	r->pending += (uint64_t)(op - first);
-	r->left -= (uint64_t)(op - first);
+	r->translated += (uint64_t)(op - first);
+	r->left -= (uint64_t)(op - first) + 1;
 	r->g.pc = op->guest_pc;
-	bt_sync_out(r);
-	struct vcpu vc = { .vm = r->vm->virt };
-	machine_get_state(r->vm->virt, &vc.s);
-	vcpu_emulate(&vc, &insn);          /* counts itself as one guest instruction */
-	r->left--;
+	struct vcpu vc = { .vm = r->vm->virt, .s = &r->g, .unaccounted = &r->pending };
+	vcpu_emulate(&vc, &insn);
 	r->bt->stats.callouts++;
 	r->bt->stats.callouts_by_op[insn.op]++;
 	r->vm->stats.emulated++;
 	r->vm->stats.transitions++;
-	vm_emit(r->vm, VM_EVENT_EMULATED, &(struct machine_trap){
-		.cause = CAUSE_PRIVILEGED, .epc = op->guest_pc, .insn = op->word });
+	if (r->vm->event_hook)
+		vm_emit(r->vm, VM_EVENT_EMULATED, &(struct machine_trap){
+			.cause = CAUSE_PRIVILEGED, .epc = op->guest_pc, .insn = op->word });
 	if (insn.op == OP_tlbflush || insn.op == OP_mtcr) {
 		r->vm->shadow.next_free = 0;     /* the guest's tables may have changed */
 		r->bt->epoch++;                  /* ... and so may where code is */
+		bt_set_window(r);                /* ... and how data is translated */
 	}
-	bt_sync_in(r);
-	return -1;
+	bool leave = bt_callout_ends_block(insn.op, (uint16_t)insn.imm) ||
+		     !(r->g.psw & PSW_S) ||
+		     ((r->g.psw & PSW_IE) && machine_interrupt_pending(r->vm->virt));
+	if (!leave) {
+		first = op + 1;                  /* what retired so far is counted */
+		if (unlikely(first == stop))
+			return *bp = b, -1;               /* the routine left the PC after it */
+		op = first;
+		goto *dispatch[op->kind];
+	}
+	/* It may have changed the mode, R or the page tables: the virtual
+	 * machine, which translates for us, must see the vCPU as it is now. */
+	machine_set_state(r->vm->virt, &r->g);
+	return *bp = b, -1;
 }
 do_trap: {
 	static const unsigned cause_of[] = {
@@ -580,21 +630,24 @@ do_trap: {
 	struct isa_insn insn;
 	isa_decode(op->word, &insn);
 	r->pending += (uint64_t)(op - first) + 1;     /* these retire, then trap (§8.4) */
+	r->translated += (uint64_t)(op - first) + 1;
 	r->left -= (uint64_t)(op - first) + 1;
 	r->vm->stats.transitions++;
 	bt_trap(r, cause_of[insn.op], ACCESS_FETCH, op->guest_pc, 0, op->word);
-	return -1;
+	return *bp = b, -1;
 }
 do_illegal:
 	r->pending += (uint64_t)(op - first);
+	r->translated += (uint64_t)(op - first);
 	r->left -= (uint64_t)(op - first);
 	bt_trap(r, CAUSE_ILLEGAL, ACCESS_FETCH, op->guest_pc, 0, op->word);
-	return -1;
+	return *bp = b, -1;
 fault_divide:
 	r->pending += (uint64_t)(op - first);
+	r->translated += (uint64_t)(op - first);
 	r->left -= (uint64_t)(op - first);
 	bt_trap(r, CAUSE_DIVIDE, ACCESS_FETCH, op->guest_pc, 0, op->word);
-	return -1;
+	return *bp = b, -1;
 fault_memory: {
 	/* Which fault the guest's own access would raise: ask again, slowly. */
 	uint32_t va = R[op->rs] + (uint32_t)op->imm;
@@ -603,9 +656,10 @@ fault_memory: {
 		      : (op->kind == OP_ldh || op->kind == OP_ldhu || op->kind == OP_sth) ? 2 : 1;
 	unsigned cause = vm_guest_translate(r->vm, va, size, store ? ACCESS_STORE : ACCESS_LOAD, &pa);
 	r->pending += (uint64_t)(op - first);
+	r->translated += (uint64_t)(op - first);
 	r->left -= (uint64_t)(op - first);
 	bt_trap(r, cause, store ? ACCESS_STORE : ACCESS_LOAD, op->guest_pc, va, op->word);
-	return -1;
+	return *bp = b, -1;
 }
 do_fallthrough:
 	r->g.pc = (uint32_t)op->imm;
@@ -618,7 +672,17 @@ budget:
 out:
 count:
 	r->pending += (uint64_t)(op - first);
+	r->translated += (uint64_t)(op - first);
 	r->left -= (uint64_t)(op - first);
+	if (exit >= 0 && r->left > 0) {
+		struct bt_block *next = b->chain[exit];
+		if (next && next->guest_pc == r->g.pc && next->epoch == r->bt->epoch) {
+			r->bt->stats.chain_jumps++;
+			b = next;
+			goto enter;
+		}
+	}
+	*bp = b;
 	return exit;
 #undef NEXT
 #undef LEAVE
@@ -667,8 +731,9 @@ bt_execute(struct vm *vm, uint64_t budget)
 		/* Count what ran, and see how far we may go: the budget, and the
 		 * virtual timer (an interrupt is injected by the caller, vm.c). */
 		machine_account(vm->virt, r.pending);
-		bt->stats.translated_instructions += r.pending;
+		bt->stats.translated_instructions += r.translated;
 		r.pending = 0;
+		r.translated = 0;
 		uint64_t now = machine_retired(vm->virt);
 		uint64_t deadline = machine_timer_deadline(vm->virt);
 		if (now - start >= budget || now >= deadline)
@@ -679,37 +744,32 @@ bt_execute(struct vm *vm, uint64_t budget)
 		if (deadline - now < r.left)
 			r.left = deadline - now;
 
-		struct bt_block *b = NULL;
-		if (prev && exit >= 0 && prev->chain[exit] && prev->chain[exit]->guest_pc == r.g.pc) {
-			b = prev->chain[exit];
-			bt->stats.chain_jumps++;
-		} else {
-			b = bt_lookup(bt, r.g.pc);
+		struct bt_block *b = bt_lookup(bt, r.g.pc);
+		if (!b) {
+			struct machine_trap fault;
+			b = bt_translate(vm, bt, r.g.pc, &fault);
 			if (!b) {
-				struct machine_trap fault;
-				uint32_t before = bt->stats.flushes;
-				b = bt_translate(vm, bt, r.g.pc, &fault);
-				if (bt->stats.flushes != before)
-					prev = NULL;        /* prev was flushed with the rest */
-				if (!b) {
-					bt_trap(&r, fault.cause, fault.access, fault.epc, fault.badaddr, 0);
-					prev = NULL;
-					continue;
-				}
-			}
-			if (bt->chaining && prev && exit >= 0 &&
-			    (exit == EXIT_INDIRECT || prev->target[exit] == b->guest_pc)) {
-				prev->chain[exit] = b;
-				bt->stats.chained++;
+				bt_trap(&r, fault.cause, fault.access, fault.epc, fault.badaddr, 0);
+				prev = NULL;
+				continue;
 			}
 		}
-		if (b->epoch != bt->epoch && !bt_still_there(vm, bt, b)) {
-			prev = NULL;
-			exit = -1;
-			continue;       /* its code moved: look it up (and translate) again */
+		if (bt->chaining && prev && exit >= 0 &&
+		    (exit == EXIT_INDIRECT || prev->target[exit] == b->guest_pc)) {
+			prev->chain[exit] = b;
+			bt->stats.chained++;
 		}
+		/* Run blocks, following chains, until an exit needs a look-up or
+		 * anything else needs the checks above. */
 		uint32_t flushes = bt->stats.flushes;
-		exit = bt_run_block(&r, b);
+		for (;;) {
+			if (b->epoch != bt->epoch && !bt_still_there(vm, bt, b)) {
+				exit = -1;
+				break;  /* its code moved: look it up (and translate) again */
+			}
+			exit = bt_run_block(&r, &b);
+			break;
+		}
 		prev = bt->stats.flushes == flushes ? b : NULL;
 		if (machine_stopped(vm->virt)) {
 			vm->stop = *machine_last_stop(vm->virt);

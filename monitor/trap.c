@@ -20,22 +20,29 @@
 
 /* ===== the interpreter routines (SPEC §8.5), one per instruction ========== */
 
-/* The instruction retired: advance the guest's PC to `next`, store the vCPU
- * back into the virtual machine, and count one guest instruction (which
- * also ticks the virtual timer). */
+/* The instruction retired: the guest's PC moves to `next`, and one more
+ * guest instruction is owed to the virtual machine's count. */
 static void
 vcpu_retire(struct vcpu *v, uint32_t next)
 {
-	v->s.r[ISA_REG_ZERO] = 0;
-	v->s.pc = next;
-	machine_set_state(v->vm, &v->s);
-	machine_account(v->vm, 1);
+	v->s->r[ISA_REG_ZERO] = 0;
+	v->s->pc = next;
+	(*v->unaccounted)++;
+}
+
+/* Before the virtual devices see anything: count what retired, so the
+ * virtual timer is exact (SPEC §12). */
+static void
+vcpu_settle_time(struct vcpu *v)
+{
+	machine_account(v->vm, *v->unaccounted);
+	*v->unaccounted = 0;
 }
 
 static uint32_t
 vcpu_next_pc(const struct vcpu *v)
 {
-	return v->s.pc + ISA_WORD;
+	return v->s->pc + ISA_WORD;
 }
 
 void
@@ -44,8 +51,9 @@ vcpu_emulate_rti(struct vcpu *v, const struct isa_insn *insn)
 	(void)insn;
 	/* Back to where the guest's trap came from, in the mode it was in:
 	 * the next entry to the guest composes R for that mode (vm.c). */
-	v->s.psw = v->s.cr[CR_epsw] & PSW_WRITABLE;
-	vcpu_retire(v, v->s.cr[CR_epc]);
+	uint32_t epc = v->s->cr[CR_epc];
+	v->s->psw = v->s->cr[CR_epsw] & PSW_WRITABLE;
+	vcpu_retire(v, epc);
 }
 
 void
@@ -53,7 +61,7 @@ vcpu_emulate_mfcr(struct vcpu *v, const struct isa_insn *insn)
 {
 	/* The guest reads its *virtual* control register: its own rbase, not
 	 * the composed one the real machine uses. */
-	v->s.r[insn->rd] = v->s.cr[insn->rs];
+	v->s->r[insn->rd] = v->s->cr[insn->rs];
 	vcpu_retire(v, vcpu_next_pc(v));
 }
 
@@ -63,12 +71,12 @@ vcpu_emulate_mtcr(struct vcpu *v, const struct isa_insn *insn)
 	/* P&G's allocator: a new rbase/rbound/ptbr/mmu only changes the
 	 * virtual register; the next entry to the guest recomputes the real
 	 * ones from it, clamped to the guest's memory (resource control). */
-	uint32_t value = v->s.r[insn->rs];
+	uint32_t value = v->s->r[insn->rs];
 	switch (insn->rd) {
 	case CR_ptbr: value &= PTE_FRAME_MASK; break;
 	case CR_mmu:  value &= MMU_PG; break;
 	}
-	v->s.cr[insn->rd] = value;
+	v->s->cr[insn->rd] = value;
 	vcpu_retire(v, vcpu_next_pc(v));
 }
 
@@ -76,7 +84,7 @@ void
 vcpu_emulate_di(struct vcpu *v, const struct isa_insn *insn)
 {
 	(void)insn;
-	v->s.psw &= ~PSW_IE;
+	v->s->psw &= ~PSW_IE;
 	vcpu_retire(v, vcpu_next_pc(v));
 }
 
@@ -86,7 +94,7 @@ vcpu_emulate_ei(struct vcpu *v, const struct isa_insn *insn)
 	(void)insn;
 	/* A pending virtual interrupt is injected by the run loop right after
 	 * this retires, exactly where the bare machine would take it (§6.3). */
-	v->s.psw |= PSW_IE;
+	v->s->psw |= PSW_IE;
 	vcpu_retire(v, vcpu_next_pc(v));
 }
 
@@ -95,15 +103,17 @@ vcpu_emulate_halt(struct vcpu *v, const struct isa_insn *insn)
 {
 	(void)insn;
 	vcpu_retire(v, vcpu_next_pc(v));
-	machine_halt_wait(v->vm);      /* skip to the virtual timer, or stop */
+	vcpu_settle_time(v);
+	machine_set_state(v->vm, v->s);    /* the wait looks at the IE bit */
+	machine_halt_wait(v->vm);          /* skip to the virtual timer, or stop */
 }
 
 void
 vcpu_emulate_tlbflush(struct vcpu *v, const struct isa_insn *insn)
 {
 	(void)insn;
-	/* The shadows are dropped by the caller (trap_emulate): the guest
-	 * promised it changed its tables (SPEC §5.3). */
+	/* The shadows are dropped by the caller: the guest promised it
+	 * changed its tables (SPEC §5.3). */
 	vcpu_retire(v, vcpu_next_pc(v));
 }
 
@@ -112,44 +122,47 @@ vcpu_emulate_in(struct vcpu *v, const struct isa_insn *insn)
 {
 	/* Virtual devices: the guest's console, its timer (counting guest
 	 * instructions), its power switch — never the real ones. */
-	v->s.r[insn->rd] = machine_port_in(v->vm, (uint16_t)insn->imm);
+	vcpu_settle_time(v);
+	v->s->r[insn->rd] = machine_port_in(v->vm, (uint16_t)insn->imm);
 	vcpu_retire(v, vcpu_next_pc(v));
 }
 
 void
 vcpu_emulate_out(struct vcpu *v, const struct isa_insn *insn)
 {
-	uint32_t value = v->s.r[insn->rs];
+	uint32_t value = v->s->r[insn->rs];
 	vcpu_retire(v, vcpu_next_pc(v));   /* retires first, as on bare (§10.3) */
+	vcpu_settle_time(v);
 	machine_port_out(v->vm, (uint16_t)insn->imm, value);
 }
 
 void
 vcpu_emulate_rdpsw(struct vcpu *v, const struct isa_insn *insn)
 {
-	v->s.r[insn->rd] = v->s.psw;       /* the virtual PSW: S = 1 */
+	v->s->r[insn->rd] = v->s->psw;       /* the virtual PSW: S = 1 */
 	vcpu_retire(v, vcpu_next_pc(v));
 }
 
 void
 vcpu_emulate_wrpsw(struct vcpu *v, const struct isa_insn *insn)
 {
-	v->s.psw = v->s.r[insn->rs] & PSW_WRITABLE;
+	v->s->psw = v->s->r[insn->rs] & PSW_WRITABLE;
 	vcpu_retire(v, vcpu_next_pc(v));
 }
 
 void
 vcpu_emulate_srr(struct vcpu *v, const struct isa_insn *insn)
 {
-	v->s.r[insn->rd] = (v->s.cr[CR_mmu] & MMU_PG) ? v->s.cr[CR_ptbr] : v->s.cr[CR_rbase];
+	v->s->r[insn->rd] = (v->s->cr[CR_mmu] & MMU_PG) ? v->s->cr[CR_ptbr] : v->s->cr[CR_rbase];
 	vcpu_retire(v, vcpu_next_pc(v));
 }
 
 void
 vcpu_emulate_juser(struct vcpu *v, const struct isa_insn *insn)
 {
-	v->s.psw &= ~PSW_S;
-	vcpu_retire(v, v->s.r[insn->rs]);
+	uint32_t target = v->s->r[insn->rs];
+	v->s->psw &= ~PSW_S;
+	vcpu_retire(v, target);
 }
 
 /* The table of interpreters, indexed by opcode.  An opcode that a variant
@@ -201,13 +214,17 @@ static void
 trap_emulate(struct vm *vm, const struct machine_trap *trap)
 {
 	struct isa_insn insn;
-	struct vcpu v = { .vm = vm->virt };
-	machine_get_state(vm->virt, &v.s);
+	struct cpu_state g;
+	uint64_t retired = 0;
+	machine_get_state(vm->virt, &g);
+	struct vcpu v = { .vm = vm->virt, .s = &g, .unaccounted = &retired };
 	if (!isa_decode(trap->insn, &insn) || !vcpu_emulate(&v, &insn)) {
 		/* cannot happen for a PRIVILEGED trap; reflect rather than guess */
 		trap_reflect(vm, trap);
 		return;
 	}
+	machine_set_state(vm->virt, &g);
+	machine_account(vm->virt, retired);
 	vm->stats.emulated++;
 	vm_emit(vm, VM_EVENT_EMULATED, trap);
 	vm->events_without_progress = 0;

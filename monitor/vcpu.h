@@ -11,10 +11,11 @@
  * back before anything below runs.
  *
  * Each routine emulates one instruction the guest executed in virtual
- * supervisor mode and that trapped because the real machine ran it in user
- * mode; it does to the vCPU exactly what SPEC §8.5 says the instruction does
- * to a real CPU, counts it as one retired guest instruction, and advances
- * the guest's PC.
+ * supervisor mode — one that trapped because the real machine ran it in user
+ * mode (trap.c), or a callout from translated code (bt.c).  It does to the
+ * vCPU exactly what SPEC §8.5 says the instruction does to a real CPU,
+ * advances the guest's PC and counts it as retired in *unaccounted; the
+ * caller stores the state back and settles the count.
  */
 #ifndef TRAPLAB_VCPU_H
 #define TRAPLAB_VCPU_H
@@ -24,7 +25,10 @@
 
 struct vcpu {
 	struct machine *vm;       /* the virtual machine: devices, timer, memory */
-	struct cpu_state s;       /* the state being emulated on */
+	struct cpu_state *s;      /* the state being emulated on */
+	uint64_t *unaccounted;    /* guest instructions retired but not yet counted
+				     on vm (its timer needs them before any device
+				     access: vcpu routines settle them then) */
 };
 
 void vcpu_emulate_rti(struct vcpu *v, const struct isa_insn *insn);
