@@ -106,6 +106,12 @@ test: $(TESTBIN) $(TRAPLAB) $(GUESTS)
 bench: all
 	bench/interp/run
 	bench/trap/run
+	bench/compare/run
+
+$(BUILD)/bench/bench_compare: $(BUILD)/bench/compare/bench_compare.o $(LIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BUILD)/bench/bench_trap: $(BUILD)/bench/trap/bench_trap.o $(LIB)
 	@mkdir -p $(@D)

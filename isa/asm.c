@@ -44,7 +44,12 @@ asm_error_push(struct asm_ctx *c, struct asm_error_list *list, size_t seq, char 
 		c->out_of_memory = true;
 		return;
 	}
-	list->items[list->count++] = (struct asm_message){ seq, msg };
+	/* Messages arrive in statement order, except an unclosed `.if`, found
+	 * at the end of its file: slide it back to its own line. */
+	size_t at = list->count++;
+	for (; at > 0 && list->items[at - 1].seq > seq; at--)
+		list->items[at] = list->items[at - 1];
+	list->items[at] = (struct asm_message){ seq, msg };
 }
 
 void
@@ -415,16 +420,15 @@ asm_line_run(struct asm_ctx *c, size_t source, unsigned lineno, const char *src,
 	while (len > 0 && src[len - 1] == '\r')
 		len--;
 	c->at = (struct asm_where){ source, lineno, src, len, seq };
-	if (c->pass == 2 && c->stmts[seq].failed) {
-		c->loc = c->stmts[seq].loc_after;  /* reported once, in pass 1 */
-		return;
-	}
 	struct asm_line l;
 	if (asm_lex_line(&l, src, len) < 0) {
 		c->out_of_memory = true;
 		return;
 	}
-	asm_statement(c, &l);
+	/* A conditional directive, or a line a `.if` leaves out, is handled
+	 * first: it must be seen in both passes even if it failed in pass 1. */
+	if (!asm_cond_line(c, &l) && !(c->pass == 2 && c->stmts[seq].failed))
+		asm_statement(c, &l);       /* a failed line was reported once, in pass 1 */
 	asm_line_free(&l);
 	/* Whatever pass 2 did (even after an error), it ends where pass 1 did. */
 	if (c->pass == 1)
@@ -440,12 +444,14 @@ asm_source_run(struct asm_ctx *c, size_t index)
 	const char *p = c->sources[index].text;
 	const char *end = p + c->sources[index].len;
 	unsigned lineno = 0;
+	size_t conds = c->nconds;   /* a file must close the .ifs it opens */
 	while (p < end && !c->out_of_memory) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		asm_line_run(c, index, ++lineno, p, len);
 		p = nl ? nl + 1 : end;
 	}
+	asm_cond_close(c, conds);
 }
 
 /* ===== The two passes ==================================================== */
@@ -469,6 +475,7 @@ asm_ctx_free(struct asm_ctx *c)
 	free(c->stmts);
 	free(c->syms);
 	free(c->pending);
+	free(c->conds);
 	free(c->image);
 }
 

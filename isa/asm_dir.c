@@ -1,8 +1,10 @@
 /* asm_dir.c — the assembler's directives: .org .word .half .byte .ascii
  * .asciz .space .align .equ (and `name = expr`) and .include, one small
- * function each, found through one table (ASSEMBLER.md §5).  A directive
- * that moves the location counter needs its value in pass 1, because
- * pass 1 is where addresses are decided.
+ * function each, found through one table (ASSEMBLER.md §5); then
+ * conditional assembly, .if/.ifdef/.ifndef/.else/.endif (§5.1), which
+ * decides whether a line is assembled at all.  A directive that moves the
+ * location counter needs its value in pass 1, because pass 1 is where
+ * addresses are decided.
  */
 #include "asm_internal.h"
 
@@ -269,4 +271,159 @@ asm_directive(struct asm_ctx *c, struct asm_line *l, const struct asm_token *tok
 		}
 	}
 	asm_error(c, tok->col, "unknown directive '%.*s'", (int)tok->len, tok->text);
+}
+
+/* ===== Conditional assembly (ASSEMBLER.md §5.1) ========================== */
+
+enum cond_kind { COND_NONE, COND_IF, COND_IFDEF, COND_IFNDEF, COND_ELSE, COND_ENDIF };
+
+static const struct {
+	const char *name;
+	enum cond_kind kind;
+} cond_directives[] = {
+	{ ".if", COND_IF }, { ".ifdef", COND_IFDEF }, { ".ifndef", COND_IFNDEF },
+	{ ".else", COND_ELSE }, { ".endif", COND_ENDIF },
+};
+
+static bool
+cond_active(const struct asm_ctx *c)
+{
+	if (c->nconds == 0)
+		return true;
+	const struct asm_cond *top = &c->conds[c->nconds - 1];
+	return top->outer_active && (top->in_else ? !top->taken : top->taken);
+}
+
+/* The innermost conditional opened in the current file, or NULL. */
+static struct asm_cond *
+cond_top(struct asm_ctx *c)
+{
+	if (c->nconds == 0 || c->conds[c->nconds - 1].depth != c->depth)
+		return NULL;
+	return &c->conds[c->nconds - 1];
+}
+
+/* Pass 1 decides a condition; pass 2 reuses the verdict, so both passes
+ * assemble the same lines whatever was defined in between. */
+static bool
+cond_evaluate(struct asm_ctx *c, struct asm_line *l, enum cond_kind kind, const char *name)
+{
+	struct asm_stmt *st = asm_stmt_current(c);
+	if (c->pass == 2)
+		return st->cond;
+	st->cond = false;             /* after an error, the branch is left out */
+	if (kind == COND_IF) {
+		struct asm_value v;
+		c->stmt_loc = c->loc;
+		if (asm_expr(c, l, &v) < 0)
+			return false;
+		if (!v.known) {
+			asm_error(c, v.unknown->col, "'%.*s' must be defined before '%s' uses it",
+				  (int)v.unknown->len, v.unknown->text, name);
+			return false;
+		}
+		if (asm_expect_end(c, l) < 0)
+			return false;
+		st->cond = v.v != 0;
+		return st->cond;
+	}
+	const struct asm_token *sym = &l->toks[l->pos];
+	if (sym->kind != TOK_IDENT) {
+		asm_error_expected(c, sym, "symbol name");
+		return false;
+	}
+	l->pos++;
+	if (asm_expect_end(c, l) < 0)
+		return false;
+	/* Defined on an earlier line: a label, or an .equ (even one whose
+	 * value waits for a later label). */
+	bool defined = asm_sym_find(c, sym->text, sym->len) != NULL;
+	st->cond = kind == COND_IFDEF ? defined : !defined;
+	return st->cond;
+}
+
+bool
+asm_cond_line(struct asm_ctx *c, struct asm_line *l)
+{
+	size_t i = 0;
+	const struct asm_token *t = l->toks;
+	while (t[i].kind == TOK_IDENT && asm_tok_is(&t[i + 1], ':'))
+		i += 2;
+	enum cond_kind kind = COND_NONE;
+	const char *name = NULL;
+	size_t n = sizeof(cond_directives) / sizeof(cond_directives[0]);
+	for (size_t k = 0; k < n && t[i].kind == TOK_IDENT; k++) {
+		if (asm_tok_equals(&t[i], cond_directives[k].name)) {
+			kind = cond_directives[k].kind;
+			name = cond_directives[k].name;
+		}
+	}
+	bool active = cond_active(c);
+	if (kind == COND_NONE)
+		return !active;                 /* an ordinary line: skipped or not */
+
+	/* Every complaint is made in pass 1; pass 2 only follows the structure. */
+	bool report = c->pass == 1 && active;
+	if (i > 0 && report)
+		asm_error(c, t[0].col, "'%s' cannot have a label", name);
+	l->pos = i + 1;
+	struct asm_cond *top = cond_top(c);
+	switch (kind) {
+	case COND_IF:
+	case COND_IFDEF:
+	case COND_IFNDEF:
+		if (asm_grow(&c->conds, &c->cap_conds, c->nconds + 1, sizeof(*c->conds)) < 0) {
+			c->out_of_memory = true;
+			return true;
+		}
+		c->conds[c->nconds] = (struct asm_cond){
+			.at = c->at, .col = t[i].col, .name = name, .depth = c->depth,
+			.outer_active = active,
+			/* inside a branch that is left out, the condition is not even read */
+			.taken = active && cond_evaluate(c, l, kind, name),
+		};
+		c->nconds++;
+		break;
+	case COND_ELSE:
+		if (!top) {
+			if (report)
+				asm_error(c, t[i].col, "'.else' without '.if'");
+		} else if (top->in_else) {
+			if (c->pass == 1 && top->outer_active)
+				asm_error(c, t[i].col, "second '.else' for the '%s' at line %u",
+					  top->name, top->at.line);
+		} else {
+			top->in_else = true;
+			if (c->pass == 1 && top->outer_active)
+				asm_expect_end(c, l);
+		}
+		break;
+	case COND_ENDIF:
+		if (!top) {
+			if (report)
+				asm_error(c, t[i].col, "'.endif' without '.if'");
+		} else {
+			if (c->pass == 1 && top->outer_active)
+				asm_expect_end(c, l);
+			c->nconds--;
+		}
+		break;
+	case COND_NONE:
+		break;
+	}
+	return true;
+}
+
+void
+asm_cond_close(struct asm_ctx *c, size_t base)
+{
+	while (c->nconds > base) {
+		const struct asm_cond *open = &c->conds[--c->nconds];
+		if (c->pass == 1 && open->outer_active) {
+			struct asm_where saved = c->at;
+			c->at = open->at;       /* the message shows the .if's own line */
+			asm_error(c, open->col, "'%s' without '.endif'", open->name);
+			c->at = saved;
+		}
+	}
 }

@@ -76,6 +76,7 @@ struct asm_stmt {         /* what pass 1 decided about one source line */
 	bool failed;          /* pass 1 reported an error: pass 2 skips the line */
 	bool li_long;         /* `li` needs lui + ori */
 	int include;          /* `.include`: index into sources, else -1 */
+	bool cond;            /* `.if`/`.ifdef`/`.ifndef`: pass 1's verdict, reused in pass 2 */
 };
 
 enum asm_sym_state { SYM_PENDING, SYM_DEFINED };
@@ -106,6 +107,19 @@ struct asm_where {        /* the statement being assembled, for messages */
 	size_t seq;
 };
 
+/* One open `.if` (ASSEMBLER.md §5.1).  Lines are assembled only while every
+ * open conditional is in its taken branch; pass 2 takes the branches pass 1
+ * took, so both passes see the same lines. */
+struct asm_cond {
+	struct asm_where at;      /* the `.if` line: "'.if' without '.endif'" names it */
+	unsigned col;             /* column of the directive */
+	const char *name;         /* ".if", ".ifdef" or ".ifndef" */
+	int depth;                /* the .include depth it was opened at */
+	bool outer_active;        /* the lines around the `.if` are assembled */
+	bool taken;               /* its condition held */
+	bool in_else;             /* past its `.else` */
+};
+
 struct asm_message {
 	size_t seq;           /* the statement it is about: sorts the two passes */
 	char *text;
@@ -133,6 +147,8 @@ struct asm_ctx {
 	size_t nsyms, cap_syms;
 	struct asm_pending *pending;
 	size_t npending, cap_pending;
+	struct asm_cond *conds;   /* open conditionals, innermost last */
+	size_t nconds, cap_conds;
 	uint8_t *image;
 	size_t size, cap_image;
 	struct asm_error_list errors[2];
@@ -183,6 +199,13 @@ int asm_symbol_value(struct asm_ctx *c, const struct asm_token *name, struct asm
 /* l->pos is just past the directive or mnemonic token `name`. */
 void asm_directive(struct asm_ctx *c, struct asm_line *l, const struct asm_token *name);
 void asm_instruction(struct asm_ctx *c, struct asm_line *l, const struct asm_token *name);
+/* Conditional assembly (asm_dir.c): true if the line belongs to it — a
+ * `.if`/`.ifdef`/`.ifndef`/`.else`/`.endif`, or a line in a branch that is
+ * not assembled — and must not be assembled as a statement. */
+bool asm_cond_line(struct asm_ctx *c, struct asm_line *l);
+/* At the end of a source: report and close the conditionals it left open
+ * (those above `base`). */
+void asm_cond_close(struct asm_ctx *c, size_t base);
 /* `.equ name, expr` and `name = expr`: l->pos is at the expression. */
 void asm_equ(struct asm_ctx *c, struct asm_line *l, const struct asm_token *name);
 /* Expect the end of the statement: else "unexpected 'x' after operands". */

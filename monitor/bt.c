@@ -194,14 +194,19 @@ bt_is_ident(enum isa_opcode op)
  * unless, run, they let a pending interrupt in or leave supervisor mode
  * (checked as they run: bt_callout_must_leave). */
 static bool
-bt_callout_ends_block(enum isa_opcode op, uint16_t port)
+bt_callout_ends_block(const struct isa_insn *insn)
 {
-	switch (op) {
+	switch (insn->op) {
 	case OP_di: case OP_rdpsw: case OP_srr: case OP_mfcr: case OP_in:
 	case OP_ei: case OP_wrpsw:
 		return false;
+	case OP_tlbflush:
+		return false;   /* goes on if this block's own code stayed put */
 	case OP_out:
-		return machine_port_affects_time(port);
+		return machine_port_affects_time((uint16_t)insn->imm);
+	case OP_mtcr:       /* only the translation registers move code or data */
+		return insn->rd == CR_ptbr || insn->rd == CR_mmu || insn->rd == CR_rbase ||
+		       insn->rd == CR_rbound;
 	default:
 		return true;
 	}
@@ -232,7 +237,7 @@ bt_translate_one(struct bt_cache *bt, enum isa_variant variant, uint32_t pc, uin
 		/* The heart of it: nothing sensitive runs as itself. */
 		op->kind = BT_CALLOUT;
 		op->opcode = (uint8_t)insn.op;
-		return bt_callout_ends_block(insn.op, (uint16_t)insn.imm);
+		return bt_callout_ends_block(&insn);
 	}
 	if (bt_is_ident(insn.op)) {
 		op->kind = (uint16_t)insn.op;
@@ -439,6 +444,8 @@ bt_data_address(const struct bt_run *r, uint32_t va, unsigned size, enum isa_acc
 	return vm_guest_translate(r->vm, va, size, access, pa);
 }
 
+static bool bt_still_there(struct vm *vm, struct bt_cache *bt, struct bt_block *b);
+
 /* Run translated code from block *bp, following chained exits straight into
  * the next block, as chained translations jump to each other.  Returns the
  * exit by which the last block (left in *bp) was left, when the next one is
@@ -468,13 +475,15 @@ bt_run_block(struct bt_run *r, struct bt_block **bp)
 	const struct bt_op *first, *op, *stop;
 	uint32_t pa, v;
 	int exit = -1;
+	/* b->runs is counted in a register while a block loops on itself (a
+	 * store per iteration would cost a tight loop more than it runs). */
+	uint64_t runs = 1;
 
 enter:
 	first = op = &r->bt->ops[b->first];
 	/* Stop before the op that would exceed the budget: one compare per op.
 	 * `first` moves past each in-place callout, which counts itself. */
 	stop = b->count <= r->left ? first + b->count : first + r->left;
-	b->runs++;
 
 /* The op retired: next one (a fall-through op never counts: it is not a
  * guest instruction). */
@@ -603,25 +612,26 @@ do_callout: {
 	if (r->vm->event_hook)
 		vm_emit(r->vm, VM_EVENT_EMULATED, &(struct machine_trap){
 			.cause = CAUSE_PRIVILEGED, .epc = op->guest_pc, .insn = op->word });
-	if (insn.op == OP_tlbflush || insn.op == OP_mtcr) {
+	bool leave = bt_callout_ends_block(&insn) || !(r->g.psw & PSW_S) ||
+		     ((r->g.psw & PSW_IE) && machine_interrupt_pending(r->vm->virt));
+	if (insn.op == OP_tlbflush || (insn.op == OP_mtcr && leave)) {
 		r->vm->shadow.next_free = 0;     /* the guest's tables may have changed */
 		r->bt->epoch++;                  /* ... and so may where code is */
 		bt_set_window(r);                /* ... and how data is translated */
+		if (insn.op == OP_tlbflush && !leave && !bt_still_there(r->vm, r->bt, b))
+			leave = true;            /* this very block's code moved */
 	}
-	bool leave = bt_callout_ends_block(insn.op, (uint16_t)insn.imm) ||
-		     !(r->g.psw & PSW_S) ||
-		     ((r->g.psw & PSW_IE) && machine_interrupt_pending(r->vm->virt));
 	if (!leave) {
 		first = op + 1;                  /* what retired so far is counted */
 		if (unlikely(first == stop))
-			return *bp = b, -1;               /* the routine left the PC after it */
+			return b->runs += runs, *bp = b, -1;               /* the routine left the PC after it */
 		op = first;
 		goto *dispatch[op->kind];
 	}
 	/* It may have changed the mode, R or the page tables: the virtual
 	 * machine, which translates for us, must see the vCPU as it is now. */
 	machine_set_state(r->vm->virt, &r->g);
-	return *bp = b, -1;
+	return b->runs += runs, *bp = b, -1;
 }
 do_trap: {
 	static const unsigned cause_of[] = {
@@ -634,20 +644,20 @@ do_trap: {
 	r->left -= (uint64_t)(op - first) + 1;
 	r->vm->stats.transitions++;
 	bt_trap(r, cause_of[insn.op], ACCESS_FETCH, op->guest_pc, 0, op->word);
-	return *bp = b, -1;
+	return b->runs += runs, *bp = b, -1;
 }
 do_illegal:
 	r->pending += (uint64_t)(op - first);
 	r->translated += (uint64_t)(op - first);
 	r->left -= (uint64_t)(op - first);
 	bt_trap(r, CAUSE_ILLEGAL, ACCESS_FETCH, op->guest_pc, 0, op->word);
-	return *bp = b, -1;
+	return b->runs += runs, *bp = b, -1;
 fault_divide:
 	r->pending += (uint64_t)(op - first);
 	r->translated += (uint64_t)(op - first);
 	r->left -= (uint64_t)(op - first);
 	bt_trap(r, CAUSE_DIVIDE, ACCESS_FETCH, op->guest_pc, 0, op->word);
-	return *bp = b, -1;
+	return b->runs += runs, *bp = b, -1;
 fault_memory: {
 	/* Which fault the guest's own access would raise: ask again, slowly. */
 	uint32_t va = R[op->rs] + (uint32_t)op->imm;
@@ -659,7 +669,7 @@ fault_memory: {
 	r->translated += (uint64_t)(op - first);
 	r->left -= (uint64_t)(op - first);
 	bt_trap(r, cause, store ? ACCESS_STORE : ACCESS_LOAD, op->guest_pc, va, op->word);
-	return *bp = b, -1;
+	return b->runs += runs, *bp = b, -1;
 }
 do_fallthrough:
 	r->g.pc = (uint32_t)op->imm;
@@ -678,10 +688,17 @@ count:
 		struct bt_block *next = b->chain[exit];
 		if (next && next->guest_pc == r->g.pc && next->epoch == r->bt->epoch) {
 			r->bt->stats.chain_jumps++;
-			b = next;
+			if (next == b) {
+				runs++;
+			} else {
+				b->runs += runs;
+				runs = 1;
+				b = next;
+			}
 			goto enter;
 		}
 	}
+	b->runs += runs;
 	*bp = b;
 	return exit;
 #undef NEXT

@@ -24,7 +24,10 @@
 #include "dev_timer.h"
 #include "vm_internal.h"
 
-enum { PV_NO_RESULT = -2 };  /* HC_IRET: r1 comes from the frame, not a result */
+enum {
+	PV_NO_RESULT = -2,       /* HC_IRET: r1 comes from the frame, not a result */
+	PV_PREFILL_MAX = 2048,   /* pages prefilled per space at a new page-table base */
+};
 
 static const char *const hypercall_names[HC_COUNT] = {
 	[HC_SET_MASK] = "set_mask",
@@ -109,6 +112,70 @@ pv_tables_changed(struct vm *vm)
 	vm->shadow.next_free = 0;
 }
 
+/* Fill the shadow entry of every page the guest's tables map in `space`,
+ * as if each had just faulted.  With `sample`, only the first page under
+ * each level-2 table: that makes shadow.c note every page-table frame (and
+ * flush) now, so that the full pass after it is never flushed. */
+static void
+pv_shadow_fill_space(struct vm *vm, uint32_t ptbr, enum shadow_space space, bool sample)
+{
+	unsigned filled = 0;
+	for (uint32_t i = 0; i < PT_ENTRIES; i++) {
+		/* Prefilling is an optimization: a hostile guest's huge tables
+		 * (or a full shadow pool) end it, and faults fill the rest. */
+		if (filled >= PV_PREFILL_MAX || vm->shadow.next_free + 1 >= vm->shadow.region_pages)
+			return;
+		uint32_t l1 = 0;
+		vm_read_guest_phys(vm, ptbr + i * ISA_WORD, &l1, sizeof l1);
+		if (!(l1 & PTE_V))
+			continue;
+		for (uint32_t j = 0; j < PT_ENTRIES; j++) {
+			uint32_t leaf = 0;
+			if (vm_read_guest_phys(vm, (l1 & PTE_FRAME_MASK) + j * ISA_WORD, &leaf,
+					       sizeof leaf) < 0)
+				break;          /* a table outside memory maps nothing */
+			if (!(leaf & PTE_V) || (space == SHADOW_USER && !(leaf & PTE_U)))
+				continue;
+			struct machine_trap fault = {
+				.cause = CAUSE_PAGE, .access = ACCESS_LOAD,
+				.badaddr = i << L1_SHIFT | j << PAGE_SHIFT,
+			}, reflect;
+			shadow_handle_fault(&vm->shadow, vm->real, vm->virt, &fault, &reflect);
+			filled++;
+			if (sample)
+				break;
+		}
+	}
+}
+
+/* Xen has no shadow tables: its guests' tables are validated and walked by
+ * the MMU itself.  TrapLab's real machine needs real frame addresses, so the
+ * monitor keeps shadows in pv mode too (shadow.c).  What PV changes is when
+ * they are filled: the guest's tables change only through hypercalls the
+ * monitor checks, so at each new base it fills the whole address space at
+ * once, in both spaces, instead of taking one page fault per page later. */
+static void
+pv_shadow_prefill(struct vm *vm, const struct cpu_state *g)
+{
+	if (!(g->cr[CR_mmu] & MMU_PG))
+		return;                 /* paging off: no shadows to fill */
+	static const uint32_t mode_of[SHADOW_SPACES] = {
+		[SHADOW_SUPERVISOR] = PSW_S, [SHADOW_USER] = 0,
+	};
+	for (int space = 0; space < SHADOW_SPACES; space++) {
+		/* shadow.c fills a space by translating as the guest would in it */
+		struct cpu_state as = *g;
+		as.psw = (g->psw & ~PSW_S) | mode_of[space];
+		machine_set_state(vm->virt, &as);
+		shadow_enter(&vm->shadow, vm->real, vm->virt, space);
+		uint32_t ptbr = g->cr[CR_ptbr] & PTE_FRAME_MASK;
+		if (space == SHADOW_SUPERVISOR)
+			pv_shadow_fill_space(vm, ptbr, space, true);
+		pv_shadow_fill_space(vm, ptbr, space, false);
+	}
+	machine_set_state(vm->virt, g);
+}
+
 /* ===== the hypercalls, one function each ==================================== */
 /* Each gets the guest's registers (pc already past the hcall) and returns
  * the result for r1: -1 refuses and must leave everything unchanged. */
@@ -179,6 +246,7 @@ hc_set_ptbr(struct vm *vm, struct cpu_state *g)
 		return -1;
 	g->cr[CR_ptbr] = table;
 	pv_tables_changed(vm);     /* a new base, and a TLB flush */
+	pv_shadow_prefill(vm, g);
 	return 0;
 }
 

@@ -411,6 +411,67 @@ test_symbol_table(void)
 	asm_result_free(&r);
 }
 
+
+/* .if/.else/.endif (ASSEMBLER.md §5.1): only the taken branch is
+ * assembled, in both passes; branches nest; a branch that is left out is not
+ * even read (its labels, .equs, .includes and garbage do not exist). */
+static void
+test_conditional_assembly(void)
+{
+	struct asm_result r;
+	CU_ASSERT_FATAL(assemble(
+		"        .equ ON, 1\n"
+		"        .equ OFF, 0\n"
+		"        .if ON\n"
+		"        .word 1\n"
+		"          .if OFF\n"
+		"        .word 2\n"
+		"hidden:   .include \"/nonexistent/never-read.s\"\n"
+		"          @@@ not even tokens @@@\n"
+		"          .if ON\n"                    /* nested inside a branch left out */
+		"        .word 3\n"
+		"          .endif\n"
+		"          .else\n"
+		"        .word 4\n"
+		"          .endif\n"
+		"        .else\n"
+		"        .word 5\n"
+		"        .endif\n"
+		"        .if ON - 1\n"                  /* any expression: zero is false */
+		"        .word 6\n"
+		"        .endif\n"
+		"        .ifdef ON\n"
+		"        .word 7\n"
+		"        .endif\n"
+		"        .ifndef later\n"               /* defined further down: not yet */
+		"        .word 8\n"
+		"        .endif\n"
+		"        .ifdef later\n"
+		"        .word 9\n"
+		"        .endif\n"
+		"        .IF ON\n"                      /* directives are case-insensitive */
+		"        .word after\n"                 /* labels after a .if still line up */
+		"        .endif\n"
+		"after:\n",
+		&r));
+	CU_ASSERT_EQUAL(r.size, 20);
+	CU_ASSERT_EQUAL(word_at(&r, 0), 1);
+	CU_ASSERT_EQUAL(word_at(&r, 4), 4);
+	CU_ASSERT_EQUAL(word_at(&r, 8), 7);
+	CU_ASSERT_EQUAL(word_at(&r, 12), 8);
+	CU_ASSERT_EQUAL(word_at(&r, 16), 20);
+	CU_ASSERT_PTR_NULL(symtab_find(&r.symbols, "hidden"));
+	asm_result_free(&r);
+
+	/* a switch chooses between two bodies of the same size or not */
+	CU_ASSERT_TRUE(same_bytes(".equ PV, 1\n.if PV\n li r1, 5\n.else\n la r1, 5\n.endif\nx: .word x\n",
+				  "li r1, 5\nx: .word x\n"));
+	CU_ASSERT_TRUE(same_bytes(".equ PV, 0\n.if PV\n li r1, 5\n.else\n la r1, 5\n.endif\nx: .word x\n",
+				  "la r1, 5\nx: .word x\n"));
+	/* .equ in a taken branch is defined; in the other it is not */
+	CU_ASSERT_TRUE(same_bytes(".if 0\nV = 1\n.else\nV = 2\n.endif\n.word V\n", ".word 2\n"));
+}
+
 static CU_TestInfo tests[] = {
 	{ "labels and forward references", test_labels_and_forward_references },
 	{ "operand forms, case rules", test_operand_forms_and_case },
@@ -422,6 +483,7 @@ static CU_TestInfo tests[] = {
 	{ "pseudo-instruction expansions", test_pseudo_expansions },
 	{ ".include relative paths, depth, errors", test_include },
 	{ "symbol table: order, write, load", test_symbol_table },
+	{ ".if .ifdef .ifndef .else .endif", test_conditional_assembly },
 	CU_TEST_INFO_NULL,
 };
 

@@ -56,6 +56,16 @@ static const struct {
 	{ ".org 0x1000000\n.byte 1\n",  "bad.s:2:7: error: image too large: address 0x01000000 is past the 16 MiB limit" },
 	{ "\tli r1, 0x1 + 0xffffffff\n", "bad.s:1:9: error: value 4294967296 out of range for 'li' (-2147483648..4294967295)" },
 	{ "5: nop\n",                   "bad.s:1:1: error: expected a label, instruction or directive, found '5'" },
+	{ "nop\n.else\n",               "bad.s:2:1: error: '.else' without '.if'" },
+	{ "nop\n  .endif\n",            "bad.s:2:3: error: '.endif' without '.if'" },
+	{ "\n  .if 1\nnop\n",           "bad.s:2:3: error: '.if' without '.endif'" },
+	{ ".if 1\n.if 0\n.endif\n",     "bad.s:1:1: error: '.if' without '.endif'" },
+	{ ".ifdef X\n",                 "bad.s:1:1: error: '.ifdef' without '.endif'" },
+	{ ".if 1\n.else\n.else\n.endif\n", "bad.s:3:1: error: second '.else' for the '.if' at line 1" },
+	{ ".if LATER\n.endif\nLATER = 1\n", "bad.s:1:5: error: 'LATER' must be defined before '.if' uses it" },
+	{ ".if 1 2\n.endif\n",          "bad.s:1:7: error: unexpected '2' after operands" },
+	{ "x: .if 1\n.endif\n",         "bad.s:1:1: error: '.if' cannot have a label" },
+	{ ".ifdef 5\n.endif\n",         "bad.s:1:8: error: expected symbol name, found '5'" },
 };
 
 /* The first line of an error message, for comparing. */
@@ -169,12 +179,47 @@ test_missing_file(void)
 	asm_result_free(&r);
 }
 
+
+/* Conditional assembly's structure is checked in every file: an .if opened
+ * in an included file must be closed there, and the error names the .if's
+ * own line even though it is found at the end of the file. */
+static void
+test_conditional_errors(void)
+{
+	struct asm_result r;
+	CU_ASSERT_EQUAL(asm_assemble_string("bad.s",
+		"        .if 1\n"           /* 1: closed by line 6 */
+		"        .if 0\n"           /* 2: closed by line 5 */
+		"        frob\n"            /* skipped: no error */
+		"        .else\n"
+		"        .endif\n"
+		"        .endif\n"
+		"        .endif\n"          /* 7: no .if left to close */
+		"        .if 1\n"           /* 8: never closed either */
+		"        frob\n",           /* 9: assembled: an error */
+		&r), -1);
+	static const char *const want[] = {
+		"bad.s:7:9: error: '.endif' without '.if'",
+		"bad.s:8:9: error: '.if' without '.endif'",
+		"bad.s:9:9: error: unknown mnemonic 'frob'",
+	};
+	size_t n = sizeof(want) / sizeof(want[0]);
+	CU_ASSERT_EQUAL_FATAL(r.nerrors, n);
+	for (size_t i = 0; i < n; i++) {
+		char line[256];
+		first_line(r.errors[i], line, sizeof(line));
+		CU_ASSERT_STRING_EQUAL(line, want[i]);
+	}
+	asm_result_free(&r);
+}
+
 static CU_TestInfo tests[] = {
 	{ "each malformed input: its exact message", test_each_bad_input_gives_its_message },
 	{ "message, source line and caret", test_message_shows_line_and_caret },
 	{ "every error of a run, in source order", test_all_errors_reported_in_order },
 	{ "at most 50, then 'too many errors'", test_too_many_errors },
 	{ "missing source file", test_missing_file },
+	{ ".if structure: unclosed, unmatched, per file", test_conditional_errors },
 	CU_TEST_INFO_NULL,
 };
 

@@ -18,19 +18,41 @@ minios_boot:
         ; Every trap starts on a fresh, empty kernel stack: the trap entry
         ; reloads sp from `scratch` (the control register SPEC §3.3 leaves
         ; free for exactly this).
+        .if PARAVIRT
+        stw   sp, kernel_sp(zero)       ; PV: a kernel word, read without mfcr
+        .else
         mtcr  scratch, sp
+        .endif
 
         ; 2. The trap vector: from now on a trap runs minios_trap_entry
         ;    instead of stopping the machine.
+        .if PARAVIRT
+        ;    PV: first tell the monitor where the shared info page is: it
+        ;    writes cause, epc, epsw and badaddr there at every trap, and
+        ;    reads our interrupt mask from it.  Interrupts start masked.
+        li    r1, HC_REGISTER_SHARED
+        la    r2, shared_info
+        hcall
+        li    r1, HC_SET_TVEC
+        la    r2, minios_trap_entry
+        hcall
+        .else
         la    r1, minios_trap_entry
         mtcr  tvec, r1
+        .endif
 
         ; 3. The kernel's own address space: the first 1 MiB identity-mapped,
         ;    supervisor-only.  Then paging on.  Because the map is the identity,
         ;    the next instruction is fetched from the same place either way.
         call  vm_build_kernel_map       ; r1 = its level-1 table
+        .if PARAVIRT
+        mov   r2, r1
+        li    r1, HC_SET_PTBR
+        hcall
+        .else
         mtcr  ptbr, r1
-        li    r1, MMU_PG
+        .endif
+        li    r1, MMU_PG                ; (PV too: trapped and emulated, once)
         mtcr  mmu, r1                   ; writing mmu also discards cached translations
 
         ; 4. The tasks: one address space and one task-table slot each.
@@ -52,9 +74,17 @@ boot_next_task:
 
         ; 6. Start the clock.  From `ei` on, a tick may arrive at any
         ;    instruction boundary — in the kernel too, until we are idle.
+        .if PARAVIRT
+        li    r1, HC_TIMER_SET
+        li    r2, TIMER_QUANTUM
+        li    r3, 0
+        hcall
+        stw   zero, shared_info + SH_MASK(zero)   ; interrupts on: a store, no exit
+        .else
         li    r1, TIMER_QUANTUM
         out   TIMER_INTERVAL, r1
         ei
+        .endif
         call  boot_banner
 
         ; 7. Nothing left to do but wait.  `halt` sleeps until the timer
@@ -65,7 +95,12 @@ boot_next_task:
         ;    first tick is taken as boot_banner re-enables interrupts and
         ;    this loop is not even reached; README.md tells the story.)
 minios_idle:
+        .if PARAVIRT
+        li    r1, HC_HALT
+        hcall
+        .else
         halt
+        .endif
         b     minios_idle
 
 ; ---------------------------------------------------------------------------
@@ -94,12 +129,23 @@ minios_idle:
 ; interrupts: the guest believes they are on, the monitor believes they are
 ; off, and the tick that should start task 1 is never delivered (Lab 6,
 ; demonstration D2).
+;
+; The paravirtual build (PARAVIRT = 1) writes the same section with the mask
+; word of the shared info page: save it, store 1, ..., store the saved value
+; back — plain loads and stores, no exit to the monitor at all.  The monitor
+; reads the word before it injects an interrupt (Xen's event mask).
 ; ---------------------------------------------------------------------------
 boot_banner:
         push  lr
         push  r5
+        .if PARAVIRT
+        ldw   r5, shared_info + SH_MASK(zero)     ; save the mask: 0 here
+        li    r1, 1
+        stw   r1, shared_info + SH_MASK(zero)     ; critical section starts
+        .else
         rdpsw r5                        ; save the PSW: IE = 1 here
         di                              ; critical section starts
+        .endif
         la    r2, msg_boot_1
         call  kputs
         li    r2, NTASKS
@@ -110,7 +156,12 @@ boot_banner:
         call  kput_dec
         la    r2, msg_boot_3
         call  kputs
+        .if PARAVIRT
+        stw   r5, shared_info + SH_MASK(zero)     ; critical section ends: unmasked
+        call  pv_take_pending           ; a tick that waited for the unmask
+        .else
         wrpsw r5                        ; critical section ends: IE = 1 again
+        .endif
         pop   r5
         pop   lr
         ret

@@ -21,6 +21,12 @@ task_programs:                  ; the program each slot runs (boot.s)
         .word task_b            ; pid 2
         .word task_c            ; pid 3
         .word task_d            ; pid 4
+        .if PARAVIRT
+kernel_sp:                      ; PV: the empty kernel stack's top (the bare
+        .word 0                 ; build keeps it in the scratch register)
+pv_batch_count:                 ; PV: entries listed in pv_batch so far
+        .word 0
+        .endif
 
 ; ---- the task table: NTASKS task control blocks (layout in defs.s) ------------
         .align TCB_SIZE
@@ -87,3 +93,13 @@ msg_panic_out_of_memory: .asciz "out of physical memory"
 msg_panic_cause:        .asciz " (cause "
 msg_panic_epc:          .asciz ", epc "
 msg_panic_badaddr:      .asciz ", badaddr "
+        .if PARAVIRT
+msg_panic_pte_batch:    .asciz "the monitor refused a page-table batch"
+
+; ---- the paravirtual build's pages (still below 32 KiB) ----------------------
+        .align PAGE_SIZE
+shared_info:                    ; registered with HC_REGISTER_SHARED at boot:
+        .space PAGE_SIZE        ; the monitor's trap words and our mask (SH_*)
+pv_batch:                       ; {PTE address, entry} pairs for HC_PTE_BATCH
+        .space PV_BATCH_ENTRIES * PV_BATCH_ENTRY_SIZE
+        .endif

@@ -3,6 +3,18 @@
 ; draws them).  It emits no bytes, so it can be included first.  Part of
 ; minios, TrapLab's default guest (Labs 1-5 run it).
 
+; ===== The build: bare or paravirtual =========================================
+; The top file chooses: minios.s sets PARAVIRT to 0, minios-pv/minios-pv.s
+; to 1 (README.md, "The paravirtual build").  Every privileged sequence of the
+; kernel has an `.if PARAVIRT` twin that asks the monitor with `hcall`
+; instead.  A file that includes this one without choosing gets the bare build.
+        .ifndef PARAVIRT
+        .equ PARAVIRT, 0
+        .endif
+        .if PARAVIRT
+        .include "../lib/hypercalls.s"  ; HC_* numbers, SH_* shared-page offsets
+        .endif
+
 ; ===== I/O ports (SPEC §10) ==================================================
         .equ CONSOLE_DATA,   0x00   ; write: print the low byte
         .equ TIMER_INTERVAL, 0x10   ; write: retired instructions between ticks (0 = off)
@@ -108,6 +120,14 @@
         .equ TCB_STATUS, 84         ; exit status, once TASK_DEAD
         .equ TCB_SHIFT,  7
         .equ TCB_SIZE,   1 << TCB_SHIFT   ; 128 bytes: a power of two, so slot*TCB_SIZE is a shift
+
+; ===== The paravirtual build only =============================================
+        .if PARAVIRT
+        ; The longest page-table batch: the kernel's map, one level-1 entry
+        ; plus one level-2 entry per page of physical memory.
+        .equ PV_BATCH_ENTRIES, KERNEL_L1_ENTRIES + PHYS_MEMORY_TOP / PAGE_SIZE
+        .equ PV_BATCH_ENTRY_SIZE, 8     ; {PTE address, entry}
+        .endif
 
 ; ===== Status codes for POWER_OFF ============================================
         .equ EXIT_SUCCESS, 0        ; every task finished (killed ones included)

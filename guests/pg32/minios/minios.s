@@ -9,6 +9,7 @@
 ; the trap flow and a walk-through.  This file only puts the pieces in order:
 ; the order of the .include lines below IS the layout of the image.
 
+        .equ PARAVIRT, 0        ; the bare build: minios-pv/minios-pv.s says 1
         .include "defs.s"       ; constants only: emits nothing
 
 ; ---- the kernel: code from physical address 0, then its data --------------

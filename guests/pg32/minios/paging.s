@@ -98,6 +98,28 @@ vm_build_kernel_map:
         push  lr
         call  frame_alloc
         stw   r1, kernel_l1(zero)
+        .if PARAVIRT
+        ; PV: the same entries, listed for ONE HC_PTE_BATCH.  1 MiB needs
+        ; exactly one level-2 table, so nothing has to be looked up.
+        push  r5
+        mov   r5, r1                    ; r5 = the level-1 table
+        call  frame_alloc               ; r1 = the kernel's level-2 table
+        mov   r2, r5                    ; level-1 entry 0 -> it
+        ori   r3, r1, PTE_TABLE
+        call  pv_batch_add
+        mov   r2, r1                    ; r2 = the level-2 entry to write
+        li    r4, 0                     ; r4 = virtual address = physical address
+pv_build_kernel_next:
+        ori   r3, r4, PTE_KERNEL
+        call  pv_batch_add
+        addi  r2, r2, PTE_SIZE
+        addi  r4, r4, PAGE_SIZE
+        li    r13, PHYS_MEMORY_TOP
+        cmp   r4, r13
+        bltu  pv_build_kernel_next
+        call  pv_batch_commit           ; checked and written by the monitor
+        pop   r5
+        .else
         mov   r2, r1                    ; r2 = the level-1 table
         li    r3, 0                     ; r3 = virtual address = physical address
 vm_build_kernel_next:
@@ -108,6 +130,7 @@ vm_build_kernel_next:
         cmp   r3, r13
         bltu  vm_build_kernel_next
         tlbflush                        ; page tables edited (SPEC §5.3)
+        .endif
         ldw   r1, kernel_l1(zero)
         pop   lr
         ret
@@ -131,7 +154,12 @@ vm_user_readable:
         addi  r4, r4, -1                ; r4 = the last byte
         shri  r2, r2, PAGE_SHIFT        ; r2 = first virtual page number
         shri  r4, r4, PAGE_SHIFT        ; r4 = last virtual page number
+        .if PARAVIRT
+        ldw   r3, current_task(zero)    ; PV: the TCB knows it; mfcr would exit
+        ldw   r3, TCB_PTBR(r3)
+        .else
         mfcr  r3, ptbr                  ; r3 = the task's level-1 table
+        .endif
 vm_user_next_page:
         ; Level 1: entry (vpn >> 10) of the level-1 table.
         shri  r1, r2, PT_INDEX_BITS
@@ -161,3 +189,56 @@ vm_user_yes:
 vm_user_no:
         li    r1, 0
         ret
+
+        .if PARAVIRT
+; ---------------------------------------------------------------------------
+; The paravirtual build's page-table updates (Xen's mmu_update): entries are
+; listed in pv_batch, then handed to the monitor in one HC_PTE_BATCH, which
+; checks every one (each must map a frame inside the guest's memory) and
+; writes all of them, or none.  One hypercall per address space.
+; ---------------------------------------------------------------------------
+
+; pv_batch_add — list one page-table write.
+; In: r2 = the entry's physical address, r3 = the entry.  Clobbers r13.
+pv_batch_add:
+        ldw   r13, pv_batch_count(zero)
+        shli  r13, r13, 3               ; PV_BATCH_ENTRY_SIZE bytes each
+        stw   r2, pv_batch(r13)         ; pv_batch is below 32 KiB: zero-relative
+        stw   r3, pv_batch + 4(r13)
+        ldw   r13, pv_batch_count(zero)
+        addi  r13, r13, 1
+        stw   r13, pv_batch_count(zero)
+        ret
+
+; pv_batch_commit — one hypercall for the whole list, then an empty list.
+; In: nothing.  Out: nothing.  Clobbers r1-r3.  Panics if refused.
+pv_batch_commit:
+        li    r1, HC_PTE_BATCH
+        la    r2, pv_batch
+        ldw   r3, pv_batch_count(zero)
+        hcall                           ; r1 = entries written, or HC_ERROR
+        stw   zero, pv_batch_count(zero)
+        cmpi  r1, HC_ERROR
+        beq   pv_batch_refused
+        ret
+pv_batch_refused:
+        la    r2, msg_panic_pte_batch
+        b     minios_panic
+
+; pv_take_pending — after a critical section unmasked interrupts: if one
+; became due meanwhile, the monitor has set SH_PENDING; give it the exit it
+; needs to deliver it (Xen's "force an event callback").  Nothing to do if
+; still masked (a nested section) or nothing waits.  Clobbers r1, r2.
+pv_take_pending:
+        ldw   r1, shared_info + SH_MASK(zero)
+        cmpi  r1, 0
+        bne   pv_take_pending_done
+        ldw   r1, shared_info + SH_PENDING(zero)
+        cmpi  r1, 0
+        beq   pv_take_pending_done
+        li    r1, HC_SET_MASK           ; "unmask", once more, by hypercall
+        li    r2, 0
+        hcall
+pv_take_pending_done:
+        ret
+        .endif

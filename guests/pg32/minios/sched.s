@@ -38,6 +38,18 @@ sched_found:
         ; Switch address spaces.  The kernel is mapped at the same place in
         ; every address space, so the next instruction is found either way.
         ldw   r4, TCB_PTBR(r1)
+        .if PARAVIRT
+        ; PV: the same three steps as below in two hypercalls: new page
+        ; tables with the TLB flush, then a fresh quantum with the ack.
+        li    r1, HC_SET_PTBR
+        mov   r2, r4
+        hcall
+        li    r1, HC_TIMER_SET
+        li    r2, TIMER_QUANTUM
+        li    r3, 1                     ; and acknowledge a tick that is due
+        hcall
+        ldw   r1, current_task(zero)    ; r1 = the TCB again
+        .else
         mtcr  ptbr, r4
         ; SPEC §5.3: after switching page tables, forget cached translations.
         ; The reference machine caches none, but a shadow-paging monitor
@@ -52,6 +64,7 @@ sched_found:
         li    r4, TIMER_QUANTUM
         out   TIMER_INTERVAL, r4
         out   TIMER_ACK, zero
+        .endif
         ret
 
 ; ---------------------------------------------------------------------------
@@ -141,8 +154,14 @@ cause_name_unknown:
 minios_all_done:
         la    r2, msg_all_done
         call  kputs
+        .if PARAVIRT
+        li    r1, HC_POWER_OFF
+        li    r2, EXIT_SUCCESS
+        hcall                           ; the machine stops after this instruction
+        .else
         li    r1, EXIT_SUCCESS
         out   POWER_OFF, r1             ; the machine stops after this instruction
+        .endif
 minios_off:
         b     minios_off                ; never runs: here only so the final PC has a name
 
@@ -152,7 +171,11 @@ minios_off:
 ; with the trap registers and powers off with EXIT_PANIC.
 ; ---------------------------------------------------------------------------
 minios_panic:
+        .if PARAVIRT
+        ldw   sp, kernel_sp(zero)       ; whatever happened, use a clean stack
+        .else
         mfcr  sp, scratch               ; whatever happened, use a clean stack
+        .endif
         mov   r5, r2
         la    r2, msg_panic
         call  kputs
@@ -160,19 +183,37 @@ minios_panic:
         call  kputs
         la    r2, msg_panic_cause
         call  kputs
+        .if PARAVIRT
+        ldw   r2, shared_info + SH_CAUSE(zero)
+        .else
         mfcr  r2, cause
+        .endif
         call  kput_hex
         la    r2, msg_panic_epc
         call  kputs
+        .if PARAVIRT
+        ldw   r2, shared_info + SH_EPC(zero)
+        .else
         mfcr  r2, epc
+        .endif
         call  kput_hex
         la    r2, msg_panic_badaddr
         call  kputs
+        .if PARAVIRT
+        ldw   r2, shared_info + SH_BADADDR(zero)
+        .else
         mfcr  r2, badaddr
+        .endif
         call  kput_hex
         la    r2, msg_close_paren
         call  kputs
+        .if PARAVIRT
+        li    r1, HC_POWER_OFF
+        li    r2, EXIT_PANIC
+        hcall
+        .else
         li    r1, EXIT_PANIC
         out   POWER_OFF, r1
+        .endif
 minios_panic_off:
         b     minios_panic_off          ; never runs: the machine is off

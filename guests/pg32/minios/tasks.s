@@ -52,6 +52,39 @@ task_create:
         call  frame_alloc
         mov   r6, r1                    ; r6 = the task's level-1 table
         stw   r6, TCB_PTBR(r5)
+        .if PARAVIRT
+        ; PV: the same address space as below, listed for ONE HC_PTE_BATCH.
+        ; The user text, data and stack all lie under level-1 entry
+        ; USER_TEXT_VA >> L1_SHIFT, so one level-2 table holds them all.
+        call  frame_alloc
+        mov   r7, r1                    ; r7 = the user part's level-2 table
+        mov   r2, r6                    ; level-1 entry 0: the kernel's, shared
+        ldw   r3, kernel_l1(zero)
+        ldw   r3, 0(r3)
+        call  pv_batch_add
+        addi  r2, r6, (USER_TEXT_VA >> L1_SHIFT) * PTE_SIZE
+        ori   r3, r7, PTE_TABLE         ; the user part's level-1 entry
+        call  pv_batch_add
+        la    r8, user_text_start       ; r8 = physical page of the text
+        addi  r2, r7, ((USER_TEXT_VA >> PAGE_SHIFT) & PT_INDEX_MASK) * PTE_SIZE
+task_create_pv_text:
+        ori   r3, r8, PTE_USER_TEXT
+        call  pv_batch_add
+        addi  r8, r8, PAGE_SIZE
+        addi  r2, r2, PTE_SIZE
+        la    r13, user_text_end
+        cmp   r8, r13
+        bltu  task_create_pv_text
+        call  frame_alloc               ; the private data page
+        addi  r2, r7, ((USER_DATA_VA >> PAGE_SHIFT) & PT_INDEX_MASK) * PTE_SIZE
+        ori   r3, r1, PTE_USER_DATA
+        call  pv_batch_add
+        call  frame_alloc               ; the private stack page
+        addi  r2, r7, ((USER_STACK_VA >> PAGE_SHIFT) & PT_INDEX_MASK) * PTE_SIZE
+        ori   r3, r1, PTE_USER_DATA
+        call  pv_batch_add
+        call  pv_batch_commit           ; checked and written by the monitor
+        .else
         ; ... whose kernel part points at the kernel's level-2 table: copy the
         ; kernel's level-1 entries, so the kernel is mapped (supervisor-only)
         ; in this address space too.  The trap handler relies on that.
@@ -91,6 +124,7 @@ task_create_map_text:
         li    r3, USER_STACK_VA
         call  vm_map
         tlbflush                        ; page tables edited (SPEC §5.3)
+        .endif
 
         ; Ready: the scheduler may pick it from now on.
         li    r13, TASK_RUNNABLE

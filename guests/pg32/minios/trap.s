@@ -13,6 +13,11 @@
 ; What the CPU has NOT done: save any general register.  The task's r1..r15
 ; are still live, and the first job is to store them in the task's
 ; task-table slot (its TCB) before the kernel uses any of them.
+;
+; The paravirtual build (PARAVIRT = 1) reads the trap registers from the
+; shared info page, where the monitor wrote them, with `ldw` instead of
+; `mfcr` (each mfcr would be an exit to the monitor), and leaves with one
+; HC_IRET hypercall that restores all registers, pc and PSW from the TCB.
 
 ; ---------------------------------------------------------------------------
 ; minios_trap_entry — the trap vector (tvec points here).
@@ -28,7 +33,11 @@ minios_trap_entry:
 
         ; Did the trap come from user mode?  epsw holds the PSW before the
         ; trap.  (andi does not set flags: only cmp/cmpi do.)
+        .if PARAVIRT
+        ldw   r1, shared_info + SH_EPSW(zero)
+        .else
         mfcr  r1, epsw
+        .endif
         andi  r1, r1, PSW_S
         cmpi  r1, 0
         bne   trap_from_kernel
@@ -51,18 +60,33 @@ minios_trap_entry:
         stw   lr, TCB_LR(r1)
         ldw   r2, trap_saved_r1(zero)   ; and the r1 we parked
         stw   r2, TCB_R1(r1)
+        .if PARAVIRT
+        ldw   r2, shared_info + SH_EPC(zero)      ; where to resume
+        stw   r2, TCB_PC(r1)
+        ldw   r2, shared_info + SH_EPSW(zero)     ; mode, IE (= unmasked), flags
+        stw   r2, TCB_PSW(r1)
+        .else
         mfcr  r2, epc                   ; where to resume
         stw   r2, TCB_PC(r1)
         mfcr  r2, epsw                  ; the task's mode, IE and flags
         stw   r2, TCB_PSW(r1)
+        .endif
 
         ; All registers are ours now.  Use the kernel stack, always empty at
         ; this point because the kernel never keeps anything on it across a
         ; return to user mode.
+        .if PARAVIRT
+        ldw   sp, kernel_sp(zero)
+        .else
         mfcr  sp, scratch
+        .endif
 
         ; Dispatch on the cause code (the low 8 bits of cause).
+        .if PARAVIRT
+        ldw   r2, shared_info + SH_CAUSE(zero)
+        .else
         mfcr  r2, cause
+        .endif
         andi  r2, r2, CAUSE_CODE_MASK
         cmpi  r2, CAUSE_TIMER
         beq   minios_timer
@@ -76,8 +100,13 @@ minios_trap_entry:
 ; no task state to save: the idle loop is abandoned.  Anything else is a
 ; bug in the kernel.
 trap_from_kernel:
+        .if PARAVIRT
+        ldw   sp, kernel_sp(zero)
+        ldw   r1, shared_info + SH_CAUSE(zero)
+        .else
         mfcr  sp, scratch
         mfcr  r1, cause
+        .endif
         andi  r1, r1, CAUSE_CODE_MASK
         cmpi  r1, CAUSE_TIMER
         beq   minios_timer
@@ -91,7 +120,12 @@ trap_from_kernel:
 minios_timer:
         ; Acknowledge first: the interrupt stays pending until we do, and a
         ; pending tick would be taken again the moment rti sets IE (SPEC §6.3).
+        ; (PV: the scheduler, which always runs next, acknowledges it in the
+        ; same hypercall that restarts the timer: one exit instead of two.)
+        .if PARAVIRT
+        .else
         out   TIMER_ACK, zero
+        .endif
         ; Round robin: the current task's quantum is over.  It stays
         ; runnable and its saved PC is the next instruction it would have run.
         li    r1, 1
@@ -106,8 +140,13 @@ minios_timer:
 ; ---------------------------------------------------------------------------
 minios_fault:
         ldw   r2, current_task(zero)
+        .if PARAVIRT
+        ldw   r3, shared_info + SH_CAUSE(zero)
+        ldw   r4, shared_info + SH_BADADDR(zero)
+        .else
         mfcr  r3, cause
         mfcr  r4, badaddr               ; meaningful for the memory causes only
+        .endif
         call  minios_kill
         b     minios_trap_exit
 
@@ -135,6 +174,13 @@ trap_exit_switch:
         call  minios_schedule           ; r1 = the TCB to run; does not return if none
 trap_exit_restore:
         ; r1 = the TCB of the task to resume.
+        .if PARAVIRT
+        ; The TCB is laid out as HC_IRET's frame (r1..r15, pc, psw): the
+        ; monitor restores the whole task from it in one hypercall.
+        mov   r2, r1
+        li    r1, HC_IRET
+        hcall                           ; does not come back here
+        .else
         ldw   r2, TCB_PC(r1)
         mtcr  epc, r2
         ldw   r2, TCB_PSW(r1)
@@ -155,3 +201,4 @@ trap_exit_restore:
         ldw   r2, TCB_R2(r1)
         ldw   r1, TCB_R1(r1)            ; last: r1 was the pointer
         rti                             ; PC = epc, PSW = epsw: we are the task again
+        .endif
