@@ -20,10 +20,10 @@ OPTFLAGS := -O2 -g
 endif
 
 CC       ?= gcc
-CPPFLAGS := -D_GNU_SOURCE -Iisa -Imachine -Imonitor -Itests
+CPPFLAGS := -D_GNU_SOURCE -Iisa -Imachine -Imonitor -Ikvm-backend -Itests
 CFLAGS   := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes $(OPTFLAGS) -MMD -MP
 LDFLAGS  := $(filter -fsanitize%,$(OPTFLAGS))
-LDLIBS   :=
+LDLIBS   := -llzma -lz -lzstd -lcapstone
 
 ifeq ($(V),1)
 Q :=
@@ -61,6 +61,8 @@ LIB_OBJS += monitor/report.o
 LIB_OBJS += monitor/guest_file.o
 LIB_OBJS += monitor/cli_options.o
 LIB_OBJS += monitor/backend_pg32.o
+# the KVM backend: every file of kvm-backend/ (see kvm-backend/kvm.h)
+LIB_OBJS += $(patsubst %.c,%.o,$(wildcard kvm-backend/*.c))
 
 # ---- the traplab program ----------------------------------------------------
 TRAPLAB_OBJS += monitor/main.o
@@ -77,6 +79,7 @@ TRAPLAB_OBJS += monitor/shell_cmds.o
 TRAPLAB_OBJS += monitor/shell_expr.o
 TRAPLAB_OBJS += monitor/shell_dot.o
 TRAPLAB_OBJS += monitor/graphviz.o
+TRAPLAB_OBJS += $(patsubst %.c,%.o,$(wildcard monitor/cmd_kvm.c monitor/backend_kvm.c))
 
 # ---- the CUnit test runner (tests/suites.def lists the suites) ---------------
 TEST_OBJS += tests/main.o
@@ -123,10 +126,16 @@ $(BUILD)/bench/bench_trap: $(BUILD)/bench/trap/bench_trap.o $(LIB)
 DEPS := /usr/include/CUnit/CUnit.h:libcunit1-dev \
         /usr/include/readline/readline.h:libreadline-dev \
         /usr/bin/dot:graphviz \
-        /usr/bin/tmux:tmux
+        /usr/bin/tmux:tmux \
+        /usr/include/lzma.h:liblzma-dev \
+        /usr/include/zlib.h:zlib1g-dev \
+        /usr/include/zstd.h:libzstd-dev \
+        /usr/include/capstone/capstone.h:libcapstone-dev \
+        /usr/bin/as:binutils \
+        /usr/bin/cpio:cpio
 
 DEPS_STAMP := $(BUILD)/.deps-ok
-$(DEPS_STAMP):
+$(DEPS_STAMP): Makefile
 	$(Q)missing=""; \
 	for d in $(DEPS); do f=$${d%%:*}; p=$${d##*:}; \
 	  [ -e "$$f" ] || missing="$$missing $$p"; done; \

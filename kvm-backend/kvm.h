@@ -1,0 +1,118 @@
+/* kvm.h — TrapLab's x86 world: one guest on the real CPU through /dev/kvm,
+ * with TrapLab doing the part QEMU does for KVM — owning guest memory,
+ * loading the guest, emulating its devices (an 8250 UART, the i8042 reset
+ * line, power-off) and handling VM exits.  Lab 10 (hardware assist).
+ * ../shared/KVM-NOTES.md is the recipe; kvm-backend/README.md the map.
+ *
+ *   vm.c     VM and vCPU life cycle, guest memory, the KVM_RUN exit loop
+ *   uart.c   the 8250/16550 on COM1 (machine/bus.h's struct dev_ops)
+ *   boot.c   flat binaries and Linux (bzImage, decompressed on the host)
+ *   debug.c  single step, hardware breakpoints, address translation, stats
+ *
+ * Every function that can fail returns a negative number or NULL and puts
+ * one line in `err` naming the ioctl (or the field and value of a bad
+ * image); none exits the process.
+ */
+#ifndef TRAPLAB_KVM_H
+#define TRAPLAB_KVM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/kvm.h>
+
+struct kvm_guest;   /* one VM with one vCPU */
+
+/* ---- what this host offers -------------------------------------------- */
+enum kvm_host_kind {
+	KVM_HOST_NONE,       /* no usable /dev/kvm (message says why) */
+	KVM_HOST_HARDWARE,   /* VT-x / AMD-V: guests run on the CPU */
+	KVM_HOST_PVM,        /* kvm_pvm: unmodified guests go through KVM's instruction
+				emulator (~1 µs/instruction); no int n / int3 outside
+				real mode (KVM-NOTES §0) */
+};
+/* One line for people: what this host is and what works on it. */
+enum kvm_host_kind kvm_host_probe(char *line, size_t len);
+
+/* ---- life cycle ------------------------------------------------------------- */
+struct kvm_config {
+	size_t memory;              /* bytes of guest RAM at guest-physical 0 */
+};
+struct kvm_guest *kvm_guest_create(const struct kvm_config *cfg, char *err, size_t errlen);
+void kvm_guest_destroy(struct kvm_guest *g);
+/* Guest RAM, for loaders and for `xp`.  NULL past the end. */
+uint8_t *kvm_guest_ram(struct kvm_guest *g, uint64_t gpa, size_t len);
+size_t kvm_guest_ram_size(const struct kvm_guest *g);
+
+/* ---- loading (boot.c) ------------------------------------------------------------ */
+enum kvm_cpu_mode { KVM_MODE_REAL, KVM_MODE_PROTECTED, KVM_MODE_LONG };
+/* A flat binary at `gpa`, entered at `entry` in the given mode (real mode:
+ * CS = entry >> 4 ... as the loader documents; protected/long: flat
+ * segments, identity paging for long mode). */
+int kvm_guest_load_flat(struct kvm_guest *g, const uint8_t *image, size_t size, uint64_t gpa,
+			uint64_t entry, enum kvm_cpu_mode mode, char *err, size_t errlen);
+struct kvm_linux_config {
+	const char *kernel;         /* bzImage path */
+	const char *initrd;         /* NULL: none */
+	const char *cmdline;
+};
+/* Linux through the x86 boot protocol: the bzImage's payload decompressed
+ * on the host and entered at its 64-bit entry with boot_params, e820 and
+ * the command line.  Bad images: an error naming the field and value. */
+int kvm_guest_load_linux(struct kvm_guest *g, const struct kvm_linux_config *lc,
+			 char *err, size_t errlen);
+
+/* ---- running (vm.c) ------------------------------------------------------------------ */
+enum kvm_stop_kind {
+	KVM_STOP_POWER_OFF,     /* the guest powered off (halted with IF=0, or the ACPI register) */
+	KVM_STOP_RESET,         /* i8042 reset (0xFE to port 0x64) or triple fault (SHUTDOWN) */
+	KVM_STOP_DEBUG,         /* a single step or a hardware breakpoint */
+	KVM_STOP_INTERRUPTED,   /* kvm_guest_interrupt() */
+	KVM_STOP_EMULATION,     /* KVM_EXIT_INTERNAL_ERROR: the instruction KVM could not run */
+	KVM_STOP_FAIL_ENTRY,    /* KVM_EXIT_FAIL_ENTRY: bad vCPU state */
+	KVM_STOP_ERROR,         /* KVM_RUN itself failed, or an unknown exit */
+	KVM_STOP_EXIT_LIMIT,    /* the exit budget of kvm_guest_run ran out */
+};
+struct kvm_stop {
+	enum kvm_stop_kind kind;
+	uint64_t rip;
+	uint8_t insn[16];           /* the bytes at rip, for emulation failures */
+	unsigned insn_len;
+	char message[320];          /* one line for people, registers included on failures */
+};
+/* Run until a stop, or until `max_exits` exits to user space (0: no limit). */
+void kvm_guest_run(struct kvm_guest *g, uint64_t max_exits, struct kvm_stop *stop);
+/* From another thread or a signal handler: make kvm_guest_run return. */
+void kvm_guest_interrupt(struct kvm_guest *g);
+/* The console (UART output) goes here, byte by byte. */
+void kvm_guest_set_console(struct kvm_guest *g, void (*sink)(void *ctx, uint8_t byte), void *ctx);
+/* Bytes the guest can read from the UART (interrupt-driven input). */
+void kvm_guest_console_input(struct kvm_guest *g, const char *text, size_t len);
+
+/* ---- state and debugging (debug.c) ------------------------------------------------------ */
+int kvm_guest_get_regs(struct kvm_guest *g, struct kvm_regs *regs, struct kvm_sregs *sregs);
+int kvm_guest_set_regs(struct kvm_guest *g, const struct kvm_regs *regs,
+		       const struct kvm_sregs *sregs);
+/* Single-step one instruction (interrupts blocked; HLT special-cased). */
+void kvm_guest_step(struct kvm_guest *g, struct kvm_stop *stop);
+/* Hardware breakpoints: slots 0..3 (DR0-DR3); -1 with err if unsupported. */
+int kvm_guest_set_hw_breakpoint(struct kvm_guest *g, unsigned slot, uint64_t gva,
+				char *err, size_t errlen);
+int kvm_guest_clear_hw_breakpoint(struct kvm_guest *g, unsigned slot);
+/* Guest-virtual to guest-physical through the guest's page tables. */
+int kvm_guest_translate(struct kvm_guest *g, uint64_t gva, uint64_t *gpa);
+
+/* Exits that reached user space, by reason, and KVM's own per-vCPU counters
+ * (KVM_GET_STATS_FD: exits that never reach user space too). */
+enum { KVM_EXIT_REASONS = 64 };
+struct kvm_exit_counts {
+	uint64_t by_reason[KVM_EXIT_REASONS];   /* indexed by KVM_EXIT_* */
+	uint64_t io_by_port_class[4];            /* uart, i8042, unowned, other */
+};
+void kvm_guest_exit_counts(const struct kvm_guest *g, struct kvm_exit_counts *out);
+const char *kvm_exit_reason_name(unsigned reason);
+/* Fills up to `max` name/value pairs of KVM's stats; returns how many. */
+size_t kvm_guest_kernel_stats(struct kvm_guest *g, char (*names)[48], uint64_t *values, size_t max);
+
+#endif /* TRAPLAB_KVM_H */
