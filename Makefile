@@ -55,6 +55,7 @@ LIB_OBJS += monitor/shadow.o
 LIB_OBJS += monitor/bt.o
 LIB_OBJS += monitor/pv.o
 LIB_OBJS += monitor/classify.o
+LIB_OBJS += monitor/classify_plan.o
 LIB_OBJS += monitor/equiv.o
 LIB_OBJS += monitor/compare.o
 LIB_OBJS += monitor/report.o
