@@ -89,7 +89,13 @@ machine_deliver_trap(struct machine *m, const struct machine_trap *trap)
 		return;
 	}
 	/* Counted here, where the guest's own handler is entered: traps a
-	 * monitor emulates itself (TRAP_HANDLED) are the monitor's business. */
+	 * monitor emulates itself (TRAP_HANDLED) are the monitor's business.
+	 * "In a row" means with no instruction retired since the last one;
+	 * comparing counts keeps the interpreter's hot path free of it. */
+	if (m->retired != m->retired_at_last_trap) {
+		m->retired_at_last_trap = m->retired;
+		m->traps_in_a_row = 0;
+	}
 	if (++m->traps_in_a_row > TRAP_STORM_LIMIT) {
 		m->stop.trap = *trap;
 		m->s.pc = trap->epc;

@@ -126,6 +126,7 @@ machine_reset(struct machine *m)
 	m->retired = 0;
 	m->idle_ticks = 0;
 	m->traps_in_a_row = 0;
+	m->retired_at_last_trap = 0;
 	memset(m->traps, 0, sizeof m->traps);
 	bus_reset(&m->bus);
 	m->stopped = false;

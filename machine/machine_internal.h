@@ -65,7 +65,8 @@ struct machine {
 
 	uint64_t retired;               /* instructions retired since reset */
 	uint64_t idle_ticks;            /* timer ticks skipped by halt */
-	unsigned traps_in_a_row;        /* for TRAP_STORM_LIMIT */
+	unsigned traps_in_a_row;        /* for TRAP_STORM_LIMIT ... */
+	uint64_t retired_at_last_trap;  /* ... counted while this stays the same */
 	uint64_t traps[MACHINE_CAUSE_SLOTS];   /* raised, by cause */
 
 	struct bus bus;                 /* port-mapped devices (SPEC §10) */

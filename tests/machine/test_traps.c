@@ -681,7 +681,32 @@ test_hook_machine_deliver_trap_equals_deliver(void)
 	CU_ASSERT(memcmp(&end[0], &end[1], sizeof end[0]) == 0);
 }
 
+/* SPEC §6.4: a trap storm is traps with NO instruction retired in between.
+ * A handler that retires a few instructions and then faults again is not
+ * one: the budget ends it.  (Found by the differential fuzzer: the bare
+ * machine used to stop such a guest, the monitor modes did not.) */
+static void
+test_faulting_handler_that_retires_is_not_a_trap_storm(void)
+{
+	static const char src[] =
+		"        la   r1, handler\n"
+		"        mtcr tvec, r1\n"
+		"handler:\n"
+		"        addi r9, r9, 1\n"
+		"        lui  r10, 1\n"
+		"        ori  r10, r10, 2\n"     /* 0x10002: misaligned */
+		"        jr   r10\n";
+	struct test_run run;
+	CU_ASSERT_EQUAL_FATAL(test_run_source_text(src, ISA_STRICT, 1000, &run), 0);
+	CU_ASSERT_EQUAL(run.stop.reason, STOP_BUDGET);
+	CU_ASSERT_EQUAL(run.retired, 1000);
+	CU_ASSERT_TRUE(run.final.r[9] >= 200);   /* it kept faulting and handling */
+	test_run_free(&run);
+}
+
 static CU_TestInfo tests[] = {
+	{ "a faulting handler that retires is not a trap storm",
+	  test_faulting_handler_that_retires_is_not_a_trap_storm },
 	{ "test_trap_delivery_sets_epc_epsw_cause_badaddr_psw_and_pc",
 	  test_trap_delivery_sets_epc_epsw_cause_badaddr_psw_and_pc },
 	{ "test_fault_in_handler_overwrites_epc_and_epsw", test_fault_in_handler_overwrites_epc_and_epsw },
