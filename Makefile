@@ -85,12 +85,18 @@ TRAPLAB_OBJS += $(patsubst %.c,%.o,$(wildcard monitor/cmd_kvm.c monitor/backend_
 # ---- the CUnit test runner (tests/suites.def lists the suites) ---------------
 TEST_OBJS += tests/main.o
 TEST_OBJS += tests/support.o
-TEST_OBJS += $(patsubst %.c,%.o,$(wildcard tests/isa/*.c tests/machine/*.c tests/guests/*.c tests/cli/*.c tests/monitor/*.c))
+TEST_OBJS += $(patsubst %.c,%.o,$(wildcard tests/isa/*.c tests/machine/*.c tests/guests/*.c tests/cli/*.c tests/monitor/*.c tests/kvm/*.c))
 
 # ---- PG32 guests, assembled by traplab itself --------------------------------
 GUESTS += $(BUILD)/guests/hello.img
 GUESTS += $(BUILD)/guests/minios.img
 GUESTS += $(BUILD)/guests/crc32.img
+
+# ---- x86 guests for the KVM backend, flat binaries (guests/x86/README.md) -------
+GUESTS += $(BUILD)/guests/x86/realmode.bin
+GUESTS += $(BUILD)/guests/x86/modes.bin
+GUESTS += $(BUILD)/guests/x86/exits.bin
+GUESTS += $(BUILD)/guests/x86/uartirq.bin
 
 LIB      := $(BUILD)/libtraplab.a
 TRAPLAB  := $(BUILD)/traplab
@@ -111,6 +117,12 @@ bench: all
 	bench/interp/run
 	bench/trap/run
 	bench/compare/run
+	bench/kvm/run
+
+$(BUILD)/bench/bench_kvm: $(BUILD)/bench/kvm/bench_kvm.o $(LIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BUILD)/bench/bench_compare: $(BUILD)/bench/compare/bench_compare.o $(LIB)
 	@mkdir -p $(@D)
@@ -191,6 +203,75 @@ $(BUILD)/guests/minios.img: guests/pg32/minios/minios.s $(wildcard guests/pg32/m
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  ASM     $<")
 	$(Q)$(TRAPLAB) asm $< -o $@
+
+# ---- Linux for `traplab kvm --linux` (kvm-backend/boot_linux.c) ------------------------
+# Debian's own kernel, fetched with `apt-get download` and unpacked with dpkg-deb (never
+# installed: linux-image's initramfs hooks are slow, and /boot may hold another version),
+# and a busybox-static initramfs (guests/x86/linux/README.md).  Both live under build/ for
+# either build tree (SAN=1 too): they are inputs, not compiled objects, and the kernel .deb
+# is ~70 MB.  Without a reachable registry these targets print the command and fail alone;
+# `make test` tries them once and the Linux tests then say SKIPPED.
+LINUX_DIR  := build/linux
+INITRAMFS  := build/guests/x86/initramfs.cpio.gz
+LINUX_PKG   = $$(apt-cache depends linux-image-amd64 2>/dev/null | \
+                sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-amd64\)$$/\1/p' | head -n1)
+
+.PHONY: linux linux-try
+linux: $(LINUX_DIR)/vmlinuz $(INITRAMFS)
+
+linux-try:
+	$(Q)$(MAKE) -s --no-print-directory $(LINUX_DIR)/vmlinuz $(INITRAMFS) || \
+	  echo "linux: not fetched; the Linux tests will say SKIPPED"
+
+test: linux-try
+
+$(LINUX_DIR)/vmlinuz:
+	@mkdir -p $(@D)
+	$(Q)pkg=$(LINUX_PKG); \
+	if [ -z "$$pkg" ] && [ "$$(id -u)" = 0 ]; then apt-get update -q >/dev/null 2>&1; pkg=$(LINUX_PKG); fi; \
+	if [ -z "$$pkg" ]; then \
+	  echo "linux: cannot resolve linux-image-amd64's kernel package; run:"; \
+	  echo "    apt-get update && apt-cache depends linux-image-amd64"; exit 1; fi; \
+	echo "  FETCH   $$pkg"; \
+	(cd $(@D) && rm -f linux-image-*.deb && apt-get download -q "$$pkg" >/dev/null 2>&1) || { \
+	  echo "linux: download failed; run:"; \
+	  echo "    (cd $(@D) && apt-get download $$pkg)"; exit 1; }; \
+	rm -rf $(@D)/boot && \
+	dpkg-deb --fsys-tarfile $(@D)/linux-image-*.deb | tar -x -C $(@D) --wildcards './boot/vmlinuz-*' && \
+	mv $(@D)/boot/vmlinuz-* $@.tmp && rm -rf $(@D)/boot $(@D)/linux-image-*.deb && \
+	echo "$$pkg" > $(@D)/PACKAGE && mv $@.tmp $@
+
+$(LINUX_DIR)/busybox:
+	@mkdir -p $(@D)
+	$(Q)echo "  FETCH   busybox-static"; \
+	(cd $(@D) && rm -f busybox-static_*.deb && apt-get download -q busybox-static >/dev/null 2>&1) || { \
+	  echo "linux: download failed; run:"; \
+	  echo "    (cd $(@D) && apt-get download busybox-static)"; exit 1; }; \
+	rm -rf $(@D)/bb && mkdir -p $(@D)/bb && \
+	dpkg-deb --fsys-tarfile $(@D)/busybox-static_*.deb | tar -x -C $(@D)/bb ./bin/busybox && \
+	mv $(@D)/bb/bin/busybox $@ && rm -rf $(@D)/bb $(@D)/busybox-static_*.deb
+
+# The tree: /init (guests/x86/linux/init) and busybox; no device nodes (needs no root):
+# /init mounts devtmpfs before it opens /dev/console.  Owner 0:0 via cpio -R.
+$(INITRAMFS): guests/x86/linux/init $(LINUX_DIR)/busybox
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)r=$(@D)/initramfs.d; rm -rf $$r && \
+	mkdir -p $$r/bin $$r/sbin $$r/dev $$r/proc $$r/sys $$r/tmp $$r/root && \
+	cp $(LINUX_DIR)/busybox $$r/bin/busybox && cp guests/x86/linux/init $$r/init && \
+	chmod 755 $$r/init $$r/bin/busybox && \
+	(cd $$r && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9n > $@.tmp && \
+	rm -rf $$r && mv $@.tmp $@
+
+# GNU as through the C preprocessor (guest.h), linked at 0 (the loader puts
+# CS's base at the load address), flattened; nm's listing beside it for tests.
+$(BUILD)/guests/x86/%.bin: guests/x86/%.S guests/x86/guest.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) -c $< -o $(@:.bin=.o)
+	$(Q)ld -m elf_x86_64 -Ttext=0 -e start $(@:.bin=.o) -o $(@:.bin=.elf)
+	$(Q)nm -n $(@:.bin=.elf) > $(@:.bin=.sym)
+	$(Q)objcopy -O binary -j .text $(@:.bin=.elf) $@
 
 clean:
 	rm -rf build build-san

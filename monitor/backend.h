@@ -142,7 +142,8 @@ struct backend {
 	const struct backend_ops *ops;
 };
 
-/* The backends there are (backend_pg32.c; the KVM one comes later). */
+/* The backends there are (backend_pg32.c, backend_kvm.c). */
 struct backend *backend_pg32_create(char *err, size_t errlen);
+struct backend *backend_kvm_create(char *err, size_t errlen);   /* NULL: no usable /dev/kvm */
 
 #endif /* TRAPLAB_BACKEND_H */

@@ -31,6 +31,7 @@ cmd_monitor_usage(FILE *out)
 		"    traplab monitor [--isa=V] [--mode=M] [--place=P] [--memory=KiB]\n"
 		"                    [-x SCRIPT] [--batch] [--no-guest | GUEST]\n"
 		"    traplab          (the same, on minios)\n"
+		"    traplab monitor --backend=kvm [-x SCRIPT] [--batch] [GUEST.bin]\n"
 		"\n"
 		"DESCRIPTION\n"
 		"    Starts a shell on GUEST (a .s file, assembled on the spot, or a .img with its\n"
@@ -50,7 +51,15 @@ cmd_monitor_usage(FILE *out)
 		"    comment. Errors are one line each on standard error, \"CMD: why\", and the\n"
 		"    session goes on.\n"
 		"\n"
+		"    With --backend=kvm the guest is a flat x86 binary run on /dev/kvm (no\n"
+		"    default guest); its settings are cpu-mode, load-address and memory (MiB),\n"
+		"    set in the monitor (`cpu-mode long`). Breakpoints are the 4 hardware ones.\n"
+		"    MONITOR.md \"The KVM backend\" tells what each command does there.\n"
+		"\n"
 		"OPTIONS\n"
+		"    --backend=B    what runs the guest: pg32 (default), the PG32 machine and\n"
+		"                   its monitors; or kvm, real x86 through /dev/kvm (exit\n"
+		"                   status 1, with the reason, when /dev/kvm is unusable)\n"
 		"    --isa=V        PG32 variant: strict (default), legacy or hybrid\n"
 		"    --mode=M       how the guest runs: bare, trap (default), hybrid, ...\n"
 		"                   (`show mode` in the monitor lists every choice)\n"
@@ -81,8 +90,8 @@ cmd_monitor_usage(FILE *out)
 		"\n"
 		"EXIT STATUS\n"
 		"    0   every command succeeded (always 0 in an interactive session)\n"
-		"    1   a command of a script or of standard input failed, or GUEST\n"
-		"        could not be loaded\n"
+		"    1   a command of a script or of standard input failed, GUEST\n"
+		"        could not be loaded, or --backend=kvm found no usable /dev/kvm\n"
 		"    2   bad command line\n"
 		"\n"
 		"EXAMPLES\n"
@@ -91,10 +100,12 @@ cmd_monitor_usage(FILE *out)
 		"    echo 'break minios_syscall\n"
 		"    continue\n"
 		"    info vcpu' | traplab monitor             # a script on standard input\n"
-		"    traplab monitor -x lab3.cmd guests/pg32/hello.s\n");
+		"    traplab monitor -x lab3.cmd guests/pg32/hello.s\n"
+		"    traplab monitor --backend=kvm build/guests/x86/modes.bin\n");
 }
 
 struct monitor_options {
+	bool kvm;                      /* --backend=kvm */
 	const char *isa, *mode, *place;
 	char memory[32];               /* KiB, as the backend's `memory` setting takes it */
 	const char *script;
@@ -107,8 +118,9 @@ struct monitor_options {
 static int
 monitor_parse_options(int argc, char **argv, struct monitor_options *o)
 {
-	enum { OPT_ISA = 256, OPT_MODE, OPT_PLACE, OPT_MEMORY, OPT_BATCH, OPT_NO_GUEST };
+	enum { OPT_ISA = 256, OPT_MODE, OPT_PLACE, OPT_MEMORY, OPT_BATCH, OPT_NO_GUEST, OPT_BACKEND };
 	static const struct option longopts[] = {
+		{ "backend", required_argument, NULL, OPT_BACKEND },
 		{ "isa", required_argument, NULL, OPT_ISA },
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "place", required_argument, NULL, OPT_PLACE },
@@ -128,6 +140,14 @@ monitor_parse_options(int argc, char **argv, struct monitor_options *o)
 	uint32_t bytes;
 	while ((c = getopt_long(argc, argv, "+hx:", longopts, NULL)) != -1) {
 		switch (c) {
+		case OPT_BACKEND:
+			if (strcmp(optarg, "pg32") != 0 && strcmp(optarg, "kvm") != 0) {
+				fprintf(stderr, "traplab monitor: --backend=%s: choose pg32 or kvm\n",
+					optarg);
+				return -1;
+			}
+			o->kvm = strcmp(optarg, "kvm") == 0;
+			break;
 		case OPT_ISA:
 			if (!cli_parse_variant("monitor", optarg, &variant))
 				return -1;
@@ -175,6 +195,12 @@ monitor_parse_options(int argc, char **argv, struct monitor_options *o)
 	o->guest = optind < argc ? argv[optind] : NULL;
 	if (o->guest && o->no_guest) {
 		fprintf(stderr, "traplab monitor: --no-guest and a GUEST? choose one\n");
+		return -1;
+	}
+	if (o->kvm && (o->isa || o->mode || o->place || o->memory[0])) {
+		fprintf(stderr, "traplab monitor: --isa, --mode, --place and --memory are PG32 "
+			"settings; with --backend=kvm set cpu-mode, load-address or memory (MiB) in "
+			"the monitor\n");
 		return -1;
 	}
 	return 0;
@@ -232,9 +258,10 @@ cmd_monitor(int argc, char **argv)
 		return rc > 0 ? EXIT_OK : EXIT_USAGE;
 
 	char err[SHELL_ERR_MAX];
-	struct backend *b = backend_pg32_create(err, sizeof err);
+	struct backend *b = o.kvm ? backend_kvm_create(err, sizeof err)
+				  : backend_pg32_create(err, sizeof err);
 	if (!b) {
-		fprintf(stderr, "traplab monitor: %s\n", err);
+		fprintf(stderr, "traplab monitor: %s%s\n", o.kvm ? "--backend=kvm: " : "", err);
 		return EXIT_ERROR;
 	}
 	/* settings first: each one restarts a loaded guest */
@@ -256,8 +283,8 @@ cmd_monitor(int argc, char **argv)
 	bool have_guest = true;
 	if (o.guest)
 		snprintf(guest, sizeof guest, "%s", o.guest);
-	else if (o.no_guest)
-		have_guest = false;
+	else if (o.no_guest || o.kvm)
+		have_guest = false;        /* minios is PG32: the kvm backend starts empty */
 	else
 		have_guest = monitor_default_guest(guest, sizeof guest);
 	if (have_guest && b->ops->load(b, guest, err, sizeof err) < 0) {

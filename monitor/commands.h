@@ -15,6 +15,8 @@ int cmd_equiv(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_bt(int argc, char **argv);
+int cmd_kvm(int argc, char **argv);
+void cmd_kvm_usage(FILE *out);
 void cmd_asm_usage(FILE *out);
 void cmd_disasm_usage(FILE *out);
 void cmd_run_usage(FILE *out);

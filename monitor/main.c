@@ -26,6 +26,7 @@ static const struct command commands[] = {
 	{ "classify", "derive every instruction's Popek-Goldberg class",    cmd_classify, cmd_classify_usage },
 	{ "compare", "one guest under every approach, side by side",      cmd_compare, cmd_compare_usage },
 	{ "bt",     "run a guest under binary translation; its translation cache", cmd_bt, cmd_bt_usage },
+	{ "kvm", "run a real x86 guest on /dev/kvm", cmd_kvm, cmd_kvm_usage },
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 

@@ -1,0 +1,469 @@
+/* cmd_kvm.c — `traplab kvm`: run a real x86 guest on /dev/kvm (Lab 10,
+ * hardware assist): a flat binary in real, protected or long mode, or Linux.
+ * The guest's COM1 goes to stdout; traplab's own messages go to stderr.
+ * kvm-backend/kvm.h does the work; this file is options and reporting.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "kvm.h"
+
+/* Exit statuses of `traplab kvm` (see the manual below). */
+enum {
+	KVM_EXIT_STATUS_POWER_OFF = 0,
+	KVM_EXIT_STATUS_ERROR = 1,
+	KVM_EXIT_STATUS_USAGE = 2,
+	KVM_EXIT_STATUS_GUEST_FAULT = 3,   /* emulation failure or failed VM entry */
+	KVM_EXIT_STATUS_RESET = 6,
+	KVM_EXIT_STATUS_INTERRUPTED = 7,
+};
+enum {
+	KVM_DEFAULT_MEMORY_MIB = 16,
+	KVM_DEFAULT_LINUX_MEMORY_MIB = 256,
+	KVM_DEFAULT_LOAD = 0x7c00,
+	KVM_STATS_MAX = 128,
+	CTRL_A = 0x01,
+};
+#define KVM_DEFAULT_KERNEL  "build/linux/vmlinuz"
+#define KVM_DEFAULT_INITRD  "build/guests/x86/initramfs.cpio.gz"
+#define KVM_DEFAULT_APPEND  "console=ttyS0 earlyprintk=serial reboot=t panic=-1 nokaslr " \
+			    "pci=off noapic i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd"
+
+struct kvm_options {
+	unsigned memory_mib;
+	bool linux_boot;
+	const char *kernel, *initrd, *append;
+	enum kvm_cpu_mode mode;
+	uint64_t load_address;
+	bool stats;
+	const char *input;          /* --input=TEXT; "-" = standard input */
+	const char *path;
+};
+
+void
+cmd_kvm_usage(FILE *out)
+{
+	fprintf(out,
+		"NAME\n"
+		"    traplab kvm - run a real x86 guest on /dev/kvm\n"
+		"\n"
+		"SYNOPSIS\n"
+		"    traplab kvm [--memory=MiB] [--mode=real|protected|long] [--load-address=ADDR]\n"
+		"                [--stats] [--input=TEXT|-] GUEST.bin\n"
+		"    traplab kvm --linux [--kernel=FILE] [--initrd=FILE] [--append=\"ARGS\"]\n"
+		"                [--memory=MiB] [--stats] [--input=TEXT|-]\n"
+		"\n"
+		"DESCRIPTION\n"
+		"    Runs one guest on the real CPU through Linux KVM, with traplab as the\n"
+		"    user-space half of the hypervisor: it owns guest RAM, loads the guest and\n"
+		"    emulates its devices: a 16550A UART on COM1 (ports 0x3f8-0x3ff, IRQ 4) and\n"
+		"    the i8042's reset line (0xFE to port 0x64). Every other port reads all ones;\n"
+		"    every guest-physical address past RAM is MMIO that reads all ones.\n"
+		"    GUEST.bin is a flat binary (guests/x86/README.md), loaded at ADDR and\n"
+		"    entered there. Real mode (default): CS = DS = ES = SS = ADDR >> 4, IP =\n"
+		"    ADDR & 0xf, SP = 0xfff0. Protected mode: flat 4 GiB segments (CS 0x08,\n"
+		"    data 0x10), EIP = ADDR. Long mode: the same with the low 1 GiB identity-\n"
+		"    mapped by 2 MiB pages. In both, the top 16 KiB of RAM hold the GDT and page\n"
+		"    tables and the stack starts below them.\n"
+		"    With --linux, a bzImage is booted through the x86 boot protocol.\n"
+		"    The guest's serial output goes to standard output; traplab's messages\n"
+		"    (the host line, why the guest stopped, --stats) go to standard error.\n"
+		"    A guest powers off by halting with interrupts off (cli; hlt): traplab\n"
+		"    looks every 5 ms (KVM_GET_MP_STATE).\n"
+		"    On a kvm_pvm host (no VT-x/AMD-V) traplab says so in one line: guests then\n"
+		"    run through KVM's instruction emulator, about 1 us per instruction, and\n"
+		"    cannot execute int n/int3 outside real mode.\n"
+		"\n"
+		"OPTIONS\n"
+		"    --memory=MiB         guest RAM from address 0 (default %u, with --linux %u;\n"
+		"                         at most 3072)\n"
+		"    --mode=MODE          real (default), protected or long: the CPU mode the\n"
+		"                         flat guest starts in\n"
+		"    --load-address=ADDR  where the flat guest is loaded and entered (default\n"
+		"                         0x%x, the boot-sector address)\n"
+		"    --linux              boot Linux instead of a flat guest\n"
+		"    --kernel=FILE        the bzImage (default %s, made by `make linux`)\n"
+		"    --initrd=FILE        the initramfs (default %s if it exists)\n"
+		"    --append=ARGS        the kernel command line (default \"%s\")\n"
+		"    --stats              at the end, print the exits that reached traplab by\n"
+		"                         reason and by port, and KVM's own per-vCPU counters\n"
+		"                         (KVM_GET_STATS_FD), which include the exits KVM\n"
+		"                         handled without us\n"
+		"    --input=TEXT         bytes the guest can read from the UART; `-` reads them\n"
+		"                         from standard input. When standard input is a terminal\n"
+		"                         (and no --input), it is the guest's keyboard: keys go\n"
+		"                         to the UART as typed; Ctrl-A x stops the guest\n"
+		"    -h, --help           show this manual\n"
+		"\n"
+		"EXIT STATUS\n"
+		"    0  the guest powered off\n"
+		"    1  an error: no usable /dev/kvm, an unreadable guest, an ioctl failed,\n"
+		"       an exit traplab does not know\n"
+		"    2  bad command line\n"
+		"    3  the guest ran an instruction KVM could not emulate, or KVM refused its\n"
+		"       state (the instruction bytes and registers are printed)\n"
+		"    6  the guest reset (i8042 reset or triple fault)\n"
+		"    7  stopped by Ctrl-A x or SIGINT\n"
+		"\n"
+		"EXAMPLES\n"
+		"    traplab kvm build/guests/x86/realmode.bin\n"
+		"    traplab kvm build/guests/x86/modes.bin\n"
+		"    traplab kvm --stats build/guests/x86/exits.bin; echo $?\n"
+		"    traplab kvm --linux --append=\"console=ttyS0 quiet\"\n",
+		KVM_DEFAULT_MEMORY_MIB, KVM_DEFAULT_LINUX_MEMORY_MIB, KVM_DEFAULT_LOAD,
+		KVM_DEFAULT_KERNEL, KVM_DEFAULT_INITRD, KVM_DEFAULT_APPEND);
+}
+
+static bool
+kvm_parse_u64(const char *opt, const char *arg, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(arg, &end, 0);
+	if (errno || end == arg || *end || arg[0] == '-') {
+		fprintf(stderr, "traplab kvm: --%s=%s: expected a number (0x... for hex)\n", opt, arg);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+/* Returns -1 for a bad command line (message printed), 1 for --help, 0 to run. */
+static int
+kvm_parse_options(int argc, char **argv, struct kvm_options *o)
+{
+	enum { OPT_MEMORY = 256, OPT_LINUX, OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_MODE,
+	       OPT_LOAD, OPT_STATS, OPT_INPUT };
+	static const struct option longopts[] = {
+		{ "memory", required_argument, NULL, OPT_MEMORY },
+		{ "linux", no_argument, NULL, OPT_LINUX },
+		{ "kernel", required_argument, NULL, OPT_KERNEL },
+		{ "initrd", required_argument, NULL, OPT_INITRD },
+		{ "append", required_argument, NULL, OPT_APPEND },
+		{ "mode", required_argument, NULL, OPT_MODE },
+		{ "load-address", required_argument, NULL, OPT_LOAD },
+		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "input", required_argument, NULL, OPT_INPUT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	*o = (struct kvm_options){ .load_address = KVM_DEFAULT_LOAD };
+	uint64_t v;
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_MEMORY:
+			if (!kvm_parse_u64("memory", optarg, &v))
+				return -1;
+			if (v == 0 || v > 3072) {
+				fprintf(stderr, "traplab kvm: --memory=%s: expected 1 to 3072 MiB\n", optarg);
+				return -1;
+			}
+			o->memory_mib = (unsigned)v;
+			break;
+		case OPT_LINUX: o->linux_boot = true; break;
+		case OPT_KERNEL: o->kernel = optarg; break;
+		case OPT_INITRD: o->initrd = optarg; break;
+		case OPT_APPEND: o->append = optarg; break;
+		case OPT_MODE:
+			if (strcmp(optarg, "real") == 0) {
+				o->mode = KVM_MODE_REAL;
+			} else if (strcmp(optarg, "protected") == 0) {
+				o->mode = KVM_MODE_PROTECTED;
+			} else if (strcmp(optarg, "long") == 0) {
+				o->mode = KVM_MODE_LONG;
+			} else {
+				fprintf(stderr, "traplab kvm: --mode=%s: expected real, protected or long\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case OPT_LOAD:
+			if (!kvm_parse_u64("load-address", optarg, &o->load_address))
+				return -1;
+			break;
+		case OPT_STATS: o->stats = true; break;
+		case OPT_INPUT: o->input = optarg; break;
+		case 'h':
+			cmd_kvm_usage(stdout);
+			return 1;
+		default:
+			fprintf(stderr, "traplab kvm: unknown option '%s' (see 'traplab kvm --help')\n",
+				argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (o->linux_boot) {
+		if (optind != argc) {
+			fprintf(stderr, "traplab kvm: --linux takes no GUEST (use --kernel=FILE)\n");
+			return -1;
+		}
+	} else if (optind != argc - 1) {
+		fprintf(stderr, "traplab kvm: %s (see 'traplab kvm --help')\n",
+			optind == argc ? "which guest? give a flat binary" : "give exactly one guest");
+		return -1;
+	} else {
+		o->path = argv[optind];
+	}
+	if (!o->memory_mib)
+		o->memory_mib = o->linux_boot ? KVM_DEFAULT_LINUX_MEMORY_MIB : KVM_DEFAULT_MEMORY_MIB;
+	return 0;
+}
+
+/* ---- the console ------------------------------------------------------------------- */
+
+static void
+kvm_console_sink(void *ctx, uint8_t byte)
+{
+	(void)ctx;
+	fputc(byte, stdout);
+	if (byte == '\n' || isatty(STDOUT_FILENO))
+		fflush(stdout);
+}
+
+static struct kvm_guest *kvm_sigint_guest;
+
+static void
+kvm_sigint(int sig)
+{
+	(void)sig;
+	if (kvm_sigint_guest)
+		kvm_guest_interrupt(kvm_sigint_guest);
+}
+
+/* The keyboard: a thread copies standard input to the UART until told to stop. */
+struct kvm_keyboard {
+	struct kvm_guest *g;
+	bool raw;                   /* a terminal in raw mode: Ctrl-A x stops */
+	atomic_bool stop;
+	pthread_t thread;
+};
+
+static void *
+kvm_keyboard_thread(void *arg)
+{
+	struct kvm_keyboard *k = arg;
+	bool ctrl_a = false;
+	while (!atomic_load(&k->stop)) {
+		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+		if (poll(&p, 1, 100) <= 0)
+			continue;
+		char buf[256];
+		ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+		if (n <= 0)
+			break;
+		for (ssize_t i = 0; i < n; i++) {
+			if (k->raw && ctrl_a && buf[i] == 'x') {
+				kvm_guest_interrupt(k->g);
+				return NULL;
+			}
+			ctrl_a = k->raw && buf[i] == CTRL_A && !ctrl_a;
+			if (!ctrl_a)
+				kvm_guest_console_input(k->g, &buf[i], 1);
+		}
+	}
+	return NULL;
+}
+
+/* ---- reporting ----------------------------------------------------------------------- */
+
+static void
+kvm_print_stats(struct kvm_guest *g)
+{
+	struct kvm_exit_counts c;
+	kvm_guest_exit_counts(g, &c);
+	fprintf(stderr, "exits that reached traplab, by reason:\n");
+	for (unsigned r = 0; r < KVM_EXIT_REASONS; r++)
+		if (c.by_reason[r])
+			fprintf(stderr, "    %-16s %10" PRIu64 "\n", kvm_exit_reason_name(r), c.by_reason[r]);
+	static const char *const classes[4] = { "uart", "i8042", "unowned", "other" };
+	fprintf(stderr, "I/O exits by port:\n");
+	for (unsigned i = 0; i < 4; i++)
+		fprintf(stderr, "    %-16s %10" PRIu64 "\n", classes[i], c.io_by_port_class[i]);
+	static char names[KVM_STATS_MAX][48];
+	uint64_t values[KVM_STATS_MAX];
+	size_t n = kvm_guest_kernel_stats(g, names, values, KVM_STATS_MAX);
+	fprintf(stderr, "KVM's per-vCPU counters (KVM_GET_STATS_FD; zeros left out):\n");
+	for (size_t i = 0; i < n; i++)
+		if (values[i])
+			fprintf(stderr, "    %-28s %14" PRIu64 "\n", names[i], values[i]);
+}
+
+static int
+kvm_report_stop(const struct kvm_stop *stop)
+{
+	switch (stop->kind) {
+	case KVM_STOP_POWER_OFF:
+		fprintf(stderr, "traplab kvm: %s\n", stop->message);
+		return KVM_EXIT_STATUS_POWER_OFF;
+	case KVM_STOP_RESET:
+		fprintf(stderr, "traplab kvm: %s\n", stop->message);
+		return KVM_EXIT_STATUS_RESET;
+	case KVM_STOP_INTERRUPTED:
+		fprintf(stderr, "traplab kvm: stopped at rip=0x%" PRIx64 "\n", stop->rip);
+		return KVM_EXIT_STATUS_INTERRUPTED;
+	case KVM_STOP_EMULATION:
+	case KVM_STOP_FAIL_ENTRY:
+		fprintf(stderr, "traplab kvm: the guest stopped at rip=0x%" PRIx64 ": %s\n", stop->rip,
+			stop->message);
+		return KVM_EXIT_STATUS_GUEST_FAULT;
+	case KVM_STOP_DEBUG:
+	case KVM_STOP_EXIT_LIMIT:
+	case KVM_STOP_ERROR:
+		break;
+	}
+	fprintf(stderr, "traplab kvm: %s\n", stop->message);
+	return KVM_EXIT_STATUS_ERROR;
+}
+
+static uint8_t *
+kvm_read_file(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "traplab kvm: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	uint8_t *buf = NULL;
+	size_t len = 0, cap = 0;
+	for (;;) {
+		if (len == cap) {
+			cap = cap ? 2 * cap : 65536;
+			uint8_t *nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				fprintf(stderr, "traplab kvm: %s: out of memory\n", path);
+				return NULL;
+			}
+			buf = nb;
+		}
+		size_t n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	bool bad = ferror(f);
+	fclose(f);
+	if (bad || len == 0) {
+		fprintf(stderr, "traplab kvm: %s: %s\n", path, bad ? "read error" : "empty file");
+		free(buf);
+		return NULL;
+	}
+	*size = len;
+	return buf;
+}
+
+static int
+kvm_load(struct kvm_guest *g, const struct kvm_options *o)
+{
+	char err[320];
+	if (o->linux_boot) {
+		const char *initrd = o->initrd;
+		if (!initrd && access(KVM_DEFAULT_INITRD, R_OK) == 0)
+			initrd = KVM_DEFAULT_INITRD;
+		struct kvm_linux_config lc = {
+			.kernel = o->kernel ? o->kernel : KVM_DEFAULT_KERNEL,
+			.initrd = initrd,
+			.cmdline = o->append ? o->append : KVM_DEFAULT_APPEND,
+		};
+		if (kvm_guest_load_linux(g, &lc, err, sizeof err) < 0) {
+			fprintf(stderr, "traplab kvm: %s: %s\n", lc.kernel, err);
+			return -1;
+		}
+		return 0;
+	}
+	size_t size;
+	uint8_t *image = kvm_read_file(o->path, &size);
+	if (!image)
+		return -1;
+	int r = kvm_guest_load_flat(g, image, size, o->load_address, o->load_address, o->mode,
+				    err, sizeof err);
+	free(image);
+	if (r < 0)
+		fprintf(stderr, "traplab kvm: %s: %s\n", o->path, err);
+	return r;
+}
+
+int
+cmd_kvm(int argc, char **argv)
+{
+	struct kvm_options o;
+	int r = kvm_parse_options(argc, argv, &o);
+	if (r != 0)
+		return r > 0 ? KVM_EXIT_STATUS_POWER_OFF : KVM_EXIT_STATUS_USAGE;
+
+	char line[320];
+	enum kvm_host_kind host = kvm_host_probe(line, sizeof line);
+	if (host == KVM_HOST_NONE) {
+		fprintf(stderr, "traplab kvm: %s\n", line);
+		return KVM_EXIT_STATUS_ERROR;
+	}
+	if (host == KVM_HOST_PVM)
+		fprintf(stderr, "traplab kvm: %s\n", line);
+
+	char err[320];
+	struct kvm_config cfg = { .memory = (size_t)o.memory_mib << 20 };
+	struct kvm_guest *g = kvm_guest_create(&cfg, err, sizeof err);
+	if (!g) {
+		fprintf(stderr, "traplab kvm: %s\n", err);
+		return KVM_EXIT_STATUS_ERROR;
+	}
+	if (kvm_load(g, &o) < 0) {
+		kvm_guest_destroy(g);
+		return KVM_EXIT_STATUS_ERROR;
+	}
+	kvm_guest_set_console(g, kvm_console_sink, NULL);
+
+	/* input: --input=TEXT at once; standard input through a thread */
+	struct kvm_keyboard kb = { .g = g };
+	struct termios saved;
+	bool use_stdin = (o.input && strcmp(o.input, "-") == 0) || (!o.input && isatty(STDIN_FILENO));
+	if (o.input && strcmp(o.input, "-") != 0)
+		kvm_guest_console_input(g, o.input, strlen(o.input));
+	if (use_stdin && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0) {
+		struct termios raw = saved;
+		cfmakeraw(&raw);
+		raw.c_oflag |= OPOST;   /* keep \n -> \r\n on our side */
+		kb.raw = tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
+		if (kb.raw)
+			fprintf(stderr, "traplab kvm: keys go to the guest; Ctrl-A x stops it\r\n");
+	}
+	bool have_kb = use_stdin && pthread_create(&kb.thread, NULL, kvm_keyboard_thread, &kb) == 0;
+
+	kvm_sigint_guest = g;
+	struct sigaction sa = { .sa_handler = kvm_sigint }, old_sa;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_sa);
+
+	struct kvm_stop stop;
+	kvm_guest_run(g, 0, &stop);
+
+	sigaction(SIGINT, &old_sa, NULL);
+	kvm_sigint_guest = NULL;
+	if (have_kb) {
+		atomic_store(&kb.stop, true);
+		pthread_join(kb.thread, NULL);
+	}
+	if (kb.raw)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+	fflush(stdout);
+	int status = kvm_report_stop(&stop);
+	if (o.stats)
+		kvm_print_stats(g);
+	kvm_guest_destroy(g);
+	return status;
+}

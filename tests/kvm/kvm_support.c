@@ -1,0 +1,121 @@
+/* kvm_support.c — see kvm_support.h. */
+#include "kvm_support.h"
+
+#include <CUnit/CUnit.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../guests/x86/guest.h"
+#include "../cli/cli_support.h"
+#include "support.h"
+
+static enum kvm_host_kind host = KVM_HOST_NONE;
+
+bool
+kvm_test_available(void)
+{
+	char line[320];
+	host = kvm_host_probe(line, sizeof line);
+	if (host == KVM_HOST_NONE) {
+		printf("SKIPPED: %s ", line);
+		return false;
+	}
+	return true;
+}
+
+enum kvm_host_kind
+kvm_test_host(void)
+{
+	return host;
+}
+
+const char *
+kvm_test_guest_path(const char *name, const char *ext)
+{
+	static char path[1024];
+	char bin[1024];
+	snprintf(bin, sizeof bin, "%s", cli_traplab());
+	snprintf(path, sizeof path, "%s/guests/x86/%s.%s", dirname(bin), name, ext);
+	return path;
+}
+
+uint64_t
+kvm_test_symbol(const char *name, const char *symbol)
+{
+	FILE *f = fopen(kvm_test_guest_path(name, "sym"), "r");
+	if (!f)
+		return UINT64_MAX;
+	char line[256], sym[128], type;
+	unsigned long long value;
+	uint64_t found = UINT64_MAX;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "%llx %c %127s", &value, &type, sym) == 3 && strcmp(sym, symbol) == 0)
+			found = value;
+	fclose(f);
+	return found;
+}
+
+static void
+kvm_test_sink(void *ctx, uint8_t byte)
+{
+	struct kvm_test_vm *vm = ctx;
+	if (vm->out_len < sizeof vm->out - 1)
+		vm->out[vm->out_len++] = (char)byte;
+	vm->out[vm->out_len] = '\0';
+}
+
+int
+kvm_test_start_bytes(struct kvm_test_vm *vm, const uint8_t *code, size_t len, uint64_t gpa,
+		     enum kvm_cpu_mode mode)
+{
+	char err[320];
+	memset(vm, 0, sizeof *vm);
+	struct kvm_config cfg = { .memory = KVM_TEST_MEMORY };
+	vm->g = kvm_guest_create(&cfg, err, sizeof err);
+	if (!vm->g) {
+		fprintf(stderr, "kvm_guest_create: %s\n", err);
+		CU_FAIL("kvm_guest_create failed");
+		return -1;
+	}
+	if (kvm_guest_load_flat(vm->g, code, len, gpa, gpa, mode, err, sizeof err) < 0) {
+		fprintf(stderr, "kvm_guest_load_flat: %s\n", err);
+		CU_FAIL("kvm_guest_load_flat failed");
+		kvm_guest_destroy(vm->g);
+		vm->g = NULL;
+		return -1;
+	}
+	kvm_guest_set_console(vm->g, kvm_test_sink, vm);
+	return 0;
+}
+
+int
+kvm_test_start(struct kvm_test_vm *vm, const char *name)
+{
+	const char *path = kvm_test_guest_path(name, "bin");
+	size_t len;
+	char *image = test_read_file(path, &len);
+	if (!image) {
+		fprintf(stderr, "%s: missing; build the guests with `make`\n", path);
+		CU_FAIL("guest binary missing (run make)");
+		memset(vm, 0, sizeof *vm);
+		return -1;
+	}
+	int r = kvm_test_start_bytes(vm, (const uint8_t *)image, len, LOAD, KVM_MODE_REAL);
+	free(image);
+	return r;
+}
+
+void
+kvm_test_run(struct kvm_test_vm *vm, struct kvm_stop *stop)
+{
+	kvm_guest_run(vm->g, KVM_TEST_MAX_EXITS, stop);
+}
+
+void
+kvm_test_end(struct kvm_test_vm *vm)
+{
+	kvm_guest_destroy(vm->g);
+	vm->g = NULL;
+}
