@@ -4,10 +4,13 @@
  * line, power-off) and handling VM exits.  Lab 10 (hardware assist).
  * ../shared/KVM-NOTES.md is the recipe; kvm-backend/README.md the map.
  *
- *   vm.c     VM and vCPU life cycle, guest memory, the KVM_RUN exit loop
- *   uart.c   the 8250/16550 on COM1 (machine/bus.h's struct dev_ops)
- *   boot.c   flat binaries and Linux (bzImage, decompressed on the host)
- *   debug.c  single step, hardware breakpoints, address translation, stats
+ *   vm.c          VM and vCPU life cycle, guest memory, the KVM_RUN exit loop
+ *   uart.c        the 8250/16550 on COM1 (machine/bus.h's struct dev_ops)
+ *   boot_flat.c   flat binaries in real, protected or long mode
+ *   boot_linux.c  Linux: bzimage.c (the setup header), decompress.c (the
+ *                 payload, on the host), vmlinux.c (ELF), zeropage.c
+ *                 (boot_params, e820, command line, entry state)
+ *   debug.c       single step, hardware breakpoints, address translation, stats
  *
  * Every function that can fail returns a negative number or NULL and puts
  * one line in `err` naming the ioctl (or the field and value of a bad

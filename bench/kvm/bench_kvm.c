@@ -8,9 +8,10 @@
  * (b) A tiny guest from process start to exit: `traplab kvm` against
  *     `qemu-system-x86_64 -enable-kvm -M microvm`, same guest bytes (QEMU gets
  *     them as a 64 KiB -bios image with a jump at the reset vector).  Target:
- *     ours <= 0.3x QEMU.  On kvm_pvm every instruction of QEMU's start-up and
- *     ours goes through KVM's emulator, so the comparison "needs hardware
- *     KVM: skipped" there (BENCH_KVM_FORCE=1 runs it anyway).
+ *     ours <= 0.3x QEMU.  On kvm_pvm the figure is measured and printed all
+ *     the same, with a caveat: there both VMMs' guests run through KVM's
+ *     instruction emulator and KVM's own set-up ioctls are slow (memory
+ *     registration alone takes ~6 ms), so the target is for hardware KVM.
  * Usage: bench_kvm TOP TRAPLAB [QEMU]   (bench/kvm/run passes them)
  */
 #include <errno.h>
@@ -241,14 +242,9 @@ main(int argc, char **argv)
 	double t_ours = median_process(ours_argv, 0);
 	printf("(b) a tiny guest, process start to exit, median of %d:\n", PROC_REPS);
 	printf("    traplab kvm              %8.1f ms\n", t_ours * 1e3);
-	bool force = getenv("BENCH_KVM_FORCE") != NULL;
-	if (host == KVM_HOST_PVM && !force) {
-		printf("    qemu -M microvm          needs hardware KVM: skipped (on kvm_pvm both "
-		       "VMMs' start-up runs\n"
-		       "                             through KVM's instruction emulator; "
-		       "BENCH_KVM_FORCE=1 runs it)\n");
-		return 0;
-	}
+	if (host == KVM_HOST_PVM)
+		printf("    (kvm_pvm: both VMMs run through KVM's instruction emulator and its slow\n"
+		       "     set-up ioctls; the target is for hardware KVM)\n");
 	if (argc < 4 || !argv[3][0]) {
 		printf("    qemu -M microvm          not installed: apt-get install -y qemu-system-x86\n");
 		return 0;
