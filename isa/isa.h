@@ -246,6 +246,60 @@ static inline bool isa_is_privileged(enum isa_opcode op, enum isa_variant v)
 	return (isa_class(op, v) & CLS_PRIV) != 0;
 }
 
+/* ===== Semantics shared by every engine that runs PG32 ==================
+ * The interpreter (machine/cpu.c) and the binary translator (monitor/bt.c)
+ * both use these, with machine/alu.def for the register-only operations, so
+ * the two cannot disagree. */
+
+/* cmp and cmpi: the flags of x - y (SPEC §8.1). */
+static inline uint32_t
+isa_compare_flags(uint32_t x, uint32_t y)
+{
+	uint32_t d = x - y, flags = 0;
+	if (d == 0)
+		flags |= PSW_Z;
+	if (d >> 31)
+		flags |= PSW_N;
+	if (x < y)
+		flags |= PSW_C;
+	if (((x ^ y) & (x ^ d)) >> 31)
+		flags |= PSW_V;
+	return flags;
+}
+
+/* Is the branch `op` taken with these PSW flags? (SPEC §8.3; b and call: always) */
+static inline bool
+isa_branch_taken(enum isa_opcode op, uint32_t psw)
+{
+	bool z = psw & PSW_Z, n = psw & PSW_N, c = psw & PSW_C, v = psw & PSW_V;
+	switch (op) {
+	case OP_beq:  return z;
+	case OP_bne:  return !z;
+	case OP_blt:  return n != v;
+	case OP_bge:  return n == v;
+	case OP_bgt:  return !z && n == v;
+	case OP_ble:  return z || n != v;
+	case OP_bltu: return c;
+	case OP_bgeu: return !c;
+	default:      return true;
+	}
+}
+
+/* div, divu, rem, remu with a divisor that is not zero (zero traps DIVIDE
+ * before this is asked).  The one overflow, -2^31 / -1, gives -2^31 and a
+ * remainder of 0 (SPEC §8.1). */
+static inline uint32_t
+isa_divide(enum isa_opcode op, uint32_t a, uint32_t b)
+{
+	const uint32_t int32_min = 0x80000000u, minus_one = 0xffffffffu;
+	switch (op) {
+	case OP_divu: return a / b;
+	case OP_remu: return a % b;
+	case OP_div:  return (a == int32_min && b == minus_one) ? a : (uint32_t)((int32_t)a / (int32_t)b);
+	default:      return (a == int32_min && b == minus_one) ? 0 : (uint32_t)((int32_t)a % (int32_t)b);
+	}
+}
+
 /* Branch helpers shared by every tool that turns offsets into addresses. */
 static inline uint32_t isa_branch_target(uint32_t pc, int32_t off24)
 {

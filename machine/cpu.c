@@ -30,27 +30,6 @@ mem_load16(const uint8_t *p)
 	return v;
 }
 
-/* cmp and cmpi: flags of x - y (SPEC §8.1). */
-static inline uint32_t
-cpu_compare(uint32_t x, uint32_t y)
-{
-	uint32_t d = x - y;
-	uint32_t flags = 0;
-	if (d == 0)
-		flags |= PSW_Z;
-	if (d >> 31)
-		flags |= PSW_N;
-	if (x < y)
-		flags |= PSW_C;
-	if (((x ^ y) & (x ^ d)) >> 31)
-		flags |= PSW_V;
-	return flags;
-}
-
-/* The one division that overflows: -2^31 / -1 (SPEC §8.1). */
-#define INT32_MIN_BITS 0x80000000u
-#define MINUS_ONE_BITS 0xffffffffu
-
 static void
 cpu_predecode(struct machine *m, uint32_t pa, struct decoded *d)
 {
@@ -348,30 +327,15 @@ do_##name: { \
 	}
 #include "alu.def"
 #undef PG32_ALU
-do_div:
+do_div: do_divu: do_rem: do_remu:
 	if (R[d->rt] == 0)
 		RAISE(CAUSE_DIVIDE, ACCESS_FETCH, 0);
-	R[d->rd] = (R[d->rs] == INT32_MIN_BITS && R[d->rt] == MINUS_ONE_BITS) ? INT32_MIN_BITS
-		 : (uint32_t)((int32_t)R[d->rs] / (int32_t)R[d->rt]);
+	/* the opcode, whether or not this variant made it privileged */
+	R[d->rd] = isa_divide((enum isa_opcode)(d->handler % HANDLER_PRIVILEGED),
+			      R[d->rs], R[d->rt]);
 	RETIRE();
-do_rem:
-	if (R[d->rt] == 0)
-		RAISE(CAUSE_DIVIDE, ACCESS_FETCH, 0);
-	R[d->rd] = (R[d->rs] == INT32_MIN_BITS && R[d->rt] == MINUS_ONE_BITS) ? 0
-		 : (uint32_t)((int32_t)R[d->rs] % (int32_t)R[d->rt]);
-	RETIRE();
-do_divu:
-	if (R[d->rt] == 0)
-		RAISE(CAUSE_DIVIDE, ACCESS_FETCH, 0);
-	R[d->rd] = R[d->rs] / R[d->rt];
-	RETIRE();
-do_remu:
-	if (R[d->rt] == 0)
-		RAISE(CAUSE_DIVIDE, ACCESS_FETCH, 0);
-	R[d->rd] = R[d->rs] % R[d->rt];
-	RETIRE();
-do_cmp:  psw = (psw & ~PSW_FLAGS) | cpu_compare(R[d->rs], R[d->rt]); RETIRE();
-do_cmpi: psw = (psw & ~PSW_FLAGS) | cpu_compare(R[d->rs], (uint32_t)d->imm); RETIRE();
+do_cmp:  psw = (psw & ~PSW_FLAGS) | isa_compare_flags(R[d->rs], R[d->rt]); RETIRE();
+do_cmpi: psw = (psw & ~PSW_FLAGS) | isa_compare_flags(R[d->rs], (uint32_t)d->imm); RETIRE();
 
 	/* --- memory (SPEC §8.2) --- */
 do_ldw:  DATA_ADDR(4, ACCESS_LOAD); R[d->rd] = mem_load32(mem + pa); RETIRE();
@@ -386,14 +350,14 @@ do_adr:  R[d->rd] = pc + ISA_WORD + (uint32_t)d->imm; RETIRE();
 
 	/* --- control flow (SPEC §8.3): d->imm is already in bytes --- */
 do_b:    BRANCH_IF(true);
-do_beq:  BRANCH_IF(psw & PSW_Z);
-do_bne:  BRANCH_IF(!(psw & PSW_Z));
-do_blt:  BRANCH_IF(!(psw & PSW_N) != !(psw & PSW_V));
-do_bge:  BRANCH_IF(!(psw & PSW_N) == !(psw & PSW_V));
-do_bgt:  BRANCH_IF(!(psw & PSW_Z) && !(psw & PSW_N) == !(psw & PSW_V));
-do_ble:  BRANCH_IF((psw & PSW_Z) || !(psw & PSW_N) != !(psw & PSW_V));
-do_bltu: BRANCH_IF(psw & PSW_C);
-do_bgeu: BRANCH_IF(!(psw & PSW_C));
+do_beq: BRANCH_IF(isa_branch_taken(OP_beq, psw));
+do_bne: BRANCH_IF(isa_branch_taken(OP_bne, psw));
+do_blt: BRANCH_IF(isa_branch_taken(OP_blt, psw));
+do_bge: BRANCH_IF(isa_branch_taken(OP_bge, psw));
+do_bgt: BRANCH_IF(isa_branch_taken(OP_bgt, psw));
+do_ble: BRANCH_IF(isa_branch_taken(OP_ble, psw));
+do_bltu: BRANCH_IF(isa_branch_taken(OP_bltu, psw));
+do_bgeu: BRANCH_IF(isa_branch_taken(OP_bgeu, psw));
 do_call: R[ISA_REG_LR] = pc + ISA_WORD; BRANCH_IF(true);
 do_jr:   JUMP_TO(R[d->rs]);
 do_callr: {

@@ -347,38 +347,6 @@ bt_treatment_of(enum isa_variant variant, uint32_t word)
 
 /* ===== execution ===================================================================== */
 
-static bool
-bt_condition(enum isa_opcode op, uint32_t psw)
-{
-	bool z = psw & PSW_Z, n = psw & PSW_N, c = psw & PSW_C, v = psw & PSW_V;
-	switch (op) {
-	case OP_beq:  return z;
-	case OP_bne:  return !z;
-	case OP_blt:  return n != v;
-	case OP_bge:  return n == v;
-	case OP_bgt:  return !z && n == v;
-	case OP_ble:  return z || n != v;
-	case OP_bltu: return c;
-	case OP_bgeu: return !c;
-	default:      return true;
-	}
-}
-
-static uint32_t
-bt_compare(uint32_t x, uint32_t y)
-{
-	uint32_t d = x - y, flags = 0;
-	if (d == 0)
-		flags |= PSW_Z;
-	if (d >> 31)
-		flags |= PSW_N;
-	if (x < y)
-		flags |= PSW_C;
-	if (((x ^ y) & (x ^ d)) >> 31)
-		flags |= PSW_V;
-	return flags;
-}
-
 /* The executor's state between blocks. */
 struct bt_run {
 	struct vm *vm;
@@ -520,26 +488,16 @@ do_##name: {                                                                 \
 #include "alu.def"
 #undef PG32_ALU
 
-do_divide: {
-	uint32_t A = R[op->rs], B = R[op->rt];
-	if (B == 0)
+do_divide:
+	if (R[op->rt] == 0)
 		goto fault_divide;
-	if (op->kind == OP_divu)
-		R[op->rd] = A / B;
-	else if (op->kind == OP_remu)
-		R[op->rd] = A % B;
-	else if (A == 0x80000000u && B == 0xffffffffu)    /* -2^31 / -1 */
-		R[op->rd] = op->kind == OP_div ? A : 0;
-	else
-		R[op->rd] = (uint32_t)(op->kind == OP_div ? (int32_t)A / (int32_t)B
-							 : (int32_t)A % (int32_t)B);
+	R[op->rd] = isa_divide((enum isa_opcode)op->kind, R[op->rs], R[op->rt]);
 	NEXT();
-}
 do_cmp:
-	r->g.psw = (r->g.psw & ~PSW_FLAGS) | bt_compare(R[op->rs], R[op->rt]);
+	r->g.psw = (r->g.psw & ~PSW_FLAGS) | isa_compare_flags(R[op->rs], R[op->rt]);
 	NEXT();
 do_cmpi:
-	r->g.psw = (r->g.psw & ~PSW_FLAGS) | bt_compare(R[op->rs], (uint32_t)op->imm);
+	r->g.psw = (r->g.psw & ~PSW_FLAGS) | isa_compare_flags(R[op->rs], (uint32_t)op->imm);
 	NEXT();
 do_load: {
 	static const uint8_t size_of[OP_COUNT] = {
@@ -580,7 +538,7 @@ do_load_const:
 	R[op->rd] = (uint32_t)op->imm;
 	NEXT();
 do_exit_branch: {
-	bool taken = op->kind != BT_BRANCH || bt_condition((enum isa_opcode)op->rt, r->g.psw);
+	bool taken = op->kind != BT_BRANCH || isa_branch_taken((enum isa_opcode)op->rt, r->g.psw);
 	if (op->kind == BT_CALL)
 		R[ISA_REG_LR] = op->guest_pc + ISA_WORD;
 	if (taken)

@@ -185,16 +185,7 @@ enter_user:
         mtcr epsw, zero                 ; user mode, interrupts off
         rti
 
-; puts: print the NUL-terminated string at r2.  Clobbers r2, r3.
-puts:
-        ldbu r3, 0(r2)
-        cmpi r3, 0
-        beq  puts_done
-        out  CONSOLE_DATA, r3
-        addi r2, r2, 1
-        b    puts
-puts_done:
-        ret
+        .include "lib/print.s"             ; puts (and print_hex)
 
 ; ---- the trap handler ------------------------------------------------------------
 ; Timer: count the tick.  System call or privileged instruction from a user
