@@ -4,11 +4,12 @@
  *
  * The run loop, whatever the mode:
  *   1. if the guest's virtual timer has an interrupt for it and its virtual
- *      PSW allows it, inject it (deliver it on the virtual machine);
- *   2. hybrid mode, guest in virtual supervisor mode: interpret (hybrid.c);
+ *      PSW allows it (in pv mode: its shared-page mask), inject it;
+ *   2. guest in virtual supervisor mode: in hybrid mode interpret it
+ *      (hybrid.c), in bt mode run it from the translation cache (bt.c);
  *   3. otherwise run the guest directly on the real machine, in real user
  *      mode, until it traps or its virtual timer is due; then let trap.c
- *      decide what the trap means.
+ *      decide what the trap means (in pv mode a hypercall goes to pv.c).
  * Every guest instruction is counted on the virtual machine exactly once —
  * run directly, emulated or interpreted — so the virtual timer and the
  * instruction budget see the same count as on bare hardware.

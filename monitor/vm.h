@@ -1,6 +1,8 @@
 /* vm.h — one PG32 guest under the virtual machine monitor (Popek & Goldberg
- * 1974: the control program's dispatcher, allocator and interpreters).  Labs
- * 3–7 work here.  Every mode reports the same figures, so they can be compared.
+ * 1974: the control program's dispatcher, allocator and interpreters) —
+ * bare, trap-and-emulate, hybrid, binary translation or paravirtualized.
+ * Labs 3–10 work here.  Every mode reports the same figures, so they can be
+ * compared.
  *
  * Two machines make a VM:
  *   real   the real PG32 machine: the monitor's own memory plus the guest's.
