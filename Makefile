@@ -85,7 +85,7 @@ TRAPLAB_OBJS += $(patsubst %.c,%.o,$(wildcard monitor/cmd_kvm.c monitor/backend_
 # ---- the CUnit test runner (tests/suites.def lists the suites) ---------------
 TEST_OBJS += tests/main.o
 TEST_OBJS += tests/support.o
-TEST_OBJS += $(patsubst %.c,%.o,$(wildcard tests/isa/*.c tests/machine/*.c tests/guests/*.c tests/cli/*.c tests/monitor/*.c tests/kvm/*.c))
+TEST_OBJS += $(patsubst %.c,%.o,$(wildcard tests/isa/*.c tests/machine/*.c tests/guests/*.c tests/cli/*.c tests/monitor/*.c tests/kvm/*.c tests/lessons/*.c))
 
 # ---- PG32 guests, assembled by traplab itself --------------------------------
 GUESTS += $(BUILD)/guests/hello.img
@@ -133,6 +133,47 @@ $(BUILD)/bench/bench_trap: $(BUILD)/bench/trap/bench_trap.o $(LIB)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+# ---- lessons/: diagrams and per-lab checkers (not part of `all`) ------------------------
+#   make lessons                  render every lessons/*/diagram.dot to build/lessons/*/diagram.svg
+#   make lab1-check [FILE=...]    run lessons/01-machine/check on lab1.s (or FILE)
+#   make lab2-check [FILE=...]    run lessons/02-classify/check on answers.json (or FILE)
+#   make lab-check N=6 [FILE=...] the same for any lab folder lessons/06-*/ that has a `check`
+# The checkers drive $(TRAPLAB) (build/ or, with SAN=1, build-san/) through TRAPLAB_BIN.
+LESSON_SVGS := $(patsubst lessons/%/diagram.dot,build/lessons/%/diagram.svg,$(wildcard lessons/*/diagram.dot))
+LAB_CHECK    = TRAPLAB_BIN=$(CURDIR)/$(TRAPLAB) $(1) $(FILE)
+
+.PHONY: lessons lab-check lab1-check lab2-check
+lessons: $(LESSON_SVGS)
+
+build/lessons/%/diagram.svg: lessons/%/diagram.dot
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  DOT     $<")
+	$(Q)dot -Tsvg $< -o $@
+
+lab1-check: $(TRAPLAB)
+	$(call LAB_CHECK,lessons/01-machine/check)
+
+lab2-check: $(TRAPLAB)
+	$(call LAB_CHECK,lessons/02-classify/check)
+
+lab-check: $(TRAPLAB)
+	$(Q)[ -n "$(N)" ] || { echo "lab-check: say which lab, e.g. make lab-check N=1"; exit 2; }; \
+	dir=$$(ls -d lessons/$$(printf %02d "$(N)")-*/ 2>/dev/null | head -n1); \
+	[ -n "$$dir" ] && [ -x "$${dir}check" ] || { echo "lab-check: no lessons/$$(printf %02d "$(N)")-*/check"; exit 2; }; \
+	$(call LAB_CHECK,$${dir}check)
+
+# ---- lessons 6 and 10: their checkers (this block: lab6-check, lab10-check) ------------
+#   make lab6-check [FILE=...]    lessons/06-holes/check on lessons/06-holes/probe.s (or FILE)
+#   make lab10-check [FILE=...]   lessons/10-compare/check on lessons/10-compare/ranking.json
+#                                 (or FILE); it measures with traplab compare, LAB10_REPS=N
+#                                 sets --reps (default 3)
+.PHONY: lab6-check lab10-check
+lab6-check: $(TRAPLAB)
+	TRAPLAB_BIN=$(CURDIR)/$(TRAPLAB) lessons/06-holes/check $(FILE)
+
+lab10-check: $(TRAPLAB)
+	TRAPLAB_BIN=$(CURDIR)/$(TRAPLAB) lessons/10-compare/check $(FILE)
 
 # ---- dependencies: Debian packages -------------------------------------------
 # header-or-program  package

@@ -1,0 +1,234 @@
+/* test_lab6_lab10.c — the checkers of Lab 6 (lessons/06-holes) and Lab 10
+ * (lessons/10-compare) must FAIL on their starters and PASS on a solution.
+ * They run as a student runs them, as programs, with the traplab under test
+ * in TRAPLAB_BIN (the Makefile's test target sets it; build-san/ for
+ * `make SAN=1 test`):
+ *
+ *     lessons/06-holes/check PROBE.s            (bash; traplab run and equiv)
+ *     lessons/10-compare/check RANKING.json     (bash + awk; traplab compare)
+ *
+ * Lab 10 has no static answer key: its rankings are of host times, so the
+ * solution is generated here from a fresh measurement by
+ * lessons/10-compare/solution/make-ranking, and the checker is given the same
+ * measurement (LAB10_COMPARE_DIR), so the test does not depend on the load.
+ * Both honour LAB10_REPS (compare's --reps).  This suite sets it to 2, or to
+ * 1 when built with AddressSanitizer (traplab is ~5-10x slower there), unless
+ * the environment already sets it.  The whole suite takes a few seconds
+ * (about 15 under SAN=1).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "support.h"
+
+enum { LAB_PATH = 4096 };
+
+#define LAB6  "lessons/06-holes"
+#define LAB10 "lessons/10-compare"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define LAB10_TEST_REPS "1"
+#else
+#define LAB10_TEST_REPS "2"
+#endif
+
+/* Run TOP/program with one argument (NULL: none).  Its stdout goes to
+ * `stdout_path` if given, else with stderr into *output (malloc'd, may be
+ * NULL when not wanted).  Returns the exit status, or -1. */
+static int
+lab_run(const char *program, const char *arg, const char *stdout_path, char **output)
+{
+	char path[LAB_PATH], out_path[] = "/tmp/traplab-lab610-XXXXXX";
+	snprintf(path, sizeof path, "%s/%s", test_top(), program);
+	if (output)
+		*output = NULL;
+	int fd = mkstemp(out_path);
+	if (fd < 0)
+		return -1;
+	int to = -1;
+	if (stdout_path) {
+		to = open(stdout_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (to < 0) {
+			close(fd);
+			unlink(out_path);
+			return -1;
+		}
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fd);
+		if (to >= 0)
+			close(to);
+		unlink(out_path);
+		return -1;
+	}
+	if (pid == 0) {
+		dup2(to >= 0 ? to : fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		char *const argv[] = { path, (char *)arg, NULL };
+		execv(path, argv);
+		fprintf(stderr, "cannot run %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	close(fd);
+	if (to >= 0)
+		close(to);
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	char *text = test_read_file(out_path, NULL);
+	unlink(out_path);
+	if (output)
+		*output = text ? text : strdup("");
+	else
+		free(text);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A checker on `arg` (relative to the top unless absolute) must exit with
+ * `status` and print every one of the strings that follow (NULL ends them);
+ * otherwise show its output, whose lines say what broke. */
+static void
+expect_check(const char *checker, const char *arg, int status, ...)
+{
+	char full[LAB_PATH];
+	if (arg[0] != '/') {
+		snprintf(full, sizeof full, "%s/%s", test_top(), arg);
+		arg = full;
+	}
+	char *out;
+	int rc = lab_run(checker, arg, NULL, &out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_EQUAL(rc, status);
+	int shown = rc != status;
+	va_list ap;
+	va_start(ap, status);
+	for (const char *needle; (needle = va_arg(ap, const char *)) != NULL;) {
+		int found = strstr(out, needle) != NULL;
+		CU_ASSERT_TRUE(found);
+		if (!found) {
+			fprintf(stderr, "\n  %s %s: no \"%s\" in its output", checker, arg, needle);
+			shown = 1;
+		}
+	}
+	va_end(ap);
+	if (shown)
+		fprintf(stderr, "\n  %s %s: exit status %d (expected %d); output:\n%s\n",
+			checker, arg, rc, status, out);
+	free(out);
+}
+
+static int
+suite_init(void)
+{
+	/* The checkers find traplab through TRAPLAB_BIN (else ../../build/traplab). */
+	setenv("LAB10_REPS", LAB10_TEST_REPS, 0);
+	return 0;
+}
+
+/* ---- Lab 6 --------------------------------------------------------------- */
+
+static void
+test_lab6_starter_fails(void)
+{
+	/* It answers "bare" without looking: right bare, wrong under trap. */
+	expect_check(LAB6 "/check", LAB6 "/starter/probe.s", 1,
+		     "ok    bare legacy machine: all four lines say bare",
+		     "FAIL  --isa=legacy --mode=trap: all four lines say virtualized",
+		     "hint: under --mode=trap your kernel runs in real user mode",
+		     "trap mode was equivalent to bare",
+		     "FAIL: 5 of 8 checks failed", (char *)NULL);
+}
+
+static void
+test_lab6_solution_passes(void)
+{
+	expect_check(LAB6 "/check", LAB6 "/solution/probe.s", 0,
+		     "(it is rdpsw)", "PASS: 8 of 8 checks passed", (char *)NULL);
+}
+
+static void
+test_lab6_usage(void)
+{
+	expect_check(LAB6 "/check", "/nonexistent/probe.s", 2, "no probe at", (char *)NULL);
+}
+
+/* ---- Lab 10 -------------------------------------------------------------- */
+
+static void
+test_lab10_starter_fails(void)
+{
+	expect_check(LAB10 "/check", LAB10 "/starter/ranking.json", 1,
+		     "syscall: trap, hybrid and bt ranked fastest first: the list is empty",
+		     "FAIL  ptemod: transitions trap / bt",
+		     "FAIL: 8 of 8 checks failed", (char *)NULL);
+}
+
+static void
+test_lab10_solution_passes(void)
+{
+	char json[] = "/tmp/traplab-ranking-XXXXXX";
+	int fd = mkstemp(json);
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	/* One measurement serves both: make-ranking saves it, check reads it
+	 * back (LAB10_COMPARE_DIR), so this tests the checker's logic and not
+	 * the machine's load at two different moments. */
+	char dir[] = "/tmp/traplab-measured-XXXXXX";
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	setenv("LAB10_COMPARE_DIR", dir, 1);
+	char *err;
+	int rc = lab_run(LAB10 "/solution/make-ranking", NULL, json, &err);
+	if (rc != 0)
+		fprintf(stderr, "\n  make-ranking: exit status %d:\n%s\n", rc, err ? err : "");
+	free(err);
+	CU_ASSERT_EQUAL(rc, 0);
+	if (rc == 0)
+		expect_check(LAB10 "/check", json, 0, "PASS: 8 of 8 checks passed", (char *)NULL);
+	unsetenv("LAB10_COMPARE_DIR");
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	unlink(json);
+}
+
+/* A clearly wrong order must fail: ptemod under trap is ~100x slower than
+ * bt on every machine (an exit per page-table store), so "trap fastest" is
+ * wrong whatever the noise.  The other lists are left out: only ptemod is
+ * measured. */
+static void
+test_lab10_wrong_order_fails(void)
+{
+	char json[] = "/tmp/traplab-ranking-XXXXXX";
+	int fd = mkstemp(json);
+	CU_ASSERT_FATAL(fd >= 0);
+	static const char text[] =
+		"{\n  \"ranking\": {\n    \"ptemod\": [\"trap\", \"hybrid\", \"bt\"]\n  },\n"
+		"  \"ptemod_transitions_trap_over_bt\": 4\n}\n";
+	CU_ASSERT_FATAL(write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1));
+	close(fd);
+	expect_check(LAB10 "/check", json, 1,
+		     "FAIL  ptemod: trap, hybrid and bt ranked fastest first: you put trap before",
+		     "ok    ptemod: transitions trap / bt", (char *)NULL);
+	unlink(json);
+}
+
+static CU_TestInfo tests[] = {
+	{ "lab 6: the starter fails", test_lab6_starter_fails },
+	{ "lab 6: the solution passes", test_lab6_solution_passes },
+	{ "lab 6: a missing probe is a usage error (2)", test_lab6_usage },
+	{ "lab 10: the starter fails", test_lab10_starter_fails },
+	{ "lab 10: a freshly measured solution passes", test_lab10_solution_passes },
+	{ "lab 10: a wrong order fails", test_lab10_wrong_order_fails },
+	CU_TEST_INFO_NULL,
+};
+
+CU_SuiteInfo suite_lessons_holes_compare = {
+	"lessons: lab 6 and lab 10 checkers", suite_init, NULL, NULL, NULL, tests
+};
