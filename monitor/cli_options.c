@@ -2,6 +2,7 @@
 #include "cli_options.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,4 +109,49 @@ cli_parse_format(const char *cmd, const char *arg, unsigned allowed, enum cli_fo
 			fprintf(stderr, " %s", names[f]);
 	fputc('\n', stderr);
 	return false;
+}
+
+int
+cli_parse_file_options(const char *cmd, const char *what, int argc, char **argv,
+		       struct cli_file_options *o)
+{
+	enum { OPT_SYMBOLS = 256, OPT_NO_SYMBOLS };
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "symbols", required_argument, NULL, OPT_SYMBOLS },
+		{ "no-symbols", no_argument, NULL, OPT_NO_SYMBOLS },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	*o = (struct cli_file_options){ 0 };
+	optind = 0;  /* 0, not 1: glibc then forgets any earlier getopt run */
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':            o->output = optarg; break;
+		case OPT_SYMBOLS:    o->symbols = optarg; break;
+		case OPT_NO_SYMBOLS: o->no_symbols = true; break;
+		case 'h':            return 1;
+		case ':':
+			fprintf(stderr, "traplab %s: option '%s' needs an argument\n", cmd,
+				argv[optind - 1]);
+			return -1;
+		default:
+			fprintf(stderr, "traplab %s: unknown option '%s' (see 'traplab %s --help')\n",
+				cmd, argv[optind - 1], cmd);
+			return -1;
+		}
+	}
+	if (o->symbols && o->no_symbols) {
+		fprintf(stderr, "traplab %s: --symbols and --no-symbols contradict each other\n", cmd);
+		return -1;
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "traplab %s: expected one %s file, found %d (see 'traplab %s --help')\n",
+			cmd, what, argc - optind, cmd);
+		return -1;
+	}
+	o->input = argv[optind];
+	return 0;
 }

@@ -21,4 +21,17 @@ bool cli_parse_place(const char *cmd, const char *arg, enum vm_placement *out);
 /* `allowed` is a mask of 1 << FORMAT_* the command supports. */
 bool cli_parse_format(const char *cmd, const char *arg, unsigned allowed, enum cli_format *out);
 
+/* `traplab asm` and `traplab disasm` take the same options besides their
+ * one input file: -o/--output FILE, --symbols FILE, --no-symbols. */
+struct cli_file_options {
+	const char *input;
+	const char *output;       /* NULL: the command's default */
+	const char *symbols;      /* NULL: the command's default */
+	bool no_symbols;
+};
+/* `what` names the input in messages ("source", "image").  Returns -1 for a
+ * bad command line (one line printed), 1 for --help, 0 to go on. */
+int cli_parse_file_options(const char *cmd, const char *what, int argc, char **argv,
+			   struct cli_file_options *o);
+
 #endif

@@ -3,21 +3,14 @@
  * Lab 1 starts with it; the Makefile builds every guest through it.
  * Try: traplab asm guests/pg32/hello.s && traplab disasm guests/pg32/hello.img
  */
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "asm.h"
+#include "cli_options.h"
 #include "commands.h"
-
-struct asm_options {
-	const char *input;
-	const char *output;    /* NULL: the input with .s replaced by .img */
-	const char *symbols;   /* NULL: the output with .img replaced by .sym */
-	bool no_symbols;
-};
 
 void
 cmd_asm_usage(FILE *out)
@@ -72,49 +65,6 @@ asm_path_with_suffix(const char *path, const char *from, const char *to)
 	return out;
 }
 
-/* Returns -1 for a bad command line (message printed), 1 for --help, 0 to go on. */
-static int
-asm_parse_options(int argc, char **argv, struct asm_options *o)
-{
-	enum { OPT_SYMBOLS = 256, OPT_NO_SYMBOLS };
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "symbols", required_argument, NULL, OPT_SYMBOLS },
-		{ "no-symbols", no_argument, NULL, OPT_NO_SYMBOLS },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	*o = (struct asm_options){ 0 };
-	optind = 0;  /* 0, not 1: glibc then forgets any earlier getopt run */
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o':            o->output = optarg; break;
-		case OPT_SYMBOLS:    o->symbols = optarg; break;
-		case OPT_NO_SYMBOLS: o->no_symbols = true; break;
-		case 'h':            return 1;
-		case ':':
-			fprintf(stderr, "traplab asm: option '%s' needs an argument\n", argv[optind - 1]);
-			return -1;
-		default:
-			fprintf(stderr, "traplab asm: unknown option '%s' (see 'traplab asm --help')\n",
-				argv[optind - 1]);
-			return -1;
-		}
-	}
-	if (o->symbols && o->no_symbols) {
-		fprintf(stderr, "traplab asm: --symbols and --no-symbols contradict each other\n");
-		return -1;
-	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "traplab asm: expected one source file, found %d "
-			"(see 'traplab asm --help')\n", argc - optind);
-		return -1;
-	}
-	o->input = argv[optind];
-	return 0;
-}
 
 static int
 asm_write_image(const char *path, const struct asm_result *r)
@@ -151,8 +101,8 @@ asm_write_symbols(const char *path, const struct asm_result *r)
 int
 cmd_asm(int argc, char **argv)
 {
-	struct asm_options o;
-	int parsed = asm_parse_options(argc, argv, &o);
+	struct cli_file_options o;
+	int parsed = cli_parse_file_options("asm", "source", argc, argv, &o);
 	if (parsed != 0) {
 		if (parsed > 0)
 			cmd_asm_usage(stdout);

@@ -4,25 +4,18 @@
  * Lab 1 uses it to read what the assembler made.
  * Try: traplab asm guests/pg32/hello.s && traplab disasm guests/pg32/hello.img
  */
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_options.h"
 #include "commands.h"
 #include "disasm.h"
 #include "image.h"
 
 enum { DISASM_ERR_MAX = 512 };
-
-struct disasm_options {
-	const char *input;
-	const char *output;    /* NULL: standard output */
-	const char *symbols;   /* NULL: IMAGE with .img replaced by .sym, if it exists */
-	bool no_symbols;
-};
 
 void
 cmd_disasm_usage(FILE *out)
@@ -60,54 +53,10 @@ cmd_disasm_usage(FILE *out)
 		"    traplab asm /tmp/hello.s -o /tmp/again.img   # the same bytes again\n");
 }
 
-/* Returns -1 for a bad command line (message printed), 1 for --help, 0 to go on. */
-static int
-disasm_parse_options(int argc, char **argv, struct disasm_options *o)
-{
-	enum { OPT_SYMBOLS = 256, OPT_NO_SYMBOLS };
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "symbols", required_argument, NULL, OPT_SYMBOLS },
-		{ "no-symbols", no_argument, NULL, OPT_NO_SYMBOLS },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	*o = (struct disasm_options){ 0 };
-	optind = 0;  /* 0, not 1: glibc then forgets any earlier getopt run */
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o':            o->output = optarg; break;
-		case OPT_SYMBOLS:    o->symbols = optarg; break;
-		case OPT_NO_SYMBOLS: o->no_symbols = true; break;
-		case 'h':            return 1;
-		case ':':
-			fprintf(stderr, "traplab disasm: option '%s' needs an argument\n",
-				argv[optind - 1]);
-			return -1;
-		default:
-			fprintf(stderr, "traplab disasm: unknown option '%s' "
-				"(see 'traplab disasm --help')\n", argv[optind - 1]);
-			return -1;
-		}
-	}
-	if (o->symbols && o->no_symbols) {
-		fprintf(stderr, "traplab disasm: --symbols and --no-symbols contradict each other\n");
-		return -1;
-	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "traplab disasm: expected one image file, found %d "
-			"(see 'traplab disasm --help')\n", argc - optind);
-		return -1;
-	}
-	o->input = argv[optind];
-	return 0;
-}
 
 /* The symbols to print with: the named file, else IMAGE.sym if present. */
 static int
-disasm_load_symbols(const struct disasm_options *o, struct symtab *syms)
+disasm_load_symbols(const struct cli_file_options *o, struct symtab *syms)
 {
 	char err[DISASM_ERR_MAX];
 	if (o->no_symbols)
@@ -137,8 +86,8 @@ disasm_load_symbols(const struct disasm_options *o, struct symtab *syms)
 int
 cmd_disasm(int argc, char **argv)
 {
-	struct disasm_options o;
-	int parsed = disasm_parse_options(argc, argv, &o);
+	struct cli_file_options o;
+	int parsed = cli_parse_file_options("disasm", "image", argc, argv, &o);
 	if (parsed != 0) {
 		if (parsed > 0)
 			cmd_disasm_usage(stdout);
