@@ -47,6 +47,9 @@ struct kvm_guest {
 	atomic_bool running;
 	atomic_bool interrupt;      /* kvm_guest_interrupt() was called */
 	int stats_fd;               /* KVM_GET_STATS_FD, opened on first use (-1) */
+	timer_t kick_timer;         /* power-off detection: periodic, backing off */
+	bool have_kick_timer;
+	long kick_ns;               /* the delay the kick timer was last armed with */
 
 	/* debugging (debug.c) */
 	uint32_t debug_caps;        /* KVM_CAP_SET_GUEST_DEBUG2: the KVM_GUESTDBG_* KVM accepts */
