@@ -266,21 +266,27 @@ linux-try:
 
 test: linux-try
 
-$(LINUX_DIR)/vmlinuz:
-	@mkdir -p $(@D)
+# The package's kvm modules come along (build/linux/modules/) for the SVM host below.
+LINUX_MODULES := arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko virt/lib/irqbypass.ko \
+                 drivers/crypto/ccp/ccp.ko
+$(LINUX_DIR)/vmlinuz $(LINUX_DIR)/modules/kvm-amd.ko &:
+	@mkdir -p $(LINUX_DIR)
 	$(Q)pkg=$(LINUX_PKG); \
 	if [ -z "$$pkg" ] && [ "$$(id -u)" = 0 ]; then apt-get update -q >/dev/null 2>&1; pkg=$(LINUX_PKG); fi; \
 	if [ -z "$$pkg" ]; then \
 	  echo "linux: cannot resolve linux-image-amd64's kernel package; run:"; \
 	  echo "    apt-get update && apt-cache depends linux-image-amd64"; exit 1; fi; \
 	echo "  FETCH   $$pkg"; \
-	(cd $(@D) && rm -f linux-image-*.deb && apt-get download -q "$$pkg" >/dev/null 2>&1) || { \
+	d=$(LINUX_DIR); \
+	(cd $$d && rm -f linux-image-*.deb && apt-get download -q "$$pkg" >/dev/null 2>&1) || { \
 	  echo "linux: download failed; run:"; \
-	  echo "    (cd $(@D) && apt-get download $$pkg)"; exit 1; }; \
-	rm -rf $(@D)/boot && \
-	dpkg-deb --fsys-tarfile $(@D)/linux-image-*.deb | tar -x -C $(@D) --wildcards './boot/vmlinuz-*' && \
-	mv $(@D)/boot/vmlinuz-* $@.tmp && rm -rf $(@D)/boot $(@D)/linux-image-*.deb && \
-	echo "$$pkg" > $(@D)/PACKAGE && mv $@.tmp $@
+	  echo "    (cd $$d && apt-get download $$pkg)"; exit 1; }; \
+	rm -rf $$d/boot $$d/lib $$d/modules && mkdir -p $$d/modules && \
+	dpkg-deb --fsys-tarfile $$d/linux-image-*.deb | tar -x -C $$d --wildcards './boot/vmlinuz-*' \
+	  $(foreach m,$(LINUX_MODULES),'./lib/modules/*/kernel/$(m)') && \
+	mv $$d/lib/modules/*/kernel/*/*/*.ko $$d/lib/modules/*/kernel/*/*/*/*.ko $$d/modules/ && \
+	mv $$d/boot/vmlinuz-* $$d/vmlinuz.tmp && rm -rf $$d/boot $$d/lib $$d/linux-image-*.deb && \
+	echo "$$pkg" > $$d/PACKAGE && mv $$d/vmlinuz.tmp $$d/vmlinuz
 
 $(LINUX_DIR)/busybox:
 	@mkdir -p $(@D)
@@ -303,6 +309,69 @@ $(INITRAMFS): guests/x86/linux/init $(LINUX_DIR)/busybox
 	chmod 755 $$r/init $$r/bin/busybox && \
 	(cd $$r && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -9n > $@.tmp && \
 	rm -rf $$r && mv $@.tmp $@
+
+# ---- The SVM host: hardware-assisted KVM where the CPU has none (guests/x86/svm-host/) ---
+# Our machines' /dev/kvm is kvm_pvm, on which Debian's kernel cannot boot.  QEMU's
+# software CPU (TCG) implements AMD-V, so a Linux inside it gets /dev/kvm from kvm_amd,
+# KVM's hardware-assisted backend, and traplab runs there as on an AMD laptop.  The
+# image: busybox, the kernel package's kvm modules, $(TRAPLAB) with the shared
+# libraries it loads, and the guest's kernel and initramfs where traplab looks.
+SVM_DIR   := $(BUILD)/svm-host
+SVM_IMAGE := $(SVM_DIR)/initramfs.cpio.gz
+SVM_QEMU  := /usr/bin/qemu-system-x86_64
+.PHONY: svm-host svm-host-try svm-shell
+svm-host: $(SVM_IMAGE)
+
+$(SVM_IMAGE): guests/x86/svm-host/init $(TRAPLAB) $(LINUX_DIR)/vmlinuz \
+              $(LINUX_DIR)/modules/kvm-amd.ko $(LINUX_DIR)/busybox $(INITRAMFS)
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)r=$(SVM_DIR)/root; rm -rf $$r && \
+	mkdir -p $$r/bin $$r/dev $$r/proc $$r/sys $$r/tmp $$r/root $$r/modules \
+	  $$r/build/linux $$r/build/guests/x86 && \
+	cp $(LINUX_DIR)/busybox $$r/bin/busybox && cp guests/x86/svm-host/init $$r/init && \
+	cp $(LINUX_DIR)/modules/*.ko $$r/modules/ && \
+	cp $(TRAPLAB) $$r/bin/traplab && \
+	for lib in $$(ldd $(TRAPLAB) | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p'); do \
+	  cp -L --parents $$lib $$r/ || exit 1; done && \
+	cp $(LINUX_DIR)/vmlinuz $$r/build/linux/vmlinuz && \
+	cp $(INITRAMFS) $$r/build/guests/x86/initramfs.cpio.gz && \
+	(cd $$r && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1n > $@.tmp && \
+	rm -rf $$r && mv $@.tmp $@
+
+# bench/kvm (c): the same host with QEMU in it too, as the reference VMM.  The kernel
+# unpacks concatenated cpio archives in turn, so this is the image plus QEMU's files.
+SVM_BENCH_IMAGE := $(SVM_DIR)/with-qemu.cpio.gz
+$(SVM_BENCH_IMAGE): $(SVM_IMAGE) $(SVM_QEMU)
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)r=$(SVM_DIR)/qemu-root; rm -rf $$r && mkdir -p $$r/usr/share/qemu && \
+	cp --parents $(SVM_QEMU) $$r/ && cp /usr/share/qemu/bios-microvm.bin $$r/usr/share/qemu/ && \
+	for lib in $$(ldd $(SVM_QEMU) | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p'); do \
+	  cp -L --parents $$lib $$r/ || exit 1; done && \
+	(cd $$r && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1n > $@.tmp && \
+	cat $(SVM_IMAGE) $@.tmp > $@.all && rm -rf $$r $@.tmp && mv $@.all $@
+
+# `make test` installs QEMU for the SVM host's test (when root) and builds the image;
+# failing either, that test says SKIPPED with the reason.
+svm-host-try: linux-try
+	$(Q)if [ ! -x $(SVM_QEMU) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "deps: installing qemu-system-x86 (the SVM host's CPU)"; \
+	    (apt-get install -y -q --no-install-recommends qemu-system-x86 >/dev/null 2>&1 || \
+	     (apt-get update -q >/dev/null && \
+	      apt-get install -y -q --no-install-recommends qemu-system-x86 >/dev/null)) || \
+	    echo "deps: apt-get install qemu-system-x86 failed; the SVM host test will say SKIPPED"; \
+	  else \
+	    echo "deps: for the SVM host test run: sudo apt-get install -y qemu-system-x86"; \
+	  fi; \
+	fi
+	$(Q)$(MAKE) -s --no-print-directory $(SVM_IMAGE) 2>/dev/null || \
+	  echo "svm-host: image not built; its test will say SKIPPED"
+
+test: svm-host-try
+
+# A shell on the SVM host, to try `traplab kvm --linux` by hand (Ctrl-A x leaves QEMU).
+svm-shell: $(SVM_IMAGE)
+	guests/x86/svm-host/run $(BUILD) shell
 
 # GNU as through the C preprocessor (guest.h), linked at 0 (the loader puts
 # CS's base at the load address), flattened; nm's listing beside it for tests.

@@ -22,6 +22,7 @@ enum {
 	LINUX_PD_ADDR       = 0xb000,    /* 4 x 512 x 2 MiB = identity map of 0..4 GiB */
 	LINUX_CMDLINE_ADDR  = 0x20000,
 	LINUX_CMDLINE_MAX   = 0x7f000,   /* 0x20000..0x9f000, below the EBDA hole */
+	LINUX_MPTABLE_ADDR  = 0xf0000,   /* the MP table, where Linux scans the BIOS area */
 	LINUX_KERNEL_MIN    = 0x100000,  /* PT_LOADs may not go below 1 MiB */
 	LINUX_BOOT_CS       = 0x10,      /* Linux's __BOOT_CS / __BOOT_DS */
 	LINUX_BOOT_DS       = 0x18,
@@ -76,6 +77,10 @@ struct vmlinux {
 /* Check the ELF and (if ram != NULL) copy its PT_LOADs to their p_paddr. */
 int vmlinux_load(const uint8_t *elf, size_t size, uint8_t *ram, size_t ram_size,
 		 struct vmlinux *vm, char *err, size_t errlen);
+
+/* mptable.c: an MP 1.4 table at LINUX_MPTABLE_ADDR naming the IOAPIC, so Linux
+ * routes ISA interrupts through it.  Returns its size, or 0 if RAM is too small. */
+size_t linux_mptable_write(uint8_t *ram, size_t ram_size);
 
 /* ---- the e820 map we hand the kernel ------------------------------------------ */
 struct linux_e820_entry {

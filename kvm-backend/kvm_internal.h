@@ -47,7 +47,13 @@ struct kvm_guest {
 	atomic_bool running;
 	atomic_bool interrupt;      /* kvm_guest_interrupt() was called */
 	int stats_fd;               /* KVM_GET_STATS_FD, opened on first use (-1) */
-	timer_t kick_timer;         /* power-off detection: periodic, backing off */
+	/* power-off detection: halt_watch.c, or where KVM lacks the "blocking"
+	 * statistic, a kick timer in vm.c */
+	pthread_t watch_thread;
+	atomic_bool watch_stop;
+	bool have_watch;
+	off_t stat_blocking, stat_halt_wakeup;   /* byte offsets in stats_fd */
+	timer_t kick_timer;         /* the fallback: periodic, backing off */
 	bool have_kick_timer;
 	long kick_ns;               /* the delay the kick timer was last armed with */
 
@@ -79,6 +85,15 @@ void kvm_guest_debug_stop(struct kvm_guest *g, struct kvm_stop *stop);
 /* Before resuming at a hardware breakpoint that just hit: step over it with
  * the breakpoints out.  True if that ended the run (stop filled in). */
 bool kvm_guest_resume_over_breakpoint(struct kvm_guest *g, struct kvm_stop *stop);
+/* A signal to the vCPU thread makes KVM_RUN return EINTR (vm.c installs it). */
+#define VM_KICK_SIGNAL SIGUSR2
+
+/* halt_watch.c: a thread that kicks the vCPU when it has stayed blocked in
+ * KVM (a guest's hlt), so vm.c can tell power-off; -1 if KVM's stats lack
+ * what it needs (the caller falls back to a kick timer). */
+int halt_watch_start(struct kvm_guest *g);
+void halt_watch_stop(struct kvm_guest *g);
+
 /* vm.c: the exit loop alone, without kvm_guest_run's set-up (kick timer, resume). */
 void kvm_guest_run_loop(struct kvm_guest *g, uint64_t max_exits, struct kvm_stop *stop);
 /* Read up to `len` bytes at linear address `gva` through the guest's page

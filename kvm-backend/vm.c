@@ -157,6 +157,22 @@ vm_check_extensions(struct kvm_guest *g, char *err, size_t errlen)
 }
 
 /* KVM_GET_SUPPORTED_CPUID -> KVM_SET_CPUID2: the guest sees what KVM offers. */
+/* KVM_GET_SUPPORTED_CPUID leaves CPUID.1:ECX.HYPERVISOR (bit 31) clear, as the
+ * host CPU has it; QEMU and kvmtool set it, and so do we.  Without it Linux
+ * never looks at KVM's leaves (0x40000000: "KVMKVMKVM"), boots "on bare
+ * hardware", has no kvm-clock and must calibrate its TSC and LAPIC timer
+ * against the PIT -- which under nested or emulated hardware can stall the
+ * boot for good at "tsc: Marking TSC unstable" (guests/x86/svm-host/). */
+enum { CPUID_LEAF_FEATURES = 1, CPUID_1_ECX_HYPERVISOR = 1u << 31 };
+
+static void
+vm_cpuid_say_hypervisor(struct kvm_cpuid2 *c)
+{
+	for (unsigned i = 0; i < c->nent; i++)
+		if (c->entries[i].function == CPUID_LEAF_FEATURES && c->entries[i].index == 0)
+			c->entries[i].ecx |= CPUID_1_ECX_HYPERVISOR;
+}
+
 static int
 vm_set_cpuid(struct kvm_guest *g, char *err, size_t errlen)
 {
@@ -172,6 +188,7 @@ vm_set_cpuid(struct kvm_guest *g, char *err, size_t errlen)
 				continue;
 			return vm_error(err, errlen, "KVM_GET_SUPPORTED_CPUID: %s", strerror(e));
 		}
+		vm_cpuid_say_hypervisor(c);
 		int r = ioctl(g->vcpu_fd, KVM_SET_CPUID2, c);
 		int e = errno;
 		free(c);
@@ -365,7 +382,6 @@ kvm_guest_console_input(struct kvm_guest *g, const char *text, size_t len)
 /* A signal to the vCPU thread makes KVM_RUN return EINTR (KVM_EXIT_INTR);
  * the handler also sets immediate_exit, which closes the race with a signal
  * that lands just before the ioctl (api.rst, "immediate_exit"). */
-#define VM_KICK_SIGNAL SIGUSR2
 
 static __thread struct kvm_run *vm_kick_run;   /* this thread's running vCPU */
 
@@ -401,8 +417,9 @@ kvm_guest_interrupt(struct kvm_guest *g)
 		pthread_kill(g->vcpu_thread, VM_KICK_SIGNAL);
 }
 
-/* The kick behind power-off detection (KVM-NOTES §3.6 b): with the in-kernel
- * LAPIC a guest's `cli; hlt` never exits to us, so we look.  How often is a
+/* Power-off detection where KVM has no "blocking" statistic (Linux < 5.16;
+ * halt_watch.c is the rule): with the in-kernel LAPIC a guest's `cli; hlt`
+ * never exits to us, so we kick the vCPU on a timer and look.  How often is a
  * trade: a guest that halts at time T is noticed at the next kick, and each
  * kick costs an exit.  So the kicks back off, 0.1 ms, 0.2 ms, ... up to every
  * 5 ms: a guest that halts after T is noticed by about 2T + 0.1 ms (a tiny
@@ -730,11 +747,15 @@ kvm_guest_run(struct kvm_guest *g, uint64_t max_exits, struct kvm_stop *stop)
 	g->vcpu_thread = pthread_self();
 	vm_kick_run = g->run;
 	atomic_store(&g->running, true);
-	vm_kick_timer_start(g);
+	g->have_watch = halt_watch_start(g) == 0;
+	if (!g->have_watch)
+		vm_kick_timer_start(g);
 
 	if (!kvm_guest_resume_over_breakpoint(g, stop))
 		kvm_guest_run_loop(g, max_exits, stop);
 
+	if (g->have_watch)
+		halt_watch_stop(g);
 	vm_kick_timer_stop(g);
 	atomic_store(&g->running, false);
 	vm_kick_run = NULL;

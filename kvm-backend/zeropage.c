@@ -162,6 +162,7 @@ linux_boot_build(uint8_t *ram, size_t ram_size, const uint8_t *kernel, size_t ke
 	write_zero_page(ram, kernel, lb);
 	memcpy(ram + LINUX_CMDLINE_ADDR, cmdline, lb->cmdline_len + 1);
 	write_gdt_and_page_tables(ram);
+	linux_mptable_write(ram, ram_size);
 	return 0;
 }
 

@@ -38,7 +38,7 @@ enum {
 #define KVM_DEFAULT_KERNEL  "build/linux/vmlinuz"
 #define KVM_DEFAULT_INITRD  "build/guests/x86/initramfs.cpio.gz"
 #define KVM_DEFAULT_APPEND  "console=ttyS0 earlyprintk=serial reboot=t panic=-1 nokaslr " \
-			    "pci=off noapic i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd"
+			    "pci=off i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd"
 
 struct kvm_options {
 	unsigned memory_mib;
@@ -80,7 +80,8 @@ cmd_kvm_usage(FILE *out)
 		"    The guest's serial output goes to standard output; traplab's messages\n"
 		"    (the host line, why the guest stopped, --stats) go to standard error.\n"
 		"    A guest powers off by halting with interrupts off (cli; hlt): traplab\n"
-		"    looks every 5 ms (KVM_GET_MP_STATE).\n"
+		"    looks after 0.1 ms, then half as often each time, down to every 5 ms\n"
+		"    (KVM_GET_MP_STATE).\n"
 		"    On a kvm_pvm host (no VT-x/AMD-V) traplab says so in one line: guests then\n"
 		"    run through KVM's instruction emulator, about 1 us per instruction, and\n"
 		"    cannot execute int n/int3 outside real mode.\n"

@@ -217,6 +217,90 @@ test_real_zero_page(void)
 	free(ram);
 }
 
+/* The MP table (mptable.c) as Linux's mpparse.c reads it: the floating pointer
+ * in the reserved BIOS area, both checksums, one CPU, the ISA bus, the IOAPIC
+ * at 0xfec00000, ISA IRQ n on pin n, LINT0 ExtINT and LINT1 NMI. */
+static uint8_t
+byte_sum(const uint8_t *p, size_t len)
+{
+	uint8_t sum = 0;
+	for (size_t i = 0; i < len; i++)
+		sum = (uint8_t)(sum + p[i]);
+	return sum;
+}
+
+static void
+test_mptable_names_the_ioapic(void)
+{
+	uint8_t *ram = fresh_ram(2 * MiB);
+	CU_ASSERT_EQUAL(linux_mptable_write(ram, 0xf0000 + 64), 0);      /* does not fit */
+	size_t size = linux_mptable_write(ram, 2 * MiB);
+	CU_ASSERT_FATAL(size > 0);
+	const uint8_t *fp = ram + 0xf0000;
+	CU_ASSERT_EQUAL(memcmp(fp, "_MP_", 4), 0);
+	CU_ASSERT_EQUAL(fp[8], 1);                                         /* 16 bytes */
+	CU_ASSERT_EQUAL(fp[9], 4);                                         /* spec 1.4 */
+	CU_ASSERT_EQUAL(byte_sum(fp, 16), 0);
+	CU_ASSERT_EQUAL(fp[11], 0);                                        /* a table follows */
+	uint32_t at = (uint32_t)rd(fp + 4, 4);
+	CU_ASSERT_FATAL(at >= 0xf0000 && at < 0x100000);
+	const uint8_t *t = ram + at;
+	CU_ASSERT_EQUAL(memcmp(t, "PCMP", 4), 0);
+	size_t len = rd(t + 4, 2);
+	CU_ASSERT_EQUAL(byte_sum(t, len), 0);
+	CU_ASSERT_EQUAL(rd(t + 36, 4), 0xfee00000u);                      /* LAPIC */
+	CU_ASSERT(at + len <= 0xf0000 + size);
+	/* the area is e820-reserved, so Linux leaves it alone */
+	struct linux_e820_entry e820[4];
+	linux_e820_layout(2 * MiB, e820, 4);
+	CU_ASSERT(e820[1].type == 2 && e820[1].addr <= 0xf0000 && e820[1].addr + e820[1].size >= at + len);
+	/* the entries */
+	unsigned count = (unsigned)rd(t + 34, 2), cpus = 0, buses = 0, ioapics = 0, irqs = 0;
+	unsigned lints = 0;
+	bool pin_n[16] = { false };
+	const uint8_t *e = t + 44;
+	for (unsigned i = 0; i < count && e < t + len; i++) {
+		switch (e[0]) {
+		case 0:
+			cpus++;
+			CU_ASSERT_EQUAL(e[3] & 3, 3);                      /* enabled, BSP */
+			e += 20;
+			continue;
+		case 1:
+			buses++;
+			CU_ASSERT_EQUAL(memcmp(e + 2, "ISA   ", 6), 0);
+			break;
+		case 2:
+			ioapics++;
+			CU_ASSERT_EQUAL(e[1], 1);
+			CU_ASSERT_EQUAL(rd(e + 4, 4), 0xfec00000u);
+			break;
+		case 3:
+			irqs++;
+			CU_ASSERT_EQUAL(e[6], 1);                          /* to IOAPIC id 1 */
+			if (e[5] < 16 && e[7] == e[5])
+				pin_n[e[5]] = true;
+			break;
+		case 4:
+			lints++;
+			CU_ASSERT_EQUAL(e[1], e[7] == 0 ? 3 : 1);          /* LINT0 ExtINT, LINT1 NMI */
+			break;
+		default:
+			CU_FAIL("unknown MP entry type");
+		}
+		e += 8;
+	}
+	CU_ASSERT_EQUAL(e, t + len);
+	CU_ASSERT_EQUAL(cpus, 1);
+	CU_ASSERT_EQUAL(buses, 1);
+	CU_ASSERT_EQUAL(ioapics, 1);
+	CU_ASSERT_EQUAL(irqs, 16);
+	CU_ASSERT_EQUAL(lints, 2);
+	for (int irq = 0; irq < 16; irq++)
+		CU_ASSERT(pin_n[irq]);
+	free(ram);
+}
+
 /* ---- bad images ------------------------------------------------------------------- */
 static void
 expect_error(const uint8_t *img, size_t size, size_t ram_size, const char *cmdline,
@@ -692,7 +776,7 @@ kernel_lines(const char *log, const char *key, const char *not_after, char *out,
 }
 
 static const char e2e_cmdline[] = "console=ttyS0 earlyprintk=serial nokaslr reboot=t panic=-1 "
-				  "noapic traplab.e2e=\"e820 and command line\"";
+				  "traplab.e2e=\"e820 and command line\"";
 
 static void
 test_e2e_boot_log(void)
@@ -744,6 +828,13 @@ test_e2e_boot_log(void)
 	snprintf(want_cmd, sizeof want_cmd, "Command line: %s\n", e2e_cmdline);
 	kernel_lines(log, "Command line: ", "Kernel ", got, sizeof got);
 	CU_ASSERT_STRING_EQUAL(got, want_cmd);
+	/* setup_arch read our MP table (mptable.c) before it printed the command line */
+	if (kcmd) {
+		CU_ASSERT_PTR_NOT_NULL(strstr(log, "Intel MultiProcessor Specification v1.4"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(log, "MPTABLE: OEM ID: TRAPLAB"));
+		CU_ASSERT_PTR_NOT_NULL(
+			strstr(log, "IOAPIC[0]: apic_id 1, version 17, address 0xfec00000, GSI 0-23"));
+	}
 	if (kcmd) {
 		snprintf(want_cmd, sizeof want_cmd, "Kernel command line: %s\n", e2e_cmdline);
 		kernel_lines(log, "Kernel command line: ", NULL, got, sizeof got);
@@ -778,7 +869,7 @@ test_initramfs_shell(void)
 	struct capture out = { .len = 0 };
 	kvm_guest_set_console(g, capture_byte, &out);
 	struct kvm_linux_config lc = { .kernel = real_path, .initrd = initrd,
-		.cmdline = "console=ttyS0 reboot=t panic=-1 nokaslr noapic quiet" };
+		.cmdline = "console=ttyS0 reboot=t panic=-1 nokaslr quiet" };
 	CU_ASSERT_EQUAL_FATAL(kvm_guest_load_linux(g, &lc, err, sizeof err), 0);
 	struct kvm_stop stop = { .kind = KVM_STOP_EXIT_LIMIT };
 	bool typed = false;
@@ -806,6 +897,7 @@ test_initramfs_shell(void)
 static CU_TestInfo tests[] = {
 	{ "real bzImage: setup header fields", test_real_header },
 	{ "real bzImage: zero page, e820, cmdline, initrd, entry state", test_real_zero_page },
+	{ "MP table: Linux finds the IOAPIC, ISA IRQ n on pin n", test_mptable_names_the_ioapic },
 	{ "real bzImage: bad images name field and value", test_real_bad_images },
 	{ "synthetic: xz, lzma, gzip, zstd and raw payloads", test_fake_formats },
 	{ "synthetic: bad headers, payloads and ELFs", test_fake_bad_images },
