@@ -11,10 +11,9 @@
  * KVM_GET_MP_STATE and RFLAGS.IF (vm.c).  A running guest is never
  * interrupted, and an idle one (halted with IF set) once per long sleep.
  *
- * The period backs off from 0.1 ms to 5 ms: a guest that halts after a time
- * T is noticed within about 2T, a tiny guest within a fraction of a
- * millisecond.  Where the statistic is missing (Linux < 5.16) vm.c falls
- * back to kicking on a timer.
+ * vm.c starts it once a guest has outlived a few backing-off kicks (~6 ms;
+ * tiny guests never need it), and it looks every 5 ms.  Where the statistic
+ * is missing (Linux < 5.16) vm.c goes on kicking on a timer instead.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -27,7 +26,7 @@
 
 #include "kvm_internal.h"
 
-enum { HALT_WATCH_FIRST_NS = 100000, HALT_WATCH_MAX_NS = 5000000, NS_PER_S = 1000000000 };
+enum { HALT_WATCH_PERIOD_NS = 5000000, NS_PER_S = 1000000000 };
 
 /* The byte offset of the statistic `name` in the stats fd's data, or -1. */
 static off_t
@@ -62,25 +61,38 @@ halt_watch_read(const struct kvm_guest *g, off_t offset)
 	return value;
 }
 
+/* Sleep `ns`, or less if halt_watch_stop says so; true if told to stop. */
+static bool
+halt_watch_sleep(struct kvm_guest *g, long ns)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_nsec += ns;
+	until.tv_sec += until.tv_nsec / NS_PER_S;
+	until.tv_nsec %= NS_PER_S;
+	pthread_mutex_lock(&g->watch_lock);
+	while (!g->watch_stop &&
+	       pthread_cond_timedwait(&g->watch_wake, &g->watch_lock, &until) != ETIMEDOUT)
+		;
+	bool stop = g->watch_stop;
+	pthread_mutex_unlock(&g->watch_lock);
+	return stop;
+}
+
 static void *
 halt_watch_thread(void *arg)
 {
 	struct kvm_guest *g = arg;
-	long period = HALT_WATCH_FIRST_NS;
 	bool was_blocking = false;
 	uint64_t last_wakeups = 0;
-	while (!atomic_load(&g->watch_stop)) {
-		struct timespec t = { period / NS_PER_S, period % NS_PER_S };
-		nanosleep(&t, NULL);
+	while (!halt_watch_sleep(g, HALT_WATCH_PERIOD_NS)) {
 		bool blocking = halt_watch_read(g, g->stat_blocking) != 0;
 		uint64_t wakeups = halt_watch_read(g, g->stat_halt_wakeup);
 		/* blocked at both looks and never woken between: worth a kick */
-		if (blocking && was_blocking && wakeups == last_wakeups && !atomic_load(&g->watch_stop))
+		if (blocking && was_blocking && wakeups == last_wakeups)
 			pthread_kill(g->vcpu_thread, VM_KICK_SIGNAL);
 		was_blocking = blocking;
 		last_wakeups = wakeups;
-		if (period < HALT_WATCH_MAX_NS)
-			period = period * 2 < HALT_WATCH_MAX_NS ? period * 2 : HALT_WATCH_MAX_NS;
 	}
 	return NULL;
 }
@@ -98,15 +110,30 @@ halt_watch_start(struct kvm_guest *g)
 	}
 	if (g->stat_blocking < 0 || g->stat_halt_wakeup < 0)
 		return -1;
-	atomic_store(&g->watch_stop, false);
-	if (pthread_create(&g->watch_thread, NULL, halt_watch_thread, g) != 0)
+	g->watch_stop = false;
+	pthread_condattr_t attr;   /* timed waits on the monotonic clock */
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_mutex_init(&g->watch_lock, NULL);
+	pthread_cond_init(&g->watch_wake, &attr);
+	pthread_condattr_destroy(&attr);
+	if (pthread_create(&g->watch_thread, NULL, halt_watch_thread, g) != 0) {
+		pthread_cond_destroy(&g->watch_wake);
+		pthread_mutex_destroy(&g->watch_lock);
 		return -1;
+	}
 	return 0;
 }
 
+/* Wakes the watcher at once (a tiny guest's run should not wait out its sleep). */
 void
 halt_watch_stop(struct kvm_guest *g)
 {
-	atomic_store(&g->watch_stop, true);
+	pthread_mutex_lock(&g->watch_lock);
+	g->watch_stop = true;
+	pthread_cond_signal(&g->watch_wake);
+	pthread_mutex_unlock(&g->watch_lock);
 	pthread_join(g->watch_thread, NULL);
+	pthread_cond_destroy(&g->watch_wake);
+	pthread_mutex_destroy(&g->watch_lock);
 }

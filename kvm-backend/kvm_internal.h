@@ -47,13 +47,15 @@ struct kvm_guest {
 	atomic_bool running;
 	atomic_bool interrupt;      /* kvm_guest_interrupt() was called */
 	int stats_fd;               /* KVM_GET_STATS_FD, opened on first use (-1) */
-	/* power-off detection: halt_watch.c, or where KVM lacks the "blocking"
-	 * statistic, a kick timer in vm.c */
+	/* power-off detection: a backing-off kick timer (vm.c), then, for a
+	 * guest that runs on, the watcher thread of halt_watch.c */
 	pthread_t watch_thread;
-	atomic_bool watch_stop;
+	pthread_mutex_t watch_lock;
+	pthread_cond_t watch_wake;  /* halt_watch_stop wakes the watcher's sleep */
+	bool watch_stop;            /* under watch_lock */
 	bool have_watch;
 	off_t stat_blocking, stat_halt_wakeup;   /* byte offsets in stats_fd */
-	timer_t kick_timer;         /* the fallback: periodic, backing off */
+	timer_t kick_timer;         /* periodic, backing off */
 	bool have_kick_timer;
 	long kick_ns;               /* the delay the kick timer was last armed with */
 

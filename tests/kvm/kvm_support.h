@@ -14,7 +14,7 @@
 
 enum {
 	KVM_TEST_MEMORY = 4 << 20,     /* 4 MiB: room for the stack and long-mode tables */
-	KVM_TEST_MAX_EXITS = 1000,     /* the guests need < 150; kicks add ~8, then one per 5 ms */
+	KVM_TEST_MAX_EXITS = 1000,     /* the guests need < 150; kicks add a few */
 };
 
 /* True if /dev/kvm works; otherwise prints "SKIPPED: <reason>" and returns false. */
