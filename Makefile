@@ -352,7 +352,7 @@ $(SVM_BENCH_IMAGE): $(SVM_IMAGE) $(SVM_QEMU)
 
 # `make test` installs QEMU for the SVM host's test (when root) and builds the image;
 # failing either, that test says SKIPPED with the reason.
-svm-host-try: linux-try
+svm-host-try: linux-try $(TRAPLAB)
 	$(Q)if [ ! -x $(SVM_QEMU) ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "deps: installing qemu-system-x86 (the SVM host's CPU)"; \

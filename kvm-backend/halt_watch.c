@@ -7,9 +7,10 @@
  * Someone must look.  A watcher thread reads the vCPU's own "blocking"
  * statistic (KVM_GET_STATS_FD; Linux >= 5.16) — a pread, not an exit — and
  * only when the vCPU has stayed blocked for a whole period, with no wake-up
- * in between, kicks it out of KVM_RUN; the vCPU thread then asks
- * KVM_GET_MP_STATE and RFLAGS.IF (vm.c).  A running guest is never
- * interrupted, and an idle one (halted with IF set) once per long sleep.
+ * in between and a `hlt` it has not yet kicked, kicks it out of KVM_RUN; the
+ * vCPU thread then asks KVM_GET_MP_STATE and RFLAGS.IF (vm.c).  A running
+ * guest is never interrupted, and an idle one (halted with IF set) once per
+ * sleep: a kick does not wake it, so the same sleep is not kicked twice.
  *
  * vm.c starts it once a guest has outlived a few backing-off kicks (~6 ms;
  * tiny guests never need it), and it looks every 5 ms.  Where the statistic
@@ -52,13 +53,10 @@ halt_watch_stat_offset(int stats_fd, const char *name)
 	return found;
 }
 
-static uint64_t
-halt_watch_read(const struct kvm_guest *g, off_t offset)
+static bool
+halt_watch_read(const struct kvm_guest *g, off_t offset, uint64_t *value)
 {
-	uint64_t value = 0;
-	if (pread(g->stats_fd, &value, sizeof value, offset) != (ssize_t)sizeof value)
-		return 0;
-	return value;
+	return pread(g->stats_fd, value, sizeof *value, offset) == (ssize_t)sizeof *value;
 }
 
 /* Sleep `ns`, or less if halt_watch_stop says so; true if told to stop. */
@@ -84,14 +82,22 @@ halt_watch_thread(void *arg)
 {
 	struct kvm_guest *g = arg;
 	bool was_blocking = false;
-	uint64_t last_wakeups = 0;
+	uint64_t last_wakeups = 0, halts_kicked = UINT64_MAX;
 	while (!halt_watch_sleep(g, HALT_WATCH_PERIOD_NS)) {
-		bool blocking = halt_watch_read(g, g->stat_blocking) != 0;
-		uint64_t wakeups = halt_watch_read(g, g->stat_halt_wakeup);
-		/* blocked at both looks and never woken between: worth a kick */
-		if (blocking && was_blocking && wakeups == last_wakeups)
+		uint64_t blocking, wakeups, halts;
+		if (!halt_watch_read(g, g->stat_blocking, &blocking) ||
+		    !halt_watch_read(g, g->stat_halt_wakeup, &wakeups) ||
+		    !halt_watch_read(g, g->stat_halt_exits, &halts)) {
+			pthread_kill(g->vcpu_thread, VM_KICK_SIGNAL);   /* cannot tell: look */
+			continue;
+		}
+		/* blocked at both looks, never woken between, in a hlt not yet
+		 * kicked (a kick does not count as a wake-up, nor re-runs hlt) */
+		if (blocking && was_blocking && wakeups == last_wakeups && halts != halts_kicked) {
 			pthread_kill(g->vcpu_thread, VM_KICK_SIGNAL);
-		was_blocking = blocking;
+			halts_kicked = halts;
+		}
+		was_blocking = blocking != 0;
 		last_wakeups = wakeups;
 	}
 	return NULL;
@@ -107,8 +113,9 @@ halt_watch_start(struct kvm_guest *g)
 	if (g->stat_blocking == 0) {   /* not looked up yet (data follows the header: never 0) */
 		g->stat_blocking = halt_watch_stat_offset(g->stats_fd, "blocking");
 		g->stat_halt_wakeup = halt_watch_stat_offset(g->stats_fd, "halt_wakeup");
+		g->stat_halt_exits = halt_watch_stat_offset(g->stats_fd, "halt_exits");
 	}
-	if (g->stat_blocking < 0 || g->stat_halt_wakeup < 0)
+	if (g->stat_blocking < 0 || g->stat_halt_wakeup < 0 || g->stat_halt_exits < 0)
 		return -1;
 	g->watch_stop = false;
 	pthread_condattr_t attr;   /* timed waits on the monotonic clock */

@@ -54,7 +54,7 @@ struct kvm_guest {
 	pthread_cond_t watch_wake;  /* halt_watch_stop wakes the watcher's sleep */
 	bool watch_stop;            /* under watch_lock */
 	bool have_watch;
-	off_t stat_blocking, stat_halt_wakeup;   /* byte offsets in stats_fd */
+	off_t stat_blocking, stat_halt_wakeup, stat_halt_exits;   /* byte offsets in stats_fd */
 	timer_t kick_timer;         /* periodic, backing off */
 	bool have_kick_timer;
 	long kick_ns;               /* the delay the kick timer was last armed with */

@@ -760,6 +760,8 @@ kvm_guest_run(struct kvm_guest *g, uint64_t max_exits, struct kvm_stop *stop)
 	atomic_store(&g->running, true);
 	g->have_watch = false;
 	vm_kick_timer_start(g);
+	if (!g->have_kick_timer)   /* no timer: the watcher from the start */
+		g->have_watch = halt_watch_start(g) == 0;
 
 	if (!kvm_guest_resume_over_breakpoint(g, stop))
 		kvm_guest_run_loop(g, max_exits, stop);
@@ -770,6 +772,9 @@ kvm_guest_run(struct kvm_guest *g, uint64_t max_exits, struct kvm_stop *stop)
 	vm_kick_timer_stop(g);
 	atomic_store(&g->running, false);
 	vm_kick_run = NULL;
+	/* a kick that landed after the loop's last KVM_RUN must not cut the next
+	 * run short; an interrupt request lives on in g->interrupt */
+	g->run->immediate_exit = 0;
 }
 
 /* ---- KVM's own counters: the binary stats fd (Linux >= 5.14) ----------------------- */

@@ -27,7 +27,7 @@
 #include "support.h"
 
 enum {
-	SVM_HOST_TIMEOUT_S = 480,        /* ~20 s here; the host's own watchdog is at 300 s */
+	SVM_HOST_TIMEOUT_S = 480,        /* ~20 s here; the host's own watchdog is at 180 s */
 	SVM_HOST_OUTPUT_MAX = 4 << 20,   /* the whole boot log is ~20 KiB */
 };
 
@@ -59,6 +59,8 @@ svm_host_boot(const char *build, char **out, size_t *out_len)
 	char script[4096];
 	snprintf(script, sizeof script, "%s/guests/x86/svm-host/run", test_top());
 	char *argv[] = { script, (char *)build, "boot", NULL };
+	*out = calloc(1, 1);   /* empty unless QEMU says something */
+	*out_len = 0;
 	int pipefd[2];
 	if (pipe(pipefd) < 0)
 		return -1;
@@ -80,6 +82,7 @@ svm_host_boot(const char *build, char **out, size_t *out_len)
 	}
 	size_t cap = 65536, len = 0;
 	char *buf = malloc(cap);
+	free(*out);
 	double t0 = now_s();
 	bool timed_out = false;
 	for (;;) {
