@@ -7,6 +7,9 @@
 #   make bench      run the benchmarks under bench/ and print their ratios
 #   make deps       install missing Debian packages (apt-get as root, else
 #                   print the exact command); the other targets run it first
+#   make linux      Debian's kernel (+ kvm modules) and the busybox initramfs
+#   make svm-shell  a shell on the SVM host: KVM's AMD-V backend on QEMU's
+#                   software CPU, for `traplab kvm --linux` without VT-x/AMD-V
 #   make V=1 ...    show the full commands
 #
 # Objects are listed one per line, so a lab's new file is a one-line change.
