@@ -1,7 +1,8 @@
 /* boot_linux.h — the parts of kvm_guest_load_linux (kvm.h) that need no
  * /dev/kvm: bzImage setup header (bzimage.c), payload decompression
- * (decompress.c), vmlinux ELF loading (vmlinux.c) and the zero page, e820,
- * page tables and 64-bit entry state (boot_linux.c).  Linux's
+ * (decompress.c), vmlinux ELF loading (vmlinux.c), the zero page, e820,
+ * page tables and 64-bit entry state (zeropage.c) and the MP table
+ * (mptable.c).  Linux's
  * Documentation/arch/x86/boot.rst is the contract; kvm-backend/README.md
  * "Linux" walks through it.  Tests drive these on a plain RAM buffer. */
 #ifndef TRAPLAB_BOOT_LINUX_H
@@ -77,6 +78,14 @@ struct vmlinux {
 /* Check the ELF and (if ram != NULL) copy its PT_LOADs to their p_paddr. */
 int vmlinux_load(const uint8_t *elf, size_t size, uint8_t *ram, size_t ram_size,
 		 struct vmlinux *vm, char *err, size_t errlen);
+
+/* Store v little-endian in `bytes` bytes (x86 structures in guest memory). */
+static inline void
+linux_put_le(uint8_t *p, uint64_t v, unsigned bytes)
+{
+	for (unsigned i = 0; i < bytes; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
 
 /* mptable.c: an MP 1.4 table at LINUX_MPTABLE_ADDR naming the IOAPIC, so Linux
  * routes ISA interrupts through it.  Returns its size, or 0 if RAM is too small. */

@@ -19,39 +19,12 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "kvm_internal.h"
 
 enum { HALT_WATCH_PERIOD_NS = 5000000, NS_PER_S = 1000000000 };
-
-/* The byte offset of the statistic `name` in the stats fd's data, or -1. */
-static off_t
-halt_watch_stat_offset(int stats_fd, const char *name)
-{
-	struct kvm_stats_header h;
-	if (pread(stats_fd, &h, sizeof h, 0) != (ssize_t)sizeof h)
-		return -1;
-	size_t desc_size = sizeof(struct kvm_stats_desc) + h.name_size;
-	uint8_t *descs = malloc((size_t)h.num_desc * desc_size);
-	if (!descs)
-		return -1;
-	off_t found = -1;
-	if (pread(stats_fd, descs, h.num_desc * desc_size, h.desc_offset) ==
-	    (ssize_t)(h.num_desc * desc_size)) {
-		for (uint32_t i = 0; i < h.num_desc && found < 0; i++) {
-			const struct kvm_stats_desc *d = (const void *)(descs + i * desc_size);
-			if (strncmp(d->name, name, h.name_size) == 0)
-				found = (off_t)(h.data_offset + d->offset);
-		}
-	}
-	free(descs);
-	return found;
-}
 
 static bool
 halt_watch_read(const struct kvm_guest *g, off_t offset, uint64_t *value)
@@ -106,14 +79,10 @@ halt_watch_thread(void *arg)
 int
 halt_watch_start(struct kvm_guest *g)
 {
-	if (g->stats_fd < 0)
-		g->stats_fd = ioctl(g->vcpu_fd, KVM_GET_STATS_FD, NULL);
-	if (g->stats_fd < 0)
-		return -1;
 	if (g->stat_blocking == 0) {   /* not looked up yet (data follows the header: never 0) */
-		g->stat_blocking = halt_watch_stat_offset(g->stats_fd, "blocking");
-		g->stat_halt_wakeup = halt_watch_stat_offset(g->stats_fd, "halt_wakeup");
-		g->stat_halt_exits = halt_watch_stat_offset(g->stats_fd, "halt_exits");
+		g->stat_blocking = kvm_guest_stat_offset(g, "blocking");
+		g->stat_halt_wakeup = kvm_guest_stat_offset(g, "halt_wakeup");
+		g->stat_halt_exits = kvm_guest_stat_offset(g, "halt_exits");
 	}
 	if (g->stat_blocking < 0 || g->stat_halt_wakeup < 0 || g->stat_halt_exits < 0)
 		return -1;

@@ -5,11 +5,13 @@
  * ../shared/KVM-NOTES.md is the recipe; kvm-backend/README.md the map.
  *
  *   vm.c          VM and vCPU life cycle, guest memory, the KVM_RUN exit loop
+ *   halt_watch.c  noticing a long-running guest's power-off without kicking it
  *   uart.c        the 8250/16550 on COM1 (machine/bus.h's struct dev_ops)
  *   boot_flat.c   flat binaries in real, protected or long mode
  *   boot_linux.c  Linux: bzimage.c (the setup header), decompress.c (the
  *                 payload, on the host), vmlinux.c (ELF), zeropage.c
- *                 (boot_params, e820, command line, entry state)
+ *                 (boot_params, e820, command line, entry state), mptable.c
+ *                 (the IOAPIC, for Linux)
  *   debug.c       single step, hardware breakpoints, address translation, stats
  *
  * Every function that can fail returns a negative number or NULL and puts

@@ -1,11 +1,12 @@
-/* kvm_internal.h — struct kvm_guest, shared by vm.c, debug.c and
- * boot_flat.c (and nothing outside kvm-backend/: kvm.h is the interface).
+/* kvm_internal.h — struct kvm_guest, shared by vm.c, debug.c, halt_watch.c
+ * and boot_flat.c (and nothing outside kvm-backend/: kvm.h is the interface).
  * Lab 10.
  */
 #ifndef TRAPLAB_KVM_INTERNAL_H
 #define TRAPLAB_KVM_INTERNAL_H
 
 #include <pthread.h>
+#include <sys/types.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -87,6 +88,10 @@ void kvm_guest_debug_stop(struct kvm_guest *g, struct kvm_stop *stop);
 /* Before resuming at a hardware breakpoint that just hit: step over it with
  * the breakpoints out.  True if that ended the run (stop filled in). */
 bool kvm_guest_resume_over_breakpoint(struct kvm_guest *g, struct kvm_stop *stop);
+/* vm.c: the byte offset of KVM's per-vCPU statistic `name` in the stats fd
+ * (opened on first use), or -1 if KVM has no such statistic. */
+off_t kvm_guest_stat_offset(struct kvm_guest *g, const char *name);
+
 /* A signal to the vCPU thread makes KVM_RUN return EINTR (vm.c installs it). */
 #define VM_KICK_SIGNAL SIGUSR2
 

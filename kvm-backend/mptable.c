@@ -34,13 +34,6 @@ enum {
 #define MP_LAPIC_ADDR  0xfee00000u
 #define MP_IOAPIC_ADDR 0xfec00000u
 
-static void
-put(uint8_t *p, uint64_t v, unsigned bytes)
-{
-	for (unsigned i = 0; i < bytes; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* Each structure's bytes sum to 0 mod 256. */
 static uint8_t
 checksum(const uint8_t *p, size_t len)
@@ -57,7 +50,7 @@ small_entry(uint8_t *e, uint8_t type, uint8_t int_type, uint8_t src_bus_irq, uin
 {
 	e[0] = type;
 	e[1] = int_type;
-	put(e + 2, 0, 2);   /* polarity and trigger: conform to the bus (ISA: high, edge) */
+	linux_put_le(e + 2, 0, 2);   /* polarity and trigger: conform to the bus (ISA: high, edge) */
 	e[4] = 0;           /* source bus id */
 	e[5] = src_bus_irq;
 	e[6] = dest;
@@ -90,7 +83,7 @@ linux_mptable_write(uint8_t *ram, size_t ram_size)
 	e[1] = MP_IOAPIC_ID;
 	e[2] = MP_IOAPIC_VERSION;
 	e[3] = 1;                         /* enabled */
-	put(e + 4, MP_IOAPIC_ADDR, 4);
+	linux_put_le(e + 4, MP_IOAPIC_ADDR, 4);
 	e += MP_SMALL_ENTRY_SIZE;
 	for (uint8_t irq = 0; irq < MP_ISA_IRQS; irq++)
 		e = small_entry(e, MP_ENTRY_IOINT, MP_INT_INT, irq, MP_IOAPIC_ID, irq);
@@ -100,16 +93,16 @@ linux_mptable_write(uint8_t *ram, size_t ram_size)
 	size_t table_len = (size_t)(e - table);
 
 	memcpy(table, "PCMP", 4);
-	put(table + 4, table_len, 2);
+	linux_put_le(table + 4, table_len, 2);
 	table[6] = MP_SPEC_REV;
 	memcpy(table + 8, "TRAPLAB ", 8);
 	memcpy(table + 16, "KVM BACKEND ", 12);
-	put(table + 34, entries, 2);
-	put(table + 36, MP_LAPIC_ADDR, 4);
+	linux_put_le(table + 34, entries, 2);
+	linux_put_le(table + 36, MP_LAPIC_ADDR, 4);
 	table[7] = checksum(table, table_len);
 
 	memcpy(fp, "_MP_", 4);
-	put(fp + 4, LINUX_MPTABLE_ADDR + MP_FLOATING_SIZE, 4);
+	linux_put_le(fp + 4, LINUX_MPTABLE_ADDR + MP_FLOATING_SIZE, 4);
 	fp[8] = 1;                        /* length in 16-byte units */
 	fp[9] = MP_SPEC_REV;
 	fp[10] = checksum(fp, MP_FLOATING_SIZE);

@@ -1,7 +1,9 @@
 /* vm.c — one VM with one vCPU on /dev/kvm: creation in the order of
- * KVM-NOTES §3.1, guest RAM, the devices on the port bus (COM1 UART, the
- * i8042's reset line) and the KVM_RUN exit loop (one switch, one case per
- * exit reason, as kvmtool's kvm-cpu.c).  Lab 10, hardware assist.
+ * KVM-NOTES §3.1 (RAM before the irqchip), CPUID, guest RAM, the devices on
+ * the port bus (COM1 UART, the i8042's reset line), the KVM_RUN exit loop
+ * (one switch, one case per exit reason, as kvmtool's kvm-cpu.c), the kicks
+ * that notice power-off (with halt_watch.c) and KVM's own statistics.
+ * Lab 10, hardware assist.
  * Linux Documentation/virt/kvm/api.rst is the reference for every ioctl;
  * try it: `build/traplab kvm --stats build/guests/x86/exits.bin`.
  */
@@ -779,32 +781,64 @@ kvm_guest_run(struct kvm_guest *g, uint64_t max_exits, struct kvm_stop *stop)
 
 /* ---- KVM's own counters: the binary stats fd (Linux >= 5.14) ----------------------- */
 
-size_t
-kvm_guest_kernel_stats(struct kvm_guest *g, char (*names)[48], uint64_t *values, size_t max)
+/* The vCPU's stats fd (opened on first use), its header and its descriptors
+ * (malloc'd; each desc_size bytes); false if KVM has none (Linux < 5.14). */
+static bool
+vm_stats_descriptors(struct kvm_guest *g, struct kvm_stats_header *h, uint8_t **descs,
+		     size_t *desc_size)
 {
 	if (g->stats_fd < 0)
 		g->stats_fd = ioctl(g->vcpu_fd, KVM_GET_STATS_FD, NULL);
+	if (g->stats_fd < 0 || pread(g->stats_fd, h, sizeof *h, 0) != (ssize_t)sizeof *h)
+		return false;
+	*desc_size = sizeof(struct kvm_stats_desc) + h->name_size;
+	*descs = malloc((size_t)h->num_desc * *desc_size);
+	if (!*descs)
+		return false;
+	if (pread(g->stats_fd, *descs, h->num_desc * *desc_size, h->desc_offset) !=
+	    (ssize_t)(h->num_desc * *desc_size)) {
+		free(*descs);
+		return false;
+	}
+	return true;
+}
+
+size_t
+kvm_guest_kernel_stats(struct kvm_guest *g, char (*names)[48], uint64_t *values, size_t max)
+{
 	struct kvm_stats_header h;
-	if (g->stats_fd < 0 || pread(g->stats_fd, &h, sizeof h, 0) != (ssize_t)sizeof h)
+	uint8_t *descs;
+	size_t desc_size, n = 0;
+	if (!vm_stats_descriptors(g, &h, &descs, &desc_size))
 		return 0;
-	size_t desc_size = sizeof(struct kvm_stats_desc) + h.name_size;
-	uint8_t *descs = malloc((size_t)h.num_desc * desc_size);
-	if (!descs)
-		return 0;
-	size_t n = 0;
-	if (pread(g->stats_fd, descs, h.num_desc * desc_size, h.desc_offset) ==
-	    (ssize_t)(h.num_desc * desc_size)) {
-		for (uint32_t i = 0; i < h.num_desc && n < max; i++) {
-			const struct kvm_stats_desc *d = (const void *)(descs + i * desc_size);
-			uint64_t value;
-			/* the first value of each (histograms have more) */
-			if (pread(g->stats_fd, &value, sizeof value, h.data_offset + d->offset) !=
-			    (ssize_t)sizeof value)
-				break;
-			snprintf(names[n], sizeof names[n], "%.*s", (int)h.name_size, d->name);
-			values[n++] = value;
-		}
+	for (uint32_t i = 0; i < h.num_desc && n < max; i++) {
+		const struct kvm_stats_desc *d = (const void *)(descs + i * desc_size);
+		uint64_t value;
+		/* the first value of each (histograms have more) */
+		if (pread(g->stats_fd, &value, sizeof value, h.data_offset + d->offset) !=
+		    (ssize_t)sizeof value)
+			break;
+		snprintf(names[n], sizeof names[n], "%.*s", (int)h.name_size, d->name);
+		values[n++] = value;
 	}
 	free(descs);
 	return n;
+}
+
+off_t
+kvm_guest_stat_offset(struct kvm_guest *g, const char *name)
+{
+	struct kvm_stats_header h;
+	uint8_t *descs;
+	size_t desc_size;
+	off_t found = -1;
+	if (!vm_stats_descriptors(g, &h, &descs, &desc_size))
+		return -1;
+	for (uint32_t i = 0; i < h.num_desc && found < 0; i++) {
+		const struct kvm_stats_desc *d = (const void *)(descs + i * desc_size);
+		if (strncmp(d->name, name, h.name_size) == 0)
+			found = (off_t)(h.data_offset + d->offset);
+	}
+	free(descs);
+	return found;
 }

@@ -1,6 +1,7 @@
 /* zeropage.c — what kvm_guest_load_linux writes into guest RAM, without
  * /dev/kvm: kernel, initrd, zero page (struct boot_params), e820, command
- * line, GDT and identity page tables, and the 64-bit entry state (Linux
+ * line, GDT and identity page tables, the MP table (mptable.c), and the
+ * 64-bit entry state (Linux
  * Documentation/arch/x86/boot.rst "64-bit Boot Protocol"; KVM-NOTES
  * §3.2-3.3; the layout is in boot_linux.h and kvm-backend/README.md).
  * Lab 10.  tests/kvm/test_linux.c drives it on a plain buffer. */
@@ -12,13 +13,6 @@
 
 #define MiB (1024ull * 1024)
 #define LINUX_PAYLOAD_MAX (512 * MiB)   /* a decompressed vmlinux is ~60 MiB */
-
-static void
-put(uint8_t *p, uint64_t v, unsigned bytes)
-{
-	for (unsigned i = 0; i < bytes; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 size_t
 linux_e820_layout(uint64_t ram_size, struct linux_e820_entry *out, size_t max)
@@ -63,14 +57,14 @@ static void
 write_gdt_and_page_tables(uint8_t *ram)
 {
 	memset(ram + LINUX_GDT_ADDR, 0, 4 * 8);
-	put(ram + LINUX_GDT_ADDR + LINUX_BOOT_CS, 0x00af9b000000ffffull, 8);
-	put(ram + LINUX_GDT_ADDR + LINUX_BOOT_DS, 0x00cf93000000ffffull, 8);
+	linux_put_le(ram + LINUX_GDT_ADDR + LINUX_BOOT_CS, 0x00af9b000000ffffull, 8);
+	linux_put_le(ram + LINUX_GDT_ADDR + LINUX_BOOT_DS, 0x00cf93000000ffffull, 8);
 	memset(ram + LINUX_PML4_ADDR, 0, 6 * 4096);
-	put(ram + LINUX_PML4_ADDR, LINUX_PDPT_ADDR | 0x3, 8);             /* P|RW */
+	linux_put_le(ram + LINUX_PML4_ADDR, LINUX_PDPT_ADDR | 0x3, 8);             /* P|RW */
 	for (uint64_t i = 0; i < 4; i++) {
-		put(ram + LINUX_PDPT_ADDR + 8 * i, (LINUX_PD_ADDR + 4096 * i) | 0x3, 8);
+		linux_put_le(ram + LINUX_PDPT_ADDR + 8 * i, (LINUX_PD_ADDR + 4096 * i) | 0x3, 8);
 		for (uint64_t j = 0; j < 512; j++)
-			put(ram + LINUX_PD_ADDR + 4096 * i + 8 * j, ((i * 512 + j) << 21) | 0x83, 8);
+			linux_put_le(ram + LINUX_PD_ADDR + 4096 * i + 8 * j, ((i * 512 + j) << 21) | 0x83, 8);
 	}
 }
 
@@ -80,20 +74,34 @@ write_zero_page(uint8_t *ram, const uint8_t *kernel, const struct linux_boot *lb
 	uint8_t *bp = ram + LINUX_ZERO_PAGE;
 	memset(bp, 0, 4096);
 	memcpy(bp + BP_SETUP_SECTS, kernel + BP_SETUP_SECTS, lb->bz.hdr_end - BP_SETUP_SECTS);
-	put(bp + BP_VID_MODE, 0xffff, 2);                   /* "normal" */
+	linux_put_le(bp + BP_VID_MODE, 0xffff, 2);                   /* "normal" */
 	bp[BP_TYPE_OF_LOADER] = 0xff;                       /* no assigned loader id */
 	bp[BP_LOADFLAGS] = lb->bz.loadflags | CAN_USE_HEAP;
-	put(bp + BP_HEAP_END_PTR, 0xfe00, 2);
-	put(bp + BP_CMD_LINE_PTR, LINUX_CMDLINE_ADDR, 4);
-	put(bp + BP_RAMDISK_IMAGE, lb->initrd_addr, 4);
-	put(bp + BP_RAMDISK_SIZE, lb->initrd_size, 4);
+	linux_put_le(bp + BP_HEAP_END_PTR, 0xfe00, 2);
+	linux_put_le(bp + BP_CMD_LINE_PTR, LINUX_CMDLINE_ADDR, 4);
+	linux_put_le(bp + BP_RAMDISK_IMAGE, lb->initrd_addr, 4);
+	linux_put_le(bp + BP_RAMDISK_SIZE, lb->initrd_size, 4);
 	bp[BP_E820_ENTRIES] = (uint8_t)lb->e820_count;
 	for (size_t i = 0; i < lb->e820_count; i++) {
 		uint8_t *e = bp + BP_E820_TABLE + 20 * i;
-		put(e, lb->e820[i].addr, 8);
-		put(e + 8, lb->e820[i].size, 8);
-		put(e + 16, lb->e820[i].type, 4);
+		linux_put_le(e, lb->e820[i].addr, 8);
+		linux_put_le(e + 8, lb->e820[i].size, 8);
+		linux_put_le(e + 16, lb->e820[i].type, 4);
 	}
+}
+
+/* Before decompressing (from the header) and after (from the PT_LOADs): does
+ * the kernel, from `start` to `end`, fit in guest memory? */
+static int
+kernel_fits(uint64_t start, uint32_t init_size, uint64_t end, size_t ram_size, char *err,
+	    size_t errlen)
+{
+	if (end <= ram_size)
+		return 0;
+	snprintf(err, errlen, "kernel needs %llu MiB (load address 0x%llx + init_size 0x%x) "
+		 "but guest memory is %zu MiB; use --memory", (unsigned long long)((end + MiB - 1) / MiB),
+		 (unsigned long long)start, init_size, (size_t)(ram_size / MiB));
+	return -1;
 }
 
 int
@@ -124,15 +132,9 @@ linux_boot_build(uint8_t *ram, size_t ram_size, const uint8_t *kernel, size_t ke
 		return -1;
 	}
 	/* init_size counts from the kernel's run-time start: pref_address (2.10+). */
-	uint64_t need = lb->bz.pref_address + lb->bz.init_size;
-	if (need > ram_size) {
-		snprintf(err, errlen, "kernel needs %llu MiB (load address 0x%llx + init_size 0x%x) "
-			 "but guest memory is %zu MiB; use --memory",
-			 (unsigned long long)((need + MiB - 1) / MiB),
-			 (unsigned long long)lb->bz.pref_address, lb->bz.init_size,
-			 (size_t)(ram_size / MiB));
+	if (kernel_fits(lb->bz.pref_address, lb->bz.init_size,
+			lb->bz.pref_address + lb->bz.init_size, ram_size, err, errlen) < 0)
 		return -1;
-	}
 	uint8_t *elf;
 	size_t elf_size;
 	if (bzimage_decompress(lb->bz.payload, lb->bz.payload_length, LINUX_PAYLOAD_MAX, &elf,
@@ -145,14 +147,8 @@ linux_boot_build(uint8_t *ram, size_t ram_size, const uint8_t *kernel, size_t ke
 	uint64_t kernel_end = lb->vmlinux.start + lb->bz.init_size;
 	if (kernel_end < lb->vmlinux.end)
 		kernel_end = lb->vmlinux.end;
-	if (kernel_end > ram_size) {
-		snprintf(err, errlen, "kernel needs %llu MiB (load address 0x%llx + init_size 0x%x) "
-			 "but guest memory is %zu MiB; use --memory",
-			 (unsigned long long)((kernel_end + MiB - 1) / MiB),
-			 (unsigned long long)lb->vmlinux.start, lb->bz.init_size,
-			 (size_t)(ram_size / MiB));
+	if (kernel_fits(lb->vmlinux.start, lb->bz.init_size, kernel_end, ram_size, err, errlen) < 0)
 		return -1;
-	}
 	if (initrd) {
 		if (place_initrd(lb, ram_size, kernel_end, initrd_size, err, errlen) < 0)
 			return -1;

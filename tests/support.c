@@ -3,6 +3,15 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
+
+double
+test_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 const char *
 test_top(void)

@@ -6,6 +6,7 @@
 
 #include <CUnit/CUnit.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 /* A test file ends with
@@ -15,6 +16,12 @@
 
 /* Path of the source tree's top (where the Makefile is): tests run from there. */
 const char *test_top(void);
+/* Seconds on the monotonic clock (for budgets in long tests, never for asserts). */
+double test_seconds(void);
+/* Pass a test that cannot run here, saying why on stderr ("SKIPPED: why"). */
+#define TEST_SKIP(...) do { char why_[512]; snprintf(why_, sizeof why_, __VA_ARGS__); \
+	fprintf(stderr, "\n  SKIPPED: %s\n", why_); CU_PASS("SKIPPED"); } while (0)
+
 /* Read a whole file into a NUL-terminated malloc'd buffer (NULL on error). */
 char *test_read_file(const char *path, size_t *len);
 

@@ -19,7 +19,7 @@ kvm_test_available(void)
 	char line[320];
 	host = kvm_host_probe(line, sizeof line);
 	if (host == KVM_HOST_NONE) {
-		printf("SKIPPED: %s ", line);
+		TEST_SKIP("%s", line);
 		return false;
 	}
 	return true;

@@ -290,7 +290,7 @@ test_pvm_probe_line_and_traplab_kvm_statuses(void)
 	bool pvm = access("/sys/module/kvm_pvm", F_OK) == 0;
 	if (kind == KVM_HOST_NONE) {
 		CU_ASSERT_PTR_NOT_NULL(strstr(line, "/dev/kvm"));
-		printf("SKIPPED: %s ", line);
+		TEST_SKIP("%s", line);
 		return;
 	}
 	CU_ASSERT_EQUAL(kind == KVM_HOST_PVM, pvm);

@@ -27,8 +27,7 @@ kvm_unusable(void)
 	char line[256];
 	if (kvm_host_probe(line, sizeof line) != KVM_HOST_NONE)
 		return false;
-	fprintf(stderr, "\n  SKIPPED: %s\n", line);
-	CU_PASS("SKIPPED: no usable /dev/kvm");
+	TEST_SKIP("%s", line);
 	return true;
 }
 

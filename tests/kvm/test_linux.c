@@ -1,11 +1,12 @@
 /* test_linux.c — Linux through the x86 boot protocol (kvm-backend/zeropage.c,
  * boot_linux.c; kvm-backend/README.md "Linux").  (1) boot_params built from
  * Debian's real bzImage (build/linux/vmlinuz, `make linux`) on a plain RAM
- * buffer; (2) every bad image with its exact message, from mutated copies
- * and small synthetic bzImages; (3) Debian's kernel under `traplab kvm
- * --linux` prints the e820 map and command line we passed; (4) the
- * initramfs shell and poweroff, on hardware KVM only.  Missing pieces are
- * SKIPPED with the reason. */
+ * buffer, and the MP table (mptable.c) as Linux parses it; (2) every bad
+ * image with its exact message, from mutated copies and small synthetic
+ * bzImages; (3) Debian's kernel under `traplab kvm --linux` prints the e820
+ * map, MP table and command line we passed; (4) the initramfs shell and
+ * poweroff, on a hardware-backed /dev/kvm only (test_svm_host.c runs the
+ * same on kvm_amd here).  Missing pieces are SKIPPED with the reason. */
 #include <lzma.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,9 +25,6 @@
 
 #define MiB (1024ull * 1024)
 enum { RAM_SIZE = 256 * MiB, E2E_TIMEOUT_MS = 85000 };  /* the whole boot test <= 90 s */
-
-#define SKIP(...) do { char why_[512]; snprintf(why_, sizeof why_, __VA_ARGS__); \
-	fprintf(stderr, "\n  SKIPPED: %s\n", why_); CU_PASS("SKIPPED"); } while (0)
 
 static uint64_t
 rd(const uint8_t *p, unsigned bytes)
@@ -101,7 +99,7 @@ static void
 test_real_header(void)
 {
 	if (!have_real()) {
-		SKIP("%s", real_missing);
+		TEST_SKIP("%s", real_missing);
 		return;
 	}
 	struct bzimage bz;
@@ -133,7 +131,7 @@ static void
 test_real_zero_page(void)
 {
 	if (!have_real()) {
-		SKIP("%s", real_missing);
+		TEST_SKIP("%s", real_missing);
 		return;
 	}
 	uint8_t *ram = fresh_ram(RAM_SIZE);
@@ -322,7 +320,7 @@ static void
 test_real_bad_images(void)
 {
 	if (!have_real()) {
-		SKIP("%s", real_missing);
+		TEST_SKIP("%s", real_missing);
 		return;
 	}
 	uint8_t *copy = malloc(real_size);
@@ -665,7 +663,7 @@ have_kvm(enum kvm_host_kind *kind)
 	char line[320];
 	*kind = kvm_host_probe(line, sizeof line);
 	if (*kind == KVM_HOST_NONE)
-		SKIP("%s", line);
+		TEST_SKIP("%s", line);
 	return *kind != KVM_HOST_NONE;
 }
 
@@ -733,14 +731,6 @@ test_kvm_fake_kernel(void)
 	free(img);
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Our e820 entries as the kernel prints them (e820__print_table): inclusive ends. */
 static void
 expected_e820_lines(uint64_t ram, char *out, size_t len)
@@ -783,7 +773,7 @@ test_e2e_boot_log(void)
 {
 	enum kvm_host_kind kind;
 	if (!have_real()) {
-		SKIP("%s", real_missing);
+		TEST_SKIP("%s", real_missing);
 		return;
 	}
 	if (!have_kvm(&kind))
@@ -794,9 +784,9 @@ test_e2e_boot_log(void)
 	CU_ASSERT_EQUAL_FATAL(cli_spawn(&p, args), 0);
 	char *log = NULL;
 	size_t len = 0;
-	double t0 = now();
+	double t0 = test_seconds();
 	bool e820 = cli_read_until(&p, &log, &len, "BIOS-e820", E2E_TIMEOUT_MS);
-	double t_e820 = now() - t0;
+	double t_e820 = test_seconds() - t0;
 	/* "Kernel command line:" comes ~25 s after the map here; on a loaded host it may
 	 * not come within the budget, and then only the early "Command line:" is checked. */
 	int left = E2E_TIMEOUT_MS - (int)(t_e820 * 1000);
@@ -808,7 +798,7 @@ test_e2e_boot_log(void)
 		whole[strlen(whole) - 2] = 0;                   /* no "\r\n": take what came */
 		cli_read_until(&p, &log, &len, whole, 1000);
 	}
-	double t_cmd = now() - t0;
+	double t_cmd = test_seconds() - t0;
 	kill(p.pid, SIGKILL);
 	cli_finish(&p, &log, &len);
 	fprintf(stderr, "\n  Debian's kernel under traplab kvm: first e820 line after %.1f s, "
@@ -851,7 +841,7 @@ test_initramfs_shell(void)
 	if (!have_kvm(&kind))
 		return;
 	if (kind != KVM_HOST_HARDWARE) {
-		SKIP("booting to the initramfs shell and powering off needs hardware KVM: under kvm_pvm "
+		TEST_SKIP("booting to the initramfs shell and powering off needs hardware KVM: under kvm_pvm "
 		     "Debian's kernel stops at its int3 self-test (KVM's emulator delivers int3 only in "
 		     "real mode; KVM-NOTES 3.9); the SVM host test (test_svm_host.c) runs the same "
 		     "boot on kvm_amd instead");
@@ -860,7 +850,7 @@ test_initramfs_shell(void)
 	char initrd[4096];
 	snprintf(initrd, sizeof initrd, "%s/build/guests/x86/initramfs.cpio.gz", test_top());
 	if (!have_real() || access(initrd, R_OK) != 0) {
-		SKIP("build/linux/vmlinuz or build/guests/x86/initramfs.cpio.gz missing (make linux)");
+		TEST_SKIP("build/linux/vmlinuz or build/guests/x86/initramfs.cpio.gz missing (make linux)");
 		return;
 	}
 	char err[320] = "";
@@ -874,8 +864,8 @@ test_initramfs_shell(void)
 	CU_ASSERT_EQUAL_FATAL(kvm_guest_load_linux(g, &lc, err, sizeof err), 0);
 	struct kvm_stop stop = { .kind = KVM_STOP_EXIT_LIMIT };
 	bool typed = false;
-	double t0 = now();
-	while (now() - t0 < 120) {
+	double t0 = test_seconds();
+	while (test_seconds() - t0 < 120) {
 		kvm_guest_run(g, 20000, &stop);
 		if (stop.kind != KVM_STOP_EXIT_LIMIT)
 			break;

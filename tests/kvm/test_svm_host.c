@@ -31,17 +31,6 @@ enum {
 	SVM_HOST_OUTPUT_MAX = 4 << 20,   /* the whole boot log is ~20 KiB */
 };
 
-#define SKIP(...) do { char why_[512]; snprintf(why_, sizeof why_, __VA_ARGS__); \
-	fprintf(stderr, "\n  SKIPPED: %s\n", why_); CU_PASS("SKIPPED"); } while (0)
-
-static double
-now_s(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 /* build or build-san: the directory of the traplab under test, relative to the top */
 static void
 build_dir(char *out, size_t len)
@@ -83,10 +72,10 @@ svm_host_boot(const char *build, char **out, size_t *out_len)
 	size_t cap = 65536, len = 0;
 	char *buf = malloc(cap);
 	free(*out);
-	double t0 = now_s();
+	double t0 = test_seconds();
 	bool timed_out = false;
 	for (;;) {
-		double left = SVM_HOST_TIMEOUT_S - (now_s() - t0);
+		double left = SVM_HOST_TIMEOUT_S - (test_seconds() - t0);
 		if (left <= 0) {
 			timed_out = true;
 			break;
@@ -126,12 +115,12 @@ test_svm_host_boots_to_shell_and_powers_off(void)
 	snprintf(image, sizeof image, "%s/%s/svm-host/initramfs.cpio.gz", test_top(), build);
 	snprintf(kernel, sizeof kernel, "%s/build/linux/vmlinuz", test_top());
 	if (!cli_have("qemu-system-x86_64")) {
-		SKIP("qemu-system-x86_64 is not installed (apt-get install qemu-system-x86): the "
+		TEST_SKIP("qemu-system-x86_64 is not installed (apt-get install qemu-system-x86): the "
 		     "SVM host needs QEMU's software AMD-V");
 		return;
 	}
 	if (access(image, R_OK) != 0 || access(kernel, R_OK) != 0) {
-		SKIP("%s/svm-host/initramfs.cpio.gz or build/linux/vmlinuz is missing (make svm-host)",
+		TEST_SKIP("%s/svm-host/initramfs.cpio.gz or build/linux/vmlinuz is missing (make svm-host)",
 		     build);
 		return;
 	}
