@@ -1,4 +1,5 @@
-/* cli_options.c — shared option parsers (cli_options.h). */
+/* cli_options.c — what traplab's commands share on their command lines
+ * (cli_options.h).  Every lab drives traplab through these. */
 #include "cli_options.h"
 
 #include <errno.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "commands.h"
 #include "machine.h"
 
 static bool
@@ -92,6 +94,20 @@ cli_parse_place(const char *cmd, const char *arg, enum vm_placement *out)
 }
 
 bool
+cli_parse_count(const char *cmd, const char *name, const char *arg, unsigned min,
+		unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long n = strtoul(arg, &end, 10);
+	if (*end != '\0' || n < min || n > max) {
+		fprintf(stderr, "traplab %s: --%s=%s: expected %u to %u\n", cmd, name, arg, min, max);
+		return false;
+	}
+	*out = (unsigned)n;
+	return true;
+}
+
+bool
 cli_parse_format(const char *cmd, const char *arg, unsigned allowed, enum cli_format *out)
 {
 	static const char *const names[] = {
@@ -111,9 +127,57 @@ cli_parse_format(const char *cmd, const char *arg, unsigned allowed, enum cli_fo
 	return false;
 }
 
+void
+cli_report_bad_option(const char *cmd, int c, char **argv)
+{
+	if (c == ':')
+		fprintf(stderr, "traplab %s: option '%s' needs an argument\n", cmd, argv[optind - 1]);
+	else
+		fprintf(stderr, "traplab %s: unknown option '%s' (see 'traplab %s --help')\n",
+			cmd, argv[optind - 1], cmd);
+}
+
+const char *
+cli_guest_operand(const char *cmd, int argc, char **argv)
+{
+	if (optind != argc - 1) {
+		fprintf(stderr, "traplab %s: %s (see 'traplab %s --help')\n", cmd,
+			optind == argc ? "which guest? give a .s or .img file" : "give exactly one guest",
+			cmd);
+		return NULL;
+	}
+	return argv[optind];
+}
+
 int
-cli_parse_file_options(const char *cmd, const char *what, int argc, char **argv,
-		       struct cli_file_options *o)
+cli_guest_exit_status(const char *cmd, const char *path, const struct vm *vm,
+		      enum machine_stop_reason why)
+{
+	if (why == STOP_POWER_OFF)
+		return vm_last_stop(vm)->exit_status;
+	char msg[512];
+	vm_describe_stop(vm, msg, sizeof msg);
+	fprintf(stderr, "traplab %s: %s: %s\n", cmd, path, msg);
+	/* every reason listed, no default: a new one must be given a status here */
+	switch (why) {
+	case STOP_NONE:
+	case STOP_BUDGET:
+		return EXIT_BUDGET;
+	case STOP_HALTED_FOREVER:
+		return EXIT_HALTED;
+	case STOP_POWER_OFF:        /* returned above */
+	case STOP_UNHANDLED_TRAP:
+	case STOP_TRAP_STORM:
+	case STOP_HOOK:
+	case STOP_USER_MODE:        /* not set by run or bt; listed for completeness */
+		break;
+	}
+	return EXIT_GUEST_FAULT;
+}
+
+int
+cli_parse_file_options(const char *cmd, const char *what, void (*usage)(FILE *out),
+		       int argc, char **argv, struct cli_file_options *o)
 {
 	enum { OPT_SYMBOLS = 256, OPT_NO_SYMBOLS };
 	static const struct option longopts[] = {
@@ -132,14 +196,11 @@ cli_parse_file_options(const char *cmd, const char *what, int argc, char **argv,
 		case 'o':            o->output = optarg; break;
 		case OPT_SYMBOLS:    o->symbols = optarg; break;
 		case OPT_NO_SYMBOLS: o->no_symbols = true; break;
-		case 'h':            return 1;
-		case ':':
-			fprintf(stderr, "traplab %s: option '%s' needs an argument\n", cmd,
-				argv[optind - 1]);
-			return -1;
+		case 'h':
+			usage(stdout);
+			return 1;
 		default:
-			fprintf(stderr, "traplab %s: unknown option '%s' (see 'traplab %s --help')\n",
-				cmd, argv[optind - 1], cmd);
+			cli_report_bad_option(cmd, c, argv);
 			return -1;
 		}
 	}

@@ -1,12 +1,14 @@
-/* cli_options.h — parsers for the options several traplab commands share
- * (--isa, --mode, --memory, --max-instructions, --place, --format).  Each
- * prints one line "traplab CMD: --opt=VALUE: what is wrong" and returns
- * false on bad input. */
+/* cli_options.h — what several traplab commands share on their command
+ * lines: parsers for --isa, --mode, --memory, --max-instructions, --place,
+ * --format and counts (each prints one line "traplab CMD: --opt=VALUE: what
+ * is wrong" and returns false on bad input), the bad-option complaint, the
+ * one guest operand, a run's exit status, and asm/disasm's file options. */
 #ifndef TRAPLAB_CLI_OPTIONS_H
 #define TRAPLAB_CLI_OPTIONS_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "isa.h"
 #include "vm.h"
@@ -18,8 +20,28 @@ bool cli_parse_mode(const char *cmd, const char *arg, enum vm_mode *out);
 bool cli_parse_memory(const char *cmd, const char *arg, uint32_t *bytes);
 bool cli_parse_budget(const char *cmd, const char *arg, uint64_t *budget);
 bool cli_parse_place(const char *cmd, const char *arg, enum vm_placement *out);
+/* A decimal count from `min` to `max` for the option --`name`
+ * (--cache-blocks, --reps). */
+bool cli_parse_count(const char *cmd, const char *name, const char *arg, unsigned min,
+		     unsigned max, unsigned *out);
 /* `allowed` is a mask of 1 << FORMAT_* the command supports. */
 bool cli_parse_format(const char *cmd, const char *arg, unsigned allowed, enum cli_format *out);
+
+/* After getopt_long returned '?' (an unknown option) or, for an optstring
+ * starting with ':', ':' (a missing argument): the one-line complaint,
+ * naming argv[optind - 1]. */
+void cli_report_bad_option(const char *cmd, int c, char **argv);
+
+/* bt, compare, equiv and run take exactly one operand, the guest file.  Call
+ * after getopt_long: returns it, or prints why not and returns NULL. */
+const char *cli_guest_operand(const char *cmd, int argc, char **argv);
+
+/* How a guest run ended as the exit status `traplab run` documents (the
+ * power-off value, or EXIT_BUDGET, EXIT_HALTED, EXIT_GUEST_FAULT); `bt`
+ * promises the same.  Unless the guest powered off, first prints
+ * "traplab CMD: PATH: why it stopped". */
+int cli_guest_exit_status(const char *cmd, const char *path, const struct vm *vm,
+			  enum machine_stop_reason why);
 
 /* `traplab asm` and `traplab disasm` take the same options besides their
  * one input file: -o/--output FILE, --symbols FILE, --no-symbols. */
@@ -30,8 +52,9 @@ struct cli_file_options {
 	bool no_symbols;
 };
 /* `what` names the input in messages ("source", "image").  Returns -1 for a
- * bad command line (one line printed), 1 for --help, 0 to go on. */
-int cli_parse_file_options(const char *cmd, const char *what, int argc, char **argv,
-			   struct cli_file_options *o);
+ * bad command line (one line printed), 1 for --help (`usage` printed on
+ * stdout), 0 to go on. */
+int cli_parse_file_options(const char *cmd, const char *what, void (*usage)(FILE *out),
+			   int argc, char **argv, struct cli_file_options *o);
 
 #endif

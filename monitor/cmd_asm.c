@@ -102,12 +102,9 @@ int
 cmd_asm(int argc, char **argv)
 {
 	struct cli_file_options o;
-	int parsed = cli_parse_file_options("asm", "source", argc, argv, &o);
-	if (parsed != 0) {
-		if (parsed > 0)
-			cmd_asm_usage(stdout);
+	int parsed = cli_parse_file_options("asm", "source", cmd_asm_usage, argc, argv, &o);
+	if (parsed != 0)
 		return parsed > 0 ? EXIT_OK : EXIT_USAGE;
-	}
 	char *output = o.output ? strdup(o.output) : asm_path_with_suffix(o.input, ".s", ".img");
 	char *symbols = o.symbols ? strdup(o.symbols)
 				  : asm_path_with_suffix(output ? output : "", ".img", ".sym");

@@ -107,32 +107,22 @@ cmd_bt(int argc, char **argv)
 		case OPT_MAX:    ok = cli_parse_budget("bt", optarg, &budget); break;
 		case OPT_NO_CHAIN: cfg.bt_no_chaining = true; break;
 		case OPT_DOT:    dot = optarg; break;
-		case OPT_BLOCKS: {
-			char *end;
-			unsigned long n = strtoul(optarg, &end, 10);
-			ok = *end == '\0' && n >= 1 && n <= 65536;
-			if (!ok)
-				fprintf(stderr, "traplab bt: --cache-blocks=%s: expected 1 to 65536\n", optarg);
-			cfg.bt_cache_blocks = (uint32_t)n;
+		case OPT_BLOCKS:
+			ok = cli_parse_count("bt", "cache-blocks", optarg, 1, 65536, &cfg.bt_cache_blocks);
 			break;
-		}
 		case 'h':
 			cmd_bt_usage(stdout);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "traplab bt: unknown option '%s' (see 'traplab bt --help')\n",
-				argv[optind - 1]);
+			cli_report_bad_option("bt", c, argv);
 			return EXIT_USAGE;
 		}
 		if (!ok)
 			return EXIT_USAGE;
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "traplab bt: %s (see 'traplab bt --help')\n",
-			optind == argc ? "which guest? give a .s or .img file" : "give exactly one guest");
+	const char *path = cli_guest_operand("bt", argc, argv);
+	if (!path)
 		return EXIT_USAGE;
-	}
-	const char *path = argv[optind];
 	uint8_t *image = NULL;
 	size_t size = 0;
 	struct symtab syms;
@@ -150,15 +140,7 @@ cmd_bt(int argc, char **argv)
 	vm_set_console(vm, bt_console, NULL);
 	enum machine_stop_reason why = vm_run(vm, budget);
 	fflush(stdout);
-	if (why == STOP_POWER_OFF) {
-		status = vm_last_stop(vm)->exit_status;
-	} else {
-		char msg[512];
-		vm_describe_stop(vm, msg, sizeof msg);
-		fprintf(stderr, "traplab bt: %s: %s\n", path, msg);
-		status = why == STOP_NONE ? EXIT_BUDGET : why == STOP_HALTED_FOREVER ? EXIT_HALTED
-										      : EXIT_GUEST_FAULT;
-	}
+	status = cli_guest_exit_status("bt", path, vm, why);
 	struct vm_stats st;
 	vm_get_stats(vm, &st);
 	report_stats_text(stderr, MODE_BT, &st);

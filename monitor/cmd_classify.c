@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "cli_options.h"
 #include "commands.h"
 
 enum { CLASSIFY_ERR_MAX = 256, FLAGS_TEXT_MAX = 96 };
@@ -161,13 +162,8 @@ classify_parse_options(int argc, char **argv, struct classify_options *o)
 			break;
 		case 'h':
 			return 1;
-		case ':':
-			fprintf(stderr, "traplab classify: option '%s' needs an argument\n",
-				argv[optind - 1]);
-			return -1;
 		default:
-			fprintf(stderr, "traplab classify: unknown option '%s' "
-				"(see 'traplab classify --help')\n", argv[optind - 1]);
+			cli_report_bad_option("classify", c, argv);
 			return -1;
 		}
 	}

@@ -96,15 +96,9 @@ cmd_compare(int argc, char **argv)
 			budget_given = true;
 			break;
 		case OPT_REFERENCE: reference = optarg; break;
-		case OPT_REPS: {
-			char *end;
-			unsigned long n = strtoul(optarg, &end, 10);
-			ok = *end == '\0' && n >= 1 && n <= 100;
-			if (!ok)
-				fprintf(stderr, "traplab compare: --reps=%s: expected 1 to 100\n", optarg);
-			cfg.repetitions = (unsigned)n;
+		case OPT_REPS:
+			ok = cli_parse_count("compare", "reps", optarg, 1, 100, &cfg.repetitions);
 			break;
-		}
 		case OPT_FORMAT:
 			ok = cli_parse_format("compare", optarg, 1u << FORMAT_TEXT | 1u << FORMAT_CSV |
 					      1u << FORMAT_MARKDOWN | 1u << FORMAT_JSON, &format);
@@ -113,19 +107,15 @@ cmd_compare(int argc, char **argv)
 			cmd_compare_usage(stdout);
 			return EXIT_OK;
 		default:
-			fprintf(stderr, "traplab compare: unknown option '%s' (see 'traplab compare "
-				"--help')\n", argv[optind - 1]);
+			cli_report_bad_option("compare", c, argv);
 			return EXIT_USAGE;
 		}
 		if (!ok)
 			return EXIT_USAGE;
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "traplab compare: %s (see 'traplab compare --help')\n",
-			optind == argc ? "which guest? give a .s or .img file" : "give exactly one guest");
+	const char *path = cli_guest_operand("compare", argc, argv);
+	if (!path)
 		return EXIT_USAGE;
-	}
-	const char *path = argv[optind];
 	uint8_t *image = NULL, *ref_image = NULL;
 	size_t size = 0, ref_size = 0;
 	struct symtab syms, ref_syms;

@@ -87,12 +87,9 @@ int
 cmd_disasm(int argc, char **argv)
 {
 	struct cli_file_options o;
-	int parsed = cli_parse_file_options("disasm", "image", argc, argv, &o);
-	if (parsed != 0) {
-		if (parsed > 0)
-			cmd_disasm_usage(stdout);
+	int parsed = cli_parse_file_options("disasm", "image", cmd_disasm_usage, argc, argv, &o);
+	if (parsed != 0)
 		return parsed > 0 ? EXIT_OK : EXIT_USAGE;
-	}
 	char err[DISASM_ERR_MAX];
 	uint8_t *image = NULL;
 	size_t size = 0;

@@ -136,20 +136,14 @@ equiv_parse_options(int argc, char **argv, struct equiv_options *o)
 			cmd_equiv_usage(stdout);
 			return 1;
 		default:
-			fprintf(stderr, "traplab equiv: unknown option '%s' (see 'traplab equiv "
-				"--help')\n", argv[optind - 1]);
+			cli_report_bad_option("equiv", c, argv);
 			return -1;
 		}
 		if (!ok)
 			return -1;
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "traplab equiv: %s (see 'traplab equiv --help')\n",
-			optind == argc ? "which guest? give a .s or .img file" : "give exactly one guest");
-		return -1;
-	}
-	o->path = argv[optind];
-	return 0;
+	o->path = cli_guest_operand("equiv", argc, argv);
+	return o->path ? 0 : -1;
 }
 
 static void

@@ -155,18 +155,12 @@ run_parse_options(int argc, char **argv, struct run_options *o)
 			cmd_run_usage(stdout);
 			return 1;
 		default:
-			fprintf(stderr, "traplab run: unknown option '%s' (see 'traplab run --help')\n",
-				argv[optind - 1]);
+			cli_report_bad_option("run", c, argv);
 			return -1;
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "traplab run: %s (see 'traplab run --help')\n",
-			optind == argc ? "which guest? give a .s or .img file" : "give exactly one guest");
-		return -1;
-	}
-	o->path = argv[optind];
-	return 0;
+	o->path = cli_guest_operand("run", argc, argv);
+	return o->path ? 0 : -1;
 }
 
 /* ---- --trace ------------------------------------------------------------------ */
@@ -258,29 +252,7 @@ cmd_run(int argc, char **argv)
 		putchar('\n');
 	fflush(stdout);
 
-	char msg[512];
-	vm_describe_stop(vm, msg, sizeof msg);
-	switch (why) {
-	case STOP_POWER_OFF:
-		status = vm_last_stop(vm)->exit_status;
-		break;
-	case STOP_NONE:
-	case STOP_BUDGET:
-		fprintf(stderr, "traplab run: %s: %s\n", o.path, msg);
-		status = EXIT_BUDGET;
-		break;
-	case STOP_HALTED_FOREVER:
-		fprintf(stderr, "traplab run: %s: %s\n", o.path, msg);
-		status = EXIT_HALTED;
-		break;
-	case STOP_UNHANDLED_TRAP:
-	case STOP_TRAP_STORM:
-	case STOP_HOOK:
-	case STOP_USER_MODE:        /* not set by run; listed for completeness */
-		fprintf(stderr, "traplab run: %s: %s\n", o.path, msg);
-		status = EXIT_GUEST_FAULT;
-		break;
-	}
+	status = cli_guest_exit_status("run", o.path, vm, why);
 	if (o.stats) {
 		struct vm_stats st;
 		vm_get_stats(vm, &st);
