@@ -65,6 +65,7 @@ LIB_OBJS += monitor/report.o
 LIB_OBJS += monitor/guest_file.o
 LIB_OBJS += monitor/cli_options.o
 LIB_OBJS += monitor/backend_pg32.o
+LIB_OBJS += monitor/backend_common.o
 # the KVM backend: every file of kvm-backend/ (see kvm-backend/kvm.h)
 LIB_OBJS += $(patsubst %.c,%.o,$(wildcard kvm-backend/*.c))
 

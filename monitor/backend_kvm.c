@@ -19,13 +19,12 @@
 
 #include <capstone/capstone.h>
 
-#include "backend.h"
+#include "backend_common.h"
 #include "kvm.h"
 
 enum {
 	KVM_HW_BREAKPOINTS = 4,        /* DR0-DR3 */
-	MAX_WATCHPOINTS = 8,
-	WATCH_BYTES = 4,               /* a watchpoint watches one 32-bit word */
+	KVM_ADDR_DIGITS = 1,           /* addresses in stop messages: 0x%llx, unpadded */
 	X86_MAX_INSN = 15,             /* longest x86 instruction, in bytes */
 	X86_PAGE = 4096,
 	MIB = 1024 * 1024,
@@ -51,11 +50,6 @@ enum {
 	X86_IO_OUT_BIT = 0x02,
 };                                     /* prefixes: Capstone's X86_PREFIX_* */
 
-struct kvm_watchpoint {
-	uint64_t addr;
-	uint32_t value;                /* the word as last seen */
-};
-
 struct kvm_backend {
 	struct backend base;
 	/* settings */
@@ -79,8 +73,7 @@ struct kvm_backend {
 	/* debugging */
 	bool bp_used[KVM_HW_BREAKPOINTS];
 	uint64_t bp_addr[KVM_HW_BREAKPOINTS];
-	struct kvm_watchpoint watchpoints[MAX_WATCHPOINTS];
-	size_t nwatchpoints;
+	struct backend_watch_table watches;
 	volatile sig_atomic_t interrupted;
 	backend_event_fn event_fn;
 	void *event_ctx;
@@ -159,10 +152,8 @@ static int
 kvmb_memory(struct kvm_backend *k, uint64_t addr, bool physical, void *buf, size_t len,
 	    bool write, char *err, size_t errlen)
 {
-	if (!k->g) {
-		snprintf(err, errlen, "no guest loaded (use: load FILE)");
-		return -1;
-	}
+	if (!k->g)
+		return backend_no_guest(err, errlen);
 	uint8_t *bytes = buf;
 	for (size_t done = 0; done < len;) {
 		uint64_t va = addr + done, pa = va;
@@ -205,6 +196,13 @@ kvmb_write_memory(struct backend *b, uint64_t addr, bool physical, const void *b
 		  size_t len, char *err, size_t errlen)
 {
 	return kvmb_memory(kvmb(b), addr, physical, (void *)buf, len, true, err, errlen);
+}
+
+/* The watched word at a linear address, for setting and checking watchpoints. */
+static int
+kvmb_read_word(void *ctx, uint64_t addr, uint32_t *value, char *err, size_t errlen)
+{
+	return kvmb_memory(ctx, addr, false, value, BACKEND_WATCH_BYTES, false, err, errlen);
 }
 
 /* Up to `max` bytes of code at a linear address; how many could be read. */
@@ -361,22 +359,14 @@ kvmb_report_exits(struct kvm_backend *k, const struct kvm_exit_counts *before, b
 
 /* ===== the guest =================================================================== */
 
-static void
-kvmb_console(void *ctx, uint8_t byte)
-{
-	(void)ctx;
-	putchar(byte);
-	if (byte == '\n')
-		fflush(stdout);
-}
-
+/* In a new VM a watched word that cannot be read counts as 0. */
 static void
 kvmb_watch_refresh(struct kvm_backend *k)
 {
 	char err[160];
-	for (size_t i = 0; i < k->nwatchpoints; i++) {
-		struct kvm_watchpoint *w = &k->watchpoints[i];
-		if (kvmb_memory(k, w->addr, false, &w->value, WATCH_BYTES, false, err, sizeof err) < 0)
+	for (size_t i = 0; i < k->watches.count; i++) {
+		struct backend_watchpoint *w = &k->watches.entries[i];
+		if (kvmb_read_word(k, w->addr, &w->value, err, sizeof err) < 0)
 			w->value = 0;
 	}
 }
@@ -401,7 +391,7 @@ kvmb_start(struct kvm_backend *k, char *err, size_t errlen)
 		kvm_guest_destroy(g);
 		return -1;
 	}
-	kvm_guest_set_console(g, kvmb_console, NULL);
+	kvm_guest_set_console(g, backend_console_byte, NULL);
 	for (unsigned i = 0; i < KVM_HW_BREAKPOINTS; i++)
 		if (k->bp_used[i] &&
 		    kvm_guest_set_hw_breakpoint(g, i, k->bp_addr[i], err, errlen) < 0) {
@@ -467,45 +457,6 @@ kvmb_read_syms(const char *path, struct symtab *t, char *err, size_t errlen)
 }
 
 static int
-kvmb_read_file(const char *path, uint8_t **image, size_t *size, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	uint8_t *buf = NULL;
-	size_t n = 0, cap = 0;
-	for (;;) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 65536;
-			uint8_t *bigger = realloc(buf, cap);
-			if (!bigger) {
-				free(buf);
-				fclose(f);
-				snprintf(err, errlen, "%s: out of memory", path);
-				return -1;
-			}
-			buf = bigger;
-		}
-		size_t got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad || n == 0) {
-		free(buf);
-		snprintf(err, errlen, "%s: %s", path, bad ? "read error" : "empty file");
-		return -1;
-	}
-	*image = buf;
-	*size = n;
-	return 0;
-}
-
-static int
 kvmb_load(struct backend *b, const char *path, char *err, size_t errlen)
 {
 	struct kvm_backend *k = kvmb(b);
@@ -513,7 +464,7 @@ kvmb_load(struct backend *b, const char *path, char *err, size_t errlen)
 	size_t size;
 	struct symtab syms;
 	char sym_path[4096];
-	if (kvmb_read_file(path, &image, &size, err, errlen) < 0)
+	if (backend_read_file(path, &image, &size, err, errlen) < 0)
 		return -1;
 	symtab_init(&syms);
 	kvmb_sym_path(path, sym_path, sizeof sym_path);
@@ -537,7 +488,7 @@ kvmb_load(struct backend *b, const char *path, char *err, size_t errlen)
 	k->image_syms = syms;
 	k->path = copy;
 	memset(k->bp_used, 0, sizeof k->bp_used);
-	k->nwatchpoints = 0;
+	k->watches.count = 0;
 	return kvmb_start(k, err, errlen);
 }
 
@@ -551,10 +502,8 @@ static int
 kvmb_reset(struct backend *b, char *err, size_t errlen)
 {
 	struct kvm_backend *k = kvmb(b);
-	if (!k->image) {
-		snprintf(err, errlen, "no guest loaded (use: load FILE)");
-		return -1;
-	}
+	if (!k->image)
+		return backend_no_guest(err, errlen);
 	return kvmb_start(k, err, errlen);
 }
 
@@ -590,8 +539,7 @@ static bool
 kvmb_not_runnable(struct kvm_backend *k, struct backend_stop *stop)
 {
 	if (!k->g) {
-		stop->kind = BSTOP_ERROR;
-		snprintf(stop->message, sizeof stop->message, "no guest loaded (use: load FILE)");
+		backend_stop_no_guest(stop);
 		return true;
 	}
 	if (k->ended) {
@@ -615,8 +563,7 @@ kvmb_translate_stop(struct kvm_backend *k, const struct kvm_stop *ks, struct bac
 	case KVM_STOP_EXIT_LIMIT:
 		return false;
 	case KVM_STOP_INTERRUPTED:
-		stop->kind = BSTOP_INTERRUPTED;
-		snprintf(stop->message, sizeof stop->message, "interrupted");
+		backend_stop_interrupted(stop);
 		return true;
 	case KVM_STOP_POWER_OFF:
 		stop->kind = BSTOP_EXITED;
@@ -656,30 +603,6 @@ kvmb_breakpoint_slot(const struct kvm_backend *k, uint64_t addr)
 	return -1;
 }
 
-static bool
-kvmb_watch_fired(struct kvm_backend *k, struct backend_stop *stop)
-{
-	char err[160];
-	for (size_t i = 0; i < k->nwatchpoints; i++) {
-		struct kvm_watchpoint *w = &k->watchpoints[i];
-		uint32_t now;
-		if (kvmb_memory(k, w->addr, false, &now, WATCH_BYTES, false, err, sizeof err) < 0)
-			continue;
-		if (now != w->value) {
-			stop->kind = BSTOP_WATCHPOINT;
-			stop->addr = w->addr;
-			stop->old_value = w->value;
-			stop->new_value = now;
-			snprintf(stop->message, sizeof stop->message,
-				 "watchpoint 0x%llx: 0x%08x -> 0x%08x", (unsigned long long)w->addr,
-				 w->value, now);
-			w->value = now;
-			return true;
-		}
-	}
-	return false;
-}
-
 /* One instruction.  Returns true when *stop is final (the guest ended, an
  * error, Control-C). */
 static bool
@@ -715,19 +638,16 @@ kvmb_steps(struct kvm_backend *k, uint64_t n, bool at_breakpoints, struct backen
 {
 	for (uint64_t done = 0; done < n; done++) {
 		if (k->interrupted) {
-			stop->kind = BSTOP_INTERRUPTED;
-			snprintf(stop->message, sizeof stop->message, "interrupted");
+			backend_stop_interrupted(stop);
 			return;
 		}
 		uint64_t pc = kvmb_guest_pc(k);
 		if (at_breakpoints && done > 0 && kvmb_breakpoint_slot(k, pc) >= 0) {
-			stop->kind = BSTOP_BREAKPOINT;
-			stop->addr = pc;
-			snprintf(stop->message, sizeof stop->message, "breakpoint 0x%llx",
-				 (unsigned long long)pc);
+			backend_stop_breakpoint(stop, pc, KVM_ADDR_DIGITS);
 			return;
 		}
-		if (kvmb_step_one(k, stop) || kvmb_watch_fired(k, stop))
+		if (kvmb_step_one(k, stop) ||
+		    backend_watch_fired(&k->watches, kvmb_read_word, k, KVM_ADDR_DIGITS, stop))
 			return;
 	}
 }
@@ -743,8 +663,7 @@ kvmb_run_free(struct kvm_backend *k, struct backend_stop *stop)
 		return;
 	for (;;) {
 		if (k->interrupted) {
-			stop->kind = BSTOP_INTERRUPTED;
-			snprintf(stop->message, sizeof stop->message, "interrupted");
+			backend_stop_interrupted(stop);
 			return;
 		}
 		struct kvm_exit_counts before;
@@ -756,13 +675,11 @@ kvmb_run_free(struct kvm_backend *k, struct backend_stop *stop)
 		if (final)
 			return;
 		if (ks.kind == KVM_STOP_DEBUG) {
+			/* any debug exit stops as a breakpoint would; say so when
+			 * none of ours is there */
 			uint64_t pc = kvmb_guest_pc(k);
-			stop->kind = BSTOP_BREAKPOINT;
-			stop->addr = pc;
-			if (kvmb_breakpoint_slot(k, pc) >= 0)
-				snprintf(stop->message, sizeof stop->message, "breakpoint 0x%llx",
-					 (unsigned long long)pc);
-			else
+			backend_stop_breakpoint(stop, pc, KVM_ADDR_DIGITS);
+			if (kvmb_breakpoint_slot(k, pc) < 0)
 				snprintf(stop->message, sizeof stop->message,
 					 "debug exit at 0x%llx (no breakpoint of ours there)",
 					 (unsigned long long)pc);
@@ -775,22 +692,17 @@ static void
 kvmb_run(struct backend *b, uint64_t max_instructions, struct backend_stop *stop)
 {
 	struct kvm_backend *k = kvmb(b);
-	memset(stop, 0, sizeof *stop);
-	stop->kind = BSTOP_BUDGET;
-	stop->exit_status = -1;
+	backend_stop_begin(stop, BSTOP_BUDGET);
 	if (kvmb_not_runnable(k, stop))
 		return;
 	k->interrupted = 0;
-	if (max_instructions == UINT64_MAX && k->nwatchpoints == 0) {
+	if (max_instructions == UINT64_MAX && k->watches.count == 0) {
 		kvmb_run_free(k, stop);
 	} else {
 		/* KVM counts no instructions: a budget (or a watchpoint) means
 		 * stepping one instruction at a time */
 		kvmb_steps(k, max_instructions, true, stop);
-		if (stop->kind == BSTOP_BUDGET)
-			snprintf(stop->message, sizeof stop->message,
-				 "stopped after the budget of %llu instructions",
-				 (unsigned long long)max_instructions);
+		backend_stop_explain_budget(stop, max_instructions);
 	}
 	stop->pc = kvmb_guest_pc(k);
 }
@@ -799,9 +711,7 @@ static void
 kvmb_step(struct backend *b, uint64_t n, struct backend_stop *stop)
 {
 	struct kvm_backend *k = kvmb(b);
-	memset(stop, 0, sizeof *stop);
-	stop->kind = BSTOP_STEPPED;
-	stop->exit_status = -1;
+	backend_stop_begin(stop, BSTOP_STEPPED);
 	if (kvmb_not_runnable(k, stop))
 		return;
 	k->interrupted = 0;
@@ -929,19 +839,6 @@ static const char *const efer_names[] = {
 };
 #define NAMES(a) a, (unsigned)(sizeof a / sizeof a[0])
 
-static void
-reg_put(struct backend_reg *out, size_t max, size_t *n, const char *name, uint64_t value,
-	unsigned bits, const char *note)
-{
-	if (*n >= max)
-		return;
-	struct backend_reg *r = &out[(*n)++];
-	snprintf(r->name, sizeof r->name, "%s", name);
-	r->value = value;
-	r->bits = bits;
-	r->note = note;
-}
-
 /* The mode the vCPU is in, as the first word of CR0's note (`info vcpu`). */
 static const char *
 kvmb_cpu_mode_word(const struct kvmb_state *s)
@@ -974,7 +871,7 @@ kvmb_registers(struct backend *b, enum backend_reg_group group, struct backend_r
 			{ "rip", r->rip },
 		};
 		for (size_t i = 0; i < sizeof gprs / sizeof gprs[0]; i++)
-			reg_put(out, max, &n, gprs[i].name, gprs[i].value, 64, NULL);
+			backend_reg_put(out, max, &n, gprs[i].name, gprs[i].value, 64, NULL);
 		uint64_t iopl = r->rflags >> 12 & 3;
 		kvmb_flag_note(r->rflags, NAMES(rflags_names), NULL, flags_note, sizeof flags_note);
 		if (iopl) {
@@ -982,20 +879,20 @@ kvmb_registers(struct backend *b, enum backend_reg_group group, struct backend_r
 			snprintf(flags_note + used, sizeof flags_note - used, "%sIOPL=%llu",
 				 used ? " " : "", (unsigned long long)iopl);
 		}
-		reg_put(out, max, &n, "rflags", r->rflags, 32, flags_note);
+		backend_reg_put(out, max, &n, "rflags", r->rflags, 32, flags_note);
 		snprintf(pc_note, sizeof pc_note, "linear: cs.base + rip");
-		reg_put(out, max, &n, "pc", kvmb_linear_pc(&s), kvmb_addr_bits(&s), pc_note);
+		backend_reg_put(out, max, &n, "pc", kvmb_linear_pc(&s), kvmb_addr_bits(&s), pc_note);
 		break;
 	}
 	case REGS_CONTROL:
 		kvmb_flag_note(s.sregs.cr0, NAMES(cr0_names), kvmb_cpu_mode_word(&s), cr0_note,
 			       sizeof cr0_note);
-		reg_put(out, max, &n, "cr0", s.sregs.cr0, 32, cr0_note);
-		reg_put(out, max, &n, "cr2", s.sregs.cr2, 64, NULL);
-		reg_put(out, max, &n, "cr3", s.sregs.cr3, 64, NULL);
-		reg_put(out, max, &n, "cr4", s.sregs.cr4, 32,
+		backend_reg_put(out, max, &n, "cr0", s.sregs.cr0, 32, cr0_note);
+		backend_reg_put(out, max, &n, "cr2", s.sregs.cr2, 64, NULL);
+		backend_reg_put(out, max, &n, "cr3", s.sregs.cr3, 64, NULL);
+		backend_reg_put(out, max, &n, "cr4", s.sregs.cr4, 32,
 			kvmb_flag_note(s.sregs.cr4, NAMES(cr4_names), NULL, cr4_note, sizeof cr4_note));
-		reg_put(out, max, &n, "efer", s.sregs.efer, 32,
+		backend_reg_put(out, max, &n, "efer", s.sregs.efer, 32,
 			kvmb_flag_note(s.sregs.efer, NAMES(efer_names), NULL, efer_note,
 				       sizeof efer_note));
 		break;
@@ -1009,12 +906,12 @@ kvmb_registers(struct backend *b, enum backend_reg_group group, struct backend_r
 			snprintf(seg_notes[i], sizeof seg_notes[i], "base=0x%llx limit=0x%x%s%s%s",
 				 (unsigned long long)sg->base, sg->limit, sg->l ? " L" : "",
 				 sg->db ? " DB" : "", sg->unusable ? " unusable" : "");
-			reg_put(out, max, &n, segs[i].name, sg->selector, 16, seg_notes[i]);
+			backend_reg_put(out, max, &n, segs[i].name, sg->selector, 16, seg_notes[i]);
 		}
 		snprintf(seg_notes[6], sizeof seg_notes[6], "limit=0x%x", s.sregs.gdt.limit);
-		reg_put(out, max, &n, "gdtr", s.sregs.gdt.base, 64, seg_notes[6]);
+		backend_reg_put(out, max, &n, "gdtr", s.sregs.gdt.base, 64, seg_notes[6]);
 		snprintf(seg_notes[7], sizeof seg_notes[7], "limit=0x%x", s.sregs.idt.limit);
-		reg_put(out, max, &n, "idtr", s.sregs.idt.base, 64, seg_notes[7]);
+		backend_reg_put(out, max, &n, "idtr", s.sregs.idt.base, 64, seg_notes[7]);
 		break;
 	}
 	case REGS_REAL:
@@ -1047,10 +944,8 @@ kvmb_set_register(struct backend *b, const char *name, uint64_t value, char *err
 {
 	struct kvm_backend *k = kvmb(b);
 	struct kvmb_state s;
-	if (kvmb_get(k, &s) < 0) {
-		snprintf(err, errlen, "no guest loaded (use: load FILE)");
-		return -1;
-	}
+	if (kvmb_get(k, &s) < 0)
+		return backend_no_guest(err, errlen);
 	struct kvm_sregs *sr = &s.sregs;
 	struct kvm_segment *seg = NULL;
 	__u64 *p = kvmb_gpr(&s.regs, name);
@@ -1149,42 +1044,16 @@ kvmb_remove_breakpoint(struct backend *b, uint64_t addr)
 static int
 kvmb_add_watchpoint(struct backend *b, uint64_t addr, char *err, size_t errlen)
 {
-	struct kvm_backend *k = kvmb(b);
-	if (k->nwatchpoints == MAX_WATCHPOINTS) {
-		snprintf(err, errlen, "too many watchpoints (%d); delete one first", MAX_WATCHPOINTS);
-		return -1;
-	}
-	struct kvm_watchpoint w = { .addr = addr };
-	if (kvmb_memory(k, addr, false, &w.value, WATCH_BYTES, false, err, errlen) < 0)
-		return -1;
-	k->watchpoints[k->nwatchpoints++] = w;
-	return 0;
+	return backend_watch_add(&kvmb(b)->watches, addr, kvmb_read_word, kvmb(b), err, errlen);
 }
 
 static int
 kvmb_remove_watchpoint(struct backend *b, uint64_t addr)
 {
-	struct kvm_backend *k = kvmb(b);
-	for (size_t i = 0; i < k->nwatchpoints; i++)
-		if (k->watchpoints[i].addr == addr) {
-			k->watchpoints[i] = k->watchpoints[--k->nwatchpoints];
-			return 0;
-		}
-	return -1;
+	return backend_watch_remove(&kvmb(b)->watches, addr);
 }
 
 /* ===== figures and events ========================================================== */
-
-static void
-stat_put(struct backend_stat *out, size_t max, size_t *n, const char *prefix, const char *name,
-	 uint64_t value)
-{
-	if (*n >= max)
-		return;
-	snprintf(out[*n].name, sizeof out[*n].name, "%s%.*s", prefix,
-		 (int)(sizeof out[*n].name - strlen(prefix) - 1), name);
-	out[(*n)++].value = value;
-}
 
 enum { KVM_STATS_MAX = 96 };
 
@@ -1205,18 +1074,18 @@ kvmb_stats(struct backend *b, struct backend_stat *out, size_t max)
 		const char *name = kvm_exit_reason_name(r);
 		char num[16];
 		snprintf(num, sizeof num, "%u", r);
-		stat_put(out, max, &n, "exits.", name ? name : num, c.by_reason[r]);
+		backend_stat_put(out, max, &n, "exits.", name ? name : num, c.by_reason[r]);
 	}
 	for (unsigned i = 0; i < 4; i++)
 		if (c.io_by_port_class[i])
-			stat_put(out, max, &n, "io.", io_class_names[i], c.io_by_port_class[i]);
-	stat_put(out, max, &n, "", "monitor.steps", k->steps);
+			backend_stat_put(out, max, &n, "io.", io_class_names[i], c.io_by_port_class[i]);
+	backend_stat_put(out, max, &n, "", "monitor.steps", k->steps);
 	static char names[KVM_STATS_MAX][48];
 	static uint64_t values[KVM_STATS_MAX];
 	size_t nk = kvm_guest_kernel_stats(k->g, names, values, KVM_STATS_MAX);
 	for (size_t i = 0; i < nk; i++)
 		if (values[i] || strcmp(names[i], "exits") == 0)
-			stat_put(out, max, &n, "kvm.", names[i], values[i]);
+			backend_stat_put(out, max, &n, "kvm.", names[i], values[i]);
 	return n;
 }
 
@@ -1299,8 +1168,7 @@ kvmb_set_option(struct backend *b, const char *name, const char *value, char *er
 		}
 		k->memory_mib = mib;
 	} else {
-		snprintf(err, errlen, "no setting '%s' (settings: cpu-mode load-address memory)", name);
-		return -1;
+		return backend_no_option(kvmb_option_list, name, err, errlen);
 	}
 	return k->image ? kvmb_start(k, err, errlen) : 0;
 }

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
+#include "backend_common.h"
 #include "disasm.h"
 #include "equiv.h"
 #include "guest_file.h"
@@ -19,13 +19,8 @@
 
 enum {
 	MAX_BREAKPOINTS = 32,
-	MAX_WATCHPOINTS = 8,
 	RUN_CHUNK = 100000,        /* instructions between checks for Control-C */
-};
-
-struct watchpoint {
-	uint32_t addr;
-	uint32_t value;            /* the word as last seen */
+	PG32_ADDR_DIGITS = 8,      /* addresses in stop messages: 0x%08x */
 };
 
 struct pg32_backend {
@@ -45,8 +40,7 @@ struct pg32_backend {
 	/* debugging */
 	uint32_t breakpoints[MAX_BREAKPOINTS];
 	size_t nbreakpoints;
-	struct watchpoint watchpoints[MAX_WATCHPOINTS];
-	size_t nwatchpoints;
+	struct backend_watch_table watches;
 	volatile sig_atomic_t interrupted;
 	backend_event_fn event_fn;
 	void *event_ctx;
@@ -59,15 +53,6 @@ pg32(const struct backend *b)
 }
 
 /* ===== the guest ================================================================= */
-
-static void
-pg32_console(void *ctx, uint8_t byte)
-{
-	(void)ctx;
-	putchar(byte);
-	if (byte == '\n')
-		fflush(stdout);
-}
 
 static void
 pg32_forward_event(void *ctx, const struct vm_event *e)
@@ -90,6 +75,22 @@ pg32_forward_event(void *ctx, const struct vm_event *e)
 	p->event_fn(p->event_ctx, &be);
 }
 
+/* The watched word at addr, as the checks after each instruction read it:
+ * translated as a word load; a word the guest cannot reach now is skipped
+ * (-1), without a reason. */
+static int
+pg32_watched_word(void *ctx, uint64_t addr, uint32_t *value, char *err, size_t errlen)
+{
+	struct pg32_backend *p = ctx;
+	uint32_t pa;
+	(void)err;
+	(void)errlen;
+	if (vm_guest_translate(p->vm, (uint32_t)addr, ISA_WORD, ACCESS_LOAD, &pa) != 0)
+		return -1;
+	vm_read_guest_phys(p->vm, pa, value, sizeof *value);
+	return 0;
+}
+
 /* (Re)create the VM with the current settings and load the image into it. */
 static int
 pg32_start(struct pg32_backend *p, char *err, size_t errlen)
@@ -106,14 +107,13 @@ pg32_start(struct pg32_backend *p, char *err, size_t errlen)
 		vm_destroy(vm);
 		return -1;
 	}
-	vm_set_console(vm, pg32_console, NULL);
+	vm_set_console(vm, backend_console_byte, NULL);
 	vm_set_event_hook(vm, p->event_fn ? pg32_forward_event : NULL, p);
 	p->vm = vm;
-	for (size_t i = 0; i < p->nwatchpoints; i++) {
-		uint32_t pa;
-		struct watchpoint *w = &p->watchpoints[i];
-		if (vm_guest_translate(vm, w->addr, ISA_WORD, ACCESS_LOAD, &pa) == 0)
-			vm_read_guest_phys(vm, pa, &w->value, sizeof w->value);
+	/* a word that cannot be read in the new VM keeps the value last seen */
+	for (size_t i = 0; i < p->watches.count; i++) {
+		struct backend_watchpoint *w = &p->watches.entries[i];
+		pg32_watched_word(p, w->addr, &w->value, NULL, 0);
 	}
 	return 0;
 }
@@ -138,7 +138,7 @@ pg32_load(struct backend *b, const char *path, char *err, size_t errlen)
 	p->size = size;
 	p->syms = syms;
 	p->path = strdup(path);
-	p->nbreakpoints = p->nwatchpoints = 0;
+	p->nbreakpoints = p->watches.count = 0;
 	return pg32_start(p, err, errlen);
 }
 
@@ -152,10 +152,8 @@ static int
 pg32_reset(struct backend *b, char *err, size_t errlen)
 {
 	struct pg32_backend *p = pg32(b);
-	if (!p->image) {
-		snprintf(err, errlen, "no guest loaded (use: load FILE)");
-		return -1;
-	}
+	if (!p->image)
+		return backend_no_guest(err, errlen);
 	return pg32_start(p, err, errlen);
 }
 
@@ -187,9 +185,7 @@ static bool
 pg32_not_runnable(struct pg32_backend *p, struct backend_stop *stop)
 {
 	if (!p->vm) {
-		stop->kind = BSTOP_ERROR;
-		stop->exit_status = -1;
-		snprintf(stop->message, sizeof stop->message, "no guest loaded (use: load FILE)");
+		backend_stop_no_guest(stop);
 		return true;
 	}
 	if (p->ended) {
@@ -233,29 +229,6 @@ pg32_at_breakpoint(const struct pg32_backend *p, uint32_t pc)
 	return false;
 }
 
-static bool
-pg32_watch_fired(struct pg32_backend *p, struct backend_stop *stop)
-{
-	for (size_t i = 0; i < p->nwatchpoints; i++) {
-		struct watchpoint *w = &p->watchpoints[i];
-		uint32_t pa, now;
-		if (vm_guest_translate(p->vm, w->addr, ISA_WORD, ACCESS_LOAD, &pa) != 0)
-			continue;
-		vm_read_guest_phys(p->vm, pa, &now, sizeof now);
-		if (now != w->value) {
-			stop->kind = BSTOP_WATCHPOINT;
-			stop->addr = w->addr;
-			stop->old_value = w->value;
-			stop->new_value = now;
-			snprintf(stop->message, sizeof stop->message,
-				 "watchpoint 0x%08x: 0x%08x -> 0x%08x", w->addr, w->value, now);
-			w->value = now;
-			return true;
-		}
-	}
-	return false;
-}
-
 /* Run up to n instructions; with `stop_at_breakpoints`, stop before one
  * (but never before the first: `continue` from a breakpoint moves on). */
 static void
@@ -264,20 +237,16 @@ pg32_go(struct pg32_backend *p, uint64_t n, bool stop_at_breakpoints, struct bac
 	if (pg32_not_runnable(p, stop))
 		return;
 	p->interrupted = 0;
-	bool careful = p->nwatchpoints > 0 || (stop_at_breakpoints && p->nbreakpoints > 0);
+	bool careful = p->watches.count > 0 || (stop_at_breakpoints && p->nbreakpoints > 0);
 	uint64_t done = 0;
 	while (done < n) {
 		if (p->interrupted) {
-			stop->kind = BSTOP_INTERRUPTED;
-			snprintf(stop->message, sizeof stop->message, "interrupted");
+			backend_stop_interrupted(stop);
 			break;
 		}
 		if (careful && done > 0 && stop_at_breakpoints &&
 		    pg32_at_breakpoint(p, pg32_guest_pc(p))) {
-			stop->kind = BSTOP_BREAKPOINT;
-			stop->addr = pg32_guest_pc(p);
-			snprintf(stop->message, sizeof stop->message, "breakpoint 0x%08x",
-				 (uint32_t)stop->addr);
+			backend_stop_breakpoint(stop, pg32_guest_pc(p), PG32_ADDR_DIGITS);
 			break;
 		}
 		uint64_t chunk = careful ? 1 : (n - done < RUN_CHUNK ? n - done : RUN_CHUNK);
@@ -286,7 +255,8 @@ pg32_go(struct pg32_backend *p, uint64_t n, bool stop_at_breakpoints, struct bac
 		done += vm_guest_instructions(p->vm) - before;
 		if (pg32_check_end(p, why, stop))
 			break;
-		if (careful && pg32_watch_fired(p, stop))
+		if (careful && backend_watch_fired(&p->watches, pg32_watched_word, p,
+						   PG32_ADDR_DIGITS, stop))
 			break;
 		if (vm_guest_instructions(p->vm) == before && why == STOP_NONE)
 			break;      /* nothing moved: do not spin */
@@ -299,25 +269,16 @@ pg32_go(struct pg32_backend *p, uint64_t n, bool stop_at_breakpoints, struct bac
 static void
 pg32_run(struct backend *b, uint64_t max_instructions, struct backend_stop *stop)
 {
-	struct pg32_backend *p = pg32(b);
-	memset(stop, 0, sizeof *stop);
-	stop->kind = BSTOP_BUDGET;
-	stop->exit_status = -1;
-	pg32_go(p, max_instructions, true, stop);
-	if (stop->kind == BSTOP_BUDGET)
-		snprintf(stop->message, sizeof stop->message,
-			 "stopped after the budget of %llu instructions",
-			 (unsigned long long)max_instructions);
+	backend_stop_begin(stop, BSTOP_BUDGET);
+	pg32_go(pg32(b), max_instructions, true, stop);
+	backend_stop_explain_budget(stop, max_instructions);
 }
 
 static void
 pg32_step(struct backend *b, uint64_t n, struct backend_stop *stop)
 {
-	struct pg32_backend *p = pg32(b);
-	memset(stop, 0, sizeof *stop);
-	stop->kind = BSTOP_STEPPED;
-	stop->exit_status = -1;
-	pg32_go(p, n, false, stop);
+	backend_stop_begin(stop, BSTOP_STEPPED);
+	pg32_go(pg32(b), n, false, stop);
 }
 
 static void
@@ -360,17 +321,12 @@ pg32_psw_note(uint32_t psw, char *buf, size_t len)
 	return buf;
 }
 
+/* Every PG32 register is a 32-bit word. */
 static void
 reg_put(struct backend_reg *out, size_t max, size_t *n, const char *name, uint64_t value,
 	const char *note)
 {
-	if (*n >= max)
-		return;
-	struct backend_reg *r = &out[(*n)++];
-	snprintf(r->name, sizeof r->name, "%s", name);
-	r->value = value;
-	r->bits = 32;
-	r->note = note;
+	backend_reg_put(out, max, n, name, value, 32, note);
 }
 
 static size_t
@@ -428,10 +384,8 @@ static int
 pg32_set_register(struct backend *b, const char *name, uint64_t value, char *err, size_t errlen)
 {
 	struct pg32_backend *p = pg32(b);
-	if (!p->vm) {
-		snprintf(err, errlen, "no guest loaded (use: load FILE)");
-		return -1;
-	}
+	if (!p->vm)
+		return backend_no_guest(err, errlen);
 	struct cpu_state s;
 	vm_guest_state(p->vm, &s);
 	int r = isa_register_by_name(name), cr = isa_control_reg_by_name(name);
@@ -458,10 +412,8 @@ static int
 pg32_memory(struct pg32_backend *p, uint64_t addr, bool physical, void *buf, size_t len,
 	    bool write, char *err, size_t errlen)
 {
-	if (!p->vm) {
-		snprintf(err, errlen, "no guest loaded (use: load FILE)");
-		return -1;
-	}
+	if (!p->vm)
+		return backend_no_guest(err, errlen);
 	uint8_t *bytes = buf;
 	for (size_t done = 0; done < len;) {
 		uint64_t va = addr + done;
@@ -564,36 +516,29 @@ pg32_remove_breakpoint(struct backend *b, uint64_t addr)
 	return -1;
 }
 
+/* The word at addr when a watchpoint is set: read as `x` reads it, so a
+ * word the guest cannot reach is refused with the reason. */
+static int
+pg32_read_word(void *ctx, uint64_t addr, uint32_t *value, char *err, size_t errlen)
+{
+	return pg32_memory(ctx, addr, false, value, sizeof *value, false, err, errlen);
+}
+
 static int
 pg32_add_watchpoint(struct backend *b, uint64_t addr, char *err, size_t errlen)
 {
-	struct pg32_backend *p = pg32(b);
 	if (addr > UINT32_MAX || addr % ISA_WORD) {
 		snprintf(err, errlen, "watchpoints watch a word: 0x%llx is not 4-aligned",
 			 (unsigned long long)addr);
 		return -1;
 	}
-	if (p->nwatchpoints == MAX_WATCHPOINTS) {
-		snprintf(err, errlen, "too many watchpoints (%d); delete one first", MAX_WATCHPOINTS);
-		return -1;
-	}
-	struct watchpoint w = { .addr = (uint32_t)addr };
-	if (pg32_read_memory(b, addr, false, &w.value, sizeof w.value, err, errlen) < 0)
-		return -1;
-	p->watchpoints[p->nwatchpoints++] = w;
-	return 0;
+	return backend_watch_add(&pg32(b)->watches, addr, pg32_read_word, pg32(b), err, errlen);
 }
 
 static int
 pg32_remove_watchpoint(struct backend *b, uint64_t addr)
 {
-	struct pg32_backend *p = pg32(b);
-	for (size_t i = 0; i < p->nwatchpoints; i++)
-		if (p->watchpoints[i].addr == addr) {
-			p->watchpoints[i] = p->watchpoints[--p->nwatchpoints];
-			return 0;
-		}
-	return -1;
+	return backend_watch_remove(&pg32(b)->watches, addr);
 }
 
 /* ===== figures and events ============================================================ */
@@ -601,10 +546,7 @@ pg32_remove_watchpoint(struct backend *b, uint64_t addr)
 static void
 stat_put(struct backend_stat *out, size_t max, size_t *n, const char *name, uint64_t value)
 {
-	if (*n >= max)
-		return;
-	snprintf(out[*n].name, sizeof out[*n].name, "%s", name);
-	out[(*n)++].value = value;
+	backend_stat_put(out, max, n, "", name, value);
 }
 
 static size_t
@@ -622,11 +564,8 @@ pg32_stats(struct backend *b, struct backend_stat *out, size_t max)
 	stat_put(out, max, &n, "interpreted", st.interpreted);
 	stat_put(out, max, &n, "translated", st.translated);
 	for (unsigned c = 0; c < MACHINE_CAUSE_SLOTS; c++)
-		if (st.real_traps[c] && isa_cause_name(c)) {
-			char name[48];
-			snprintf(name, sizeof name, "traps.%s", isa_cause_name(c));
-			stat_put(out, max, &n, name, st.real_traps[c]);
-		}
+		if (st.real_traps[c] && isa_cause_name(c))
+			backend_stat_put(out, max, &n, "traps.", isa_cause_name(c), st.real_traps[c]);
 	if (p->mode != MODE_BARE) {
 		stat_put(out, max, &n, "reflected", st.reflected);
 		stat_put(out, max, &n, "injected_interrupts", st.injected_interrupts);
@@ -722,8 +661,7 @@ pg32_set_option(struct backend *b, const char *name, const char *value, char *er
 		}
 		p->memory = (uint32_t)kib * 1024;
 	} else {
-		snprintf(err, errlen, "no setting '%s' (settings: mode isa place memory)", name);
-		return -1;
+		return backend_no_option(pg32_option_list, name, err, errlen);
 	}
 	return p->image ? pg32_start(p, err, errlen) : 0;
 }
@@ -784,10 +722,8 @@ static int
 pg32_run_tool(struct backend *b, int argc, char **argv, FILE *out, char *err, size_t errlen)
 {
 	struct pg32_backend *p = pg32(b);
-	if (!p->image) {
-		snprintf(err, errlen, "no guest loaded (use: load FILE)");
-		return -1;
-	}
+	if (!p->image)
+		return backend_no_guest(err, errlen);
 	if (strcmp(argv[0], "equiv") == 0)
 		return pg32_tool_equiv(p, argc, argv, out, err, errlen);
 	snprintf(err, errlen, "no tool '%s'", argv[0]);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -16,6 +17,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "backend_common.h"
 #include "commands.h"
 #include "kvm.h"
 
@@ -331,44 +333,6 @@ kvm_report_stop(const struct kvm_stop *stop)
 	return KVM_EXIT_STATUS_ERROR;
 }
 
-static uint8_t *
-kvm_read_file(const char *path, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		fprintf(stderr, "traplab kvm: %s: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	uint8_t *buf = NULL;
-	size_t len = 0, cap = 0;
-	for (;;) {
-		if (len == cap) {
-			cap = cap ? 2 * cap : 65536;
-			uint8_t *nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				fprintf(stderr, "traplab kvm: %s: out of memory\n", path);
-				return NULL;
-			}
-			buf = nb;
-		}
-		size_t n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad || len == 0) {
-		fprintf(stderr, "traplab kvm: %s: %s\n", path, bad ? "read error" : "empty file");
-		free(buf);
-		return NULL;
-	}
-	*size = len;
-	return buf;
-}
-
 static int
 kvm_load(struct kvm_guest *g, const struct kvm_options *o)
 {
@@ -389,9 +353,12 @@ kvm_load(struct kvm_guest *g, const struct kvm_options *o)
 		return 0;
 	}
 	size_t size;
-	uint8_t *image = kvm_read_file(o->path, &size);
-	if (!image)
+	uint8_t *image;
+	char read_err[PATH_MAX + 64];      /* the message names the whole path */
+	if (backend_read_file(o->path, &image, &size, read_err, sizeof read_err) < 0) {
+		fprintf(stderr, "traplab kvm: %s\n", read_err);
 		return -1;
+	}
 	int r = kvm_guest_load_flat(g, image, size, o->load_address, o->load_address, o->mode,
 				    err, sizeof err);
 	free(image);
