@@ -304,8 +304,12 @@ bt_translate(struct vm *vm, struct bt_cache *bt, uint32_t guest_pc, struct machi
 		b->count++;
 		if (bt_translate_one(bt, variant, pc, word, op, b))
 			goto done;
-		if ((pc + ISA_WORD) % PAGE_SIZE == 0)
-			break;          /* blocks do not cross pages */
+		if ((pc + ISA_WORD) % PAGE_SIZE == 0) {
+			/* Blocks do not cross pages: fall through to the next
+			 * page's first word, which may fault (SPEC §5, §6.2). */
+			pc += ISA_WORD;
+			break;
+		}
 	}
 	/* The block ended without a control transfer: fall through. */
 	bt->ops[bt->nops++] = (struct bt_op){ .kind = BT_FALLTHROUGH, .imm = (int32_t)pc,

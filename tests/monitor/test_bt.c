@@ -228,6 +228,111 @@ test_chaining_replaces_lookups(void)
 	CU_ASSERT_EQUAL(chained.stats.guest_instructions, unchained.stats.guest_instructions);
 }
 
+/* Kernel code that runs straight off the end of what it may execute —
+ * into the next page, past the last word of memory, up to a page that is
+ * not executable — retires its last instruction and then takes the fetch
+ * fault precisely (SPEC §5, §6.2).  A block ended by the page boundary
+ * once fell through to its own last instruction, which then ran forever.
+ * Each guest powers off from its handler with the count it reached. */
+static const char runs_into_next_page[] =
+	"        li   r5, 0\n"
+	"        b    near_end\n"
+	"        .org 0xff0\n"
+	"near_end:\n"
+	"        addi r5, r5, 1\n"
+	"        addi r5, r5, 1\n"
+	"        addi r5, r5, 1\n"
+	"        addi r5, r5, 1\n"       /* the page's last word */
+	"        addi r5, r5, 1\n"       /* the next page's first */
+	"        out  0x20, r5\n";
+static const char runs_off_the_end_of_memory[] =
+	"        la   r1, handler\n"
+	"        mtcr tvec, r1\n"
+	"        li   r5, 0\n"
+	"        b    near_end\n"
+	"handler:\n"
+	"        mfcr r6, badaddr\n"
+	"        mfcr r7, cause\n"
+	"        out  0x20, r5\n"
+	"        .org 0x3fff0\n"         /* 256 KiB of memory: the last four words */
+	"near_end:\n"
+	"        addi r5, r5, 1\n"
+	"        addi r5, r5, 1\n"
+	"        addi r5, r5, 1\n"
+	"        addi r5, r5, 1\n";
+static const char runs_up_to_a_page_it_may_not_execute[] =
+	"        la   r1, handler\n"
+	"        mtcr tvec, r1\n"
+	"        li   r2, 0x2000\n"      /* level 1 at 0x2000, level 2 at 0x3000 */
+	"        li   r3, 0x3001\n"      /* V */
+	"        stw  r3, 0(r2)\n"
+	"        li   r2, 0x3000\n"
+	"        li   r3, 0x0007\n"      /* page 0: V W X */
+	"        stw  r3, 0(r2)\n"
+	"        li   r3, 0x1003\n"      /* page 1: V W, not executable */
+	"        stw  r3, 4(r2)\n"
+	"        li   r3, 0x2003\n"      /* the tables, for the handler's loads */
+	"        stw  r3, 8(r2)\n"
+	"        li   r3, 0x3003\n"
+	"        stw  r3, 12(r2)\n"
+	"        li   r2, 0x2000\n"
+	"        mtcr ptbr, r2\n"
+	"        li   r2, 1\n"
+	"        mtcr mmu, r2\n"
+	"        li   r5, 0\n"
+	"        b    near_end\n"
+	"handler:\n"
+	"        mfcr r6, badaddr\n"
+	"        mfcr r7, cause\n"
+	"        out  0x20, r5\n"
+	"        .org 0xff8\n"
+	"near_end:\n"
+	"        addi r5, r5, 1\n"
+	"        addi r5, r5, 1\n";
+
+struct end_of_code_case {
+	const char *what, *src;
+	uint32_t memory;
+	int exit_status;
+};
+
+static void
+test_kernel_code_runs_to_the_end_of_its_region_then_faults(void)
+{
+	static const struct end_of_code_case cases[] = {
+		{ "into the next page", runs_into_next_page, MACHINE_DEFAULT_MEMORY, 5 },
+		{ "off the end of memory", runs_off_the_end_of_memory, 256 * 1024, 4 },
+		{ "up to a non-executable page", runs_up_to_a_page_it_may_not_execute,
+		  MACHINE_DEFAULT_MEMORY, 2 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const struct end_of_code_case *c = &cases[i];
+		for (enum isa_variant v = 0; v < ISA_VARIANT_COUNT; v++) {
+			struct run bare, bt, tiny;
+			run_text(c->src, &(struct vm_config){ .mode = MODE_BARE, .variant = v,
+							     .guest_memory = c->memory }, &bare);
+			run_text(c->src, &(struct vm_config){ .mode = MODE_BT, .variant = v,
+							     .guest_memory = c->memory }, &bt);
+			run_text(c->src, &(struct vm_config){ .mode = MODE_BT, .variant = v,
+							     .guest_memory = c->memory,
+							     .bt_cache_blocks = 1,
+							     .bt_no_chaining = true }, &tiny);
+			if (bt.stop.reason != STOP_POWER_OFF || bt.stop.exit_status != c->exit_status)
+				fprintf(stderr, "\n  %s on %s: bt stopped with reason %d, status %d\n",
+					c->what, isa_variant_name(v), bt.stop.reason,
+					bt.stop.exit_status);
+			CU_ASSERT_EQUAL(bare.stop.reason, STOP_POWER_OFF);
+			CU_ASSERT_EQUAL(bare.stop.exit_status, c->exit_status);
+			CU_ASSERT_EQUAL(bt.stop.reason, STOP_POWER_OFF);
+			CU_ASSERT_EQUAL(bt.stop.exit_status, c->exit_status);
+			CU_ASSERT_EQUAL(bt.stats.guest_instructions, bare.stats.guest_instructions);
+			CU_ASSERT_EQUAL(tiny.stop.reason, STOP_POWER_OFF);
+			CU_ASSERT_EQUAL(tiny.stop.exit_status, c->exit_status);
+			CU_ASSERT_EQUAL(tiny.stats.guest_instructions, bare.stats.guest_instructions);
+		}
+	}
+}
+
 /* Translated code is really what runs: no supervisor instruction executes
  * on the real machine, and the figures add up. */
 static void
@@ -248,6 +353,7 @@ static CU_TestInfo tests[] = {
 	{ "legacy: kernel holes fixed, Red Pill not (D12)", test_legacy_kernel_holes_are_fixed_and_the_red_pill_is_not },
 	{ "writes to translated code invalidate it", test_writes_to_translated_code_invalidate_it },
 	{ "a small cache flushes and stays correct", test_a_small_cache_flushes_and_stays_correct },
+	{ "kernel code runs to the end of its region, then faults as on bare", test_kernel_code_runs_to_the_end_of_its_region_then_faults },
 	{ "chaining replaces look-ups", test_chaining_replaces_lookups },
 	{ "supervisor code never runs from guest memory", test_supervisor_code_never_runs_from_guest_memory },
 	CU_TEST_INFO_NULL,
