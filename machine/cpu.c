@@ -4,7 +4,10 @@
  *
  * Speed comes from decoding each word once: machine->decoded[] caches the
  * decoded form of every word of physical memory, and a store to a word
- * empties its slot, so self-modifying code is still exact.  The loop keeps
+ * empties its slot (both slots, for a store that spans two words), so
+ * self-modifying code is still exact.  A fetch at an unaligned physical
+ * address (an rbase that is not a multiple of 4, SPEC §5.1) has no slot and
+ * is decoded afresh every time.  The loop keeps
  * the PC in a local; every path that leaves the loop or raises a trap
  * writes it back first.
  */
@@ -144,6 +147,12 @@ cpu_window(const struct machine *m, uint32_t psw)
 		w.delta = base;
 	}
 	w.fetch_end = w.end >= ISA_WORD ? w.end - (ISA_WORD - 1) : 0;
+	/* An rbase that is not a multiple of 4 puts every fetch at an
+	 * unaligned physical address, which no slot of decoded[] describes
+	 * (SPEC §5.1): such fetches all take the slow path, which decodes the
+	 * bytes that are really there. */
+	if (w.delta & (ISA_WORD - 1))
+		w.fetch_end = 0;
 	return w;
 }
 
@@ -167,6 +176,7 @@ machine_run(struct machine *m, uint64_t max_instructions)
 	struct window win;
 	struct machine_trap trap;
 	const struct decoded *d;
+	struct decoded unaligned;      /* an instruction at an unaligned physical address */
 	uint32_t fetch_pa = 0, pa;
 
 	/* One label per instruction, generated from opcodes.def: a new
@@ -225,6 +235,9 @@ machine_run(struct machine *m, uint64_t max_instructions)
 		uint32_t v_ = (value_);                                           \
 		DATA_ADDR(size_, ACCESS_STORE);                                   \
 		machine_invalidate_word(m, pa & ~(uint32_t)(ISA_WORD - 1));       \
+		if (unlikely((pa & (ISA_WORD - 1)) + (size_) > ISA_WORD))         \
+			/* an unaligned rbase: the store spans two words */       \
+			machine_invalidate_word(m, (pa + (size_) - 1) & ~(uint32_t)(ISA_WORD - 1)); \
 		memcpy(mem + pa, &v_, (size_));   /* little-endian host */        \
 	} while (0)
 /* The instruction retired (SPEC §12) and the next one begins at `next_`. */
@@ -300,6 +313,13 @@ slow_fetch: {
 	unsigned cause = mmu_translate(m, pc, ISA_WORD, ACCESS_FETCH, &fetch_pa);
 	if (unlikely(cause))
 		RAISE(cause, ACCESS_FETCH, pc);
+	if (unlikely(fetch_pa & (ISA_WORD - 1))) {
+		/* Relocated by an unaligned rbase: decode the bytes at fetch_pa
+		 * afresh, every time; the cache is indexed by aligned words. */
+		cpu_predecode(m, fetch_pa, &unaligned);
+		d = &unaligned;
+		goto *dispatch[d->handler];
+	}
 	d = &decoded[fetch_pa / ISA_WORD];
 	goto *table[d->handler];
 }
