@@ -702,7 +702,7 @@ pg32_tool_equiv(struct pg32_backend *p, int argc, char **argv, FILE *out, char *
 	struct equiv_run bare;
 	if (equiv_run_bare(&cfg, &bare, err, errlen) < 0)
 		return -1;
-	cfg.budget = EQUIV_AUTO_BUDGET(bare.stats.guest_instructions);
+	cfg.budget = equiv_mode_budget(&bare, cfg.budget);
 	equiv_run_free(&bare);
 	bool all = true;
 	for (int m = MODE_TRAP; m < MODE_COUNT; m++) {

@@ -140,7 +140,7 @@ cmd_compare(int argc, char **argv)
 			fprintf(stderr, "traplab compare: %s: %s\n", path, err);
 			goto out;
 		}
-		cfg.run.budget = EQUIV_AUTO_BUDGET(bare.stats.guest_instructions);
+		cfg.run.budget = equiv_mode_budget(&bare, cfg.run.budget);
 		equiv_run_free(&bare);
 	}
 	if (compare_run(&cfg, &r, err, sizeof err) < 0) {

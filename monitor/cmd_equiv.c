@@ -21,6 +21,7 @@ struct equiv_options {
 	bool modes[MODE_COUNT];
 	enum cli_format format;
 	const char *path;
+	const char *reference;         /* --reference: compare with this guest's bare run */
 };
 
 void
@@ -33,7 +34,7 @@ cmd_equiv_usage(FILE *out)
 		"SYNOPSIS\n"
 		"    traplab equiv [--isa=strict|legacy|hybrid] [--modes=trap,hybrid]\n"
 		"                  [--memory=KiB] [--max-instructions=N] [--place=relocated|identity]\n"
-		"                  [--format=text|json] GUEST\n"
+		"                  [--reference=GUEST] [--format=text|json] GUEST\n"
 		"\n"
 		"DESCRIPTION\n"
 		"    Runs GUEST on the bare machine and under each monitor mode, and compares\n"
@@ -48,14 +49,29 @@ cmd_equiv_usage(FILE *out)
 		"    Popek-Goldberg class that explains it (isa/SPEC.md section 9): on the\n"
 		"    legacy variant, a sensitive instruction that is not privileged.\n"
 		"\n"
+		"    Only runs that ended by themselves (power-off, an unhandled trap, halted\n"
+		"    forever) can be equivalent. When the budget stops the bare run, every mode\n"
+		"    runs to the same guest instruction count and is compared there; if\n"
+		"    nothing differs the verdict is \"inconclusive\", not equivalent.\n"
+		"\n"
+		"    A paravirtual guest (minios-pv) cannot run bare: its first hcall traps\n"
+		"    there with nobody to serve it. Check it with --modes=pv and --reference\n"
+		"    naming the unmodified guest: then the console output and the way the run\n"
+		"    ended are compared with the reference's bare run.\n"
+		"\n"
 		"OPTIONS\n"
 		"    --isa=VARIANT         strict (default), legacy or hybrid\n"
 		"    --modes=LIST          comma-separated monitor modes to check: trap, hybrid,\n"
 		"                          bt, pv (default trap,hybrid,bt; pv is for guests\n"
 		"                          built to use hypercalls, such as minios-pv)\n"
 		"    --memory=KiB          guest memory (default %u)\n"
-		"    --max-instructions=N  budget of each run (default: %" PRIu64 " for the bare\n"
-		"                          run, then 20 times what it took, plus a million)\n"
+		"    --max-instructions=N  budget of each run, in guest instructions (default:\n"
+		"                          %" PRIu64 " for the bare run, then, if it finished,\n"
+		"                          20 times what it took plus a million for the others;\n"
+		"                          if it did not, the same %" PRIu64 ")\n"
+		"    --reference=GUEST     compare each mode's run with GUEST's bare run, by\n"
+		"                          console output and how it ended (for a paravirtual\n"
+		"                          guest, whose hcalls cannot run bare)\n"
 		"    --place=PLACE         relocated (default) or identity: where the guest's\n"
 		"                          memory sits in real memory (REFERENCES D7)\n"
 		"    --format=FORMAT       text (default) or json (fields in monitor/REPORTS.md)\n"
@@ -64,13 +80,16 @@ cmd_equiv_usage(FILE *out)
 		"EXIT STATUS\n"
 		"    0  every mode is equivalent to bare\n"
 		"    1  at least one mode is not\n"
+		"    6  no mode differs, but the budget ended the bare run: inconclusive\n"
 		"    2  bad command line, or the guest could not be assembled or read\n"
 		"\n"
 		"EXAMPLES\n"
 		"    traplab equiv guests/pg32/minios/minios.s\n"
 		"    traplab equiv --isa=legacy guests/pg32/detect.s\n"
-		"    traplab equiv --isa=hybrid --format=json guests/pg32/minios/minios.s\n",
-		MACHINE_DEFAULT_MEMORY / 1024, MACHINE_DEFAULT_BUDGET);
+		"    traplab equiv --isa=hybrid --format=json guests/pg32/minios/minios.s\n"
+		"    traplab equiv --isa=legacy --modes=pv --reference=guests/pg32/minios/minios.s \\\n"
+		"                  guests/pg32/minios-pv/minios-pv.s\n",
+		MACHINE_DEFAULT_MEMORY / 1024, MACHINE_DEFAULT_BUDGET, MACHINE_DEFAULT_BUDGET);
 }
 
 static bool
@@ -98,7 +117,7 @@ equiv_parse_modes(const char *arg, bool modes[MODE_COUNT])
 static int
 equiv_parse_options(int argc, char **argv, struct equiv_options *o)
 {
-	enum { OPT_ISA = 256, OPT_MODES, OPT_MEMORY, OPT_MAX, OPT_PLACE, OPT_FORMAT };
+	enum { OPT_ISA = 256, OPT_MODES, OPT_MEMORY, OPT_MAX, OPT_PLACE, OPT_FORMAT, OPT_REFERENCE };
 	static const struct option longopts[] = {
 		{ "isa", required_argument, NULL, OPT_ISA },
 		{ "modes", required_argument, NULL, OPT_MODES },
@@ -106,6 +125,7 @@ equiv_parse_options(int argc, char **argv, struct equiv_options *o)
 		{ "max-instructions", required_argument, NULL, OPT_MAX },
 		{ "place", required_argument, NULL, OPT_PLACE },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "reference", required_argument, NULL, OPT_REFERENCE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -128,6 +148,7 @@ equiv_parse_options(int argc, char **argv, struct equiv_options *o)
 			o->budget_given = true;
 			break;
 		case OPT_PLACE:  ok = cli_parse_place("equiv", optarg, &o->cfg.placement); break;
+		case OPT_REFERENCE: o->reference = optarg; break;
 		case OPT_FORMAT:
 			ok = cli_parse_format("equiv", optarg, 1u << FORMAT_TEXT | 1u << FORMAT_JSON,
 					      &o->format);
@@ -150,9 +171,22 @@ static void
 equiv_print_text(const struct equiv_options *o, const struct equiv_run *bare,
 		 const struct equiv_result *results)
 {
-	printf("%s on the %s variant, compared with bare (%" PRIu64 " instructions, %s)\n",
-	       o->path, isa_variant_name(o->cfg.variant), bare->stats.guest_instructions,
-	       bare->stop.reason == STOP_POWER_OFF ? "powered off" : "did not power off");
+	const char *end = bare->stop.reason == STOP_POWER_OFF ? "powered off"
+			: !equiv_run_finished(bare) ? "stopped by the budget, not finished"
+			: "did not power off";
+	if (o->reference)
+		printf("%s on the %s variant, compared with %s on bare (%" PRIu64
+		       " instructions, %s)\n", o->path, isa_variant_name(o->cfg.variant),
+		       o->reference, bare->stats.guest_instructions, end);
+	else
+		printf("%s on the %s variant, compared with bare (%" PRIu64 " instructions, %s)\n",
+		       o->path, isa_variant_name(o->cfg.variant), bare->stats.guest_instructions,
+		       end);
+	uint32_t hcall_pc;
+	if (!o->reference && equiv_died_on_hcall(bare, &hcall_pc))
+		printf("  note: on bare hardware the guest stopped at its first hcall (pc 0x%08x):\n"
+		       "        it is paravirtual; check it with --modes=pv --reference=UNMODIFIED\n",
+		       hcall_pc);
 	for (int m = 0; m < MODE_COUNT; m++)
 		if (o->modes[m])
 			equiv_print_result(stdout, &results[m]);
@@ -168,6 +202,9 @@ equiv_print_json(const struct equiv_options *o, const struct equiv_run *bare,
 	json_string(&j, "guest", o->path);
 	json_string(&j, "variant", isa_variant_name(o->cfg.variant));
 	json_bool(&j, "equivalent", all);
+	json_bool(&j, "bare_finished", equiv_run_finished(bare));
+	if (o->reference)
+		json_string(&j, "reference", o->reference);
 	report_stats_json(&j, "bare", &bare->stats);
 	json_begin_array(&j, "modes");
 	for (int m = 0; m < MODE_COUNT; m++) {
@@ -177,8 +214,13 @@ equiv_print_json(const struct equiv_options *o, const struct equiv_run *bare,
 		json_begin_object(&j, NULL);
 		json_string(&j, "mode", vm_mode_name(m));
 		json_bool(&j, "equivalent", r->equivalent);
+		json_string(&j, "verdict", r->equivalent ? "equivalent"
+					   : r->inconclusive ? "inconclusive" : "not-equivalent");
+		json_bool(&j, "by_reference", r->by_reference);
 		report_stats_json(&j, "stats", &r->run.stats);
-		if (r->equivalent) {
+		if (r->equivalent || r->inconclusive || r->by_reference) {
+			if (r->by_reference && !r->equivalent && !r->inconclusive)
+				json_string(&j, "what", r->divergence.what);
 			json_null(&j, "divergence");
 		} else {
 			const struct equiv_divergence *d = &r->divergence;
@@ -226,37 +268,65 @@ cmd_equiv(int argc, char **argv)
 	o.cfg.image = image;
 	o.cfg.image_size = size;
 
+	uint8_t *ref_image = NULL;
+	size_t ref_size = 0;
+	struct symtab ref_syms;
+	symtab_init(&ref_syms);
 	char err[256];
-	struct equiv_run bare;
+	struct equiv_run bare = { 0 };
 	struct equiv_result results[MODE_COUNT];
 	memset(results, 0, sizeof results);
 	int status = EXIT_USAGE;
-	bool all = true;
-	if (equiv_run_bare(&o.cfg, &bare, err, sizeof err) < 0) {
-		fprintf(stderr, "traplab equiv: %s: %s\n", o.path, err);
+	bool all = true, any_different = false;
+	if (o.reference &&
+	    guest_file_load("equiv", o.reference, &ref_image, &ref_size, &ref_syms) < 0)
+		goto out;
+	/* The reference run: the guest's own bare run, or the reference's. */
+	struct equiv_config bare_cfg = o.cfg;
+	if (o.reference) {
+		bare_cfg.image = ref_image;
+		bare_cfg.image_size = ref_size;
+	}
+	if (equiv_run_bare(&bare_cfg, &bare, err, sizeof err) < 0) {
+		fprintf(stderr, "traplab equiv: %s: %s\n", o.reference ? o.reference : o.path, err);
+		goto out;
+	}
+	uint32_t hcall_pc;
+	if (!o.reference && o.modes[MODE_PV] && equiv_died_on_hcall(&bare, &hcall_pc)) {
+		fprintf(stderr, "traplab equiv: %s: on bare hardware the guest stops at its first "
+			"hcall (pc 0x%08x): a paravirtual guest has no bare run to compare pv "
+			"with; give --reference=UNMODIFIED, the guest it was changed from (for "
+			"minios-pv: --reference=guests/pg32/minios/minios.s)\n", o.path, hcall_pc);
 		goto out;
 	}
 	if (!o.budget_given)
-		o.cfg.budget = EQUIV_AUTO_BUDGET(bare.stats.guest_instructions);
+		o.cfg.budget = equiv_mode_budget(&bare, o.cfg.budget);
 	for (int m = 0; m < MODE_COUNT; m++) {
 		if (!o.modes[m])
 			continue;
-		if (equiv_check(&o.cfg, (enum vm_mode)m, &results[m], err, sizeof err) < 0) {
+		int checked = o.reference
+			? equiv_check_reference(&o.cfg, (enum vm_mode)m, ref_image, ref_size,
+						&results[m], err, sizeof err)
+			: equiv_check(&o.cfg, (enum vm_mode)m, &results[m], err, sizeof err);
+		if (checked < 0) {
 			fprintf(stderr, "traplab equiv: %s: %s\n", o.path, err);
 			goto out;
 		}
 		all &= results[m].equivalent;
+		any_different |= !results[m].equivalent && !results[m].inconclusive;
 	}
 	if (o.format == FORMAT_JSON)
 		equiv_print_json(&o, &bare, results, all);
 	else
 		equiv_print_text(&o, &bare, results);
-	status = all ? EXIT_OK : EXIT_ERROR;
+	status = all ? EXIT_OK : any_different ? EXIT_ERROR : EXIT_INCONCLUSIVE;
 out:
 	equiv_run_free(&bare);
 	for (int m = 0; m < MODE_COUNT; m++)
 		equiv_run_free(&results[m].run);
 	free(image);
+	free(ref_image);
 	symtab_free(&syms);
+	symtab_free(&ref_syms);
 	return status;
 }

@@ -34,6 +34,7 @@ enum {
 	EXIT_GUEST_FAULT = 3,    /* the guest trapped with no handler, or its handler faults */
 	EXIT_BUDGET = 4,         /* the instruction budget ran out */
 	EXIT_HALTED = 5,         /* the guest halted with nothing to wake it */
+	EXIT_INCONCLUSIVE = 6,   /* equiv: no difference, but the budget ended the runs */
 };
 
 #endif

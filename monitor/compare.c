@@ -44,8 +44,8 @@ compare_console(void *ctx, uint8_t byte)
 /* One complete run of an image under a mode; the host time of vm_run. */
 static int
 compare_one_run(const struct equiv_config *run, const uint8_t *image, size_t size,
-		enum vm_mode mode, struct vm_stats *stats, struct console *console,
-		double *seconds, char *err, size_t errlen)
+		enum vm_mode mode, struct vm_stats *stats, struct machine_stop_info *stop,
+		struct console *console, double *seconds, char *err, size_t errlen)
 {
 	struct vm_config vc = { .mode = mode, .variant = run->variant,
 				.guest_memory = run->guest_memory, .placement = run->placement };
@@ -62,6 +62,8 @@ compare_one_run(const struct equiv_config *run, const uint8_t *image, size_t siz
 	*seconds = compare_now() - t0;
 	if (stats)
 		vm_get_stats(vm, stats);
+	if (stop)
+		*stop = *vm_last_stop(vm);
 	vm_destroy(vm);
 	return 0;
 }
@@ -74,7 +76,7 @@ compare_time(const struct compare_config *cfg, struct compare_row *row, char *er
 	for (unsigned i = 0; i < reps; i++) {
 		double t;
 		if (compare_one_run(&cfg->run, cfg->run.image, cfg->run.image_size, row->mode,
-				    &row->stats, NULL, &t, err, errlen) < 0)
+				    &row->stats, &row->stop, NULL, &t, err, errlen) < 0)
 			return -1;
 		if (t < row->host_seconds)
 			row->host_seconds = t;
@@ -93,8 +95,16 @@ compare_run(const struct compare_config *cfg, struct compare_result *out, char *
 		if (compare_time(cfg, row, err, errlen) < 0)
 			return -1;
 		if (cfg->paravirtual) {
-			/* A paravirtual guest is not meant to run without its monitor. */
+			/* A paravirtual guest is not meant to run without its monitor:
+			 * say where it stopped, so that its short row is not a mystery. */
 			row->verdict = EQUIV_NOT_CHECKED;
+			if (row->stop.reason == STOP_UNHANDLED_TRAP &&
+			    row->stop.trap.cause == CAUSE_HYPERCALL)
+				snprintf(row->why, sizeof row->why, "paravirtual: stopped at its first "
+					 "hcall (pc 0x%08x), which only pv serves", row->stop.trap.epc);
+			else
+				snprintf(row->why, sizeof row->why, "paravirtual: not meant to run "
+					 "without a pv monitor");
 			continue;
 		}
 		if (row->mode == MODE_BARE) {
@@ -105,8 +115,11 @@ compare_run(const struct compare_config *cfg, struct compare_result *out, char *
 		struct equiv_result r;
 		if (equiv_check(&cfg->run, row->mode, &r, err, errlen) < 0)
 			return -1;
-		row->verdict = r.equivalent ? EQUIV_YES : EQUIV_NO;
-		if (!r.equivalent)
+		row->verdict = r.equivalent ? EQUIV_YES : r.inconclusive ? EQUIV_INCONCLUSIVE : EQUIV_NO;
+		if (r.inconclusive)
+			snprintf(row->why, sizeof row->why, "the same after %" PRIu64 " instructions, "
+				 "but the budget ended the bare run first", r.run.stats.guest_instructions);
+		else if (!r.equivalent)
 			snprintf(row->why, sizeof row->why, "after instruction %" PRIu64 " (pc 0x%08x, %s): %s",
 				 r.divergence.instruction, r.divergence.pc, r.divergence.insn_text,
 				 r.divergence.why);
@@ -123,10 +136,10 @@ compare_run(const struct compare_config *cfg, struct compare_result *out, char *
 			struct console mine = { 0 }, ref = { 0 };
 			double t;
 			int rc = compare_one_run(&cfg->run, cfg->run.image, cfg->run.image_size, MODE_PV,
-						 NULL, &mine, &t, err, errlen);
+						 NULL, NULL, &mine, &t, err, errlen);
 			if (rc == 0)
 				rc = compare_one_run(&cfg->run, cfg->reference_image, cfg->reference_size,
-						     MODE_BARE, NULL, &ref, &t, err, errlen);
+						     MODE_BARE, NULL, NULL, &ref, &t, err, errlen);
 			if (rc == 0) {
 				bool same = mine.len == ref.len &&
 					    (mine.len == 0 || memcmp(mine.text, ref.text, mine.len) == 0);
@@ -163,6 +176,7 @@ compare_verdict_word(const struct compare_row *row, bool symbols)
 	switch (row->verdict) {
 	case EQUIV_YES:             return symbols ? "✓" : "yes";
 	case EQUIV_NO:              return symbols ? "✗" : "no";
+	case EQUIV_INCONCLUSIVE:    return symbols ? "?" : "inconclusive";
 	case EQUIV_CONSOLE_SAME:    return symbols ? "console ✓" : "console-same";
 	case EQUIV_CONSOLE_DIFFERS: return symbols ? "console ✗" : "console-differs";
 	case EQUIV_NOT_CHECKED:     return symbols ? "-" : "not-checked";
@@ -237,8 +251,8 @@ compare_print(FILE *out, enum compare_format format, const char *guest, enum isa
 				name, st->guest_instructions, st->direct, st->emulated, st->interpreted,
 				st->translated, traps, st->bt.callouts, st->hypercalls, st->transitions,
 				ms, row->ratio_to_bare, compare_verdict_word(row, true),
-				row->verdict == EQUIV_NO ? " " : "",
-				row->verdict == EQUIV_NO ? row->why : "");
+				row->verdict != EQUIV_YES && row->why[0] ? " " : "",
+				row->verdict != EQUIV_YES ? row->why : "");
 			break;
 		default:
 			fprintf(out, "%-7s %12" PRIu64 " %12" PRIu64 " %9" PRIu64 " %11" PRIu64 " %11" PRIu64
@@ -246,8 +260,7 @@ compare_print(FILE *out, enum compare_format format, const char *guest, enum isa
 				name, st->guest_instructions, st->direct, st->emulated, st->interpreted,
 				st->translated, traps, st->bt.callouts, st->hypercalls, st->transitions,
 				ms, row->ratio_to_bare, compare_verdict_word(row, true));
-			if (row->verdict == EQUIV_NO || row->verdict == EQUIV_CONSOLE_DIFFERS ||
-			    row->verdict == EQUIV_CONSOLE_SAME)
+			if (row->verdict != EQUIV_YES && row->why[0])
 				fprintf(out, "%8s%s\n", "", row->why);
 			break;
 		}

@@ -31,8 +31,10 @@ struct compare_row {
 	struct vm_stats stats;
 	double host_seconds;          /* best of the repetitions */
 	double ratio_to_bare;
-	enum { EQUIV_YES, EQUIV_NO, EQUIV_CONSOLE_SAME, EQUIV_CONSOLE_DIFFERS, EQUIV_NOT_CHECKED } verdict;
-	char why[640];                /* the reason for a NO, in words */
+	struct machine_stop_info stop;   /* how the (last timed) run ended */
+	enum { EQUIV_YES, EQUIV_NO, EQUIV_INCONCLUSIVE, EQUIV_CONSOLE_SAME, EQUIV_CONSOLE_DIFFERS,
+	       EQUIV_NOT_CHECKED } verdict;
+	char why[640];                /* the reason for a NO (or why it was not checked), in words */
 };
 
 struct compare_result {

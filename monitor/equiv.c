@@ -113,10 +113,19 @@ snapshot_take(const struct equiv_config *cfg, enum vm_mode mode, uint64_t n, boo
 	return 0;
 }
 
+/* Did the run end by itself?  Only then can it be called equivalent. */
+static bool
+stop_finished(const struct machine_stop_info *st)
+{
+	return st->reason != STOP_BUDGET && st->reason != STOP_NONE;
+}
+
 static const char *
 stop_words(const struct machine_stop_info *st)
 {
 	switch (st->reason) {
+	case STOP_NONE:
+	case STOP_BUDGET:         return "stopped by the budget";
 	case STOP_POWER_OFF:      return "powered off";
 	case STOP_UNHANDLED_TRAP: return "stopped on an unhandled trap";
 	case STOP_HALTED_FOREVER: return "halted forever";
@@ -167,7 +176,9 @@ snapshot_differ(const struct snapshot *a, const struct snapshot *b, const char *
 				 addr, x, bname, y);
 			return true;
 		}
-	if (a->stop.reason != b->stop.reason || a->stop.exit_status != b->stop.exit_status) {
+	bool a_ran_on = !stop_finished(&a->stop), b_ran_on = !stop_finished(&b->stop);
+	if (a_ran_on != b_ran_on || (!a_ran_on && (a->stop.reason != b->stop.reason ||
+						     a->stop.exit_status != b->stop.exit_status))) {
 		snprintf(what, len, "the end differs: bare %s, %s %s", stop_words(&a->stop),
 			 bname, stop_words(&b->stop));
 		return true;
@@ -287,16 +298,85 @@ equiv_check(const struct equiv_config *cfg, enum vm_mode mode, struct equiv_resu
 		return -1;
 	}
 	char what[256];
-	out->equivalent = !snapshot_differ(&ref, &s, vm_mode_name(mode), what, sizeof what);
+	bool same = !snapshot_differ(&ref, &s, vm_mode_name(mode), what, sizeof what);
+	bool bare_finished = stop_finished(&ref.stop);
+	out->equivalent = same && bare_finished;
+	out->inconclusive = same && !bare_finished;
 	uint64_t longest = ref.instructions > s.instructions ? ref.instructions : s.instructions;
 	run_from_snapshot(&out->run, mode, &s);
 	snapshot_free(&ref);
 	snapshot_free(&s);
-	if (out->equivalent)
+	if (same)
 		return 0;
 	/* After the longer run's count, both snapshots are the final states,
 	 * which differ: a valid upper end for the search. */
 	return equiv_locate(cfg, mode, longest ? longest : 1, &out->divergence, err, errlen);
+}
+
+bool
+equiv_run_finished(const struct equiv_run *run)
+{
+	return stop_finished(&run->stop);
+}
+
+uint64_t
+equiv_mode_budget(const struct equiv_run *bare, uint64_t bare_budget)
+{
+	return equiv_run_finished(bare) ? EQUIV_AUTO_BUDGET(bare->stats.guest_instructions)
+					: bare_budget;
+}
+
+bool
+equiv_died_on_hcall(const struct equiv_run *run, uint32_t *pc)
+{
+	const struct machine_stop_info *st = &run->stop;
+	bool hcall = (st->reason == STOP_UNHANDLED_TRAP || st->reason == STOP_TRAP_STORM) &&
+		     st->trap.cause == CAUSE_HYPERCALL;
+	if (hcall && pc)
+		*pc = st->trap.epc;
+	return hcall;
+}
+
+int
+equiv_check_reference(const struct equiv_config *cfg, enum vm_mode mode,
+		      const uint8_t *ref_image, size_t ref_size,
+		      struct equiv_result *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	out->by_reference = true;
+	struct equiv_config ref_cfg = *cfg;
+	ref_cfg.image = ref_image;
+	ref_cfg.image_size = ref_size;
+	struct snapshot ref, s;
+	if (snapshot_take(&ref_cfg, MODE_BARE, cfg->budget, false, &ref, err, errlen) < 0)
+		return -1;
+	if (snapshot_take(cfg, mode, cfg->budget, false, &s, err, errlen) < 0) {
+		snapshot_free(&ref);
+		return -1;
+	}
+	struct equiv_divergence *d = &out->divergence;
+	size_t common = ref.len < s.len ? ref.len : s.len, at = 0;
+	while (at < common && ref.output[at] == s.output[at])
+		at++;
+	bool same_output = at == ref.len && at == s.len;
+	bool same_end = ref.stop.reason == s.stop.reason &&
+			ref.stop.exit_status == s.stop.exit_status;
+	bool finished = stop_finished(&ref.stop);
+	out->equivalent = same_output && same_end && finished;
+	out->inconclusive = same_output && same_end && !finished;
+	if (!same_output)
+		snprintf(d->what, sizeof d->what, "console output differs from byte %zu on "
+			 "(the reference printed %zu bytes, %s %zu)", at, ref.len,
+			 vm_mode_name(mode), s.len);
+	else if (!same_end)
+		snprintf(d->what, sizeof d->what, "the end differs: the reference %s, %s %s",
+			 stop_words(&ref.stop), vm_mode_name(mode), stop_words(&s.stop));
+	snprintf(d->why, sizeof d->why, "a paravirtual guest is compared with its unmodified "
+		 "reference by what both show: console output and how the run ended");
+	run_from_snapshot(&out->run, mode, &s);
+	snapshot_free(&ref);
+	snapshot_free(&s);
+	return 0;
 }
 
 void
@@ -312,12 +392,27 @@ equiv_print_result(FILE *out, const struct equiv_result *r)
 	const struct vm_stats *st = &r->run.stats;
 	double share = st->guest_instructions
 			       ? 100.0 * (double)st->direct / (double)st->guest_instructions : 0;
+	const char *verdict = r->equivalent ? "equivalent    "
+			    : r->inconclusive ? "inconclusive  " : "NOT equivalent";
+	if (r->by_reference)
+		verdict = r->equivalent ? "same as reference"
+			: r->inconclusive ? "inconclusive  " : "differs from reference";
 	fprintf(out, "  %-7s %s  %llu instructions, %.1f%% direct\n", vm_mode_name(r->run.mode),
-		r->equivalent ? "equivalent    " : "NOT equivalent",
-		(unsigned long long)st->guest_instructions, share);
+		verdict, (unsigned long long)st->guest_instructions, share);
 	if (r->equivalent)
 		return;
+	if (r->inconclusive) {
+		fprintf(out, "          the same after all %llu instructions, but the budget ended "
+			"%s before the guest finished: raise --max-instructions\n",
+			(unsigned long long)st->guest_instructions,
+			r->by_reference ? "the reference's run" : "the bare run");
+		return;
+	}
 	const struct equiv_divergence *d = &r->divergence;
+	if (r->by_reference) {
+		fprintf(out, "          %s\n", d->what);
+		return;
+	}
 	fprintf(out, "          first divergence after instruction %llu, pc 0x%08x: %s\n",
 		(unsigned long long)d->instruction, d->pc, d->insn_text);
 	fprintf(out, "          %s\n", d->what);

@@ -49,11 +49,26 @@ struct equiv_divergence {
 	char why[256];                 /* the Popek–Goldberg reason, in words */
 };
 
+/* The verdict.  Two runs are equivalent only when both ended by themselves
+ * (power-off, an unhandled trap, halted forever) in the same way with the
+ * same everything.  When the budget stopped the bare run, every mode is
+ * compared after that same number of guest instructions (SPEC §12), and
+ * no difference there is no verdict: inconclusive, never equivalent. */
 struct equiv_result {
 	bool equivalent;
+	bool inconclusive;             /* the same up to the budget, which ended both */
 	struct equiv_run run;          /* the mode's run */
-	struct equiv_divergence divergence;   /* when !equivalent */
+	struct equiv_divergence divergence;   /* when neither of the above */
+	/* equiv_check_reference() only: the runs compared are of two guests */
+	bool by_reference;
 };
+
+/* Did the run end by itself (not by the budget)? */
+bool equiv_run_finished(const struct equiv_run *run);
+/* The budget for the monitor modes after the bare run `bare`, made with
+ * `bare_budget`: EQUIV_AUTO_BUDGET when bare finished, else the same
+ * budget, so that every run stops at the same guest instruction. */
+uint64_t equiv_mode_budget(const struct equiv_run *bare, uint64_t bare_budget);
 
 /* Run the reference (bare) once; returns 0, or -1 with a message. */
 int equiv_run_bare(const struct equiv_config *cfg, struct equiv_run *bare,
@@ -61,6 +76,15 @@ int equiv_run_bare(const struct equiv_config *cfg, struct equiv_run *bare,
 /* Run `mode`, compare with `bare`, and locate the first divergence. */
 int equiv_check(const struct equiv_config *cfg, enum vm_mode mode,
 		struct equiv_result *out, char *err, size_t errlen);
+/* A paravirtual guest cannot run bare (its hcalls trap there): compare its
+ * run under `mode` with an unmodified reference guest's bare run, by what
+ * both can show — the console output and how the run ended. */
+int equiv_check_reference(const struct equiv_config *cfg, enum vm_mode mode,
+			  const uint8_t *ref_image, size_t ref_size,
+			  struct equiv_result *out, char *err, size_t errlen);
+/* A guest whose run stopped on a HYPERCALL trap that nobody served: the pc
+ * of that hcall in *pc, and true (the guest needs a PV monitor). */
+bool equiv_died_on_hcall(const struct equiv_run *run, uint32_t *pc);
 void equiv_run_free(struct equiv_run *run);
 /* Two or four lines for people: the verdict, and where and why it parted. */
 void equiv_print_result(FILE *out, const struct equiv_result *r);

@@ -210,7 +210,8 @@ test_divergence_is_the_first_differing_instruction(void)
 	struct equiv_result before, at;
 	cfg.budget = n - 1;
 	CU_ASSERT_EQUAL(equiv_check(&cfg, MODE_TRAP, &before, err, sizeof err), 0);
-	CU_ASSERT_TRUE(before.equivalent);
+	CU_ASSERT_TRUE(before.inconclusive);    /* the same, but the budget ended both */
+	CU_ASSERT_FALSE(before.equivalent);
 	cfg.budget = n;
 	CU_ASSERT_EQUAL(equiv_check(&cfg, MODE_TRAP, &at, err, sizeof err), 0);
 	CU_ASSERT_FALSE(at.equivalent);
@@ -323,6 +324,83 @@ test_an_unaligned_rbase_runs_the_bytes_there_in_every_mode(void)
 		}
 }
 
+/* SPEC §12: every mode stops at the same guest instruction.  A run the
+ * budget ended is compared at that count, and an equal state there proves
+ * nothing about the rest: "inconclusive", never "equivalent".  A mode that
+ * ends by itself where bare was still running is simply different. */
+static const char loops_forever[] =
+	"loop:   addi r1, r1, 1\n"
+	"        b    loop\n";
+static const char powers_off_only_when_it_sees_user_mode[] =
+	"        rdpsw r1\n"                 /* legacy: not privileged, shows the real S */
+	"        andi  r1, r1, 1\n"
+	"        cmpi  r1, 0\n"
+	"        beq   seen_user\n"
+	"loop:   b     loop\n"               /* bare: supervisor, forever */
+	"seen_user:\n"
+	"        out   0x20, zero\n";        /* trap: real user mode, powers off */
+
+static void
+check_text(const char *src, enum isa_variant v, enum vm_mode mode, uint64_t budget,
+	   struct equiv_result *r)
+{
+	struct asm_result a;
+	CU_ASSERT_EQUAL_FATAL(asm_assemble_string("<budget>", src, &a), 0);
+	struct equiv_config cfg = { .image = a.image, .image_size = a.size, .variant = v,
+				    .guest_memory = MACHINE_DEFAULT_MEMORY,
+				    .placement = PLACE_RELOCATED, .budget = budget };
+	char err[256];
+	CU_ASSERT_EQUAL(equiv_check(&cfg, mode, r, err, sizeof err), 0);
+	asm_result_free(&a);
+}
+
+static void
+test_a_run_the_budget_ended_is_inconclusive_never_equivalent(void)
+{
+	static const enum vm_mode modes[] = { MODE_TRAP, MODE_HYBRID, MODE_BT };
+	for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
+		struct equiv_result r;
+		check_text(loops_forever, ISA_STRICT, modes[m], 100000, &r);
+		CU_ASSERT_FALSE(r.equivalent);
+		CU_ASSERT_TRUE(r.inconclusive);
+		CU_ASSERT_EQUAL(r.run.stats.guest_instructions, 100000);   /* the same count */
+		CU_ASSERT_FALSE(equiv_run_finished(&r.run));
+		equiv_run_free(&r.run);
+	}
+	/* A guest that finished is still equivalent. */
+	struct equiv_result r;
+	CU_ASSERT_TRUE(check("guests/pg32/hello.s", ISA_STRICT, MODE_TRAP, PLACE_RELOCATED, &r));
+	CU_ASSERT_FALSE(r.inconclusive);
+	equiv_run_free(&r.run);
+}
+
+static void
+test_a_mode_that_ends_where_bare_ran_on_is_not_equivalent(void)
+{
+	struct equiv_result r;
+	check_text(powers_off_only_when_it_sees_user_mode, ISA_LEGACY, MODE_TRAP, 100000, &r);
+	CU_ASSERT_FALSE(r.equivalent);
+	CU_ASSERT_FALSE(r.inconclusive);
+	CU_ASSERT_EQUAL(r.run.stop.reason, STOP_POWER_OFF);
+	CU_ASSERT_EQUAL(divergent_op(&r), OP_rdpsw);
+	equiv_run_free(&r.run);
+}
+
+/* The budget a monitor mode gets after the bare run: generous when bare
+ * finished, the very same when the budget ended it. */
+static void
+test_modes_get_the_bare_runs_budget_when_it_did_not_finish(void)
+{
+	struct equiv_run finished = { .stop = { .reason = STOP_POWER_OFF } };
+	finished.stats.guest_instructions = 1000;
+	CU_ASSERT_EQUAL(equiv_mode_budget(&finished, 5000), EQUIV_AUTO_BUDGET(1000));
+	struct equiv_run stopped = { .stop = { .reason = STOP_BUDGET } };
+	stopped.stats.guest_instructions = 5000;
+	CU_ASSERT_EQUAL(equiv_mode_budget(&stopped, 5000), 5000);
+	CU_ASSERT_FALSE(equiv_run_finished(&stopped));
+	CU_ASSERT_TRUE(equiv_run_finished(&finished));
+}
+
 static CU_TestInfo tests[] = {
 	{ "strict: every guest equivalent under trap and hybrid (D1)",
 	  test_strict_every_guest_is_equivalent_under_trap_and_hybrid },
@@ -340,6 +418,12 @@ static CU_TestInfo tests[] = {
 	  test_identity_placement_hides_the_location_sensitive_probes },
 	{ "an unaligned rbase runs the bytes there, in every mode (SPEC 5.1)",
 	  test_an_unaligned_rbase_runs_the_bytes_there_in_every_mode },
+	{ "a run the budget ended is inconclusive, never equivalent (SPEC 12)",
+	  test_a_run_the_budget_ended_is_inconclusive_never_equivalent },
+	{ "a mode that ends where bare ran on is not equivalent",
+	  test_a_mode_that_ends_where_bare_ran_on_is_not_equivalent },
+	{ "modes get the bare run's budget when it did not finish",
+	  test_modes_get_the_bare_runs_budget_when_it_did_not_finish },
 	{ "the divergence found is the first one",
 	  test_divergence_is_the_first_differing_instruction },
 	CU_TEST_INFO_NULL,
