@@ -369,8 +369,13 @@ pv_hypercall(struct vm *vm, const struct machine_trap *trap)
 	}
 	uint32_t number = g.r[1];
 	vm->stats.hypercalls++;
-	if (number < sizeof vm->stats.hypercalls_by_number / sizeof vm->stats.hypercalls_by_number[0])
+	_Static_assert(HC_COUNT <= sizeof vm->stats.hypercalls_by_number /
+				   sizeof vm->stats.hypercalls_by_number[0],
+		       "every known hypercall has a counter");
+	if (number < HC_COUNT && hypercalls[number])
 		vm->stats.hypercalls_by_number[number]++;
+	else
+		vm->stats.hypercalls_unknown++;   /* answered -1 below; the parts still add up */
 
 	/* The hcall retires first, like `out` (SPEC §10.3): a timer programmed
 	 * by it counts from the next instruction, a power-off stops after it. */

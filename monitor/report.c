@@ -5,6 +5,7 @@
 #include <inttypes.h>
 
 #include "isa.h"
+#include "pv.h"
 
 void
 json_init(struct json *j, FILE *out)
@@ -176,6 +177,8 @@ report_stats_json(struct json *j, const char *key, const struct vm_stats *st)
 			snprintf(number, sizeof number, "%u", n);
 			json_uint(j, number, st->hypercalls_by_number[n]);
 		}
+	if (st->hypercalls_unknown)
+		json_uint(j, "unknown", st->hypercalls_unknown);
 	json_end_object(j);
 	json_end_object(j);
 }
@@ -220,6 +223,9 @@ report_stats_text(FILE *out, enum vm_mode mode, const struct vm_stats *st)
 		fprintf(out, "hypercalls             %12" PRIu64 "\n", st->hypercalls);
 		for (unsigned n = 0; n < sizeof st->hypercalls_by_number / sizeof st->hypercalls_by_number[0]; n++)
 			if (st->hypercalls_by_number[n])
-				fprintf(out, "  hypercall %-10u %12" PRIu64 "\n", n, st->hypercalls_by_number[n]);
+				fprintf(out, "  hypercall %-2u %-13s%7" PRIu64 "\n", n,
+					pv_hypercall_name(n), st->hypercalls_by_number[n]);
+		if (st->hypercalls_unknown)
+			fprintf(out, "  hypercall unknown %15" PRIu64 "\n", st->hypercalls_unknown);
 	}
 }

@@ -47,8 +47,10 @@ struct vm_stats {
 	uint64_t emulated;            /* ... emulated by the monitor (trap mode) */
 	uint64_t interpreted;         /* ... interpreted (hybrid mode) */
 	uint64_t translated;          /* ... run from the translation cache (bt mode) */
-	uint64_t hypercalls;          /* hypercalls served (pv mode) */
-	uint64_t hypercalls_by_number[32];
+	uint64_t hypercalls;          /* hypercalls made from the guest kernel (pv mode) */
+	uint64_t hypercalls_by_number[32];   /* ... of each known number (PV.md) */
+	uint64_t hypercalls_unknown;  /* ... of numbers no hypercall has (0, >= HC_COUNT):
+				         by_number + unknown == hypercalls */
 	uint64_t transitions;         /* guest -> monitor transitions: real traps and
 				         callouts, whatever caused them */
 	uint64_t real_traps[MACHINE_CAUSE_SLOTS];  /* traps the real machine raised */

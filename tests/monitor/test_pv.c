@@ -203,6 +203,9 @@ static const char hostile_guest[] =
 	"        .word 0, 0, 0                                  ; number 0\n"
 	"        .word 99, 0, 0                                 ; unknown number\n"
 	"        .word HC_COUNT, 0, 0                           ; one past the last\n"
+	"        .word 0x108, 0, 0                              ; a known number plus 0x100\n"
+	"        .word 0x80000008, 0, 0                         ; ... plus 2^31\n"
+	"        .word 0xffffffff, 0, 0                         ; -1\n"
 	"        .word 0xff\n"
 	"bad_frame:\n"
 	"        .word TABLE, 0x1000 | 1                        ; fine on its own\n"
@@ -215,7 +218,7 @@ static const char hostile_guest[] =
 	"        .word TABLE + 2, 0x1000 | 1\n"
 	"ok:     .ascii \"ok\\n\"\n";
 
-enum { HOSTILE_CALLS = 20, RESULTS = 0x8000, TABLE = 0x9000, SENTINEL = 0x5a5a5a5a };
+enum { HOSTILE_CALLS = 23, RESULTS = 0x8000, TABLE = 0x9000, SENTINEL = 0x5a5a5a5a };
 
 static void
 test_hostile_hypercalls_refused(void)
@@ -244,8 +247,14 @@ test_hostile_hypercalls_refused(void)
 	CU_ASSERT_EQUAL(run.state.cr[CR_ptbr], 0);
 	CU_ASSERT_EQUAL(run.state.cr[CR_tvec], 0);
 	CU_ASSERT_EQUAL(run.stats.hypercalls, HOSTILE_CALLS + 2);
-	CU_ASSERT_EQUAL(run.stats.hypercalls_by_number[0], 1);    /* unknown, counted all the same */
+	CU_ASSERT_EQUAL(run.stats.hypercalls_by_number[0], 0);    /* no hypercall 0 ... */
+	CU_ASSERT_EQUAL(run.stats.hypercalls_unknown, 6);         /* ... it is one of the unknown */
 	CU_ASSERT_EQUAL(run.stats.hypercalls_by_number[HC_PTE_BATCH], 5);
+	/* PV.md: the parts add up to the whole. */
+	uint64_t parts = run.stats.hypercalls_unknown;
+	for (size_t n = 0; n < sizeof run.stats.hypercalls_by_number / sizeof run.stats.hypercalls_by_number[0]; n++)
+		parts += run.stats.hypercalls_by_number[n];
+	CU_ASSERT_EQUAL(parts, run.stats.hypercalls);
 	asm_result_free(&r);
 }
 
