@@ -63,7 +63,10 @@ pg32_forward_event(void *ctx, const struct vm_event *e)
 	struct backend_event be = { .pc = e->trap.epc, .handler = e->handler };
 	const char *cause = isa_cause_name(e->trap.cause);
 	struct isa_insn insn;
-	if (e->trap.cause == CAUSE_PRIVILEGED && isa_decode(e->trap.insn, &insn))
+	if (e->kind == VM_EVENT_CALLOUT && isa_decode(e->trap.insn, &insn))
+		/* no trap: binary translation called the routine for it */
+		snprintf(be.what, sizeof be.what, "sensitive %s", isa_op_info(insn.op)->name);
+	else if (e->trap.cause == CAUSE_PRIVILEGED && isa_decode(e->trap.insn, &insn))
 		snprintf(be.what, sizeof be.what, "%s %s", cause, isa_op_info(insn.op)->name);
 	else if (e->trap.cause == CAUSE_PAGE || e->trap.cause == CAUSE_MEMORY ||
 		 e->trap.cause == CAUSE_MISALIGNED)

@@ -360,6 +360,7 @@ struct bt_run {
 	uint64_t translated;        /* of those, run from the cache (not callouts) */
 	uint64_t left;              /* guest instructions we may still run */
 	const uint8_t *mem;         /* guest physical memory, for loads */
+	bool tracing;               /* someone watches every instruction (run --trace) */
 	uint32_t window;            /* with paging off, [0, window) is guest physical */
 };
 
@@ -442,6 +443,13 @@ bt_run_block(struct bt_run *r, struct bt_block **bp)
 		[BT_ILLEGAL] = &&do_illegal,
 		[BT_FALLTHROUGH] = &&do_fallthrough,
 	};
+	/* Tracing sends every op through do_trace first (as the machine's
+	 * decode-every-time table does): no cost when nobody watches. */
+	static void *traced[BT_KINDS];
+	if (!traced[0])
+		for (unsigned i = 0; i < BT_KINDS; i++)
+			traced[i] = &&do_trace;
+	void *const *const table = r->tracing ? traced : dispatch;
 	uint32_t *const R = r->g.r;
 	struct bt_block *b = *bp;
 	const struct bt_op *first, *op, *stop;
@@ -464,7 +472,7 @@ enter:
 		op++;                                                             \
 		if (unlikely(op == stop))                                         \
 			goto budget;                                              \
-		goto *dispatch[op->kind];                                         \
+		goto *table[op->kind];                                            \
 	} while (0)
 /* Leave the block after `op` retired, at guest address pc_. */
 #define LEAVE(pc_, exit_) do {                                               \
@@ -479,6 +487,12 @@ enter:
 
 	if (op == stop)
 		goto budget;
+	goto *table[op->kind];
+
+do_trace:
+	if (op->kind != BT_FALLTHROUGH)      /* not a guest instruction */
+		vm_trace_translated(r->vm, machine_retired(r->vm->virt) + r->pending +
+				    (uint64_t)(op - first), op->guest_pc, op->word);
 	goto *dispatch[op->kind];
 
 #define PG32_ALU(name, expr)                                                 \
@@ -571,9 +585,12 @@ do_callout: {
 	r->bt->stats.callouts_by_op[insn.op]++;
 	r->vm->stats.emulated++;
 	r->vm->stats.transitions++;
+	/* The guest goes on at the vCPU's pc (the virtual machine's copy is
+	 * not synced while blocks run). */
 	if (r->vm->event_hook)
-		vm_emit(r->vm, VM_EVENT_EMULATED, &(struct machine_trap){
-			.cause = CAUSE_PRIVILEGED, .epc = op->guest_pc, .insn = op->word });
+		vm_emit_to(r->vm, VM_EVENT_CALLOUT, &(struct machine_trap){
+			.cause = CAUSE_PRIVILEGED, .epc = op->guest_pc, .insn = op->word },
+			r->g.pc);
 	bool leave = bt_callout_ends_block(&insn) || !(r->g.psw & PSW_S) ||
 		     ((r->g.psw & PSW_IE) && machine_interrupt_pending(r->vm->virt));
 	if (insn.op == OP_tlbflush || (insn.op == OP_mtcr && leave)) {
@@ -588,7 +605,7 @@ do_callout: {
 		if (unlikely(first == stop))
 			return b->runs += runs, *bp = b, -1;               /* the routine left the PC after it */
 		op = first;
-		goto *dispatch[op->kind];
+		goto *table[op->kind];
 	}
 	/* It may have changed the mode, R or the page tables: the virtual
 	 * machine, which translates for us, must see the vCPU as it is now. */
@@ -688,7 +705,8 @@ void
 bt_execute(struct vm *vm, uint64_t budget)
 {
 	struct bt_cache *bt = vm->bt;
-	struct bt_run r = { .vm = vm, .bt = bt, .mem = machine_phys_memory(vm->virt) };
+	struct bt_run r = { .vm = vm, .bt = bt, .mem = machine_phys_memory(vm->virt),
+			    .tracing = vm->insn_hook != NULL };
 	bt_sync_in(&r);
 
 	/* Translations are of one address space and of unchanged code. */

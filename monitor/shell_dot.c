@@ -51,6 +51,7 @@ static const struct {
 	{ "reflected", "color=blue, penwidth=2", true },
 	{ "injected", "color=red, style=bold", true },
 	{ "emulated", "color=darkgreen, style=dashed", false },
+	{ "callout", "color=darkgreen, style=dotted", false },
 	{ "shadow-fill", "color=gray40, style=dotted", false },
 	{ "pt-write", "color=orange, style=dotted", false },
 };

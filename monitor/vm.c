@@ -46,6 +46,7 @@ vm_mode_by_name(const char *name)
 static const char *const event_names[VM_EVENT_KINDS] = {
 	[VM_EVENT_DELIVERED] = "delivered",
 	[VM_EVENT_EMULATED] = "emulated",
+	[VM_EVENT_CALLOUT] = "callout",
 	[VM_EVENT_REFLECTED] = "reflected",
 	[VM_EVENT_INJECTED] = "injected",
 	[VM_EVENT_SHADOW_FILL] = "shadow-fill",
@@ -59,14 +60,31 @@ vm_event_name(enum vm_event_kind kind)
 }
 
 void
+vm_emit_to(struct vm *vm, enum vm_event_kind kind, const struct machine_trap *trap,
+	   uint32_t handler)
+{
+	if (!vm->event_hook)
+		return;
+	struct vm_event e = { .kind = kind, .trap = *trap, .handler = handler };
+	vm->event_hook(vm->event_ctx, &e);
+}
+
+void
 vm_emit(struct vm *vm, enum vm_event_kind kind, const struct machine_trap *trap)
 {
 	if (!vm->event_hook)
 		return;
 	struct cpu_state g;
 	machine_get_state(vm->virt, &g);
-	struct vm_event e = { .kind = kind, .trap = *trap, .handler = g.pc };
-	vm->event_hook(vm->event_ctx, &e);
+	vm_emit_to(vm, kind, trap, g.pc);
+}
+
+void
+vm_trace_translated(struct vm *vm, uint64_t retired, uint32_t pc, uint32_t word)
+{
+	if (vm->insn_hook)
+		vm->insn_hook(vm->insn_ctx, &(struct vm_insn){ .retired = retired, .pc = pc,
+				.word = word, .supervisor = true, .runner = VM_RUN_TRANSLATED });
 }
 
 /* Every trap a machine raises passes here when someone watches: the
@@ -225,13 +243,33 @@ vm_forward_insn(void *ctx, const struct machine *m, uint32_t pc, uint32_t word)
 	struct vm *vm = ctx;
 	if (vm->tracer.insn)
 		vm->tracer.insn(vm->tracer.ctx, m, pc, word);
+	if (!vm->insn_hook)
+		return;
+	/* The guest's view: on the real machine of a monitored mode, the count
+	 * is the virtual machine's plus what ran since the world switch, and
+	 * the mode is the vCPU's, which direct execution does not change. */
+	struct cpu_state g;
+	machine_get_state(vm->virt, &g);
+	struct vm_insn insn = { .pc = pc, .word = word, .supervisor = g.psw & PSW_S };
+	if (vm->cfg.mode == MODE_BARE) {
+		insn.runner = VM_RUN_BARE;
+		insn.retired = machine_retired(m);
+	} else if (m == vm->real) {
+		insn.runner = VM_RUN_DIRECT;
+		insn.retired = machine_retired(vm->virt) + machine_retired(m) -
+			       vm->real_retired_at_entry;
+	} else {
+		insn.runner = VM_RUN_INTERPRETED;
+		insn.retired = machine_retired(m);
+	}
+	vm->insn_hook(vm->insn_ctx, &insn);
 }
 
 static void
 vm_install_tracers(struct vm *vm)
 {
 	bool bare = vm->virt == vm->real;
-	bool want_insn = vm->tracer.insn != NULL;
+	bool want_insn = vm->tracer.insn != NULL || vm->insn_hook != NULL;
 	bool want_trap = vm->tracer.trap != NULL || vm->event_hook != NULL;
 	struct machine_tracer t = {
 		.insn = want_insn ? vm_forward_insn : NULL,
@@ -250,6 +288,14 @@ vm_set_tracer(struct vm *vm, const struct machine_tracer *tracer)
 		vm->tracer = *tracer;
 	else
 		memset(&vm->tracer, 0, sizeof vm->tracer);
+	vm_install_tracers(vm);
+}
+
+void
+vm_set_insn_hook(struct vm *vm, vm_insn_hook hook, void *ctx)
+{
+	vm->insn_hook = hook;
+	vm->insn_ctx = ctx;
 	vm_install_tracers(vm);
 }
 
@@ -323,6 +369,7 @@ vm_run_direct(struct vm *vm, uint64_t budget)
 
 	vm_enter_guest(vm);
 	uint64_t before = machine_retired(vm->real);
+	vm->real_retired_at_entry = before;
 	enum machine_stop_reason why = machine_run(vm->real, budget);
 	uint64_t ran = machine_retired(vm->real) - before;
 	vm_leave_guest(vm);

@@ -33,6 +33,14 @@ enum vm_mode {
 	MODE_COUNT
 };
 
+/* Real memory the monitor keeps for itself in every mode but bare (the
+ * shadow page tables), and so the most a monitored guest can have: --memory
+ * is refused above VM_MAX_GUEST_MEMORY unless the mode is bare. */
+enum {
+	VM_MONITOR_MEMORY = 256u * 1024u,
+	VM_MAX_GUEST_MEMORY = MACHINE_MAX_MEMORY - VM_MONITOR_MEMORY,
+};
+
 /* Where the guest's memory sits in real memory (SPEC §5.1, REFERENCES D7). */
 enum vm_placement {
 	PLACE_RELOCATED,  /* monitor low, guest above it: the guest runs relocated */
@@ -67,6 +75,7 @@ struct vm_stats {
 enum vm_event_kind {
 	VM_EVENT_DELIVERED,    /* bare: the machine delivered it to the guest's vector */
 	VM_EVENT_EMULATED,     /* trap mode: a privileged instruction, emulated */
+	VM_EVENT_CALLOUT,      /* bt: a sensitive instruction run by its routine, no trap */
 	VM_EVENT_REFLECTED,    /* passed on to the guest's own vector */
 	VM_EVENT_INJECTED,     /* a virtual interrupt injected into the guest */
 	VM_EVENT_SHADOW_FILL,  /* a shadow page-table entry filled; the guest never knew */
@@ -80,6 +89,24 @@ struct vm_event {
 };
 typedef void (*vm_event_hook)(void *ctx, const struct vm_event *event);
 const char *vm_event_name(enum vm_event_kind kind);
+
+/* One guest instruction about to run, as the guest sees it (`traplab run
+ * --trace`): how many guest instructions retired before it, where it is,
+ * the mode the guest believes it is in — not the real machine's, which is
+ * user mode for all guest code in trap mode — and what runs it. */
+enum vm_runner {
+	VM_RUN_BARE,            /* the bare machine: no monitor */
+	VM_RUN_DIRECT,          /* the real machine, deprivileged */
+	VM_RUN_INTERPRETED,     /* the hybrid monitor's interpreter */
+	VM_RUN_TRANSLATED,      /* binary translation's translation cache */
+};
+struct vm_insn {
+	uint64_t retired;
+	uint32_t pc, word;
+	bool supervisor;
+	enum vm_runner runner;
+};
+typedef void (*vm_insn_hook)(void *ctx, const struct vm_insn *insn);
 
 struct vm_config {
 	enum vm_mode mode;
@@ -101,6 +128,8 @@ void vm_set_console(struct vm *vm, machine_console_sink sink, void *ctx);
 void vm_set_event_hook(struct vm *vm, vm_event_hook hook, void *ctx);
 void vm_console_input(struct vm *vm, const char *text, size_t len);
 void vm_set_tracer(struct vm *vm, const struct machine_tracer *tracer);
+/* Called before every guest instruction, whatever runs it (NULL: off). */
+void vm_set_insn_hook(struct vm *vm, vm_insn_hook hook, void *ctx);
 
 /* The translation cache as a graph (bt mode; -1 in other modes). */
 int vm_write_translation_dot(const struct vm *vm, const struct symtab *syms, FILE *out);

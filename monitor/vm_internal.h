@@ -8,8 +8,8 @@
 #include "shadow.h"
 #include "vm.h"
 
-/* Real memory the monitor keeps for itself: the shadow page tables. */
-enum { MONITOR_MEMORY = 256u * 1024u };
+/* Real memory the monitor keeps for itself: the shadow page tables (vm.h). */
+enum { MONITOR_MEMORY = VM_MONITOR_MEMORY };
 
 /* A guest that makes the monitor work without ever retiring an instruction
  * (a fault the monitor keeps "fixing") must not hang it. */
@@ -29,12 +29,21 @@ struct vm {
 	struct machine_tracer tracer;
 	vm_event_hook event_hook;
 	void *event_ctx;
+	vm_insn_hook insn_hook;
+	void *insn_ctx;
+	uint64_t real_retired_at_entry;   /* the real machine's count when direct execution began */
 	struct pv_state pv;          /* pv mode: the hypercall interface (pv.c) */
 	struct bt_cache *bt;         /* bt mode: the translation cache (bt.c) */
 };
 
-/* vm.c: tell the event hook, if any. */
+/* vm.c: tell the event hook, if any; the guest continues at its pc ... */
 void vm_emit(struct vm *vm, enum vm_event_kind kind, const struct machine_trap *trap);
+/* ... or at `handler`, when the virtual machine's state is not yet synced. */
+void vm_emit_to(struct vm *vm, enum vm_event_kind kind, const struct machine_trap *trap,
+		uint32_t handler);
+/* vm.c: tell the instruction hook, if any, of translated code about to run
+ * (bt.c; `retired` counts what retired before it). */
+void vm_trace_translated(struct vm *vm, uint64_t retired, uint32_t pc, uint32_t word);
 
 /* trap.c: the dispatcher — what to do with one trap of the real machine
  * while the guest ran directly. */
