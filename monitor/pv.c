@@ -378,10 +378,11 @@ pv_hypercall(struct vm *vm, const struct machine_trap *trap)
 		vm->stats.hypercalls_unknown++;   /* answered -1 below; the parts still add up */
 
 	/* The hcall retires first, like `out` (SPEC §10.3): a timer programmed
-	 * by it counts from the next instruction, a power-off stops after it. */
+	 * by it counts from the next instruction, a power-off stops after it.
+	 * The real machine retired it (SPEC §8.4: it retires, then traps), and
+	 * vm_run_direct has counted it already: it is one guest instruction. */
 	g.pc = trap->epc + ISA_WORD;
 	machine_set_state(vm->virt, &g);
-	machine_account(vm->virt, 1);
 
 	int64_t result = -1;
 	if (number < HC_COUNT && hypercalls[number])

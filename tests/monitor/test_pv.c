@@ -258,6 +258,44 @@ test_hostile_hypercalls_refused(void)
 	asm_result_free(&r);
 }
 
+/* PV.md §1: an hcall is one retired guest instruction, as on bare
+ * hardware (SPEC §8.4, §12), served or refused.  It was once counted twice
+ * (by the real machine that retired it, and again by the monitor), which
+ * moved the virtual timer.  Each guest reads TIMER_COUNT after 8
+ * instructions and powers off with how many retired (SPEC §10.2). */
+static void
+test_an_hcall_is_one_guest_instruction(void)
+{
+	static const char *const calls[] = {
+		"        li    r1, 0x108\n",                      /* unknown: refused */
+		"        li    r1, HC_CONSOLE_WRITE\n",           /* served: length 0 */
+	};
+	for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+		char text[1024];
+		snprintf(text, sizeof text,
+			 "        .include \"%s/guests/pg32/lib/hypercalls.s\"\n"
+			 "        li    r6, 1000\n"
+			 "        out   0x10, r6\n"        /* TIMER_INTERVAL: count from here */
+			 "%s"
+			 "        li    r2, 0\n"
+			 "        li    r3, 0\n"
+			 "        hcall\n"
+			 "        in    r5, 0x11\n"        /* TIMER_COUNT: 1000 - 4 retired */
+			 "        li    r6, 1000\n"
+			 "        sub   r5, r6, r5\n"
+			 "        out   0x20, r5\n", test_top(), calls[i]);
+		struct asm_result r;
+		CU_ASSERT_EQUAL_FATAL(asm_assemble_string("<one hcall>", text, &r), 0);
+		struct pv_run pv;
+		run_image(&r, ISA_STRICT, MODE_PV, 0, &pv);
+		CU_ASSERT_EQUAL(pv.stop.reason, STOP_POWER_OFF);
+		CU_ASSERT_EQUAL(pv.stop.exit_status, 4);     /* li, li, li, hcall; then in reads */
+		CU_ASSERT_EQUAL(pv.stats.hypercalls, 1);
+		CU_ASSERT_EQUAL(pv.stats.guest_instructions, 10);
+		asm_result_free(&r);
+	}
+}
+
 /* The batch applied nothing: read the would-be table after the run. */
 static void
 test_refused_batch_applies_none(void)
@@ -425,6 +463,7 @@ static CU_TestInfo tests[] = {
 	{ "minios-pv exits <= 0.2x minios under trap (D13)", test_minios_pv_exits_a_fifth_of_trap },
 	{ "ptemod-pv: >= 5x fewer exits than ptemod", test_ptemod_batched_beats_trapped },
 	{ "hostile hypercalls: -1, nothing changed, host intact", test_hostile_hypercalls_refused },
+	{ "an hcall is one guest instruction, served or refused", test_an_hcall_is_one_guest_instruction },
 	{ "a refused batch applies none; a good one all", test_refused_batch_applies_none },
 	{ "hcall from user mode goes to the guest kernel", test_user_mode_hypercall_goes_to_the_kernel },
 	{ "hypercalls.s agrees with pv.h", test_hypercalls_s_matches_pv_h },
