@@ -14,21 +14,24 @@ image_read_file(const char *path, uint8_t **data, size_t *size, char *err, size_
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
+		return IMAGE_ERR_READ;
 	}
 	uint8_t *buf = NULL;
 	size_t len = 0, cap = 0;
+	int rc = IMAGE_ERR_READ;
 	for (;;) {
 		if (len == cap) {
 			if (cap >= MACHINE_MAX_MEMORY) {
 				snprintf(err, errlen, "%s: larger than the largest machine (%u bytes)",
 					 path, MACHINE_MAX_MEMORY);
+				rc = IMAGE_ERR_TOO_LARGE;
 				goto fail;
 			}
 			cap = cap ? cap * 2 : 65536;
 			uint8_t *bigger = realloc(buf, cap);
 			if (!bigger) {
 				snprintf(err, errlen, "%s: out of memory", path);
+				rc = IMAGE_ERR_MEMORY;
 				goto fail;
 			}
 			buf = bigger;
@@ -49,5 +52,5 @@ image_read_file(const char *path, uint8_t **data, size_t *size, char *err, size_
 fail:
 	fclose(f);
 	free(buf);
-	return -1;
+	return rc;
 }

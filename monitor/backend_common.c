@@ -175,7 +175,7 @@ backend_read_file(const char *path, uint8_t **image, size_t *size, char *err, si
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
+		return BACKEND_READ_FAILED;
 	}
 	uint8_t *buf = NULL;
 	size_t n = 0, cap = 0;
@@ -187,7 +187,7 @@ backend_read_file(const char *path, uint8_t **image, size_t *size, char *err, si
 				free(buf);
 				fclose(f);
 				snprintf(err, errlen, "%s: out of memory", path);
-				return -1;
+				return BACKEND_READ_NO_MEMORY;
 			}
 			buf = bigger;
 		}
@@ -201,7 +201,7 @@ backend_read_file(const char *path, uint8_t **image, size_t *size, char *err, si
 	if (bad || n == 0) {
 		free(buf);
 		snprintf(err, errlen, "%s: %s", path, bad ? "read error" : "empty file");
-		return -1;
+		return BACKEND_READ_FAILED;
 	}
 	*image = buf;
 	*size = n;

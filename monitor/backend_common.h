@@ -73,7 +73,12 @@ int backend_no_option(const struct backend_option *options, const char *name, ch
 
 /* ---- files ---- */
 
-/* The whole of a binary file, in a malloc'd buffer; an empty file is an error. */
+/* The whole of a binary file, in a malloc'd buffer; an empty file is an
+ * error.  0, or one of these with a message in err: */
+enum {
+	BACKEND_READ_FAILED = -1,       /* cannot open or read it, or it is empty */
+	BACKEND_READ_NO_MEMORY = -2,    /* no memory to hold it */
+};
 int backend_read_file(const char *path, uint8_t **image, size_t *size, char *err,
 		      size_t errlen);
 

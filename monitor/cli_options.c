@@ -67,6 +67,18 @@ cli_parse_memory(const char *cmd, const char *arg, uint32_t *bytes)
 }
 
 bool
+cli_check_monitor_memory(const char *cmd, enum vm_mode mode, uint32_t bytes)
+{
+	if (mode == MODE_BARE || bytes <= VM_MAX_GUEST_MEMORY)
+		return true;
+	fprintf(stderr, "traplab %s: --memory=%u: mode %s leaves the guest at most %u KiB (the "
+		"monitor keeps %u KiB of the machine's %u for itself)\n", cmd, bytes / 1024,
+		vm_mode_name(mode), VM_MAX_GUEST_MEMORY / 1024, VM_MONITOR_MEMORY / 1024,
+		MACHINE_MAX_MEMORY / 1024);
+	return false;
+}
+
+bool
 cli_parse_budget(const char *cmd, const char *arg, uint64_t *budget)
 {
 	uint64_t n;
@@ -153,8 +165,15 @@ int
 cli_guest_exit_status(const char *cmd, const char *path, const struct vm *vm,
 		      enum machine_stop_reason why)
 {
-	if (why == STOP_POWER_OFF)
-		return vm_last_stop(vm)->exit_status;
+	if (why == STOP_POWER_OFF) {
+		int value = vm_last_stop(vm)->exit_status;
+		if (value <= EXIT_GUEST_VALUE_MAX)
+			return value;
+		fprintf(stderr, "traplab %s: %s: the guest powered off with %d; a value of %d or "
+			"more exits with %d\n", cmd, path, value, EXIT_GUEST_VALUE_MAX + 1,
+			EXIT_GUEST_VALUE_HIGH);
+		return EXIT_GUEST_VALUE_HIGH;
+	}
 	char msg[512];
 	vm_describe_stop(vm, msg, sizeof msg);
 	fprintf(stderr, "traplab %s: %s: %s\n", cmd, path, msg);
@@ -173,6 +192,51 @@ cli_guest_exit_status(const char *cmd, const char *path, const struct vm *vm,
 		break;
 	}
 	return EXIT_GUEST_FAULT;
+}
+
+bool
+cli_guest_exit_speaks(const struct vm *vm, enum machine_stop_reason why)
+{
+	return why != STOP_POWER_OFF || vm_last_stop(vm)->exit_status > EXIT_GUEST_VALUE_MAX;
+}
+
+/* The meanings of exit_status.def, wrapped to the manual pages' width. */
+void
+cli_print_exit_statuses(FILE *out, uint64_t statuses)
+{
+	static const struct {
+		int value;
+		const char *meaning;
+	} rows[] = {
+#define EXIT_STATUS(value, name, meaning) { value, meaning },
+#include "exit_status.def"
+#undef EXIT_STATUS
+	};
+	enum { INDENT = 4, LABEL = 6, WIDTH = 79 };
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		if (!(statuses & (UINT64_C(1) << i)))
+			continue;
+		char label[16];
+		if (rows[i].value == EXIT_GUEST_VALUE)
+			snprintf(label, sizeof label, "%d-%d", EXIT_GUEST_VALUE, EXIT_GUEST_VALUE_MAX);
+		else
+			snprintf(label, sizeof label, "%d", rows[i].value);
+		int col = fprintf(out, "%*s%-*s", INDENT, "", LABEL, label);
+		const char *p = rows[i].meaning;
+		bool first = true;
+		while (*p) {
+			size_t word = strcspn(p, " ");
+			if (!first && col + 1 + (int)word > WIDTH) {
+				col = fprintf(out, "\n%*s", INDENT + LABEL, "") - 1;
+				first = true;
+			}
+			col += fprintf(out, "%s%.*s", first ? "" : " ", (int)word, p);
+			first = false;
+			p += word;
+			p += strspn(p, " ");
+		}
+		fputc('\n', out);
+	}
 }
 
 int

@@ -11,6 +11,7 @@
 #include "asm.h"
 #include "cli_options.h"
 #include "commands.h"
+#include "guest_file.h"
 
 void
 cmd_asm_usage(FILE *out)
@@ -40,10 +41,10 @@ cmd_asm_usage(FILE *out)
 		"    --no-symbols          do not write a symbol file\n"
 		"    -h, --help            show this manual\n"
 		"\n"
-		"EXIT STATUS\n"
-		"    0  the image (and symbol file) were written\n"
-		"    1  the source has errors, or an output file could not be written\n"
-		"    2  bad command line\n"
+		"EXIT STATUS\n");
+	cli_print_exit_statuses(out, EXIT_BIT(OK) | EXIT_BIT(USAGE) | EXIT_BIT(DATAERR) |
+				EXIT_BIT(NOINPUT) | EXIT_BIT(SOFTWARE) | EXIT_BIT(CANTCREAT));
+	fprintf(out,
 		"\n"
 		"EXAMPLES\n"
 		"    traplab asm guests/pg32/hello.s\n"
@@ -108,15 +109,21 @@ cmd_asm(int argc, char **argv)
 	char *output = o.output ? strdup(o.output) : asm_path_with_suffix(o.input, ".s", ".img");
 	char *symbols = o.symbols ? strdup(o.symbols)
 				  : asm_path_with_suffix(output ? output : "", ".img", ".sym");
-	int status = EXIT_ERROR;
+	int status = EXIT_SOFTWARE;
 	struct asm_result r;
 	if (!output || !symbols) {
 		fprintf(stderr, "traplab asm: out of memory\n");
+	} else if ((status = guest_file_probe("asm", o.input)) != 0) {
+		/* EXIT_NOINPUT: said why */
 	} else if (asm_assemble_file(o.input, &r) < 0) {
 		for (size_t i = 0; i < r.nerrors; i++)
 			fputs(r.errors[i], stderr);
+		if (r.nerrors == 0)
+			fprintf(stderr, "traplab asm: %s: out of memory\n", o.input);
+		status = r.nerrors ? EXIT_DATAERR : EXIT_SOFTWARE;
 		asm_result_free(&r);
 	} else {
+		status = EXIT_CANTCREAT;
 		if (asm_write_image(output, &r) == 0 &&
 		    (o.no_symbols || asm_write_symbols(symbols, &r) == 0))
 			status = EXIT_OK;

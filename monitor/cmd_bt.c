@@ -39,7 +39,7 @@ cmd_bt_usage(FILE *out)
 		"\n"
 		"OPTIONS\n"
 		"    --isa=VARIANT         strict (default), legacy or hybrid\n"
-		"    --memory=KiB          guest memory (default %u)\n"
+		"    --memory=KiB          guest memory (default %u, at most %u)\n"
 		"    --max-instructions=N  budget (default %" PRIu64 ")\n"
 		"    --cache-blocks=N      translation-cache size in blocks (default 2048);\n"
 		"                          a small cache shows flushes\n"
@@ -50,13 +50,15 @@ cmd_bt_usage(FILE *out)
 		"                          is installed\n"
 		"    -h, --help            show this manual\n"
 		"\n"
-		"EXIT STATUS\n"
-		"    as `traplab run`: the guest's power-off value, or 1-5 (see its manual)\n"
+		"EXIT STATUS\n",
+		MACHINE_DEFAULT_MEMORY / 1024, VM_MAX_GUEST_MEMORY / 1024, MACHINE_DEFAULT_BUDGET);
+	cli_print_exit_statuses(out, EXIT_BITS_GUEST_END | EXIT_BIT(USAGE) | EXIT_BIT(DATAERR) |
+				EXIT_BIT(NOINPUT) | EXIT_BIT(SOFTWARE) | EXIT_BIT(CANTCREAT));
+	fprintf(out,
 		"\n"
 		"EXAMPLES\n"
 		"    traplab bt --isa=legacy --dot=tc.svg guests/pg32/minios/minios.s\n"
-		"    traplab bt --no-chaining guests/pg32/nanobench/callret.s\n",
-		MACHINE_DEFAULT_MEMORY / 1024, MACHINE_DEFAULT_BUDGET);
+		"    traplab bt --no-chaining guests/pg32/nanobench/callret.s\n");
 }
 
 struct bt_dot {
@@ -121,17 +123,22 @@ cmd_bt(int argc, char **argv)
 			return EXIT_USAGE;
 	}
 	const char *path = cli_guest_operand("bt", argc, argv);
-	if (!path)
+	if (!path || !cli_check_monitor_memory("bt", cfg.mode, cfg.guest_memory))
 		return EXIT_USAGE;
 	uint8_t *image = NULL;
 	size_t size = 0;
 	struct symtab syms;
-	if (guest_file_load("bt", path, &image, &size, &syms) < 0) {
+	int status = guest_file_read("bt", path, &image, &size, &syms);
+	if (status == 0)
+		status = guest_file_fits("bt", path, size, cfg.guest_memory);
+	if (status != 0) {
+		free(image);
 		symtab_free(&syms);
-		return EXIT_ERROR;
+		return status;
 	}
+	/* the command line and the image were checked: what is left is memory */
 	char err[256];
-	int status = EXIT_ERROR;
+	status = EXIT_SOFTWARE;
 	struct vm *vm = vm_create(&cfg, err, sizeof err);
 	if (!vm || vm_load_image(vm, image, size, err, sizeof err) < 0) {
 		fprintf(stderr, "traplab bt: %s: %s\n", path, err);
@@ -149,7 +156,7 @@ cmd_bt(int argc, char **argv)
 		char note[GRAPHVIZ_NOTE];
 		if (graphviz_write(dot, bt_dot_write, &d, note, sizeof note, err, sizeof err) < 0) {
 			fprintf(stderr, "traplab bt: --dot: %s\n", err);
-			status = EXIT_ERROR;
+			status = EXIT_CANTCREAT;
 		} else {
 			fprintf(stderr, "wrote the translation cache: %s\n", note);
 		}

@@ -98,10 +98,10 @@ cmd_classify_usage(FILE *out)
 		"    declared in opcodes.def, - = declared but not derived; a row that differs\n"
 		"    ends with \"<- differs\".\n"
 		"\n"
-		"EXIT STATUS\n"
-		"    0  the derived table equals opcodes.def for every requested variant\n"
-		"    1  it differs somewhere (or the classifier could not run)\n"
-		"    2  bad command line\n"
+		"EXIT STATUS\n");
+	cli_print_exit_statuses(out, EXIT_BIT(OK) | EXIT_BIT(USAGE) | EXIT_BIT(SOFTWARE) |
+				EXIT_BIT(CLASSES_DIFFER));
+	fprintf(out,
 		"\n"
 		"EXAMPLES\n"
 		"    traplab classify --isa=strict            # Theorems 1 and 3 hold\n"
@@ -356,7 +356,7 @@ cmd_classify(int argc, char **argv)
 		fprintf(stderr, "traplab classify: out of memory\n");
 		free(plan);
 		free(r);
-		return EXIT_ERROR;
+		return EXIT_SOFTWARE;
 	}
 	classify_plan_build(plan);
 	bool equal = true, first = true;
@@ -369,7 +369,7 @@ cmd_classify(int argc, char **argv)
 		char err[CLASSIFY_ERR_MAX];
 		if (classify_run((enum isa_variant)v, plan, r, err, sizeof err) < 0) {
 			fprintf(stderr, "traplab classify: %s: %s\n", isa_variant_name(v), err);
-			status = EXIT_ERROR;
+			status = EXIT_SOFTWARE;
 			break;
 		}
 		enum isa_opcode mismatches[OP_COUNT];
@@ -395,5 +395,5 @@ cmd_classify(int argc, char **argv)
 	free(r);
 	if (status != EXIT_OK)
 		return status;
-	return equal ? EXIT_OK : EXIT_ERROR;
+	return equal ? EXIT_OK : EXIT_CLASSES_DIFFER;
 }

@@ -32,7 +32,9 @@ cmd_compare_usage(FILE *out)
 		"    run from the translation cache; real traps; binary-translation callouts;\n"
 		"    hypercalls; guest-to-monitor transitions; the best host time of --reps\n"
 		"    runs and its ratio to bare; and whether the mode is equivalent to bare\n"
-		"    (Popek and Goldberg), with the reason when it is not.\n"
+		"    (Popek and Goldberg), with the reason when it is not. A row that is not\n"
+		"    equivalent (\"no\", or a console that differs from the reference's) sets\n"
+		"    the exit status; an inconclusive one does not.\n"
 		"\n"
 		"    A paravirtual guest gives up equivalence on purpose; with --reference its\n"
 		"    console output is compared with the reference guest's bare run instead.\n"
@@ -41,7 +43,7 @@ cmd_compare_usage(FILE *out)
 		"\n"
 		"OPTIONS\n"
 		"    --isa=VARIANT         strict (default), legacy or hybrid\n"
-		"    --memory=KiB          guest memory (default %u)\n"
+		"    --memory=KiB          guest memory (default %u, at most %u)\n"
 		"    --max-instructions=N  budget of each run (default: %" PRIu64 " for the bare\n"
 		"                          run, then 20 times what it took, plus a million)\n"
 		"    --reps=N              timed runs per mode, the best counts (default 3)\n"
@@ -51,15 +53,17 @@ cmd_compare_usage(FILE *out)
 		"                          fields are those of monitor/REPORTS.md)\n"
 		"    -h, --help            show this manual\n"
 		"\n"
-		"EXIT STATUS\n"
-		"    0  the table was printed; 2  bad command line or unreadable guest\n"
+		"EXIT STATUS\n",
+		MACHINE_DEFAULT_MEMORY / 1024, VM_MAX_GUEST_MEMORY / 1024, MACHINE_DEFAULT_BUDGET);
+	cli_print_exit_statuses(out, EXIT_BIT(OK) | EXIT_BIT(USAGE) | EXIT_BIT(DATAERR) |
+				EXIT_BIT(NOINPUT) | EXIT_BIT(SOFTWARE) | EXIT_BIT(NOT_EQUIVALENT));
+	fprintf(out,
 		"\n"
 		"EXAMPLES\n"
 		"    traplab compare --isa=legacy guests/pg32/minios/minios.s\n"
 		"    traplab compare --isa=legacy --reference=guests/pg32/minios/minios.s \\\n"
 		"        guests/pg32/minios-pv/minios-pv.s\n"
-		"    traplab compare --format=markdown guests/pg32/nanobench/syscall.s\n",
-		MACHINE_DEFAULT_MEMORY / 1024, MACHINE_DEFAULT_BUDGET);
+		"    traplab compare --format=markdown guests/pg32/nanobench/syscall.s\n");
 }
 
 int
@@ -114,17 +118,23 @@ cmd_compare(int argc, char **argv)
 			return EXIT_USAGE;
 	}
 	const char *path = cli_guest_operand("compare", argc, argv);
-	if (!path)
+	if (!path || !cli_check_monitor_memory("compare", MODE_TRAP, cfg.run.guest_memory))
 		return EXIT_USAGE;
 	uint8_t *image = NULL, *ref_image = NULL;
 	size_t size = 0, ref_size = 0;
 	struct symtab syms, ref_syms;
 	symtab_init(&ref_syms);
-	int status = EXIT_USAGE;
-	if (guest_file_load("compare", path, &image, &size, &syms) < 0)
+	int status = guest_file_read("compare", path, &image, &size, &syms);
+	if (status == 0)
+		status = guest_file_fits("compare", path, size, cfg.run.guest_memory);
+	if (status == 0 && reference)
+		status = guest_file_read("compare", reference, &ref_image, &ref_size, &ref_syms);
+	if (status == 0 && reference)
+		status = guest_file_fits("compare", reference, ref_size, cfg.run.guest_memory);
+	if (status != 0)
 		goto out;
-	if (reference && guest_file_load("compare", reference, &ref_image, &ref_size, &ref_syms) < 0)
-		goto out;
+	/* the command line and the images were checked: what is left is memory */
+	status = EXIT_SOFTWARE;
 	const struct symbol *pv = symtab_find(&syms, "PARAVIRT");
 	cfg.paravirtual = pv && pv->value != 0;
 	cfg.run.image = image;
@@ -153,6 +163,9 @@ cmd_compare(int argc, char **argv)
 	};
 	compare_print(stdout, formats[format], path, cfg.run.variant, &r);
 	status = EXIT_OK;
+	for (size_t i = 0; i < r.nrows; i++)
+		if (r.rows[i].verdict == EQUIV_NO || r.rows[i].verdict == EQUIV_CONSOLE_DIFFERS)
+			status = EXIT_NOT_EQUIVALENT;
 out:
 	free(image);
 	free(ref_image);

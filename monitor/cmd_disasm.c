@@ -13,6 +13,7 @@
 #include "cli_options.h"
 #include "commands.h"
 #include "disasm.h"
+#include "guest_file.h"
 #include "image.h"
 
 enum { DISASM_ERR_MAX = 512 };
@@ -42,10 +43,10 @@ cmd_disasm_usage(FILE *out)
 		"    -o, --output=OUT.s    write to OUT.s instead of standard output\n"
 		"    -h, --help            show this manual\n"
 		"\n"
-		"EXIT STATUS\n"
-		"    0  the listing was written\n"
-		"    1  the image or the symbol file could not be read, or OUT.s written\n"
-		"    2  bad command line\n"
+		"EXIT STATUS\n");
+	cli_print_exit_statuses(out, EXIT_BIT(OK) | EXIT_BIT(USAGE) | EXIT_BIT(DATAERR) |
+				EXIT_BIT(NOINPUT) | EXIT_BIT(SOFTWARE) | EXIT_BIT(CANTCREAT));
+	fprintf(out,
 		"\n"
 		"EXAMPLES\n"
 		"    traplab disasm guests/pg32/hello.img\n"
@@ -54,7 +55,8 @@ cmd_disasm_usage(FILE *out)
 }
 
 
-/* The symbols to print with: the named file, else IMAGE.sym if present. */
+/* The symbols to print with: the named file, else IMAGE.sym if present.
+ * Returns 0, or the exit status that says why not (message printed). */
 static int
 disasm_load_symbols(const struct cli_file_options *o, struct symtab *syms)
 {
@@ -68,19 +70,23 @@ disasm_load_symbols(const struct cli_file_options *o, struct symtab *syms)
 		const char *ext = ".img";
 		if (len > strlen(ext) && strcmp(o->input + len - strlen(ext), ext) == 0)
 			len -= strlen(ext);
-		if (asprintf(&guess, "%.*s.sym", (int)len, o->input) < 0)
-			return -1;
+		if (asprintf(&guess, "%.*s.sym", (int)len, o->input) < 0) {
+			fprintf(stderr, "traplab disasm: out of memory\n");
+			return EXIT_SOFTWARE;
+		}
 		if (access(guess, F_OK) != 0) {
 			free(guess);
 			return 0;
 		}
 		path = guess;
 	}
-	int rc = symtab_load(syms, path, err, sizeof(err));
-	if (rc < 0)
+	int status = guest_file_probe("disasm", path);
+	if (status == 0 && symtab_load(syms, path, err, sizeof(err)) < 0) {
 		fprintf(stderr, "traplab disasm: %s\n", err);
+		status = EXIT_DATAERR;     /* it was read: a line is wrong */
+	}
 	free(guess);
-	return rc;
+	return status;
 }
 
 int
@@ -93,16 +99,19 @@ cmd_disasm(int argc, char **argv)
 	char err[DISASM_ERR_MAX];
 	uint8_t *image = NULL;
 	size_t size = 0;
-	if (image_read_file(o.input, &image, &size, err, sizeof(err)) < 0) {
+	int rc = image_read_file(o.input, &image, &size, err, sizeof(err));
+	if (rc < 0) {
 		fprintf(stderr, "traplab disasm: %s\n", err);
-		return EXIT_ERROR;
+		return rc == IMAGE_ERR_TOO_LARGE ? EXIT_DATAERR
+		     : rc == IMAGE_ERR_MEMORY ? EXIT_SOFTWARE : EXIT_NOINPUT;
 	}
 	struct symtab syms;
 	symtab_init(&syms);
-	int status = EXIT_ERROR;
 	FILE *out = stdout;
-	if (disasm_load_symbols(&o, &syms) < 0)
+	int status = disasm_load_symbols(&o, &syms);
+	if (status != 0)
 		goto done;
+	status = EXIT_CANTCREAT;
 	if (o.output && !(out = fopen(o.output, "w"))) {
 		perror(o.output);
 		out = NULL;
@@ -113,9 +122,9 @@ cmd_disasm(int argc, char **argv)
 	status = EXIT_OK;
 	if (out != stdout && fclose(out) != 0) {
 		perror(o.output);
-		status = EXIT_ERROR;
+		status = EXIT_CANTCREAT;
 	} else if (out == stdout && fflush(out) != 0) {
-		status = EXIT_ERROR;
+		status = EXIT_CANTCREAT;
 	}
 done:
 	symtab_free(&syms);

@@ -1,7 +1,7 @@
 /* cmd_equiv.c — `traplab equiv`: is the guest's behaviour under each monitor
  * mode the same as on bare hardware?  Popek and Goldberg's equivalence
  * property as a command (Labs 3, 6, 7; REFERENCES §2 D1–D7).  Exit status 0
- * when every mode is equivalent, 1 when one is not.
+ * when every mode is equivalent, EXIT_NOT_EQUIVALENT when one is not.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -57,14 +57,15 @@ cmd_equiv_usage(FILE *out)
 		"    A paravirtual guest (minios-pv) cannot run bare: its first hcall traps\n"
 		"    there with nobody to serve it. Check it with --modes=pv and --reference\n"
 		"    naming the unmodified guest: then the console output and the way the run\n"
-		"    ended are compared with the reference's bare run.\n"
+		"    ended are compared with the reference's bare run. Without --reference,\n"
+		"    --modes=pv on such a guest is refused as a bad command line.\n"
 		"\n"
 		"OPTIONS\n"
 		"    --isa=VARIANT         strict (default), legacy or hybrid\n"
 		"    --modes=LIST          comma-separated monitor modes to check: trap, hybrid,\n"
 		"                          bt, pv (default trap,hybrid,bt; pv is for guests\n"
 		"                          built to use hypercalls, such as minios-pv)\n"
-		"    --memory=KiB          guest memory (default %u)\n"
+		"    --memory=KiB          guest memory (default %u, at most %u)\n"
 		"    --max-instructions=N  budget of each run, in guest instructions (default:\n"
 		"                          %" PRIu64 " for the bare run, then, if it finished,\n"
 		"                          20 times what it took plus a million for the others;\n"
@@ -77,19 +78,20 @@ cmd_equiv_usage(FILE *out)
 		"    --format=FORMAT       text (default) or json (fields in monitor/REPORTS.md)\n"
 		"    -h, --help            show this manual\n"
 		"\n"
-		"EXIT STATUS\n"
-		"    0  every mode is equivalent to bare\n"
-		"    1  at least one mode is not\n"
-		"    6  no mode differs, but the budget ended the bare run: inconclusive\n"
-		"    2  bad command line, or the guest could not be assembled or read\n"
+		"EXIT STATUS\n",
+		MACHINE_DEFAULT_MEMORY / 1024, VM_MAX_GUEST_MEMORY / 1024, MACHINE_DEFAULT_BUDGET,
+		MACHINE_DEFAULT_BUDGET);
+	cli_print_exit_statuses(out, EXIT_BIT(OK) | EXIT_BIT(USAGE) | EXIT_BIT(DATAERR) |
+				EXIT_BIT(NOINPUT) | EXIT_BIT(SOFTWARE) | EXIT_BIT(NOT_EQUIVALENT) |
+				EXIT_BIT(INCONCLUSIVE));
+	fprintf(out,
 		"\n"
 		"EXAMPLES\n"
 		"    traplab equiv guests/pg32/minios/minios.s\n"
 		"    traplab equiv --isa=legacy guests/pg32/detect.s\n"
 		"    traplab equiv --isa=hybrid --format=json guests/pg32/minios/minios.s\n"
 		"    traplab equiv --isa=legacy --modes=pv --reference=guests/pg32/minios/minios.s \\\n"
-		"                  guests/pg32/minios-pv/minios-pv.s\n",
-		MACHINE_DEFAULT_MEMORY / 1024, MACHINE_DEFAULT_BUDGET, MACHINE_DEFAULT_BUDGET);
+		"                  guests/pg32/minios-pv/minios-pv.s\n");
 }
 
 static bool
@@ -164,7 +166,13 @@ equiv_parse_options(int argc, char **argv, struct equiv_options *o)
 			return -1;
 	}
 	o->path = cli_guest_operand("equiv", argc, argv);
-	return o->path ? 0 : -1;
+	if (!o->path)
+		return -1;
+	for (int m = 0; m < MODE_COUNT; m++)
+		if (o->modes[m] && !cli_check_monitor_memory("equiv", (enum vm_mode)m,
+							      o->cfg.guest_memory))
+			return -1;
+	return 0;
 }
 
 static void
@@ -261,9 +269,13 @@ cmd_equiv(int argc, char **argv)
 	uint8_t *image = NULL;
 	size_t size = 0;
 	struct symtab syms;
-	if (guest_file_load("equiv", o.path, &image, &size, &syms) < 0) {
+	int status = guest_file_read("equiv", o.path, &image, &size, &syms);
+	if (status == 0)
+		status = guest_file_fits("equiv", o.path, size, o.cfg.guest_memory);
+	if (status != 0) {
+		free(image);
 		symtab_free(&syms);
-		return EXIT_USAGE;
+		return status;
 	}
 	o.cfg.image = image;
 	o.cfg.image_size = size;
@@ -276,11 +288,16 @@ cmd_equiv(int argc, char **argv)
 	struct equiv_run bare = { 0 };
 	struct equiv_result results[MODE_COUNT];
 	memset(results, 0, sizeof results);
-	int status = EXIT_USAGE;
 	bool all = true, any_different = false;
-	if (o.reference &&
-	    guest_file_load("equiv", o.reference, &ref_image, &ref_size, &ref_syms) < 0)
-		goto out;
+	if (o.reference) {
+		status = guest_file_read("equiv", o.reference, &ref_image, &ref_size, &ref_syms);
+		if (status == 0)
+			status = guest_file_fits("equiv", o.reference, ref_size, o.cfg.guest_memory);
+		if (status != 0)
+			goto out;
+	}
+	/* the command line and the images were checked: what is left is memory */
+	status = EXIT_SOFTWARE;
 	/* The reference run: the guest's own bare run, or the reference's. */
 	struct equiv_config bare_cfg = o.cfg;
 	if (o.reference) {
@@ -297,6 +314,7 @@ cmd_equiv(int argc, char **argv)
 			"hcall (pc 0x%08x): a paravirtual guest has no bare run to compare pv "
 			"with; give --reference=UNMODIFIED, the guest it was changed from (for "
 			"minios-pv: --reference=guests/pg32/minios/minios.s)\n", o.path, hcall_pc);
+		status = EXIT_USAGE;
 		goto out;
 	}
 	if (!o.budget_given)
@@ -319,7 +337,7 @@ cmd_equiv(int argc, char **argv)
 		equiv_print_json(&o, &bare, results, all);
 	else
 		equiv_print_text(&o, &bare, results);
-	status = all ? EXIT_OK : any_different ? EXIT_ERROR : EXIT_INCONCLUSIVE;
+	status = all ? EXIT_OK : any_different ? EXIT_NOT_EQUIVALENT : EXIT_INCONCLUSIVE;
 out:
 	equiv_run_free(&bare);
 	for (int m = 0; m < MODE_COUNT; m++)

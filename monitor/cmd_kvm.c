@@ -18,18 +18,15 @@
 #include <unistd.h>
 
 #include "backend_common.h"
+#include "cli_options.h"
 #include "commands.h"
+#include "guest_file.h"
 #include "kvm.h"
 
-/* Exit statuses of `traplab kvm` (see the manual below). */
-enum {
-	KVM_EXIT_STATUS_POWER_OFF = 0,
-	KVM_EXIT_STATUS_ERROR = 1,
-	KVM_EXIT_STATUS_USAGE = 2,
-	KVM_EXIT_STATUS_GUEST_FAULT = 3,   /* emulation failure or failed VM entry */
-	KVM_EXIT_STATUS_RESET = 6,
-	KVM_EXIT_STATUS_INTERRUPTED = 7,
-};
+/* Every status `traplab kvm` can return (commands.h). */
+#define CMD_KVM_EXIT_BITS (EXIT_BIT(OK) | EXIT_BIT(USAGE) | EXIT_BIT(DATAERR) | EXIT_BIT(NOINPUT) | \
+			   EXIT_BIT(UNAVAILABLE) | EXIT_BIT(SOFTWARE) | EXIT_BIT(RESET) | \
+			   EXIT_BIT(KVM_REFUSED) | EXIT_BIT(INTERRUPTED))
 enum {
 	KVM_DEFAULT_MEMORY_MIB = 16,
 	KVM_DEFAULT_LINUX_MEMORY_MIB = 256,
@@ -111,22 +108,18 @@ cmd_kvm_usage(FILE *out)
 		"    -h, --help           show this manual\n"
 		"\n"
 		"EXIT STATUS\n"
-		"    0  the guest powered off\n"
-		"    1  an error: no usable /dev/kvm, an unreadable guest, an ioctl failed,\n"
-		"       an exit traplab does not know\n"
-		"    2  bad command line\n"
-		"    3  the guest ran an instruction KVM could not emulate, or KVM refused its\n"
-		"       state (the instruction bytes and registers are printed)\n"
-		"    6  the guest reset (i8042 reset or triple fault)\n"
-		"    7  stopped by Ctrl-A x or SIGINT\n"
+		"    A guest that powers off gives 0; when KVM refuses the guest, the\n"
+		"    instruction bytes and registers are printed.\n",
+		KVM_DEFAULT_MEMORY_MIB, KVM_DEFAULT_LINUX_MEMORY_MIB, KVM_DEFAULT_LOAD,
+		KVM_DEFAULT_KERNEL, KVM_DEFAULT_INITRD, KVM_DEFAULT_APPEND);
+	cli_print_exit_statuses(out, CMD_KVM_EXIT_BITS);
+	fprintf(out,
 		"\n"
 		"EXAMPLES\n"
 		"    traplab kvm build/guests/x86/realmode.bin\n"
 		"    traplab kvm build/guests/x86/modes.bin\n"
 		"    traplab kvm --stats build/guests/x86/exits.bin; echo $?\n"
-		"    traplab kvm --linux --append=\"console=ttyS0 quiet\"\n",
-		KVM_DEFAULT_MEMORY_MIB, KVM_DEFAULT_LINUX_MEMORY_MIB, KVM_DEFAULT_LOAD,
-		KVM_DEFAULT_KERNEL, KVM_DEFAULT_INITRD, KVM_DEFAULT_APPEND);
+		"    traplab kvm --linux --append=\"console=ttyS0 quiet\"\n");
 }
 
 static bool
@@ -312,35 +305,65 @@ kvm_report_stop(const struct kvm_stop *stop)
 	switch (stop->kind) {
 	case KVM_STOP_POWER_OFF:
 		fprintf(stderr, "traplab kvm: %s\n", stop->message);
-		return KVM_EXIT_STATUS_POWER_OFF;
+		return EXIT_OK;
 	case KVM_STOP_RESET:
 		fprintf(stderr, "traplab kvm: %s\n", stop->message);
-		return KVM_EXIT_STATUS_RESET;
+		return EXIT_RESET;
 	case KVM_STOP_INTERRUPTED:
 		fprintf(stderr, "traplab kvm: stopped at rip=0x%" PRIx64 "\n", stop->rip);
-		return KVM_EXIT_STATUS_INTERRUPTED;
+		return EXIT_INTERRUPTED;
 	case KVM_STOP_EMULATION:
 	case KVM_STOP_FAIL_ENTRY:
 		fprintf(stderr, "traplab kvm: the guest stopped at rip=0x%" PRIx64 ": %s\n", stop->rip,
 			stop->message);
-		return KVM_EXIT_STATUS_GUEST_FAULT;
+		return EXIT_KVM_REFUSED;
 	case KVM_STOP_DEBUG:
 	case KVM_STOP_EXIT_LIMIT:
 	case KVM_STOP_ERROR:
 		break;
 	}
 	fprintf(stderr, "traplab kvm: %s\n", stop->message);
-	return KVM_EXIT_STATUS_ERROR;
+	return EXIT_SOFTWARE;
 }
 
+/* Before KVM is asked for anything: can the input files be read?  The flat
+ * guest is read into *image here.  0, or the exit status that says why not
+ * (message printed). */
 static int
-kvm_load(struct kvm_guest *g, const struct kvm_options *o)
+kvm_read_inputs(const struct kvm_options *o, const char **initrd, uint8_t **image,
+		size_t *size)
+{
+	*initrd = NULL;
+	*image = NULL;
+	if (o->linux_boot) {
+		*initrd = o->initrd;
+		if (!*initrd && access(KVM_DEFAULT_INITRD, R_OK) == 0)
+			*initrd = KVM_DEFAULT_INITRD;
+		int status = guest_file_probe("kvm", o->kernel ? o->kernel : KVM_DEFAULT_KERNEL);
+		if (status == 0 && *initrd)
+			status = guest_file_probe("kvm", *initrd);
+		return status;
+	}
+	int status = guest_file_probe("kvm", o->path);
+	if (status != 0)
+		return status;
+	char read_err[PATH_MAX + 64];      /* the message names the whole path */
+	int got = backend_read_file(o->path, image, size, read_err, sizeof read_err);
+	if (got < 0) {
+		/* it could be read (probed above): empty, or no memory for it */
+		fprintf(stderr, "traplab kvm: %s\n", read_err);
+		return got == BACKEND_READ_NO_MEMORY ? EXIT_SOFTWARE : EXIT_DATAERR;
+	}
+	return 0;
+}
+
+/* 0, or EXIT_DATAERR: the guest is not a kernel image, or does not fit. */
+static int
+kvm_load(struct kvm_guest *g, const struct kvm_options *o, const char *initrd,
+	 const uint8_t *image, size_t size)
 {
 	char err[320];
 	if (o->linux_boot) {
-		const char *initrd = o->initrd;
-		if (!initrd && access(KVM_DEFAULT_INITRD, R_OK) == 0)
-			initrd = KVM_DEFAULT_INITRD;
 		struct kvm_linux_config lc = {
 			.kernel = o->kernel ? o->kernel : KVM_DEFAULT_KERNEL,
 			.initrd = initrd,
@@ -348,23 +371,16 @@ kvm_load(struct kvm_guest *g, const struct kvm_options *o)
 		};
 		if (kvm_guest_load_linux(g, &lc, err, sizeof err) < 0) {
 			fprintf(stderr, "traplab kvm: %s: %s\n", lc.kernel, err);
-			return -1;
+			return EXIT_DATAERR;
 		}
 		return 0;
 	}
-	size_t size;
-	uint8_t *image;
-	char read_err[PATH_MAX + 64];      /* the message names the whole path */
-	if (backend_read_file(o->path, &image, &size, read_err, sizeof read_err) < 0) {
-		fprintf(stderr, "traplab kvm: %s\n", read_err);
-		return -1;
-	}
-	int r = kvm_guest_load_flat(g, image, size, o->load_address, o->load_address, o->mode,
-				    err, sizeof err);
-	free(image);
-	if (r < 0)
+	if (kvm_guest_load_flat(g, image, size, o->load_address, o->load_address, o->mode,
+				err, sizeof err) < 0) {
 		fprintf(stderr, "traplab kvm: %s: %s\n", o->path, err);
-	return r;
+		return EXIT_DATAERR;
+	}
+	return 0;
 }
 
 int
@@ -373,13 +389,21 @@ cmd_kvm(int argc, char **argv)
 	struct kvm_options o;
 	int r = kvm_parse_options(argc, argv, &o);
 	if (r != 0)
-		return r > 0 ? KVM_EXIT_STATUS_POWER_OFF : KVM_EXIT_STATUS_USAGE;
+		return r > 0 ? EXIT_OK : EXIT_USAGE;
 
+	/* the inputs first, then the facility that runs them */
+	const char *initrd;
+	uint8_t *image;
+	size_t size = 0;
+	r = kvm_read_inputs(&o, &initrd, &image, &size);
+	if (r != 0)
+		return r;
 	char line[320];
 	enum kvm_host_kind host = kvm_host_probe(line, sizeof line);
 	if (host == KVM_HOST_NONE) {
 		fprintf(stderr, "traplab kvm: %s\n", line);
-		return KVM_EXIT_STATUS_ERROR;
+		free(image);
+		return EXIT_UNAVAILABLE;
 	}
 	if (host == KVM_HOST_PVM)
 		fprintf(stderr, "traplab kvm: %s\n", line);
@@ -389,11 +413,14 @@ cmd_kvm(int argc, char **argv)
 	struct kvm_guest *g = kvm_guest_create(&cfg, err, sizeof err);
 	if (!g) {
 		fprintf(stderr, "traplab kvm: %s\n", err);
-		return KVM_EXIT_STATUS_ERROR;
+		free(image);
+		return EXIT_SOFTWARE;
 	}
-	if (kvm_load(g, &o) < 0) {
+	r = kvm_load(g, &o, initrd, image, size);
+	free(image);
+	if (r != 0) {
 		kvm_guest_destroy(g);
-		return KVM_EXIT_STATUS_ERROR;
+		return r;
 	}
 	kvm_guest_set_console(g, kvm_console_sink, NULL);
 

@@ -13,6 +13,8 @@
 #include "backend.h"
 #include "cli_options.h"
 #include "commands.h"
+#include "guest_file.h"
+#include "kvm.h"
 #include "shell.h"
 
 #define DEFAULT_GUEST "guests/pg32/minios/minios.s"
@@ -58,13 +60,14 @@ cmd_monitor_usage(FILE *out)
 		"\n"
 		"OPTIONS\n"
 		"    --backend=B    what runs the guest: pg32 (default), the PG32 machine and\n"
-		"                   its monitors; or kvm, real x86 through /dev/kvm (exit\n"
-		"                   status 1, with the reason, when /dev/kvm is unusable)\n"
+		"                   its monitors; or kvm, real x86 through /dev/kvm (which\n"
+		"                   must be usable: else traplab says why and exits)\n"
 		"    --isa=V        PG32 variant: strict (default), legacy or hybrid\n"
 		"    --mode=M       how the guest runs: bare, trap (default), hybrid, ...\n"
 		"                   (`show mode` in the monitor lists every choice)\n"
 		"    --place=P      guest memory placement: relocated (default) or identity\n"
-		"    --memory=KiB   guest memory in KiB (default 1024)\n"
+		"    --memory=KiB   guest memory in KiB (default 1024; at most %u, or %u\n"
+		"                   with --mode=bare)\n"
 		"    -x SCRIPT      run the commands in SCRIPT, then exit\n"
 		"    --batch        read commands from standard input without readline, even\n"
 		"                   on a terminal\n"
@@ -89,10 +92,12 @@ cmd_monitor_usage(FILE *out)
 		"    " DEFAULT_GUEST "   the default guest\n"
 		"\n"
 		"EXIT STATUS\n"
-		"    0   every command succeeded (always 0 in an interactive session)\n"
-		"    1   a command of a script or of standard input failed, GUEST\n"
-		"        could not be loaded, or --backend=kvm found no usable /dev/kvm\n"
-		"    2   bad command line\n"
+		"    An interactive session always ends with 0.\n",
+		VM_MAX_GUEST_MEMORY / 1024, MACHINE_MAX_MEMORY / 1024);
+	cli_print_exit_statuses(out, EXIT_BIT(OK) | EXIT_BIT(USAGE) | EXIT_BIT(DATAERR) |
+				EXIT_BIT(NOINPUT) | EXIT_BIT(UNAVAILABLE) | EXIT_BIT(SOFTWARE) |
+				EXIT_BIT(COMMAND_FAILED));
+	fprintf(out,
 		"\n"
 		"EXAMPLES\n"
 		"    traplab                                   # minios, trap-and-emulate\n"
@@ -108,6 +113,8 @@ struct monitor_options {
 	bool kvm;                      /* --backend=kvm */
 	const char *isa, *mode, *place;
 	char memory[32];               /* KiB, as the backend's `memory` setting takes it */
+	enum vm_mode mode_value;       /* what --mode says (the backend's default: trap) */
+	uint32_t memory_bytes;
 	const char *script;
 	bool batch;
 	bool no_guest;                 /* --no-guest: start empty */
@@ -130,7 +137,7 @@ monitor_parse_options(int argc, char **argv, struct monitor_options *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	*o = (struct monitor_options){ 0 };
+	*o = (struct monitor_options){ .mode_value = MODE_TRAP };
 	optind = 1;
 	opterr = 0;
 	int c;
@@ -157,6 +164,7 @@ monitor_parse_options(int argc, char **argv, struct monitor_options *o)
 			if (!cli_parse_mode("monitor", optarg, &mode))
 				return -1;
 			o->mode = optarg;
+			o->mode_value = mode;
 			break;
 		case OPT_PLACE:
 			if (!cli_parse_place("monitor", optarg, &place))
@@ -167,6 +175,7 @@ monitor_parse_options(int argc, char **argv, struct monitor_options *o)
 			if (!cli_parse_memory("monitor", optarg, &bytes))
 				return -1;
 			snprintf(o->memory, sizeof o->memory, "%u", bytes / 1024);
+			o->memory_bytes = bytes;
 			break;
 		case OPT_BATCH:
 			o->batch = true;
@@ -203,6 +212,8 @@ monitor_parse_options(int argc, char **argv, struct monitor_options *o)
 			"the monitor\n");
 		return -1;
 	}
+	if (o->memory[0] && !cli_check_monitor_memory("monitor", o->mode_value, o->memory_bytes))
+		return -1;
 	return 0;
 }
 
@@ -257,12 +268,24 @@ cmd_monitor(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? EXIT_OK : EXIT_USAGE;
 
+	/* the inputs first, then what runs them */
+	int status = 0;
+	if (o.script)
+		status = guest_file_probe("monitor", o.script);
+	if (status == 0 && o.guest)
+		status = guest_file_probe("monitor", o.guest);
+	if (status != 0)
+		return status;
 	char err[SHELL_ERR_MAX];
+	if (o.kvm && kvm_host_probe(err, sizeof err) == KVM_HOST_NONE) {
+		fprintf(stderr, "traplab monitor: --backend=kvm: %s\n", err);
+		return EXIT_UNAVAILABLE;
+	}
 	struct backend *b = o.kvm ? backend_kvm_create(err, sizeof err)
 				  : backend_pg32_create(err, sizeof err);
 	if (!b) {
 		fprintf(stderr, "traplab monitor: %s%s\n", o.kvm ? "--backend=kvm: " : "", err);
-		return EXIT_ERROR;
+		return EXIT_SOFTWARE;
 	}
 	/* settings first: each one restarts a loaded guest */
 	if (monitor_apply(b, "isa", o.isa) < 0 || monitor_apply(b, "mode", o.mode) < 0 ||
@@ -276,7 +299,7 @@ cmd_monitor(int argc, char **argv)
 	if (!sh) {
 		b->ops->destroy(b);
 		fprintf(stderr, "traplab monitor: out of memory\n");
-		return EXIT_ERROR;
+		return EXIT_SOFTWARE;
 	}
 
 	char guest[PATH_LEN];
@@ -289,9 +312,9 @@ cmd_monitor(int argc, char **argv)
 		have_guest = monitor_default_guest(guest, sizeof guest);
 	if (have_guest && b->ops->load(b, guest, err, sizeof err) < 0) {
 		fprintf(stderr, "traplab monitor: %s\n", err);
-		if (o.guest) {          /* the guest asked for is not there: stop */
+		if (o.guest) {          /* the guest asked for cannot be used: stop */
 			shell_destroy(sh);
-			return EXIT_ERROR;
+			return EXIT_DATAERR;    /* it was readable (probed above) */
 		}
 	}
 
@@ -304,5 +327,5 @@ cmd_monitor(int argc, char **argv)
 	fflush(stdout);
 	bool failed = sh->failed;
 	shell_destroy(sh);
-	return failed && !interactive ? EXIT_ERROR : EXIT_OK;
+	return failed && !interactive ? EXIT_COMMAND_FAILED : EXIT_OK;
 }

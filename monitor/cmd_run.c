@@ -1,7 +1,7 @@
 /* cmd_run.c — `traplab run`: run a PG32 guest on the bare machine, the
  * reference run every monitor mode is later compared against (Lab 1).
  * The console goes to stdout; the exit status is the guest's power-off
- * value, or one of commands.h's statuses when the guest did not power off.
+ * value below 64, or one of commands.h's statuses (exit_status.def).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -31,6 +31,10 @@ struct run_options {
 	const char *input;
 	const char *path;
 };
+
+/* Every status `traplab run` can return. */
+#define CMD_RUN_EXIT_BITS (EXIT_BITS_GUEST_END | EXIT_BIT(USAGE) | EXIT_BIT(DATAERR) | \
+			   EXIT_BIT(NOINPUT) | EXIT_BIT(SOFTWARE))
 
 void
 cmd_run_usage(FILE *out)
@@ -69,9 +73,19 @@ cmd_run_usage(FILE *out)
 		"                          (at real address 0, the monitor above it)\n"
 		"    --max-instructions=N  the instruction budget: stop after N retired\n"
 		"                          instructions (default %" PRIu64 "); 0 means no limit\n"
-		"    --memory=KiB          physical memory size in KiB, a multiple of 4\n"
-		"                          (default %u)\n"
-		"    --trace               print every instruction and every trap to stderr\n"
+		"    --memory=KiB          physical memory size in KiB, a multiple of 4 up to\n"
+		"                          %u (bare), %u in the monitor's modes, which keep\n"
+		"                          %u KiB for themselves (default %u)\n"
+		"    --trace               print every guest instruction and every trap to stderr,\n"
+		"                          as the guest sees them: the count retired before it,\n"
+		"                          S or U (the mode the guest believes it is in), in a\n"
+		"                          monitor mode D, I or T (run directly, interpreted,\n"
+		"                          translated), address, word, disassembly; each trap\n"
+		"                          or callout with what became of it (delivered,\n"
+		"                          emulated, reflected, injected, callout, ...) and\n"
+		"                          where the guest goes on; an instruction the monitor\n"
+		"                          restarts after a trap the guest never sees (a shadow\n"
+		"                          fill) shows twice, with the same count\n"
 		"    --stats               print the run's figures to stderr at the end: guest\n"
 		"                          instructions retired, executed directly, emulated,\n"
 		"                          interpreted; traps by cause; shadow page-table work\n"
@@ -80,19 +94,16 @@ cmd_run_usage(FILE *out)
 		"    --input=TEXT          bytes the guest can read from the console port\n"
 		"    -h, --help            show this manual\n"
 		"\n"
-		"EXIT STATUS\n"
-		"    the guest's power-off value (0-255) if it powered off; otherwise\n"
-		"    1  the guest could not be assembled or read\n"
-		"    2  bad command line\n"
-		"    3  the guest trapped with no trap vector set, or its trap handler faults\n"
-		"    4  the instruction budget ran out\n"
-		"    5  the guest halted with nothing that could wake it\n"
+		"EXIT STATUS\n",
+		MACHINE_DEFAULT_BUDGET, MACHINE_MAX_MEMORY / 1024, VM_MAX_GUEST_MEMORY / 1024,
+		VM_MONITOR_MEMORY / 1024, MACHINE_DEFAULT_MEMORY / 1024);
+	cli_print_exit_statuses(out, CMD_RUN_EXIT_BITS);
+	fprintf(out,
 		"\n"
 		"EXAMPLES\n"
 		"    traplab run guests/pg32/hello.s\n"
 		"    traplab run --stats guests/pg32/minios/minios.s\n"
-		"    traplab run --trace --max-instructions=40 guests/pg32/minios/minios.s\n",
-		MACHINE_DEFAULT_BUDGET, MACHINE_DEFAULT_MEMORY / 1024);
+		"    traplab run --trace --max-instructions=40 guests/pg32/minios/minios.s\n");
 }
 
 /* Returns -1 for a bad command line (message printed), 1 for --help, 0 to run. */
@@ -160,42 +171,65 @@ run_parse_options(int argc, char **argv, struct run_options *o)
 		}
 	}
 	o->path = cli_guest_operand("run", argc, argv);
-	return o->path ? 0 : -1;
+	if (!o->path || !cli_check_monitor_memory("run", o->mode, o->memory_size))
+		return -1;
+	return 0;
 }
 
 /* ---- --trace ------------------------------------------------------------------ */
 
 struct run_trace {
 	const struct symtab *syms;
+	bool monitored;                 /* a monitor mode: say what ran each instruction */
 };
 
+/* One line per guest instruction, as the guest sees it: how many retired
+ * before it, the mode it believes it is in (S or U), in a monitor mode who
+ * runs it (D directly, I interpreted, T translated), address, word, text. */
 static void
-run_trace_insn(void *ctx, const struct machine *m, uint32_t pc, uint32_t word)
+run_trace_insn(void *ctx, const struct vm_insn *insn)
 {
+	static const char runner_letter[] = {
+		[VM_RUN_BARE] = ' ', [VM_RUN_DIRECT] = 'D',
+		[VM_RUN_INTERPRETED] = 'I', [VM_RUN_TRANSLATED] = 'T',
+	};
 	struct run_trace *t = ctx;
-	struct cpu_state s;
-	machine_get_state(m, &s);
-	const struct symbol *label = symtab_label_at(t->syms, pc);
+	const struct symbol *label = symtab_label_at(t->syms, insn->pc);
 	if (label)
 		fprintf(stderr, "%s:\n", label->name);
 	char text[96];
-	disasm_insn(word, pc, t->syms, text, sizeof text);
-	fprintf(stderr, "%10" PRIu64 " %c %08x: %08x  %s\n", machine_retired(m),
-		(s.psw & PSW_S) ? 'S' : 'U', pc, word, text);
+	disasm_insn(insn->word, insn->pc, t->syms, text, sizeof text);
+	if (t->monitored)
+		fprintf(stderr, "%10" PRIu64 " %c %c %08x: %08x  %s\n", insn->retired,
+			insn->supervisor ? 'S' : 'U', runner_letter[insn->runner], insn->pc,
+			insn->word, text);
+	else
+		fprintf(stderr, "%10" PRIu64 " %c %08x: %08x  %s\n", insn->retired,
+			insn->supervisor ? 'S' : 'U', insn->pc, insn->word, text);
 }
 
+/* One line per trap, and per callout, with what became of it: delivered by
+ * the machine (bare), emulated, reflected into the guest's own trap
+ * vector, injected, ... and where the guest goes on. */
 static void
-run_trace_trap(void *ctx, const struct machine *m, const struct machine_trap *trap)
+run_trace_event(void *ctx, const struct vm_event *e)
 {
-	(void)ctx;
-	struct cpu_state s;
-	machine_get_state(m, &s);
-	const char *name = isa_cause_name(trap->cause);
-	fprintf(stderr, "           trap %s at pc=0x%08x", name ? name : "?", trap->epc);
-	if (trap->cause == CAUSE_MEMORY || trap->cause == CAUSE_PAGE ||
-	    trap->cause == CAUSE_MISALIGNED)
-		fprintf(stderr, " (%s at 0x%08x)", isa_access_name(trap->access), trap->badaddr);
-	fprintf(stderr, " -> tvec 0x%08x\n", s.cr[CR_tvec]);
+	struct run_trace *t = ctx;
+	const char *name = isa_cause_name(e->trap.cause);
+	struct isa_insn insn;
+	bool callout = e->kind == VM_EVENT_CALLOUT && isa_decode(e->trap.insn, &insn);
+	if (callout)
+		fprintf(stderr, "           callout %s at pc=0x%08x", isa_op_info(insn.op)->name,
+			e->trap.epc);
+	else
+		fprintf(stderr, "           trap %s at pc=0x%08x", name ? name : "?", e->trap.epc);
+	if (e->trap.cause == CAUSE_MEMORY || e->trap.cause == CAUSE_PAGE ||
+	    e->trap.cause == CAUSE_MISALIGNED)
+		fprintf(stderr, " (%s at 0x%08x)", isa_access_name(e->trap.access), e->trap.badaddr);
+	const struct symbol *to = symtab_label_at(t->syms, e->handler);
+	fprintf(stderr, "%s%s -> 0x%08x%s%s%s\n", callout ? "" : ": ",
+		callout ? "" : vm_event_name(e->kind), e->handler, to ? " <" : "",
+		to ? to->name : "", to ? ">" : "");
 }
 
 /* The console goes to stdout; remember whether its last line is complete,
@@ -221,16 +255,21 @@ cmd_run(int argc, char **argv)
 	uint8_t *image = NULL;
 	size_t size = 0;
 	struct symtab syms;
-	if (guest_file_load("run", o.path, &image, &size, &syms) < 0) {
+	int status = guest_file_read("run", o.path, &image, &size, &syms);
+	if (status == 0)
+		status = guest_file_fits("run", o.path, size, o.memory_size);
+	if (status != 0) {
+		free(image);
 		symtab_free(&syms);
-		return EXIT_ERROR;
+		return status;
 	}
 
+	/* the command line and the image were checked: what is left is memory */
 	char err[256];
 	struct vm_config cfg = { .mode = o.mode, .variant = o.variant,
 				 .guest_memory = o.memory_size, .placement = o.placement };
 	struct vm *vm = vm_create(&cfg, err, sizeof err);
-	int status = EXIT_ERROR;
+	status = EXIT_SOFTWARE;
 	if (!vm) {
 		fprintf(stderr, "traplab run: %s\n", err);
 		goto out;
@@ -243,12 +282,14 @@ cmd_run(int argc, char **argv)
 	vm_set_console(vm, run_console_to_stdout, &line_open);
 	if (o.input)
 		vm_console_input(vm, o.input, strlen(o.input));
-	struct run_trace trace = { .syms = &syms };
-	if (o.trace)
-		vm_set_tracer(vm, &(struct machine_tracer){ run_trace_insn, run_trace_trap, &trace });
+	struct run_trace trace = { .syms = &syms, .monitored = o.mode != MODE_BARE };
+	if (o.trace) {
+		vm_set_insn_hook(vm, run_trace_insn, &trace);
+		vm_set_event_hook(vm, run_trace_event, &trace);
+	}
 
 	enum machine_stop_reason why = vm_run(vm, o.budget);
-	if (line_open && why != STOP_POWER_OFF)
+	if (line_open && cli_guest_exit_speaks(vm, why))
 		putchar('\n');
 	fflush(stdout);
 

@@ -1,10 +1,11 @@
 /* commands.h — the traplab subcommands, one function each (monitor/main.c
  * keeps the table).  Each takes argc/argv with argv[0] = the command's name
- * and returns the process exit status; each has a usage printer that is the
- * command's manual page (`traplab CMD --help`). */
+ * and returns the process exit status (EXIT_* below); each has a usage
+ * printer that is the command's manual page (`traplab CMD --help`). */
 #ifndef TRAPLAB_COMMANDS_H
 #define TRAPLAB_COMMANDS_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 int cmd_asm(int argc, char **argv);
@@ -26,15 +27,30 @@ void cmd_monitor_usage(FILE *out);
 void cmd_compare_usage(FILE *out);
 void cmd_bt_usage(FILE *out);
 
-/* Exit statuses shared by the commands (documented in each --help). */
+/* Exit statuses: one table for every command, one meaning per number
+ * (exit_status.def; `traplab --help` prints it, README.md "Exit statuses").
+ * EXIT_GUEST_VALUE..EXIT_GUEST_VALUE_MAX: the guest's own power-off value. */
 enum {
-	EXIT_OK = 0,
-	EXIT_ERROR = 1,          /* bad input file: assembly errors, unreadable image */
-	EXIT_USAGE = 2,          /* bad command line */
-	EXIT_GUEST_FAULT = 3,    /* the guest trapped with no handler, or its handler faults */
-	EXIT_BUDGET = 4,         /* the instruction budget ran out */
-	EXIT_HALTED = 5,         /* the guest halted with nothing to wake it */
-	EXIT_INCONCLUSIVE = 6,   /* equiv: no difference, but the budget ended the runs */
+#define EXIT_STATUS(value, name, meaning) EXIT_##name = value,
+#include "exit_status.def"
+#undef EXIT_STATUS
+	EXIT_GUEST_VALUE_MAX = 63,
 };
+
+/* Each status's row in the table, for the masks of cli_print_exit_statuses:
+ * EXIT_BIT(BUDGET) | EXIT_BIT(HALTED). */
+enum {
+#define EXIT_STATUS(value, name, meaning) EXIT_ROW_##name,
+#include "exit_status.def"
+#undef EXIT_STATUS
+	EXIT_ROWS
+};
+#define EXIT_BIT(name) (UINT64_C(1) << EXIT_ROW_##name)
+#define EXIT_ALL_BITS ((UINT64_C(1) << EXIT_ROWS) - 1)
+
+/* What every command that runs a PG32 guest to its end returns for the way
+ * it ended (cli_guest_exit_status): run and bt. */
+#define EXIT_BITS_GUEST_END (EXIT_BIT(OK) | EXIT_BIT(GUEST_VALUE) | EXIT_BIT(GUEST_VALUE_HIGH) | \
+			     EXIT_BIT(GUEST_FAULT) | EXIT_BIT(BUDGET) | EXIT_BIT(HALTED))
 
 #endif

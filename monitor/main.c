@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_options.h"
 #include "commands.h"
 
 #define TRAPLAB_VERSION "0.1"
@@ -50,6 +51,12 @@ traplab_usage(FILE *out)
 	fprintf(out,
 		"\n"
 		"    `traplab COMMAND --help` shows the manual of one command.\n"
+		"\n"
+		"EXIT STATUS\n"
+		"    One table for every command, one meaning per number; each command's\n"
+		"    manual lists the statuses it can return.\n");
+	cli_print_exit_statuses(out, EXIT_ALL_BITS);
+	fprintf(out,
 		"\n"
 		"FILES\n"
 		"    isa/SPEC.md         the PG32 architecture manual\n"

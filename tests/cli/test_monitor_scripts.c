@@ -117,12 +117,13 @@ test_trace(void)
 	check_session("trace", args, 0);
 }
 
-/* every error message, exactly one line each, and exit status 1. */
+/* every error message, exactly one line each, and exit status 87 (a
+ * command failed). */
 static void
 test_errors(void)
 {
 	const char *args[] = { "--no-guest", NULL };
-	check_session("errors", args, 1);
+	check_session("errors", args, 87);
 }
 
 /* help CMD and help expressions; a clean session exits 0. */
@@ -203,8 +204,8 @@ test_stats(void)
 	free(out);
 }
 
-/* The exit status alone: 0 when all went well, 1 after any failure, also
- * for -x scripts. */
+/* The exit status alone: 0 when all went well, 87 (a command failed)
+ * after any failure, also for -x scripts. */
 static void
 test_exit_status(void)
 {
@@ -213,7 +214,7 @@ test_exit_status(void)
 	CU_ASSERT_EQUAL(cli_run(args, "step\nprint 1+1\n", &out), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "0x00000002  2"));
 	free(out);
-	CU_ASSERT_EQUAL(cli_run(args, "step\nbogus\nprint 1+1\n", &out), 1);
+	CU_ASSERT_EQUAL(cli_run(args, "step\nbogus\nprint 1+1\n", &out), 87);
 	/* the session went on after the error */
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "0x00000002  2"));
 	free(out);
@@ -228,7 +229,7 @@ test_exit_status(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "0x00000570  1392\n"));
 	free(out);
 	cli_write_file(script, "step 2\nx/4w nowhere\n");
-	CU_ASSERT_EQUAL(cli_run(xargs, "", &out), 1);
+	CU_ASSERT_EQUAL(cli_run(xargs, "", &out), 87);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "x: no symbol 'nowhere' (try tab completion)"));
 	free(out);
 	cli_rmtree(dir);
@@ -326,11 +327,11 @@ static CU_TestInfo tests[] = {
 	{ "settings: mode hybrid interprets, show, set", test_settings },
 	{ "equiv: legacy NOT equivalent, strict equivalent", test_equiv },
 	{ "trace traps: SYSCALL and TIMER lines", test_trace },
-	{ "every error: one line each, exit status 1", test_errors },
+	{ "every error: one line each, exit status 87", test_errors },
 	{ "help CMD, help expressions", test_help },
 	{ "help lists every command, setting and tool", test_help_lists_all },
 	{ "stats: trap emulates, hybrid interprets", test_stats },
-	{ "exit status 0/1, also with -x", test_exit_status },
+	{ "exit status 0/87, also with -x", test_exit_status },
 	{ "dot: a graph Graphviz renders", test_dot },
 	{ "Control-C stops continue; the next command works", test_control_c },
 	CU_TEST_INFO_NULL,

@@ -309,13 +309,13 @@ test_pvm_probe_line_and_traplab_kvm_statuses(void)
 	char exits_path[1024];
 	snprintf(exits_path, sizeof exits_path, "%s", kvm_test_guest_path("exits", "bin"));
 	const char *exits[] = { "kvm", "--stats", exits_path, NULL };
-	CU_ASSERT_EQUAL(cli_run(exits, "", &out), 6);   /* reset */
+	CU_ASSERT_EQUAL(cli_run(exits, "", &out), 88);  /* reset */
 	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "MMIO"));
 	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "mmio_exits"));
 	free(out);
 	out = NULL;
 	const char *bad[] = { "kvm", "--mode=unreal", exits_path, NULL };
-	CU_ASSERT_EQUAL(cli_run(bad, "", &out), 2);
+	CU_ASSERT_EQUAL(cli_run(bad, "", &out), 64);    /* bad command line */
 	free(out);
 }
 

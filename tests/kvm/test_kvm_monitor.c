@@ -313,7 +313,7 @@ test_control_c(void)
 	free(dir);
 }
 
-/* Errors are one line each, and make the exit status 1. */
+/* Errors are one line each, and make the exit status 87 (a command failed). */
 static void
 test_errors(void)
 {
@@ -324,7 +324,7 @@ test_errors(void)
 			 "break start\nbreak set_pe\nbreak set_pg\nbreak halt\nbreak lm64\n"
 			 "watch 0x600\nwatch 0x600\nset cs = 0x10\nset nosuch = 1\ncpu-mode kernel\n"
 			 "x/1w 0xc0000000\nequiv\n", &out);
-	CU_ASSERT_EQUAL(rc, 1);
+	CU_ASSERT_EQUAL(rc, 87);
 	ASSERT_HAS(out, "Breakpoint 4 at 0x00007cfc <halt>\n"
 			"break: all 4 hardware breakpoints are in use; delete one\n");
 	ASSERT_HAS(out, "watch: already watching 0x600\n");
@@ -338,12 +338,12 @@ test_errors(void)
 
 	const char *bad[] = { "monitor", "--backend=vmware", NULL };
 	rc = cli_run(bad, "", &out);
-	CU_ASSERT_EQUAL(rc, 2);
+	CU_ASSERT_EQUAL(rc, 64);        /* bad command line */
 	ASSERT_HAS(out ? out : "", "--backend=vmware: choose pg32 or kvm\n");
 	free(out);
 	const char *mixed[] = { "monitor", "--backend=kvm", "--isa=legacy", NULL };
 	rc = cli_run(mixed, "", &out);
-	CU_ASSERT_EQUAL(rc, 2);
+	CU_ASSERT_EQUAL(rc, 64);
 	free(out);
 }
 

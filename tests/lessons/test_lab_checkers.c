@@ -157,6 +157,28 @@ test_lab1_checker_names_a_handler_that_forgets_epc_plus_4(void)
 	free(out);
 }
 
+/* A power-off value that was once also traplab's own status for the budget
+ * (4) is reported as the value it is, not as a budget that ran out. */
+static void
+test_lab1_checker_reports_a_power_off_value_as_such(void)
+{
+	char tmp[PATH_LEN];
+	CU_ASSERT_EQUAL_FATAL(write_edited_copy(LAB1 "/solution/lab1.s",
+						"        out   POWER_OFF, zero",
+						"        li    r1, 4\n        out   POWER_OFF, r1",
+						".s", tmp, sizeof tmp), 0);
+	char *out;
+	int rc = run_checker(LAB1 "/check", tmp, &out);
+	unlink(tmp);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_EQUAL(rc, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "FAIL 2  it powered off with status 4, expected 0"));
+	CU_ASSERT_PTR_NULL(strstr(out, "without powering off"));
+	if (rc != 1)
+		fprintf(stderr, "\n%s\n", out);
+	free(out);
+}
+
 /* ---- Lab 2 ---------------------------------------------------------------------- */
 
 static void
@@ -215,6 +237,8 @@ static CU_TestInfo tests[] = {
 	{ "lab 1: the checker passes the solution", test_lab1_checker_passes_on_the_solution },
 	{ "lab 1: a handler that forgets epc + 4 fails the power-off check, with the hint",
 	  test_lab1_checker_names_a_handler_that_forgets_epc_plus_4 },
+	{ "lab 1: a power-off value of 4 is reported as the value, not as the budget",
+	  test_lab1_checker_reports_a_power_off_value_as_such },
 	{ "lab 2: the checker fails on the starter (124 unanswered)",
 	  test_lab2_checker_fails_on_the_starter },
 	{ "lab 2: the checker passes the solution", test_lab2_checker_passes_on_the_solution },
