@@ -89,7 +89,7 @@ TRAPLAB_OBJS += $(patsubst %.c,%.o,$(wildcard monitor/cmd_kvm.c monitor/backend_
 # ---- the CUnit test runner (tests/suites.def lists the suites) ---------------
 TEST_OBJS += tests/main.o
 TEST_OBJS += tests/support.o
-TEST_OBJS += $(patsubst %.c,%.o,$(wildcard tests/isa/*.c tests/machine/*.c tests/guests/*.c tests/cli/*.c tests/monitor/*.c tests/kvm/*.c tests/lessons/*.c))
+TEST_OBJS += $(patsubst %.c,%.o,$(wildcard tests/isa/*.c tests/machine/*.c tests/guests/*.c tests/cli/*.c tests/monitor/*.c tests/kvm/*.c tests/lessons/*.c tests/spec/*.c))
 
 # ---- PG32 guests, assembled by traplab itself --------------------------------
 GUESTS += $(BUILD)/guests/hello.img
