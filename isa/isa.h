@@ -236,6 +236,21 @@ const char *isa_cause_name(unsigned code);        /* "SYSCALL", or NULL */
 const char *isa_cause_description(unsigned code);
 const char *isa_access_name(enum isa_access access);
 
+/* Does this cause come from an address (MEMORY, PAGE, MISALIGNED)?  Then
+ * badaddr holds it and the access kind matters (SPEC §6.1). */
+static inline bool
+isa_cause_has_address(unsigned cause)
+{
+	return cause == CAUSE_MEMORY || cause == CAUSE_PAGE || cause == CAUSE_MISALIGNED;
+}
+
+/* The number of elements of an array (not of a pointer). */
+#define ARRAY_SIZE(a) (sizeof (a) / sizeof (a)[0])
+
+/* Branch hints for the interpreters' hot paths. */
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
 const char *isa_variant_name(enum isa_variant v);
 int isa_variant_by_name(const char *name);        /* -1 if unknown */
 

@@ -11,8 +11,6 @@
 #include "dev_timer.h"
 #include "machine.h"
 
-#define likely(x)   __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
 
 /* A decoded instruction, cached per physical word (cpu.c).  `handler`
  * indexes the interpreter's dispatch table: the opcode itself, or

@@ -482,8 +482,6 @@ enter:
 		op++;                                                             \
 		goto out;                                                         \
 	} while (0)
-#define likely(x)   __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
 
 	if (op == stop)
 		goto budget;
@@ -682,8 +680,6 @@ count:
 	return exit;
 #undef NEXT
 #undef LEAVE
-#undef likely
-#undef unlikely
 }
 
 /* Since the address space may have changed: is the block's code still
