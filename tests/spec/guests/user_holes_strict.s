@@ -7,52 +7,7 @@
         .equ UBASE, 0x10000
 
 main:
-        li    r1, UBASE
-        mtcr  rbase, r1
-        li    r1, 0x1000
-        mtcr  rbound, r1
-
-        li    r5, 0x1111
-        li    r1, u_rdpsw - user
-        li    r2, PSW_IE | PSW_Z
-        call  run_user
-        li    r1, C_PRIVILEGED
-        li    r2, u_rdpsw - user
-        li    r4, SENTINEL
-        la    r3, s_rdpsw
-        call  check_trap
-        mov   r1, r5
-        li    r2, 0x1111
-        la    r3, s_rdpsw_rd
-        call  check
-
-        li    r5, PSW_S | PSW_IE | 0xf0
-        li    r1, u_wrpsw - user
-        li    r2, PSW_Z
-        call  run_user
-        li    r1, C_PRIVILEGED
-        li    r2, u_wrpsw - user
-        li    r4, SENTINEL
-        la    r3, s_wrpsw
-        call  check_trap
-        ldw   r1, T_EPSW(zero)
-        li    r2, PSW_Z
-        la    r3, s_wrpsw_psw
-        call  check
-
-        li    r5, 0x1111
-        li    r1, u_srr - user
-        li    r2, 0
-        call  run_user
-        li    r1, C_PRIVILEGED
-        li    r2, u_srr - user
-        li    r4, SENTINEL
-        la    r3, s_srr
-        call  check_trap
-        mov   r1, r5
-        li    r2, 0x1111
-        la    r3, s_srr_rd
-        call  check
+        .include "user_priv_probes.inc"
 
         li    r5, u_land - user
         li    r1, u_juser - user
