@@ -58,13 +58,12 @@ LIB_OBJS += machine/image.o
 LIB_OBJS += $(patsubst %.c,%.o,$(wildcard monitor/vmm/*.c))
 LIB_OBJS += $(patsubst %.c,%.o,$(wildcard monitor/tools/*.c))
 LIB_OBJS += $(patsubst %.c,%.o,$(wildcard monitor/backends/*.c))
-LIB_OBJS += monitor/cli/guest_file.o   # HOUSE-TODO: backend_pg32 must not call the CLI
 # the KVM backend: every file of kvm-backend/ (see kvm-backend/kvm.h)
 LIB_OBJS += $(patsubst %.c,%.o,$(wildcard kvm-backend/*.c kvm-backend/*/*.c))
 
 # ---- the traplab program ----------------------------------------------------
 TRAPLAB_OBJS += $(patsubst %.c,%.o,$(wildcard monitor/shell/*.c))
-TRAPLAB_OBJS += $(patsubst %.c,%.o,$(filter-out monitor/cli/guest_file.c,$(wildcard monitor/cli/*.c)))
+TRAPLAB_OBJS += $(patsubst %.c,%.o,$(wildcard monitor/cli/*.c))
 
 # ---- the CUnit test runner (tests/suites.def lists the suites) ---------------
 TEST_OBJS += tests/main.o
@@ -229,7 +228,7 @@ $(BUILD)/guests/minios.img: guests/pg32/minios/minios.s $(wildcard guests/pg32/m
 	@$(if $(Q),echo "  ASM     $<")
 	$(Q)$(TRAPLAB) asm $< -o $@
 
-# ---- Linux for `traplab kvm --linux` (kvm-backend/boot_linux.c) ------------------------
+# ---- Linux for `traplab kvm --linux` (kvm-backend/linux/boot_linux.c) ------------------------
 # Debian's own kernel, fetched with `apt-get download` and unpacked with dpkg-deb (never
 # installed: linux-image's initramfs hooks are slow, and /boot may hold another version),
 # and a busybox-static initramfs (guests/x86/linux/README.md).  Both live under build/ for
@@ -366,6 +365,44 @@ $(BUILD)/guests/x86/%.bin: guests/x86/%.S guests/x86/guest.h
 	$(Q)ld -m elf_x86_64 -Ttext=0 -e start $(@:.bin=.o) -o $(@:.bin=.elf)
 	$(Q)nm -n $(@:.bin=.elf) > $(@:.bin=.sym)
 	$(Q)objcopy -O binary -j .text $(@:.bin=.elf) $@
+
+# ---- make install, make uninstall and the man pages (README.md "Installing") ---
+#   make install [PREFIX=/usr/local] [DESTDIR=DIR]
+#                 $(PREFIX)/bin/traplab; traplab(1) and one traplab-CMD(1) per
+#                 command in $(PREFIX)/share/man/man1; the guests' sources,
+#                 lessons/ and the SVM host's files in $(PREFIX)/share/traplab
+#   make uninstall [PREFIX=...] [DESTDIR=...]   removes exactly those
+#   make man      the man pages alone, in $(BUILD)/man/
+# Each man page is made from `traplab CMD --help`, the one source
+# (tools-build/manpages.sh, help2troff.awk).  An installed traplab finds its
+# files through monitor/cli/data_dir.c, which is compiled with this PREFIX
+# and rebuilt when it changes; run from the tree, it keeps using the tree.
+PREFIX       ?= /usr/local
+DESTDIR      ?=
+MAN_DIR      := $(BUILD)/man
+MAN_STAMP    := $(MAN_DIR)/.made
+PREFIX_STAMP := $(BUILD)/.prefix
+.PHONY: install uninstall man prefix-check
+all: $(MAN_STAMP)
+test: $(MAN_STAMP)
+man: $(MAN_STAMP)
+
+$(MAN_STAMP): $(TRAPLAB) tools-build/manpages.sh tools-build/help2troff.awk
+	@$(if $(Q),echo "  MAN     $(MAN_DIR)")
+	$(Q)tools-build/manpages.sh $(TRAPLAB) $(MAN_DIR) && touch $@
+
+# Rewritten only when PREFIX differs from the last build's, so data_dir.o
+# is rebuilt exactly then.
+$(PREFIX_STAMP): prefix-check
+	$(Q)mkdir -p $(@D) && [ "$$(cat $@ 2>/dev/null)" = '$(PREFIX)' ] || echo '$(PREFIX)' > $@
+$(BUILD)/monitor/cli/data_dir.o: $(PREFIX_STAMP)
+$(BUILD)/monitor/cli/data_dir.o: CPPFLAGS += -DTRAPLAB_PREFIX='"$(PREFIX)"'
+
+install: $(TRAPLAB) $(MAN_STAMP)
+	tools-build/install.sh install $(TRAPLAB) $(MAN_DIR) "$(DESTDIR)$(PREFIX)"
+
+uninstall:
+	tools-build/install.sh uninstall "$(DESTDIR)$(PREFIX)"
 
 clean:
 	rm -rf build build-san

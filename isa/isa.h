@@ -262,9 +262,169 @@ static inline bool isa_is_privileged(enum isa_opcode op, enum isa_variant v)
 }
 
 /* ===== Semantics shared by every engine that runs PG32 ==================
- * The interpreter (machine/cpu.c) and the binary translator (monitor/bt.c)
- * both use these, with machine/alu.def for the register-only operations, so
- * the two cannot disagree. */
+ * The interpreter (machine/cpu.c), the monitor's vCPU routines
+ * (monitor/vmm/vcpu.c) and the binary translator (monitor/vmm/bt_*.c) all
+ * use these, with isa/alu.def for the register-only operations, so none of
+ * them can disagree with another on what an instruction does. */
+
+/* What each instruction is, for whoever must treat every one of them: an
+ * engine that runs PG32, or a translator that rewrites it.  The switch
+ * below names every opcode and has no default, so an instruction added to
+ * opcodes.def without a group does not compile (-Wswitch, -Werror); the
+ * register-only ones are exactly the rows of alu.def. */
+enum isa_op_group {
+	ISA_GROUP_ALU,        /* rd := f(rs, rt, imm): alu.def (SPEC §8.1) */
+	ISA_GROUP_DIVIDE,     /* like ALU, but a zero divisor traps DIVIDE (§8.1) */
+	ISA_GROUP_COMPARE,    /* sets the PSW flags (§8.1) */
+	ISA_GROUP_LOAD,       /* rd := memory (§8.2) */
+	ISA_GROUP_STORE,      /* memory := rd (§8.2) */
+	ISA_GROUP_PC_RELATIVE, /* adr: reads the PC (§8.2) */
+	ISA_GROUP_BRANCH,     /* b, the conditional branches, call: pc-relative target (§8.3) */
+	ISA_GROUP_JUMP_REG,   /* jr, callr: the target is a register (§8.3) */
+	ISA_GROUP_TRAP,       /* sys, brk, hcall: retire, then trap (§8.4) */
+	ISA_GROUP_SYSTEM,     /* the system instructions (§8.5) */
+};
+
+static inline enum isa_op_group
+isa_op_group(enum isa_opcode op)
+{
+	switch (op) {
+#define PG32_ALU(name, expr) case OP_##name:
+#include "alu.def"
+#undef PG32_ALU
+		return ISA_GROUP_ALU;
+	case OP_div: case OP_divu: case OP_rem: case OP_remu:
+		return ISA_GROUP_DIVIDE;
+	case OP_cmp: case OP_cmpi:
+		return ISA_GROUP_COMPARE;
+	case OP_ldw: case OP_ldh: case OP_ldhu: case OP_ldb: case OP_ldbu:
+		return ISA_GROUP_LOAD;
+	case OP_stw: case OP_sth: case OP_stb:
+		return ISA_GROUP_STORE;
+	case OP_adr:
+		return ISA_GROUP_PC_RELATIVE;
+	case OP_b: case OP_beq: case OP_bne: case OP_blt: case OP_bge: case OP_bgt:
+	case OP_ble: case OP_bltu: case OP_bgeu: case OP_call:
+		return ISA_GROUP_BRANCH;
+	case OP_jr: case OP_callr:
+		return ISA_GROUP_JUMP_REG;
+	case OP_sys: case OP_brk: case OP_hcall:
+		return ISA_GROUP_TRAP;
+	case OP_rti: case OP_mfcr: case OP_mtcr: case OP_di: case OP_ei: case OP_halt:
+	case OP_tlbflush: case OP_in: case OP_out: case OP_rdpsw: case OP_wrpsw: case OP_srr:
+	case OP_juser:
+		return ISA_GROUP_SYSTEM;
+	case OP_COUNT:
+		break;
+	}
+	return ISA_GROUP_SYSTEM;    /* not an opcode: the most careful answer */
+}
+
+/* sys, brk, hcall: the cause each raises once it retired (SPEC §8.4); 0
+ * for any other instruction. */
+static inline unsigned
+isa_trap_instruction_cause(enum isa_opcode op)
+{
+	switch (op) {
+	case OP_sys:   return CAUSE_SYSCALL;
+	case OP_brk:   return CAUSE_BREAKPOINT;
+	case OP_hcall: return CAUSE_HYPERCALL;
+	default:       return 0;
+	}
+}
+
+/* Loads and stores (SPEC §8.2): how many bytes they move (0: not a memory
+ * access), whether they write, and how a load widens what it read. */
+enum { ISA_HALF = 2, ISA_BYTE = 1 };
+
+static inline unsigned
+isa_mem_access_size(enum isa_opcode op)
+{
+	switch (op) {
+	case OP_ldw: case OP_stw:             return ISA_WORD;
+	case OP_ldh: case OP_ldhu: case OP_sth: return ISA_HALF;
+	case OP_ldb: case OP_ldbu: case OP_stb: return ISA_BYTE;
+	default:                              return 0;
+	}
+}
+
+static inline bool
+isa_op_is_store(enum isa_opcode op)
+{
+	return isa_op_group(op) == ISA_GROUP_STORE;
+}
+
+/* The access kind a load or store makes, for its faults (SPEC §6.1). */
+static inline enum isa_access
+isa_mem_access_kind(enum isa_opcode op)
+{
+	return isa_op_is_store(op) ? ACCESS_STORE : ACCESS_LOAD;
+}
+
+/* A load's result from the bytes it read (zero-extended as read): ldh and
+ * ldb sign-extend, the others do not. */
+static inline uint32_t
+isa_load_result(enum isa_opcode op, uint32_t raw)
+{
+	switch (op) {
+	case OP_ldh: return (uint32_t)(int16_t)raw;
+	case OP_ldb: return (uint32_t)(int8_t)raw;
+	default:     return raw;
+	}
+}
+
+/* mtcr: what the control register holds after `mtcr cr, value` — ptbr's
+ * low 12 bits and mmu's bits but PG read as 0 (SPEC §3.3). */
+static inline uint32_t
+isa_cr_written_value(unsigned cr, uint32_t value)
+{
+	switch (cr) {
+	case CR_ptbr: return value & PTE_FRAME_MASK;
+	case CR_mmu:  return value & MMU_PG;
+	default:      return value;
+	}
+}
+
+/* rti: the PSW it restores from epsw, unwritable bits dropped (SPEC §6.2). */
+static inline uint32_t
+isa_rti_psw(uint32_t epsw)
+{
+	return epsw & PSW_WRITABLE;
+}
+
+/* wrpsw: the PSW after `wrpsw` writes `value` from a PSW of `psw`.  In
+ * supervisor mode it writes S, IE and the flags; in user mode (reachable
+ * only on legacy, where wrpsw is unprivileged: the POPF hole) it writes the
+ * flags and silently keeps S and IE (SPEC §8.5). */
+static inline uint32_t
+isa_wrpsw_result(uint32_t psw, uint32_t value)
+{
+	if (psw & PSW_S)
+		return value & PSW_WRITABLE;
+	return (psw & ~(uint32_t)PSW_FLAGS) | (value & PSW_FLAGS);
+}
+
+/* srr: where the address space really is — ptbr with paging on, rbase
+ * with it off (SPEC §8.5); `cr` is the control registers. */
+static inline uint32_t
+isa_srr_value(const uint32_t cr[ISA_NUM_CRS])
+{
+	return (cr[CR_mmu] & MMU_PG) ? cr[CR_ptbr] : cr[CR_rbase];
+}
+
+/* juser: user mode from the next instruction (SPEC §8.5). */
+static inline uint32_t
+isa_juser_psw(uint32_t psw)
+{
+	return psw & ~(uint32_t)PSW_S;
+}
+
+/* A trap's PSW: supervisor mode, interrupts off, flags kept (SPEC §6.2 step 4). */
+static inline uint32_t
+isa_trap_entry_psw(uint32_t psw)
+{
+	return (psw & PSW_FLAGS) | PSW_S;
+}
 
 /* cmp and cmpi: the flags of x - y (SPEC §8.1). */
 static inline uint32_t

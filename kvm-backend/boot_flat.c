@@ -89,7 +89,7 @@ kvm_guest_load_flat(struct kvm_guest *g, const uint8_t *image, size_t size, uint
 	if (kvm_guest_get_regs(g, &regs, &sregs) < 0)
 		return flat_error(err, errlen, "KVM_GET_REGS/KVM_GET_SREGS failed", -1);
 	memset(&regs, 0, sizeof regs);
-	regs.rflags = 0x2;   /* bit 1 is always set; IF = 0 */
+	regs.rflags = X86_RFLAGS_FIXED;   /* IF = 0 */
 
 	if (mode == KVM_MODE_REAL) {
 		uint16_t seg = (uint16_t)(entry >> 4);
@@ -133,7 +133,7 @@ kvm_guest_load_flat(struct kvm_guest *g, const uint8_t *image, size_t size, uint
 		sregs.cr0 |= X86_CR0_PG;
 		/* LME alone is not enough for KVM_SET_SREGS: LMA too
 		 * (kvm-hello-world commit 1644ccb, issue #5) */
-		sregs.efer = EFER_LME_BIT | EFER_LMA_BIT;
+		sregs.efer = X86_EFER_LME | X86_EFER_LMA;
 	}
 	regs.rip = entry;
 	regs.rsp = top;

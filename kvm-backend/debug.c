@@ -139,7 +139,7 @@ debug_linear_rip(struct kvm_guest *g, struct kvm_regs *r, struct kvm_sregs *s, u
 {
 	if (kvm_guest_get_regs(g, r, s) < 0)
 		return -1;
-	*linear = (s->efer & EFER_LMA_BIT) && s->cs.l ? r->rip : s->cs.base + r->rip;
+	*linear = (s->efer & X86_EFER_LMA) && s->cs.l ? r->rip : s->cs.base + r->rip;
 	return 0;
 }
 

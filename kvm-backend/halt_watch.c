@@ -8,13 +8,14 @@
  * statistic (KVM_GET_STATS_FD; Linux >= 5.16) — a pread, not an exit — and
  * only when the vCPU has stayed blocked for a whole period, with no wake-up
  * in between and a `hlt` it has not yet kicked, kicks it out of KVM_RUN; the
- * vCPU thread then asks KVM_GET_MP_STATE and RFLAGS.IF (vm.c).  A running
- * guest is never interrupted, and an idle one (halted with IF set) once per
- * sleep: a kick does not wake it, so the same sleep is not kicked twice.
+ * vCPU thread then asks KVM_GET_MP_STATE and RFLAGS.IF (exit_loop.c).  A
+ * running guest is never interrupted, and an idle one (halted with IF set)
+ * once per sleep: a kick does not wake it, so the same sleep is not kicked
+ * twice.
  *
- * vm.c starts it once a guest has outlived a few backing-off kicks (~6 ms;
+ * kick.c starts it once a guest has outlived a few backing-off kicks (~6 ms;
  * tiny guests never need it), and it looks every 5 ms.  Where the statistic
- * is missing (Linux < 5.16) vm.c goes on kicking on a timer instead.
+ * is missing (Linux < 5.16) kick.c goes on kicking on a timer instead.
  */
 #include <errno.h>
 #include <pthread.h>

@@ -4,15 +4,19 @@
  * line, power-off) and handling VM exits.  Lab 10 (hardware assist).
  * ../shared/KVM-NOTES.md is the recipe; kvm-backend/README.md the map.
  *
- *   vm.c          VM and vCPU life cycle, guest memory, the KVM_RUN exit loop
+ *   vm.c          VM and vCPU life cycle, CPUID, guest memory, the devices
+ *   exit_loop.c   kvm_guest_run: the KVM_RUN exit loop, one case per exit reason
+ *   kick.c        kicking the vCPU out of KVM_RUN: kvm_guest_interrupt, the
+ *                 backing-off kick timer that notices power-off
  *   halt_watch.c  noticing a long-running guest's power-off without kicking it
+ *   stats.c       exit counts and their names, port classes, KVM's stats fd
  *   uart.c        the 8250/16550 on COM1 (machine/bus.h's struct dev_ops)
  *   boot_flat.c   flat binaries in real, protected or long mode
- *   boot_linux.c  Linux: bzimage.c (the setup header), decompress.c (the
- *                 payload, on the host), vmlinux.c (ELF), zeropage.c
- *                 (boot_params, e820, command line, entry state), mptable.c
- *                 (the IOAPIC, for Linux)
- *   debug.c       single step, hardware breakpoints, address translation, stats
+ *   linux/        Linux: boot_linux.c (kvm_guest_load_linux), bzimage.c (the
+ *                 setup header), decompress.c (the payload, on the host),
+ *                 vmlinux.c (ELF), zeropage.c (boot_params, e820, command
+ *                 line, entry state), mptable.c (the IOAPIC, for Linux)
+ *   debug.c       single step, hardware breakpoints, address translation
  *
  * Every function that can fail returns a negative number or NULL and puts
  * one line in `err` naming the ioctl (or the field and value of a bad
@@ -28,6 +32,19 @@
 #include <linux/kvm.h>
 
 struct kvm_guest;   /* one VM with one vCPU */
+
+/* ---- x86 architectural bits, for reading and writing kvm_regs/kvm_sregs
+ * (Intel SDM vol. 3A §2.5 control registers, §2.2.1 EFER; vol. 1 §3.4.3 RFLAGS) -- */
+#define X86_CR0_PE        (1ull << 0)    /* protected mode */
+#define X86_CR0_ET        (1ull << 4)    /* extension type: hard-wired 1 since the 486 */
+#define X86_CR0_PG        (1ull << 31)   /* paging */
+#define X86_CR4_PAE       (1ull << 5)    /* physical address extension: long mode needs it */
+#define X86_EFER_LME      (1ull << 8)    /* long mode enable */
+#define X86_EFER_LMA      (1ull << 10)   /* long mode active */
+#define X86_RFLAGS_FIXED  (1ull << 1)    /* reserved, always 1 */
+#define X86_RFLAGS_TF     (1ull << 8)    /* trap (single step) */
+#define X86_RFLAGS_IF     (1ull << 9)    /* interrupts enabled */
+#define X86_RFLAGS_RF     (1ull << 16)   /* resume: no instruction breakpoint this once */
 
 /* ---- what this host offers -------------------------------------------- */
 enum kvm_host_kind {
@@ -50,7 +67,7 @@ void kvm_guest_destroy(struct kvm_guest *g);
 uint8_t *kvm_guest_ram(struct kvm_guest *g, uint64_t gpa, size_t len);
 size_t kvm_guest_ram_size(const struct kvm_guest *g);
 
-/* ---- loading (boot.c) ------------------------------------------------------------ */
+/* ---- loading (boot_flat.c, linux/boot_linux.c) ----------------------------------------- */
 enum kvm_cpu_mode { KVM_MODE_REAL, KVM_MODE_PROTECTED, KVM_MODE_LONG };
 /* A flat binary at `gpa`, entered at `entry` in the given mode (real mode:
  * CS = entry >> 4 ... as the loader documents; protected/long: flat
@@ -68,7 +85,7 @@ struct kvm_linux_config {
 int kvm_guest_load_linux(struct kvm_guest *g, const struct kvm_linux_config *lc,
 			 char *err, size_t errlen);
 
-/* ---- running (vm.c) ------------------------------------------------------------------ */
+/* ---- running (exit_loop.c, kick.c) ------------------------------------------------------------------ */
 enum kvm_stop_kind {
 	KVM_STOP_POWER_OFF,     /* the guest powered off (halted with IF=0, or the ACPI register) */
 	KVM_STOP_RESET,         /* i8042 reset (0xFE to port 0x64) or triple fault (SHUTDOWN) */
@@ -108,15 +125,31 @@ int kvm_guest_clear_hw_breakpoint(struct kvm_guest *g, unsigned slot);
 /* Guest-virtual to guest-physical through the guest's page tables. */
 int kvm_guest_translate(struct kvm_guest *g, uint64_t gva, uint64_t *gpa);
 
+/* ---- figures (stats.c) ----------------------------------------------------------------- */
+/* Port I/O exits, by the device behind the port: our UART (COM1), our
+ * i8042, a port no device owns, or another device on the bus. */
+enum kvm_port_class {
+	KVM_PORTS_UART, KVM_PORTS_I8042, KVM_PORTS_UNOWNED, KVM_PORTS_OTHER,
+	KVM_PORT_CLASSES
+};
+/* From the port number alone: UART, I8042, or UNOWNED for every other port
+ * (none of our devices sits there). */
+enum kvm_port_class kvm_port_class(uint16_t port);
+/* "uart", "i8042", "unowned", "other" */
+const char *kvm_port_class_name(enum kvm_port_class c);
+
 /* Exits that reached user space, by reason, and KVM's own per-vCPU counters
  * (KVM_GET_STATS_FD: exits that never reach user space too). */
 enum { KVM_EXIT_REASONS = 64 };
 struct kvm_exit_counts {
-	uint64_t by_reason[KVM_EXIT_REASONS];   /* indexed by KVM_EXIT_* */
-	uint64_t io_by_port_class[4];            /* uart, i8042, unowned, other */
+	uint64_t by_reason[KVM_EXIT_REASONS];   /* indexed by KVM_EXIT_*; >= 64 counts as UNKNOWN */
+	uint64_t io_by_port_class[KVM_PORT_CLASSES];
 };
 void kvm_guest_exit_counts(const struct kvm_guest *g, struct kvm_exit_counts *out);
-const char *kvm_exit_reason_name(unsigned reason);
+/* KVM_EXIT_* without its prefix ("IO", "MMIO"); for a reason this build has
+ * no name for, "unknown exit N", written into `buf` (KVM_EXIT_NAME_MAX bytes do). */
+enum { KVM_EXIT_NAME_MAX = 32 };
+const char *kvm_exit_reason_name(unsigned reason, char *buf, size_t len);
 /* Fills up to `max` name/value pairs of KVM's stats; returns how many. */
 size_t kvm_guest_kernel_stats(struct kvm_guest *g, char (*names)[48], uint64_t *values, size_t max);
 

@@ -1,6 +1,7 @@
-/* kvm_internal.h — struct kvm_guest, shared by vm.c, debug.c, halt_watch.c
- * and boot_flat.c (and nothing outside kvm-backend/: kvm.h is the interface).
- * Lab 10.
+/* kvm_internal.h — struct kvm_guest, shared by the files of kvm-backend/
+ * that touch the VM's file descriptors: vm.c, exit_loop.c, kick.c, stats.c,
+ * debug.c, halt_watch.c and boot_flat.c (and nothing outside kvm-backend/:
+ * kvm.h is the interface).  Lab 10.
  */
 #ifndef TRAPLAB_KVM_INTERNAL_H
 #define TRAPLAB_KVM_INTERNAL_H
@@ -21,8 +22,12 @@
 #define KVM_IDENTITY_MAP_ADDR 0xfffbc000u   /* 1 page, KVM_SET_IDENTITY_MAP_ADDR, below the TSS */
 #define KVM_MAX_MEMORY        (3072ull << 20)  /* below the PCI hole; no split slots */
 
-/* I/O port classes for kvm_exit_counts.io_by_port_class */
-enum { KVM_PORTS_UART, KVM_PORTS_I8042, KVM_PORTS_UNOWNED, KVM_PORTS_OTHER };
+/* The i8042 keyboard controller, only as far as rebooting goes (KVM-NOTES
+ * §3.6): status (port 0x64) reads 0, "input buffer empty", so Linux's
+ * kb_wait() returns at once; command 0xFE pulses the CPU reset line. */
+#define I8042_DATA       0x60
+#define I8042_COMMAND    0x64
+#define I8042_CMD_RESET  0xfe
 
 struct kvm_guest {
 	int kvm_fd;                 /* /dev/kvm: system ioctls */
@@ -48,7 +53,7 @@ struct kvm_guest {
 	atomic_bool running;
 	atomic_bool interrupt;      /* kvm_guest_interrupt() was called */
 	int stats_fd;               /* KVM_GET_STATS_FD, opened on first use (-1) */
-	/* power-off detection: a backing-off kick timer (vm.c), then, for a
+	/* power-off detection: a backing-off kick timer (kick.c), then, for a
 	 * guest that runs on, the watcher thread of halt_watch.c */
 	pthread_t watch_thread;
 	pthread_mutex_t watch_lock;
@@ -69,18 +74,7 @@ struct kvm_guest {
 	bool stepping;              /* inside kvm_guest_step */
 };
 
-/* architectural bits the backend tests (Intel SDM vol. 3A §2.5, §2.2.1) */
-#define X86_CR0_PE        (1ull << 0)
-#define X86_CR0_ET        (1ull << 4)
-#define X86_CR0_PG        (1ull << 31)
-#define X86_CR4_PAE       (1ull << 5)
-#define EFER_LME_BIT      (1ull << 8)
-#define EFER_LMA_BIT      (1ull << 10)
-#define X86_RFLAGS_TF     (1ull << 8)
-#define X86_RFLAGS_IF     (1ull << 9)
-#define X86_RFLAGS_RF     (1ull << 16)
-
-/* debug.c, for the run loop in vm.c */
+/* debug.c, for the exit loop (exit_loop.c) */
 /* KVM_SET_GUEST_DEBUG with the breakpoints set and, if asked, single-step. */
 int kvm_guest_set_debug(struct kvm_guest *g, bool single_step);
 /* A KVM_EXIT_DEBUG: which kind of stop (step or breakpoint slot). */
@@ -88,20 +82,30 @@ void kvm_guest_debug_stop(struct kvm_guest *g, struct kvm_stop *stop);
 /* Before resuming at a hardware breakpoint that just hit: step over it with
  * the breakpoints out.  True if that ended the run (stop filled in). */
 bool kvm_guest_resume_over_breakpoint(struct kvm_guest *g, struct kvm_stop *stop);
-/* vm.c: the byte offset of KVM's per-vCPU statistic `name` in the stats fd
+/* stats.c: the byte offset of KVM's per-vCPU statistic `name` in the stats fd
  * (opened on first use), or -1 if KVM has no such statistic. */
 off_t kvm_guest_stat_offset(struct kvm_guest *g, const char *name);
 
-/* A signal to the vCPU thread makes KVM_RUN return EINTR (vm.c installs it). */
+/* A signal to the vCPU thread makes KVM_RUN return EINTR (kick.c installs it). */
 #define VM_KICK_SIGNAL SIGUSR2
 
+/* kick.c, around kvm_guest_run's exit loop: kick_run_begin makes this thread
+ * the one to kick and starts the backing-off kick timer; kick_run_end stops
+ * the timer (or the watcher) again.  kick_back_off: a kick found the guest
+ * running; kick less often, and past the short phase hand over to the
+ * watcher of halt_watch.c. */
+void kick_run_begin(struct kvm_guest *g);
+void kick_run_end(struct kvm_guest *g);
+void kick_back_off(struct kvm_guest *g);
+
 /* halt_watch.c: a thread that kicks the vCPU when it has stayed blocked in
- * KVM (a guest's hlt), so vm.c can tell power-off; -1 if KVM's stats lack
- * what it needs (the caller falls back to a kick timer). */
+ * KVM (a guest's hlt), so the exit loop can tell power-off; -1 if KVM's
+ * stats lack what it needs (the caller falls back to a kick timer). */
 int halt_watch_start(struct kvm_guest *g);
 void halt_watch_stop(struct kvm_guest *g);
 
-/* vm.c: the exit loop alone, without kvm_guest_run's set-up (kick timer, resume). */
+/* exit_loop.c: the exit loop alone, without kvm_guest_run's set-up (kick
+ * timer, resume). */
 void kvm_guest_run_loop(struct kvm_guest *g, uint64_t max_exits, struct kvm_stop *stop);
 /* Read up to `len` bytes at linear address `gva` through the guest's page
  * tables (KVM_TRANSLATE); returns how many were readable. */

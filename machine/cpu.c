@@ -1,6 +1,11 @@
 /* cpu.c — the PG32 fetch–decode–execute loop and the one place traps are
- * raised (isa/SPEC.md §4–§8, §12).  Lab 1 steps through it; Labs 3–5 hook
- * cpu_raise_trap() to take the guest's traps before the guest does.
+ * raised (isa/SPEC.md §4–§8, §12).  Lab 1 steps through it.  The monitors
+ * of Labs 3–5 run the guest on a machine with a trap hook
+ * (machine_set_trap_hook) that stops machine_run() at every trap, before
+ * the guest's handler would see it; the monitor then emulates, reflects
+ * with machine_deliver_trap(), or fixes its shadow tables, and runs again.
+ * The system instructions' effects come from isa.h (isa_rti_psw, ...), the
+ * same functions the monitor's vCPU routines use.
  *
  * Speed comes from decoding each word once: machine->decoded[] caches the
  * decoded form of every word of physical memory, and a store to a word
@@ -71,7 +76,7 @@ machine_deliver_trap(struct machine *m, const struct machine_trap *trap)
 		return;
 	}
 	/* Counted here, where the guest's own handler is entered: traps a
-	 * monitor emulates itself (TRAP_HANDLED) are the monitor's business.
+	 * monitor stops for and emulates itself are the monitor's business.
 	 * "In a row" means with no instruction retired since the last one;
 	 * comparing counts keeps the interpreter's hot path free of it. */
 	if (m->retired != m->retired_at_last_trap) {
@@ -87,12 +92,11 @@ machine_deliver_trap(struct machine *m, const struct machine_trap *trap)
 	m->s.cr[CR_epc] = trap->epc;
 	m->s.cr[CR_epsw] = m->s.psw;
 	m->s.cr[CR_cause] = trap->cause;
-	if (trap->cause == CAUSE_MEMORY || trap->cause == CAUSE_PAGE ||
-	    trap->cause == CAUSE_MISALIGNED) {
+	if (isa_cause_has_address(trap->cause)) {
 		m->s.cr[CR_cause] |= (uint32_t)trap->access << CAUSE_ACCESS_SHIFT;
 		m->s.cr[CR_badaddr] = trap->badaddr;
 	}
-	m->s.psw = (m->s.psw & PSW_FLAGS) | PSW_S;
+	m->s.psw = isa_trap_entry_psw(m->s.psw);
 	m->s.pc = m->s.cr[CR_tvec];
 }
 
@@ -103,20 +107,12 @@ cpu_raise_trap(struct machine *m, const struct machine_trap *trap)
 		m->traps[trap->cause]++;
 	if (m->tracer.trap)
 		m->tracer.trap(m->tracer.ctx, m, trap);
-	enum machine_trap_action action = TRAP_DELIVER;
-	if (m->trap_hook)
-		action = m->trap_hook(m->trap_hook_ctx, m, trap);
-	switch (action) {
-	case TRAP_DELIVER:
-		machine_deliver_trap(m, trap);
-		break;
-	case TRAP_HANDLED:
-		break;
-	case TRAP_STOP:
+	if (m->trap_hook && m->trap_hook(m->trap_hook_ctx, m, trap) == TRAP_STOP) {
 		m->stop.trap = *trap;
 		cpu_stop(m, STOP_HOOK);
-		break;
+		return;
 	}
+	machine_deliver_trap(m, trap);
 }
 
 /* ===== the loop ================================================================ */
@@ -336,7 +332,7 @@ do_privileged:
 	goto *dispatch[d->handler - HANDLER_PRIVILEGED];
 
 	/* --- arithmetic and logic (SPEC §8.1): the register-only ones from
-	 * alu.def, one handler each --- */
+	 * isa/alu.def, one handler each --- */
 #define PG32_ALU(name, expr) \
 do_##name: { \
 		const uint32_t A = R[d->rs], B = R[d->rt]; \
@@ -357,15 +353,22 @@ do_div: do_divu: do_rem: do_remu:
 do_cmp:  psw = (psw & ~PSW_FLAGS) | isa_compare_flags(R[d->rs], R[d->rt]); RETIRE();
 do_cmpi: psw = (psw & ~PSW_FLAGS) | isa_compare_flags(R[d->rs], (uint32_t)d->imm); RETIRE();
 
-	/* --- memory (SPEC §8.2) --- */
-do_ldw:  DATA_ADDR(4, ACCESS_LOAD); R[d->rd] = mem_load32(mem + pa); RETIRE();
-do_ldh:  DATA_ADDR(2, ACCESS_LOAD); R[d->rd] = (uint32_t)(int16_t)mem_load16(mem + pa); RETIRE();
-do_ldhu: DATA_ADDR(2, ACCESS_LOAD); R[d->rd] = mem_load16(mem + pa); RETIRE();
-do_ldb:  DATA_ADDR(1, ACCESS_LOAD); R[d->rd] = (uint32_t)(int8_t)mem[pa]; RETIRE();
-do_ldbu: DATA_ADDR(1, ACCESS_LOAD); R[d->rd] = mem[pa]; RETIRE();
-do_stw:  STORE(4, R[d->rd]); RETIRE();
-do_sth:  STORE(2, R[d->rd]); RETIRE();
-do_stb:  STORE(1, R[d->rd]); RETIRE();
+	/* --- memory (SPEC §8.2): sizes and widening from isa.h, folded to
+	 * constants by the compiler --- */
+#define LOAD(op_, raw_) do {                                                 \
+		DATA_ADDR(isa_mem_access_size(op_), ACCESS_LOAD);                 \
+		R[d->rd] = isa_load_result((op_), (raw_));                        \
+		RETIRE();                                                         \
+	} while (0)
+do_ldw:  LOAD(OP_ldw, mem_load32(mem + pa));
+do_ldh:  LOAD(OP_ldh, mem_load16(mem + pa));
+do_ldhu: LOAD(OP_ldhu, mem_load16(mem + pa));
+do_ldb:  LOAD(OP_ldb, mem[pa]);
+do_ldbu: LOAD(OP_ldbu, mem[pa]);
+#undef LOAD
+do_stw:  STORE(isa_mem_access_size(OP_stw), R[d->rd]); RETIRE();
+do_sth:  STORE(isa_mem_access_size(OP_sth), R[d->rd]); RETIRE();
+do_stb:  STORE(isa_mem_access_size(OP_stb), R[d->rd]); RETIRE();
 do_adr:  R[d->rd] = pc + ISA_WORD + (uint32_t)d->imm; RETIRE();
 
 	/* --- control flow (SPEC §8.3): d->imm is already in bytes --- */
@@ -387,26 +390,22 @@ do_callr: {
 }
 
 	/* --- always trap (SPEC §8.4): they retire, then trap at themselves --- */
-do_sys:   trap.cause = CAUSE_SYSCALL; goto retire_and_trap;
-do_brk:   trap.cause = CAUSE_BREAKPOINT; goto retire_and_trap;
-do_hcall: trap.cause = CAUSE_HYPERCALL; goto retire_and_trap;
+do_sys:   trap.cause = isa_trap_instruction_cause(OP_sys); goto retire_and_trap;
+do_brk:   trap.cause = isa_trap_instruction_cause(OP_brk); goto retire_and_trap;
+do_hcall: trap.cause = isa_trap_instruction_cause(OP_hcall); goto retire_and_trap;
 retire_and_trap:
 	icount++;
 	m->traps_in_a_row = 0;
 	trap = (struct machine_trap){ .cause = trap.cause, .epc = pc };
 	goto raise;
 
-	/* --- system instructions (SPEC §8.5) --- */
+	/* --- system instructions (SPEC §8.5), their effects from isa.h --- */
 do_rti:
-	psw = m->s.cr[CR_epsw] & PSW_WRITABLE;
+	psw = isa_rti_psw(m->s.cr[CR_epsw]);
 	RETIRE_SLOW(m->s.cr[CR_epc]);
 do_mfcr: R[d->rd] = m->s.cr[d->rs]; RETIRE();
 do_mtcr:
-	switch (d->rd) {
-	case CR_ptbr: m->s.cr[CR_ptbr] = R[d->rs] & PTE_FRAME_MASK; break;
-	case CR_mmu:  m->s.cr[CR_mmu] = R[d->rs] & MMU_PG; break;
-	default:      m->s.cr[d->rd] = R[d->rs]; break;
-	}
+	m->s.cr[d->rd] = isa_cr_written_value(d->rd, R[d->rs]);
 	RETIRE_SLOW(pc + ISA_WORD);
 do_di: psw &= ~PSW_IE; RETIRE_SLOW(pc + ISA_WORD);
 do_ei: psw |= PSW_IE; RETIRE_SLOW(pc + ISA_WORD);
@@ -436,16 +435,14 @@ do_out: {
 }
 do_rdpsw: R[d->rd] = psw; RETIRE();
 do_wrpsw:
-	if (psw & PSW_S)
-		psw = R[d->rs] & PSW_WRITABLE;
-	else    /* reachable only where wrpsw is unprivileged: legacy's POPF hole */
-		psw = (psw & ~PSW_FLAGS) | (R[d->rs] & PSW_FLAGS);
+	/* in user mode only where wrpsw is unprivileged: legacy's POPF hole */
+	psw = isa_wrpsw_result(psw, R[d->rs]);
 	RETIRE_SLOW(pc + ISA_WORD);
 do_srr:
-	R[d->rd] = (m->s.cr[CR_mmu] & MMU_PG) ? m->s.cr[CR_ptbr] : m->s.cr[CR_rbase];
+	R[d->rd] = isa_srr_value(m->s.cr);
 	RETIRE();
 do_juser:
-	psw &= ~PSW_S;
+	psw = isa_juser_psw(psw);
 	RETIRE_SLOW(R[d->rs]);
 
 after_slow:
@@ -460,8 +457,7 @@ raise:
 	 * interrupts and fetch faults, where there is no instruction. */
 	if (trap.cause < CAUSE_FIRST_INTERRUPT &&
 	    !(trap.access == ACCESS_FETCH && trap.badaddr == pc &&
-	      (trap.cause == CAUSE_MEMORY || trap.cause == CAUSE_PAGE ||
-	       trap.cause == CAUSE_MISALIGNED))) {
+	      isa_cause_has_address(trap.cause))) {
 		uint32_t tpa;
 		m->s.psw = psw;
 		if (mmu_translate(m, pc, ISA_WORD, ACCESS_FETCH, &tpa) == 0)

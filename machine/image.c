@@ -1,4 +1,5 @@
-/* image.c — read a raw PG32 image file (isa/SPEC.md §11.2). */
+/* image.c — read a raw PG32 image file (isa/SPEC.md §11.2), for every loader
+ * of guests (Lab 1 on). */
 #include "image.h"
 
 #include <errno.h>
@@ -7,6 +8,9 @@
 #include <string.h>
 
 #include "machine.h"
+
+/* The buffer starts this large and doubles: most guests fit at once. */
+enum { IMAGE_FIRST_BUFFER = 64 * 1024 };
 
 int
 image_read_file(const char *path, uint8_t **data, size_t *size, char *err, size_t errlen)
@@ -27,7 +31,7 @@ image_read_file(const char *path, uint8_t **data, size_t *size, char *err, size_
 				rc = IMAGE_ERR_TOO_LARGE;
 				goto fail;
 			}
-			cap = cap ? cap * 2 : 65536;
+			cap = cap ? cap * 2 : IMAGE_FIRST_BUFFER;
 			uint8_t *bigger = realloc(buf, cap);
 			if (!bigger) {
 				snprintf(err, errlen, "%s: out of memory", path);

@@ -1,5 +1,7 @@
 /* image.h — reading a PG32 image file (isa/SPEC.md §11.2) into memory the
- * caller owns; `traplab run`, the monitor's `load` and the tests use it. */
+ * caller owns (Lab 1 on).  The one reader of binary files: the guest loader
+ * (monitor/backends/guest_image.c), the KVM backend's flat binaries
+ * (backend_read_file) and `traplab disasm` all use it. */
 #ifndef TRAPLAB_IMAGE_H
 #define TRAPLAB_IMAGE_H
 

@@ -407,13 +407,12 @@ machine_describe_trap(const struct machine *m, const struct machine_trap *t,
 	const char *name = isa_cause_name(t->cause);
 	const char *what = isa_cause_description(t->cause);
 	char insn[128];
-	bool is_fetch_fault = t->access == ACCESS_FETCH &&
-		(t->cause == CAUSE_MEMORY || t->cause == CAUSE_PAGE || t->cause == CAUSE_MISALIGNED);
+	bool is_fetch_fault = t->access == ACCESS_FETCH && isa_cause_has_address(t->cause);
 	if (is_fetch_fault || t->cause >= CAUSE_FIRST_INTERRUPT)
 		snprintf(insn, sizeof insn, "(none: %s)", is_fetch_fault ? "the fetch faulted" : "interrupt");
 	else
 		machine_describe_insn_at(m, t->epc, t->insn, true, insn, sizeof insn);
-	if (t->cause == CAUSE_MEMORY || t->cause == CAUSE_PAGE || t->cause == CAUSE_MISALIGNED)
+	if (isa_cause_has_address(t->cause))
 		snprintf(buf, len, "%s (%s, %s at 0x%08x) at pc=0x%08x: %s",
 			 name ? name : "?", what ? what : "?", isa_access_name(t->access),
 			 t->badaddr, t->epc, insn);

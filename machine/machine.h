@@ -60,13 +60,14 @@ struct machine_stop_info {
 };
 
 /* The one place a trap is delivered (machine/cpu.c, cpu_raise_trap).  With
- * no hook, the CPU does what SPEC §6.2 says.  A monitor installs a hook to
- * see every trap first; it answers with one of these. */
+ * no hook, the CPU does what SPEC §6.2 says.  A monitor (Labs 3–5) or the
+ * classifier installs a hook to see every trap first and stop there:
+ * machine_run() returns STOP_HOOK with the trap in machine_last_stop() and
+ * the PC at its epc, nothing delivered, and the monitor decides what
+ * happens next (emulate, machine_deliver_trap(), ...) before running again.
+ * A hook that only watches answers TRAP_DELIVER. */
 enum machine_trap_action {
 	TRAP_DELIVER,   /* deliver to the guest's own vector, as the bare machine would */
-	TRAP_HANDLED,   /* the hook changed the state itself; just continue.  A hook
-			   that answers this without advancing the PC re-runs the
-			   instruction: avoiding a livelock is then the hook's job */
 	TRAP_STOP,      /* stop machine_run() with STOP_HOOK */
 };
 struct machine;
@@ -96,7 +97,7 @@ int machine_load_image(struct machine *m, const uint8_t *image, size_t size,
 
 /* A machine over a slice [base, base + size) of another machine's memory,
  * sharing its decoded-instruction cache: what the guest sees as physical
- * memory when a monitor runs it (monitor/vm.c).  It has its own registers,
+ * memory when a monitor runs it (monitor/vmm/vm.c).  It has its own registers,
  * control registers and devices, and the parent's variant.  Destroy views
  * before their parent. */
 struct machine *machine_create_view(struct machine *parent, uint32_t base, uint32_t size,
@@ -120,7 +121,7 @@ void machine_set_stop_on_user(struct machine *m, bool stop);
 /* An interpreter decodes every instruction it runs; the machine normally
  * keeps decoded instructions (which makes it, in effect, a translator).
  * With decode_every_time set, this machine decodes each instruction afresh,
- * as the hybrid monitor's software interpreter would (monitor/hybrid.c). */
+ * as the hybrid monitor's software interpreter would (monitor/vmm/hybrid.c). */
 void machine_set_decode_every_time(struct machine *m, bool on);
 
 /* ---- for monitors: time and devices of a virtual machine (monitor/) ---- */
@@ -145,7 +146,7 @@ bool machine_port_affects_time(uint16_t port);
  * handler, or storming?  (A pause for a hook or for user mode is not an end.) */
 bool machine_stopped(const struct machine *m);
 
-/* Code watching, for the binary translator (monitor/bt.c): after
+/* Code watching, for the binary translator (monitor/vmm/bt_*.c): after
  * machine_watch_code(m, pa), any store near pa (the same 64-byte chunk) — by this
  * machine, its parent or another view, by an instruction or by
  * machine_write_phys — is remembered.  machine_code_written() says whether
@@ -180,7 +181,7 @@ void machine_set_state(struct machine *m, const struct cpu_state *in);
 int machine_read_phys(const struct machine *m, uint32_t addr, void *buf, size_t len);
 int machine_write_phys(struct machine *m, uint32_t addr, const void *buf, size_t len);
 /* Read-only access to physical memory, for the binary translator's loads
- * (bt.c): like a device's DMA mapping.  Stores must go through
+ * (bt_execute.c): like a device's DMA mapping.  Stores must go through
  * machine_write_phys(), which keeps decoded instructions and code watches
  * right. */
 const uint8_t *machine_phys_memory(const struct machine *m);

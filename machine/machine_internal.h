@@ -80,7 +80,7 @@ struct machine {
 };
 
 /* cpu.c: the one place a trap is raised.  Consults the hook, then either
- * delivers it (SPEC §6.2), leaves it to the hook, or stops the machine. */
+ * delivers it (SPEC §6.2) or stops the machine with STOP_HOOK. */
 void cpu_raise_trap(struct machine *m, const struct machine_trap *trap);
 void cpu_stop(struct machine *m, enum machine_stop_reason reason);
 

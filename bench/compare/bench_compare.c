@@ -2,7 +2,7 @@
  * PG32, under every approach, in one process (bench/compare; Lab 10).
  *
  * For each guest in guests/pg32/nanobench/ it runs `traplab compare`'s
- * machinery (monitor/compare.c) on the legacy variant — the x86-like one,
+ * machinery (monitor/tools/compare.c) on the legacy variant — the x86-like one,
  * where binary translation is needed — and prints each table in Markdown,
  * then a summary in the shape of the paper's table (host time per mode,
  * relative to bare) and the checks the issue names:

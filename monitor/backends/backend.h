@@ -51,8 +51,9 @@ struct backend_stop {
 	char message[320];             /* one line, for people */
 };
 
+enum { BACKEND_STAT_NAME = 48 };
 struct backend_stat {
-	char name[48];                 /* stable: JSON and scripts use it */
+	char name[BACKEND_STAT_NAME];  /* stable: JSON and scripts use it */
 	uint64_t value;
 };
 

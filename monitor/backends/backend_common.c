@@ -6,11 +6,11 @@
  * `stats` say the same things in both worlds; `traplab kvm` (cmd_kvm.c)
  * reads its flat binary with it too.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backend_common.h"
+#include "image.h"
 
 /* ===== messages and stops ========================================================== */
 
@@ -154,6 +154,18 @@ backend_stat_put(struct backend_stat *out, size_t max, size_t *n, const char *pr
 	out[(*n)++].value = value;
 }
 
+void
+backend_join_names(char *buf, size_t len, const char *const *names, size_t n, const char *sep,
+		   const char *last)
+{
+	size_t used = 0;
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < n && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 i == 0 ? "" : i + 1 == n ? last : sep, names[i]);
+}
+
 /* Built from the option list, so the message cannot fall behind it. */
 int
 backend_no_option(const struct backend_option *options, const char *name, char *err,
@@ -169,41 +181,21 @@ backend_no_option(const struct backend_option *options, const char *name, char *
 
 /* ===== files ======================================================================== */
 
+/* machine/image.c reads the file; a backend adds only that an empty file
+ * is no guest at all. */
 int
 backend_read_file(const char *path, uint8_t **image, size_t *size, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	int rc = image_read_file(path, image, size, err, errlen);
+	if (rc == IMAGE_ERR_MEMORY)
+		return BACKEND_READ_NO_MEMORY;
+	if (rc < 0)
+		return BACKEND_READ_FAILED;
+	if (*size == 0) {
+		free(*image);
+		*image = NULL;
+		snprintf(err, errlen, "%s: empty file", path);
 		return BACKEND_READ_FAILED;
 	}
-	uint8_t *buf = NULL;
-	size_t n = 0, cap = 0;
-	for (;;) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 65536;
-			uint8_t *bigger = realloc(buf, cap);
-			if (!bigger) {
-				free(buf);
-				fclose(f);
-				snprintf(err, errlen, "%s: out of memory", path);
-				return BACKEND_READ_NO_MEMORY;
-			}
-			buf = bigger;
-		}
-		size_t got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad || n == 0) {
-		free(buf);
-		snprintf(err, errlen, "%s: %s", path, bad ? "read error" : "empty file");
-		return BACKEND_READ_FAILED;
-	}
-	*image = buf;
-	*size = n;
 	return 0;
 }

@@ -67,16 +67,23 @@ void backend_reg_put(struct backend_reg *out, size_t max, size_t *n, const char 
 /* A figure named prefix + name, the name cut to fit. */
 void backend_stat_put(struct backend_stat *out, size_t max, size_t *n, const char *prefix,
 		      const char *name, uint64_t value);
+/* names[0..n) joined into buf: "a b c" with sep = last = " ", "a, b or c"
+ * with sep ", " and last " or ", so that lists of choices are built from
+ * the one place their names live (e.g. vm_mode_name). */
+void backend_join_names(char *buf, size_t len, const char *const *names, size_t n,
+			const char *sep, const char *last);
 /* "no setting 'NAME' (settings: A B C)", the settings taken from the list. */
 int backend_no_option(const struct backend_option *options, const char *name, char *err,
 		      size_t errlen);
 
 /* ---- files ---- */
 
-/* The whole of a binary file, in a malloc'd buffer; an empty file is an
- * error.  0, or one of these with a message in err: */
+/* The whole of a binary file, in a malloc'd buffer (machine/image.h's
+ * image_read_file); an empty file is an error.  0, or one of these with a
+ * message in err: */
 enum {
-	BACKEND_READ_FAILED = -1,       /* cannot open or read it, or it is empty */
+	BACKEND_READ_FAILED = -1,       /* cannot open or read it, it is empty, or it is
+					   larger than the largest machine */
 	BACKEND_READ_NO_MEMORY = -2,    /* no memory to hold it */
 };
 int backend_read_file(const char *path, uint8_t **image, size_t *size, char *err,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend_common.h"
 #include "commands.h"
 #include "machine.h"
 
@@ -38,13 +39,25 @@ cli_parse_variant(const char *cmd, const char *arg, enum isa_variant *out)
 	return true;
 }
 
+void
+cli_mode_list(char *buf, size_t len, enum vm_mode first, const char *sep, const char *last)
+{
+	const char *names[MODE_COUNT];
+	size_t n = 0;
+	for (int m = first; m < MODE_COUNT; m++)
+		names[n++] = vm_mode_name((enum vm_mode)m);
+	backend_join_names(buf, len, names, n, sep, last);
+}
+
 bool
 cli_parse_mode(const char *cmd, const char *arg, enum vm_mode *out)
 {
 	int mode = vm_mode_by_name(arg);
 	if (mode < 0) {
-		fprintf(stderr, "traplab %s: mode '%s': no such mode (choose bare, trap, "
-			"hybrid, bt or pv, bt, pv)\n", cmd, arg);
+		char modes[CLI_MODE_LIST_LEN];
+		cli_mode_list(modes, sizeof modes, MODE_BARE, ", ", " or ");
+		fprintf(stderr, "traplab %s: mode '%s': no such mode (choose %s)\n", cmd, arg,
+			modes);
 		return false;
 	}
 	*out = (enum vm_mode)mode;
@@ -126,13 +139,13 @@ cli_parse_format(const char *cmd, const char *arg, unsigned allowed, enum cli_fo
 		[FORMAT_TEXT] = "text", [FORMAT_JSON] = "json",
 		[FORMAT_CSV] = "csv", [FORMAT_MARKDOWN] = "markdown",
 	};
-	for (unsigned f = 0; f < sizeof names / sizeof names[0]; f++)
+	for (unsigned f = 0; f < ARRAY_SIZE(names); f++)
 		if ((allowed & (1u << f)) && strcmp(arg, names[f]) == 0) {
 			*out = (enum cli_format)f;
 			return true;
 		}
 	fprintf(stderr, "traplab %s: --format=%s: choose one of", cmd, arg);
-	for (unsigned f = 0; f < sizeof names / sizeof names[0]; f++)
+	for (unsigned f = 0; f < ARRAY_SIZE(names); f++)
 		if (allowed & (1u << f))
 			fprintf(stderr, " %s", names[f]);
 	fputc('\n', stderr);
@@ -213,7 +226,7 @@ cli_print_exit_statuses(FILE *out, uint64_t statuses)
 #undef EXIT_STATUS
 	};
 	enum { INDENT = 4, LABEL = 6, WIDTH = 79 };
-	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		if (!(statuses & (UINT64_C(1) << i)))
 			continue;
 		char label[16];

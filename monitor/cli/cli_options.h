@@ -19,6 +19,10 @@ enum cli_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_CSV, FORMAT_MARKDOWN };
 
 bool cli_parse_variant(const char *cmd, const char *arg, enum isa_variant *out);
 bool cli_parse_mode(const char *cmd, const char *arg, enum vm_mode *out);
+/* The names of the modes from `first` on (vm_mode_name), joined: "bare|trap|..."
+ * with sep = last = "|", "bare, trap, ... or pv" with ", " and " or ". */
+enum { CLI_MODE_LIST_LEN = 64 };
+void cli_mode_list(char *buf, size_t len, enum vm_mode first, const char *sep, const char *last);
 bool cli_parse_memory(const char *cmd, const char *arg, uint32_t *bytes);
 /* In every mode but bare the monitor keeps part of the machine's memory:
  * false (one line printed) if `bytes` of guest memory do not fit then. */

@@ -32,7 +32,7 @@ cmd_bt_usage(FILE *out)
 		"    translated block by block into a translation cache, where innocuous\n"
 		"    instructions are copied, every sensitive instruction becomes a callout\n"
 		"    into the monitor, and branches, calls and adr are fixed up to the guest\n"
-		"    addresses they mean; user code runs directly (monitor/bt.c).\n"
+		"    addresses they mean; user code runs directly (monitor/vmm/bt_translate.c).\n"
 		"    The guest's console goes to standard output; the translator's figures\n"
 		"    (blocks, look-ups, chains, flushes, callouts by instruction) to standard\n"
 		"    error.\n"
@@ -61,8 +61,11 @@ cmd_bt_usage(FILE *out)
 		"    traplab bt --no-chaining guests/pg32/nanobench/callret.s\n");
 }
 
+/* The largest translation cache --cache-blocks may ask for. */
+enum { BT_MAX_CACHE_BLOCKS = 65536 };
+
 struct bt_dot {
-	struct vm *vm;
+	const struct vm *vm;
 	const struct symtab *syms;
 };
 
@@ -78,6 +81,21 @@ bt_console(void *ctx, uint8_t byte)
 {
 	(void)ctx;
 	putchar(byte);
+}
+
+/* --dot=FILE: the translation cache as a graph (rendered if FILE says so).
+ * 0, or -1 after saying why not. */
+static int
+bt_write_dot_file(const struct vm *vm, const struct symtab *syms, const char *dot)
+{
+	struct bt_dot d = { vm, syms };
+	char note[GRAPHVIZ_NOTE], err[256];
+	if (graphviz_write(dot, bt_dot_write, &d, note, sizeof note, err, sizeof err) < 0) {
+		fprintf(stderr, "traplab bt: --dot: %s\n", err);
+		return -1;
+	}
+	fprintf(stderr, "wrote the translation cache: %s\n", note);
+	return 0;
 }
 
 int
@@ -110,7 +128,8 @@ cmd_bt(int argc, char **argv)
 		case OPT_NO_CHAIN: cfg.bt_no_chaining = true; break;
 		case OPT_DOT:    dot = optarg; break;
 		case OPT_BLOCKS:
-			ok = cli_parse_count("bt", "cache-blocks", optarg, 1, 65536, &cfg.bt_cache_blocks);
+			ok = cli_parse_count("bt", "cache-blocks", optarg, 1, BT_MAX_CACHE_BLOCKS,
+					     &cfg.bt_cache_blocks);
 			break;
 		case 'h':
 			cmd_bt_usage(stdout);
@@ -128,14 +147,9 @@ cmd_bt(int argc, char **argv)
 	uint8_t *image = NULL;
 	size_t size = 0;
 	struct symtab syms;
-	int status = guest_file_read("bt", path, &image, &size, &syms);
-	if (status == 0)
-		status = guest_file_fits("bt", path, size, cfg.guest_memory);
-	if (status != 0) {
-		free(image);
-		symtab_free(&syms);
+	int status = guest_file_read_fitting("bt", path, cfg.guest_memory, &image, &size, &syms);
+	if (status != 0)
 		return status;
-	}
 	/* the command line and the image were checked: what is left is memory */
 	char err[256];
 	status = EXIT_SOFTWARE;
@@ -151,16 +165,8 @@ cmd_bt(int argc, char **argv)
 	struct vm_stats st;
 	vm_get_stats(vm, &st);
 	report_stats_text(stderr, MODE_BT, &st);
-	if (dot) {
-		struct bt_dot d = { vm, &syms };
-		char note[GRAPHVIZ_NOTE];
-		if (graphviz_write(dot, bt_dot_write, &d, note, sizeof note, err, sizeof err) < 0) {
-			fprintf(stderr, "traplab bt: --dot: %s\n", err);
-			status = EXIT_CANTCREAT;
-		} else {
-			fprintf(stderr, "wrote the translation cache: %s\n", note);
-		}
-	}
+	if (dot && bt_write_dot_file(vm, &syms, dot) < 0)
+		status = EXIT_CANTCREAT;
 out:
 	vm_destroy(vm);
 	free(image);

@@ -1,5 +1,5 @@
 /* cmd_classify.c — `traplab classify`: derive every instruction's
- * Popek–Goldberg class by running it (monitor/classify.c), print the table
+ * Popek–Goldberg class by running it (monitor/tools/classify.c), print the table
  * beside opcodes.def's, and give the verdicts of Theorems 1 and 3 (P&G
  * 1974; isa/SPEC.md §9; REFERENCES.md §2, D14).  Lab 2 starts here.
  * Try: traplab classify --isa=legacy --witnesses

@@ -66,8 +66,19 @@ cmd_compare_usage(FILE *out)
 		"    traplab compare --format=markdown guests/pg32/nanobench/syscall.s\n");
 }
 
-int
-cmd_compare(int argc, char **argv)
+/* What compare's command line asked for. */
+struct compare_options {
+	struct compare_config cfg;
+	enum cli_format format;
+	const char *path, *reference;
+	bool budget_given;
+};
+
+enum { DEFAULT_REPS = 3, MAX_REPS = 100 };
+
+/* Returns -1 for a bad command line (message printed), 1 for --help, 0 to go on. */
+static int
+compare_parse_options(int argc, char **argv, struct compare_options *o)
 {
 	enum { OPT_ISA = 256, OPT_MEMORY, OPT_MAX, OPT_REPS, OPT_REFERENCE, OPT_FORMAT };
 	static const struct option longopts[] = {
@@ -80,93 +91,107 @@ cmd_compare(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct compare_config cfg = { .repetitions = 3 };
-	cfg.run.variant = ISA_STRICT;
-	cfg.run.guest_memory = MACHINE_DEFAULT_MEMORY;
-	cfg.run.budget = MACHINE_DEFAULT_BUDGET;
-	enum cli_format format = FORMAT_TEXT;
-	const char *reference = NULL;
-	bool budget_given = false;
+	*o = (struct compare_options){ .cfg = { .repetitions = DEFAULT_REPS }, .format = FORMAT_TEXT };
+	struct compare_config *cfg = &o->cfg;
+	cfg->run.variant = ISA_STRICT;
+	cfg->run.guest_memory = MACHINE_DEFAULT_MEMORY;
+	cfg->run.budget = MACHINE_DEFAULT_BUDGET;
 	optind = 1;
 	opterr = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		bool ok = true;
 		switch (c) {
-		case OPT_ISA:    ok = cli_parse_variant("compare", optarg, &cfg.run.variant); break;
-		case OPT_MEMORY: ok = cli_parse_memory("compare", optarg, &cfg.run.guest_memory); break;
+		case OPT_ISA:    ok = cli_parse_variant("compare", optarg, &cfg->run.variant); break;
+		case OPT_MEMORY: ok = cli_parse_memory("compare", optarg, &cfg->run.guest_memory); break;
 		case OPT_MAX:
-			ok = cli_parse_budget("compare", optarg, &cfg.run.budget);
-			budget_given = true;
+			ok = cli_parse_budget("compare", optarg, &cfg->run.budget);
+			o->budget_given = true;
 			break;
-		case OPT_REFERENCE: reference = optarg; break;
+		case OPT_REFERENCE: o->reference = optarg; break;
 		case OPT_REPS:
-			ok = cli_parse_count("compare", "reps", optarg, 1, 100, &cfg.repetitions);
+			ok = cli_parse_count("compare", "reps", optarg, 1, MAX_REPS, &cfg->repetitions);
 			break;
 		case OPT_FORMAT:
 			ok = cli_parse_format("compare", optarg, 1u << FORMAT_TEXT | 1u << FORMAT_CSV |
-					      1u << FORMAT_MARKDOWN | 1u << FORMAT_JSON, &format);
+					      1u << FORMAT_MARKDOWN | 1u << FORMAT_JSON, &o->format);
 			break;
 		case 'h':
 			cmd_compare_usage(stdout);
-			return EXIT_OK;
+			return 1;
 		default:
 			cli_report_bad_option("compare", c, argv);
-			return EXIT_USAGE;
+			return -1;
 		}
 		if (!ok)
-			return EXIT_USAGE;
+			return -1;
 	}
-	const char *path = cli_guest_operand("compare", argc, argv);
-	if (!path || !cli_check_monitor_memory("compare", MODE_TRAP, cfg.run.guest_memory))
-		return EXIT_USAGE;
-	uint8_t *image = NULL, *ref_image = NULL;
-	size_t size = 0, ref_size = 0;
-	struct symtab syms, ref_syms;
-	symtab_init(&ref_syms);
-	int status = guest_file_read("compare", path, &image, &size, &syms);
-	if (status == 0)
-		status = guest_file_fits("compare", path, size, cfg.run.guest_memory);
-	if (status == 0 && reference)
-		status = guest_file_read("compare", reference, &ref_image, &ref_size, &ref_syms);
-	if (status == 0 && reference)
-		status = guest_file_fits("compare", reference, ref_size, cfg.run.guest_memory);
-	if (status != 0)
-		goto out;
-	/* the command line and the images were checked: what is left is memory */
-	status = EXIT_SOFTWARE;
-	const struct symbol *pv = symtab_find(&syms, "PARAVIRT");
-	cfg.paravirtual = pv && pv->value != 0;
-	cfg.run.image = image;
-	cfg.run.image_size = size;
-	cfg.reference_image = ref_image;
-	cfg.reference_size = ref_size;
+	o->path = cli_guest_operand("compare", argc, argv);
+	if (!o->path || !cli_check_monitor_memory("compare", MODE_TRAP, cfg->run.guest_memory))
+		return -1;
+	return 0;
+}
 
+/* Every mode on the loaded guest, and the table: the exit status. */
+static int
+compare_guest(struct compare_options *o)
+{
+	struct compare_config *cfg = &o->cfg;
 	struct compare_result r;
 	char err[256];
-	if (!budget_given && !cfg.paravirtual) {
+	if (!o->budget_given && !cfg->paravirtual) {
 		struct equiv_run bare;
-		if (equiv_run_bare(&cfg.run, &bare, err, sizeof err) < 0) {
-			fprintf(stderr, "traplab compare: %s: %s\n", path, err);
-			goto out;
+		if (equiv_run_bare(&cfg->run, &bare, err, sizeof err) < 0) {
+			fprintf(stderr, "traplab compare: %s: %s\n", o->path, err);
+			return EXIT_SOFTWARE;
 		}
-		cfg.run.budget = equiv_mode_budget(&bare, cfg.run.budget);
+		cfg->run.budget = equiv_mode_budget(&bare, cfg->run.budget);
 		equiv_run_free(&bare);
 	}
-	if (compare_run(&cfg, &r, err, sizeof err) < 0) {
-		fprintf(stderr, "traplab compare: %s: %s\n", path, err);
-		goto out;
+	if (compare_run(cfg, &r, err, sizeof err) < 0) {
+		fprintf(stderr, "traplab compare: %s: %s\n", o->path, err);
+		return EXIT_SOFTWARE;
 	}
 	static const enum compare_format formats[] = {
 		[FORMAT_TEXT] = COMPARE_TEXT, [FORMAT_JSON] = COMPARE_JSON,
 		[FORMAT_CSV] = COMPARE_CSV, [FORMAT_MARKDOWN] = COMPARE_MARKDOWN,
 	};
-	compare_print(stdout, formats[format], path, cfg.run.variant, &r);
-	status = EXIT_OK;
+	compare_print(stdout, formats[o->format], o->path, cfg->run.variant, &r);
+	int status = EXIT_OK;
 	for (size_t i = 0; i < r.nrows; i++)
 		if (r.rows[i].verdict == EQUIV_NO || r.rows[i].verdict == EQUIV_CONSOLE_DIFFERS)
 			status = EXIT_NOT_EQUIVALENT;
-out:
+	return status;
+}
+
+int
+cmd_compare(int argc, char **argv)
+{
+	struct compare_options o;
+	int rc = compare_parse_options(argc, argv, &o);
+	if (rc != 0)
+		return rc > 0 ? EXIT_OK : EXIT_USAGE;
+	uint8_t *image = NULL, *ref_image = NULL;
+	size_t size = 0, ref_size = 0;
+	struct symtab syms, ref_syms;
+	symtab_init(&ref_syms);
+	int status = guest_file_read_fitting("compare", o.path, o.cfg.run.guest_memory, &image,
+					     &size, &syms);
+	if (status != 0)
+		return status;
+	if (o.reference)
+		status = guest_file_read_fitting("compare", o.reference, o.cfg.run.guest_memory,
+						 &ref_image, &ref_size, &ref_syms);
+	if (status == 0) {
+		/* the command line and the images were checked: what is left is memory */
+		const struct symbol *pv = symtab_find(&syms, "PARAVIRT");
+		o.cfg.paravirtual = pv && pv->value != 0;
+		o.cfg.run.image = image;
+		o.cfg.run.image_size = size;
+		o.cfg.reference_image = ref_image;
+		o.cfg.reference_size = ref_size;
+		status = compare_guest(&o);
+	}
 	free(image);
 	free(ref_image);
 	symtab_free(&syms);

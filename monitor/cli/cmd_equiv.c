@@ -27,6 +27,8 @@ struct equiv_options {
 void
 cmd_equiv_usage(FILE *out)
 {
+	char modes[CLI_MODE_LIST_LEN];
+	cli_mode_list(modes, sizeof modes, MODE_TRAP, ", ", ", ");
 	fprintf(out,
 		"NAME\n"
 		"    traplab equiv - check Popek and Goldberg's equivalence property\n"
@@ -62,9 +64,10 @@ cmd_equiv_usage(FILE *out)
 		"\n"
 		"OPTIONS\n"
 		"    --isa=VARIANT         strict (default), legacy or hybrid\n"
-		"    --modes=LIST          comma-separated monitor modes to check: trap, hybrid,\n"
-		"                          bt, pv (default trap,hybrid,bt; pv is for guests\n"
-		"                          built to use hypercalls, such as minios-pv)\n"
+		"    --modes=LIST          comma-separated monitor modes to check\n"
+		"                          (%s; default trap,hybrid,bt;\n"
+		"                          pv is for guests built to use hypercalls, such as\n"
+		"                          minios-pv)\n"
 		"    --memory=KiB          guest memory (default %u, at most %u)\n"
 		"    --max-instructions=N  budget of each run, in guest instructions (default:\n"
 		"                          %" PRIu64 " for the bare run, then, if it finished,\n"
@@ -79,7 +82,7 @@ cmd_equiv_usage(FILE *out)
 		"    -h, --help            show this manual\n"
 		"\n"
 		"EXIT STATUS\n",
-		MACHINE_DEFAULT_MEMORY / 1024, VM_MAX_GUEST_MEMORY / 1024, MACHINE_DEFAULT_BUDGET,
+		modes, MACHINE_DEFAULT_MEMORY / 1024, VM_MAX_GUEST_MEMORY / 1024, MACHINE_DEFAULT_BUDGET,
 		MACHINE_DEFAULT_BUDGET);
 	cli_print_exit_statuses(out, EXIT_BIT(OK) | EXIT_BIT(USAGE) | EXIT_BIT(DATAERR) |
 				EXIT_BIT(NOINPUT) | EXIT_BIT(SOFTWARE) | EXIT_BIT(NOT_EQUIVALENT) |
@@ -243,7 +246,7 @@ equiv_print_json(const struct equiv_options *o, const struct equiv_run *bare,
 				{ CLS_CTRLU, "CTRLU" }, { CLS_MODE, "MODE" }, { CLS_LOC, "LOC" },
 				{ CLS_LOCU, "LOCU" },
 			};
-			for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+			for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 				if (d->cls & names[i].flag)
 					json_string(&j, NULL, names[i].name);
 			json_end_array(&j);
@@ -266,23 +269,16 @@ cmd_equiv(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? EXIT_OK : EXIT_USAGE;
 
-	uint8_t *image = NULL;
-	size_t size = 0;
-	struct symtab syms;
-	int status = guest_file_read("equiv", o.path, &image, &size, &syms);
-	if (status == 0)
-		status = guest_file_fits("equiv", o.path, size, o.cfg.guest_memory);
-	if (status != 0) {
-		free(image);
-		symtab_free(&syms);
+	uint8_t *image = NULL, *ref_image = NULL;
+	size_t size = 0, ref_size = 0;
+	struct symtab syms, ref_syms;
+	int status = guest_file_read_fitting("equiv", o.path, o.cfg.guest_memory, &image, &size,
+					     &syms);
+	if (status != 0)
 		return status;
-	}
 	o.cfg.image = image;
 	o.cfg.image_size = size;
 
-	uint8_t *ref_image = NULL;
-	size_t ref_size = 0;
-	struct symtab ref_syms;
 	symtab_init(&ref_syms);
 	char err[256];
 	struct equiv_run bare = { 0 };
@@ -290,9 +286,8 @@ cmd_equiv(int argc, char **argv)
 	memset(results, 0, sizeof results);
 	bool all = true, any_different = false;
 	if (o.reference) {
-		status = guest_file_read("equiv", o.reference, &ref_image, &ref_size, &ref_syms);
-		if (status == 0)
-			status = guest_file_fits("equiv", o.reference, ref_size, o.cfg.guest_memory);
+		status = guest_file_read_fitting("equiv", o.reference, o.cfg.guest_memory,
+						 &ref_image, &ref_size, &ref_syms);
 		if (status != 0)
 			goto out;
 	}

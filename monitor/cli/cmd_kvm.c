@@ -283,13 +283,16 @@ kvm_print_stats(struct kvm_guest *g)
 	struct kvm_exit_counts c;
 	kvm_guest_exit_counts(g, &c);
 	fprintf(stderr, "exits that reached traplab, by reason:\n");
-	for (unsigned r = 0; r < KVM_EXIT_REASONS; r++)
+	for (unsigned r = 0; r < KVM_EXIT_REASONS; r++) {
+		char unknown[KVM_EXIT_NAME_MAX];
 		if (c.by_reason[r])
-			fprintf(stderr, "    %-16s %10" PRIu64 "\n", kvm_exit_reason_name(r), c.by_reason[r]);
-	static const char *const classes[4] = { "uart", "i8042", "unowned", "other" };
+			fprintf(stderr, "    %-16s %10" PRIu64 "\n",
+				kvm_exit_reason_name(r, unknown, sizeof unknown), c.by_reason[r]);
+	}
 	fprintf(stderr, "I/O exits by port:\n");
-	for (unsigned i = 0; i < 4; i++)
-		fprintf(stderr, "    %-16s %10" PRIu64 "\n", classes[i], c.io_by_port_class[i]);
+	for (unsigned i = 0; i < KVM_PORT_CLASSES; i++)
+		fprintf(stderr, "    %-16s %10" PRIu64 "\n", kvm_port_class_name(i),
+			c.io_by_port_class[i]);
 	static char names[KVM_STATS_MAX][48];
 	uint64_t values[KVM_STATS_MAX];
 	size_t n = kvm_guest_kernel_stats(g, names, values, KVM_STATS_MAX);

@@ -13,6 +13,7 @@
 #include "backend.h"
 #include "cli_options.h"
 #include "commands.h"
+#include "data_dir.h"
 #include "guest_file.h"
 #include "kvm.h"
 #include "shell.h"
@@ -21,8 +22,8 @@
 
 enum { PATH_LEN = 4096 };
 
-void
-cmd_monitor_usage(FILE *out)
+static void
+monitor_usage_description(FILE *out)
 {
 	fprintf(out,
 		"NAME\n"
@@ -57,7 +58,13 @@ cmd_monitor_usage(FILE *out)
 		"    default guest); its settings are cpu-mode, load-address and memory (MiB),\n"
 		"    set in the monitor (`cpu-mode long`). Breakpoints are the 4 hardware ones.\n"
 		"    MONITOR.md \"The KVM backend\" tells what each command does there.\n"
-		"\n"
+		"\n");
+}
+
+static void
+monitor_usage_options(FILE *out)
+{
+	fprintf(out,
 		"OPTIONS\n"
 		"    --backend=B    what runs the guest: pg32 (default), the PG32 machine and\n"
 		"                   its monitors; or kvm, real x86 through /dev/kvm (which\n"
@@ -73,16 +80,23 @@ cmd_monitor_usage(FILE *out)
 		"                   on a terminal\n"
 		"    --no-guest     start with nothing loaded (then: load FILE)\n"
 		"    -h, --help     this manual\n"
-		"\n"
-		"COMMANDS (type `help` in the monitor; `help CMD` for one)\n"
-		"    load FILE                  run, continue, c [N]      step, s [N]   next, n\n"
-		"    break, b ADDR              watch ADDR                delete [N|all]\n"
-		"    info breakpoints|registers [GROUP]|vcpu              regs [GROUP]\n"
-		"    x/N{b|h|w|g|i} ADDR        xp/N{b|h|w|g} ADDR        disassemble [ADDR] [N]\n"
-		"    print EXPR                 set REG = EXPR            set|show OPTION [VALUE]\n"
-		"    mode [bare|trap|hybrid|...]  isa [strict|legacy|hybrid]\n"
-		"    trace traps on|off         stats                     dot FILE\n"
-		"    equiv [MODE...]            reset                     source FILE   quit\n"
+		"\n",
+		VM_MAX_GUEST_MEMORY / 1024, MACHINE_MAX_MEMORY / 1024);
+}
+
+enum { USAGE_INDENT = 4 };
+
+void
+cmd_monitor_usage(FILE *out)
+{
+	monitor_usage_description(out);
+	monitor_usage_options(out);
+	/* from the shell's own table, so this list cannot fall behind it */
+	fprintf(out, "COMMANDS (type `help` in the monitor; `help CMD` for one)\n");
+	shell_help_classes(out, NULL, USAGE_INDENT);
+	fprintf(out,
+		"    and the backend's settings (PG32: mode, isa, place, memory) and tools\n"
+		"    (PG32: equiv), each a command of its own: `mode hybrid`, `equiv trap`.\n"
 		"\n"
 		"    ADDR, N and VALUE are expressions: 0x40, minios_syscall+8, $sp-16, (1<<4)|3.\n"
 		"    monitor/MONITOR.md is the full manual, with a worked session.\n"
@@ -92,8 +106,7 @@ cmd_monitor_usage(FILE *out)
 		"    " DEFAULT_GUEST "   the default guest\n"
 		"\n"
 		"EXIT STATUS\n"
-		"    An interactive session always ends with 0.\n",
-		VM_MAX_GUEST_MEMORY / 1024, MACHINE_MAX_MEMORY / 1024);
+		"    An interactive session always ends with 0.\n");
 	cli_print_exit_statuses(out, EXIT_BIT(OK) | EXIT_BIT(USAGE) | EXIT_BIT(DATAERR) |
 				EXIT_BIT(NOINPUT) | EXIT_BIT(UNAVAILABLE) | EXIT_BIT(SOFTWARE) |
 				EXIT_BIT(COMMAND_FAILED));
@@ -121,81 +134,63 @@ struct monitor_options {
 	const char *guest;
 };
 
-/* Returns -1 for a bad command line (message printed), 1 for --help, 0 to go on. */
+enum { OPT_ISA = 256, OPT_MODE, OPT_PLACE, OPT_MEMORY, OPT_BATCH, OPT_NO_GUEST, OPT_BACKEND };
+
+/* One option (getopt's `c`, with optarg): -1 when it is bad (message
+ * printed), 1 for --help, 0 to go on. */
 static int
-monitor_parse_options(int argc, char **argv, struct monitor_options *o)
+monitor_parse_option(int c, char **argv, struct monitor_options *o)
 {
-	enum { OPT_ISA = 256, OPT_MODE, OPT_PLACE, OPT_MEMORY, OPT_BATCH, OPT_NO_GUEST, OPT_BACKEND };
-	static const struct option longopts[] = {
-		{ "backend", required_argument, NULL, OPT_BACKEND },
-		{ "isa", required_argument, NULL, OPT_ISA },
-		{ "mode", required_argument, NULL, OPT_MODE },
-		{ "place", required_argument, NULL, OPT_PLACE },
-		{ "memory", required_argument, NULL, OPT_MEMORY },
-		{ "batch", no_argument, NULL, OPT_BATCH },
-		{ "no-guest", no_argument, NULL, OPT_NO_GUEST },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	*o = (struct monitor_options){ .mode_value = MODE_TRAP };
-	optind = 1;
-	opterr = 0;
-	int c;
 	enum isa_variant variant;
-	enum vm_mode mode;
 	enum vm_placement place;
 	uint32_t bytes;
-	while ((c = getopt_long(argc, argv, "+hx:", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_BACKEND:
-			if (strcmp(optarg, "pg32") != 0 && strcmp(optarg, "kvm") != 0) {
-				fprintf(stderr, "traplab monitor: --backend=%s: choose pg32 or kvm\n",
-					optarg);
-				return -1;
-			}
-			o->kvm = strcmp(optarg, "kvm") == 0;
-			break;
-		case OPT_ISA:
-			if (!cli_parse_variant("monitor", optarg, &variant))
-				return -1;
-			o->isa = optarg;
-			break;
-		case OPT_MODE:
-			if (!cli_parse_mode("monitor", optarg, &mode))
-				return -1;
-			o->mode = optarg;
-			o->mode_value = mode;
-			break;
-		case OPT_PLACE:
-			if (!cli_parse_place("monitor", optarg, &place))
-				return -1;
-			o->place = optarg;
-			break;
-		case OPT_MEMORY:
-			if (!cli_parse_memory("monitor", optarg, &bytes))
-				return -1;
-			snprintf(o->memory, sizeof o->memory, "%u", bytes / 1024);
-			o->memory_bytes = bytes;
-			break;
-		case OPT_BATCH:
-			o->batch = true;
-			break;
-		case OPT_NO_GUEST:
-			o->no_guest = true;
-			break;
-		case 'x':
-			o->script = optarg;
-			break;
-		case 'h':
-			cmd_monitor_usage(stdout);
-			return 1;
-		default:
-			fprintf(stderr, "traplab monitor: %s '%s' (see 'traplab monitor --help')\n",
-				optopt == 'x' ? "-x needs a SCRIPT:" : "unknown option",
-				argv[optind - 1]);
+	switch (c) {
+	case OPT_BACKEND:
+		if (strcmp(optarg, "pg32") != 0 && strcmp(optarg, "kvm") != 0) {
+			fprintf(stderr, "traplab monitor: --backend=%s: choose pg32 or kvm\n", optarg);
 			return -1;
 		}
+		o->kvm = strcmp(optarg, "kvm") == 0;
+		return 0;
+	case OPT_ISA:
+		o->isa = optarg;
+		return cli_parse_variant("monitor", optarg, &variant) ? 0 : -1;
+	case OPT_MODE:
+		o->mode = optarg;
+		return cli_parse_mode("monitor", optarg, &o->mode_value) ? 0 : -1;
+	case OPT_PLACE:
+		o->place = optarg;
+		return cli_parse_place("monitor", optarg, &place) ? 0 : -1;
+	case OPT_MEMORY:
+		if (!cli_parse_memory("monitor", optarg, &bytes))
+			return -1;
+		snprintf(o->memory, sizeof o->memory, "%u", bytes / 1024);
+		o->memory_bytes = bytes;
+		return 0;
+	case OPT_BATCH:
+		o->batch = true;
+		return 0;
+	case OPT_NO_GUEST:
+		o->no_guest = true;
+		return 0;
+	case 'x':
+		o->script = optarg;
+		return 0;
+	case 'h':
+		cmd_monitor_usage(stdout);
+		return 1;
+	default:
+		fprintf(stderr, "traplab monitor: %s '%s' (see 'traplab monitor --help')\n",
+			optopt == 'x' ? "-x needs a SCRIPT:" : "unknown option", argv[optind - 1]);
+		return -1;
 	}
+}
+
+/* What the options say together: one guest at most, and PG32's settings
+ * only on PG32.  -1 after one message, else 0. */
+static int
+monitor_check_options(int argc, char **argv, struct monitor_options *o)
+{
 	if (argc - optind > 1) {
 		fprintf(stderr, "traplab monitor: give one guest at most (see 'traplab monitor "
 			"--help')\n");
@@ -217,37 +212,38 @@ monitor_parse_options(int argc, char **argv, struct monitor_options *o)
 	return 0;
 }
 
-/* "/top/build/../guests/x.s" -> "guests/x.s" when the current directory is /top. */
-static void
-monitor_tidy_path(char *path, size_t len)
+/* Returns -1 for a bad command line (message printed), 1 for --help, 0 to go on. */
+static int
+monitor_parse_options(int argc, char **argv, struct monitor_options *o)
 {
-	char *real = realpath(path, NULL);
-	char *cwd = getcwd(NULL, 0);
-	if (real && cwd) {
-		size_t n = strlen(cwd);
-		bool inside = strncmp(real, cwd, n) == 0 && real[n] == '/';
-		snprintf(path, len, "%s", inside ? real + n + 1 : real);
+	static const struct option longopts[] = {
+		{ "backend", required_argument, NULL, OPT_BACKEND },
+		{ "isa", required_argument, NULL, OPT_ISA },
+		{ "mode", required_argument, NULL, OPT_MODE },
+		{ "place", required_argument, NULL, OPT_PLACE },
+		{ "memory", required_argument, NULL, OPT_MEMORY },
+		{ "batch", no_argument, NULL, OPT_BATCH },
+		{ "no-guest", no_argument, NULL, OPT_NO_GUEST },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	*o = (struct monitor_options){ .mode_value = MODE_TRAP };
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "+hx:", longopts, NULL)) != -1) {
+		int rc = monitor_parse_option(c, argv, o);
+		if (rc != 0)
+			return rc;
 	}
-	free(real);
-	free(cwd);
+	return monitor_check_options(argc, argv, o);
 }
 
-/* minios next to the program (…/build/traplab -> …/guests/…), else under ".". */
+/* minios in the tree, or where `make install` put it (data_dir.h). */
 static bool
 monitor_default_guest(char *path, size_t len)
 {
-	char exe[PATH_LEN];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		snprintf(path, len, "%s/../%s", dirname(exe), DEFAULT_GUEST);
-		if (access(path, R_OK) == 0) {
-			monitor_tidy_path(path, len);
-			return true;
-		}
-	}
-	snprintf(path, len, "%s", DEFAULT_GUEST);
-	return access(path, R_OK) == 0;
+	return data_dir_find(DEFAULT_GUEST, path, len);
 }
 
 static int

@@ -1,5 +1,6 @@
-/* cmd_run.c — `traplab run`: run a PG32 guest on the bare machine, the
- * reference run every monitor mode is later compared against (Lab 1).
+/* cmd_run.c — `traplab run`: run a PG32 guest on the bare machine (the
+ * reference run every monitor mode is compared against, Lab 1) or under the
+ * monitor in one of its modes (Labs 3–9).
  * The console goes to stdout; the exit status is the guest's power-off
  * value below 64, or one of commands.h's statuses (exit_status.def).
  */
@@ -39,12 +40,14 @@ struct run_options {
 void
 cmd_run_usage(FILE *out)
 {
+	char modes[CLI_MODE_LIST_LEN];
+	cli_mode_list(modes, sizeof modes, MODE_BARE, "|", "|");
 	fprintf(out,
 		"NAME\n"
-		"    traplab run - run a PG32 guest on the bare machine\n"
+		"    traplab run - run a PG32 guest on the bare machine or under the monitor\n"
 		"\n"
 		"SYNOPSIS\n"
-		"    traplab run [--isa=strict|legacy|hybrid] [--mode=bare|trap|hybrid|bt|pv]\n"
+		"    traplab run [--isa=strict|legacy|hybrid] [--mode=%s]\n"
 		"                [--max-instructions=N] [--memory=KiB] [--place=relocated|identity]\n"
 		"                [--trace] [--stats [--format=text|json]] [--input=TEXT] GUEST\n"
 		"\n"
@@ -95,7 +98,7 @@ cmd_run_usage(FILE *out)
 		"    -h, --help            show this manual\n"
 		"\n"
 		"EXIT STATUS\n",
-		MACHINE_DEFAULT_BUDGET, MACHINE_MAX_MEMORY / 1024, VM_MAX_GUEST_MEMORY / 1024,
+		modes, MACHINE_DEFAULT_BUDGET, MACHINE_MAX_MEMORY / 1024, VM_MAX_GUEST_MEMORY / 1024,
 		VM_MONITOR_MEMORY / 1024, MACHINE_DEFAULT_MEMORY / 1024);
 	cli_print_exit_statuses(out, CMD_RUN_EXIT_BITS);
 	fprintf(out,
@@ -223,8 +226,7 @@ run_trace_event(void *ctx, const struct vm_event *e)
 			e->trap.epc);
 	else
 		fprintf(stderr, "           trap %s at pc=0x%08x", name ? name : "?", e->trap.epc);
-	if (e->trap.cause == CAUSE_MEMORY || e->trap.cause == CAUSE_PAGE ||
-	    e->trap.cause == CAUSE_MISALIGNED)
+	if (isa_cause_has_address(e->trap.cause))
 		fprintf(stderr, " (%s at 0x%08x)", isa_access_name(e->trap.access), e->trap.badaddr);
 	const struct symbol *to = symtab_label_at(t->syms, e->handler);
 	fprintf(stderr, "%s%s -> 0x%08x%s%s%s\n", callout ? "" : ": ",

@@ -1,4 +1,4 @@
-/* commands.h — the traplab subcommands, one function each (monitor/main.c
+/* commands.h — the traplab subcommands, one function each (monitor/cli/main.c
  * keeps the table).  Each takes argc/argv with argv[0] = the command's name
  * and returns the process exit status (EXIT_* below); each has a usage
  * printer that is the command's manual page (`traplab CMD --help`). */

@@ -1,4 +1,6 @@
-/* guest_file.h — load a guest file named on the command line (.s or .img). */
+/* guest_file.h — load a guest file named on the command line (.s or .img),
+ * printing what went wrong as "traplab CMD: ..." (the loading itself is
+ * monitor/backends/guest_image.h's); every command that takes a GUEST. */
 #ifndef TRAPLAB_GUEST_FILE_H
 #define TRAPLAB_GUEST_FILE_H
 
@@ -15,10 +17,6 @@
  * than any machine) or EXIT_SOFTWARE (out of memory). */
 int guest_file_read(const char *command, const char *path, uint8_t **image, size_t *size,
 		    struct symtab *syms);
-/* The same, returning 0 or -1 (the monitor's `load`). */
-int guest_file_load(const char *command, const char *path, uint8_t **image, size_t *size,
-		    struct symtab *syms);
-
 /* Can PATH be opened and read?  0, or EXIT_NOINPUT after printing
  * "traplab COMMAND: PATH: why not". */
 int guest_file_probe(const char *command, const char *path);
@@ -27,5 +25,10 @@ int guest_file_probe(const char *command, const char *path);
  * or EXIT_DATAERR after printing "traplab COMMAND: PATH: ..." with the advice
  * to give --memory. */
 int guest_file_fits(const char *command, const char *path, size_t size, uint32_t memory);
+
+/* guest_file_read, then guest_file_fits: 0, or the exit status with
+ * nothing left to free. */
+int guest_file_read_fitting(const char *command, const char *path, uint32_t memory,
+			    uint8_t **image, size_t *size, struct symtab *syms);
 
 #endif

@@ -29,7 +29,7 @@ static const struct command commands[] = {
 	{ "bt",     "run a guest under binary translation; its translation cache", cmd_bt, cmd_bt_usage },
 	{ "kvm", "run a real x86 guest on /dev/kvm", cmd_kvm, cmd_kvm_usage },
 };
-enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+enum { NCOMMANDS = ARRAY_SIZE(commands) };
 
 static void
 traplab_usage(FILE *out)

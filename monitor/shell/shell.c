@@ -2,7 +2,8 @@
  * ~/.traplab_history and completion of commands, registers, symbols,
  * settings and tools; or, for scripts and pipes, plain lines with no prompt.
  * Control-C interrupts a running guest and returns to the prompt.  Commands
- * live in shell_cmds.c; this file only reads, splits and dispatches them.
+ * live in the table of shell_table.c; this file only reads, splits and
+ * dispatches them.
  * Every lab starts here: `traplab` (MONITOR.md has a worked session).
  */
 #include <errno.h>
@@ -165,18 +166,24 @@ shell_sigint_running(int sig)
 		running_backend->ops->interrupt(running_backend);
 }
 
+/* Check the words against the command's row of the table, then run it;
+ * a command that runs the guest gives Control-C to the backend meanwhile. */
 static void
 shell_dispatch(struct shell *sh, const struct shell_cmd *cmd, int argc, char **argv)
 {
+	struct shell_argv args;
+	cmd = shell_cmd_prepare(sh, cmd, argc, argv, &args);
+	if (!cmd)
+		return;
 	if (!(cmd->flags & CMD_RUNS)) {
-		cmd->fn(sh, argc, argv);
+		cmd->fn(sh, &args);
 		return;
 	}
 	struct sigaction sa = { .sa_handler = shell_sigint_running }, old;
 	sigemptyset(&sa.sa_mask);
 	running_backend = sh->backend;
 	sigaction(SIGINT, &sa, &old);
-	cmd->fn(sh, argc, argv);
+	cmd->fn(sh, &args);
 	sigaction(SIGINT, &old, NULL);
 	running_backend = NULL;
 }
@@ -193,11 +200,11 @@ shell_execute(struct shell *sh, char *line)
 	if (argc == 0)
 		return;
 	argv[argc] = NULL;
-	char name[64];
+	char name[SHELL_CMD_NAME_MAX];
 	size_t len = strcspn(argv[0], "/");
 	snprintf(name, sizeof name, "%.*s", (int)len, argv[0]);
 	const struct shell_cmd *cmd = shell_cmd_find(name);
-	if (cmd && (argv[0][len] != '/' || (cmd->flags & CMD_FORMAT)))
+	if (cmd && (argv[0][len] != '/' || cmd->format))
 		shell_dispatch(sh, cmd, argc, argv);
 	else if (argv[0][len] == '/' || !shell_cmd_backend(sh, argc, argv))
 		shell_error(sh, NULL, "unknown command '%s' (try 'help')", argv[0]);

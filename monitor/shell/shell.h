@@ -1,7 +1,10 @@
 /* shell.h — the interactive monitor's shell: a readline loop (history,
- * completion, Control-C) or a batch reader for scripts, a command table
- * (shell_cmds.c), expressions (shell_expr.c) and Graphviz pictures
- * (shell_dot.c).  It drives one struct backend and knows nothing else
+ * completion, Control-C) or a batch reader for scripts; ONE command table
+ * (shell_table.c: names, classes, argument kinds, help) that checks,
+ * completes and documents every command; the commands themselves
+ * (shell_run.c, shell_points.c, shell_inspect.c, shell_memory.c,
+ * shell_settings.c, shell_trace.c, shell_session.c); expressions
+ * (shell_expr.c) and Graphviz pictures (shell_dot.c).  It drives one struct backend and knows nothing else
  * (DESIGN.md "The interactive monitor"; MONITOR.md is its manual).
  * Every lab uses it: `traplab` with no arguments starts it on minios.
  */
@@ -47,7 +50,7 @@ struct shell {
 	FILE *err;                     /* one-line errors (stderr) */
 	bool interactive;              /* readline, prompt, banner */
 	bool quit;                     /* `quit` or end of input */
-	bool failed;                   /* some command failed: exit status 1 */
+	bool failed;                   /* some command failed: exit status 87 */
 	bool trace_traps;              /* `trace traps on` */
 	int script_depth;
 	/* breakpoints and watchpoints */
@@ -86,26 +89,119 @@ void shell_error(struct shell *sh, const char *cmd, const char *fmt, ...)
 /* Forget the trap flow (the guest restarted). */
 void shell_events_clear(struct shell *sh);
 
-/* ---- shell_cmds.c: the command table ---------------------------------------- */
+/* ---- shell_table.c: the command table ------------------------------------------ */
 
-typedef void (*shell_cmd_fn)(struct shell *sh, int argc, char **argv);
+/* The classes `help` groups the commands by (`help CLASS` lists one). */
+enum shell_cmd_class {
+	CLASS_RUNNING,                 /* load, reset, continue, step, next */
+	CLASS_BREAKPOINTS,             /* break, watch, delete */
+	CLASS_INSPECTING,              /* info, regs, x, xp, disassemble, print, explain */
+	CLASS_SETTINGS,                /* set, show, and the backend's settings */
+	CLASS_TRACING,                 /* trace, stats, dot */
+	CLASS_COMPARING,               /* the backend's tools (equiv) */
+	CLASS_SESSION,                 /* help, source, quit */
+	CLASS_COUNT
+};
+struct shell_class {
+	const char *name;              /* "running": the word `help CLASS` takes */
+	const char *title;             /* "running the guest" */
+};
+extern const struct shell_class shell_classes[CLASS_COUNT];
+
+/* What an argument is, as QEMU's HMP args_type says it: the checker
+ * (shell_args.c) evaluates or checks it before the command runs, and the
+ * completer (shell_complete.c) offers what fits it, as GDB's per-command
+ * completers do. */
+enum shell_arg_kind {
+	ARG_EXPR,                      /* an address or value expression */
+	ARG_COUNT,                     /* how many: an expression, at least 1 */
+	ARG_FILE,                      /* a file name (readline completes it) */
+	ARG_WORD,                      /* one of `choices`: a mode, a register group */
+	ARG_COMMAND,                   /* a command, class or topic (help) */
+	ARG_OPTION,                    /* a setting of the backend (show) */
+	ARG_ASSIGNMENT,                /* REG = VALUE, *ADDR = VALUE, OPTION VALUE (set) */
+	ARG_POINT,                     /* a breakpoint or watchpoint number, or all */
+	ARG_MNEMONIC,                  /* an instruction mnemonic or word (explain) */
+};
+enum shell_arg_flags {
+	ARG_OPTIONAL = 1 << 0,         /* may be left out (and so may all after it) */
+	ARG_SPACES = 1 << 1,           /* the rest of the line, spaces and all: task_a + 8 */
+	ARG_MANY = 1 << 2,             /* the rest of the words, one value each */
+};
+struct shell_arg {
+	enum shell_arg_kind kind;
+	const char *name;              /* in the synopsis: ADDR, N, FILE, on|off */
+	unsigned flags;
+	const char *choices;           /* ARG_WORD: the words it takes, space-separated */
+};
+enum { SHELL_CMD_ARGS = 3 };      /* arguments of one command, at most */
+
+/* What the checker made of a command line, handed to the command. */
+struct shell_value {
+	bool given;
+	int first, words;              /* which words of argv it spans */
+	uint64_t value;                /* ARG_EXPR, ARG_COUNT: evaluated */
+	const char *text;              /* its first word */
+};
+enum { SHELL_CMD_NAME_MAX = 64 };
+struct shell_argv {
+	const char *cmd;               /* the name for messages: "x", "info registers" */
+	char name[SHELL_CMD_NAME_MAX]; /* ... kept here */
+	int argc;
+	char **argv;                   /* the words; argv[0] is the command word */
+	struct shell_value arg[SHELL_CMD_ARGS];
+	uint64_t count;                /* a format "/4w": 4 (1 without one) */
+	char unit;                     /* ... and 'w' (the default) */
+};
+
+typedef void (*shell_cmd_fn)(struct shell *sh, const struct shell_argv *a);
 enum shell_cmd_flags {
-	CMD_FORMAT = 1 << 0,           /* takes "/FMT" glued to its name (x/4w) */
-	CMD_REPEAT = 1 << 1,           /* an empty line repeats it (interactive) */
-	CMD_RUNS = 1 << 2,             /* runs the guest: Control-C interrupts it */
+	CMD_REPEAT = 1 << 0,           /* an empty line repeats it (interactive) */
+	CMD_RUNS = 1 << 1,             /* runs the guest: Control-C interrupts it */
+	CMD_GUEST = 1 << 2,            /* needs a loaded guest */
 };
 struct shell_cmd {
 	const char *name;
 	const char *aliases;           /* space-separated, or "" */
-	const char *args;              /* synopsis of the arguments */
-	const char *help;              /* one paragraph; its first sentence is the summary */
+	enum shell_cmd_class cls;
+	struct shell_arg args[SHELL_CMD_ARGS];
+	const char *format;            /* "bhwgi": takes "/N{b|h|w|g|i}" glued on (x/4w), or NULL */
+	const char *summary;           /* one line, for `help` and `help CLASS` */
+	const char *help;              /* the long help, for `help CMD` */
 	shell_cmd_fn fn;
 	unsigned flags;
+	const struct shell_cmd *sub;   /* `info`: its topics, a table of the same kind */
 };
 /* The table, ending with a NULL name. */
 extern const struct shell_cmd shell_cmds[];
 /* By name or alias ("c" finds continue), or NULL. */
 const struct shell_cmd *shell_cmd_find(const char *name);
+/* In a sub-table: by name, alias or unambiguous prefix ("reg"), or NULL. */
+const struct shell_cmd *shell_cmd_find_prefix(const struct shell_cmd *table, const char *name);
+/* The class `name` ("running"), or CLASS_COUNT. */
+enum shell_cmd_class shell_class_find(const char *name);
+
+/* ---- shell_args.c: checking a command line against the table --------------------- */
+
+/* Resolve a sub-table (`info registers`), check the words against the
+ * arguments' kinds, evaluate expressions and counts, and fill `a`.
+ * Returns the entry to run, or NULL after one error line. */
+const struct shell_cmd *shell_cmd_prepare(struct shell *sh, const struct shell_cmd *cmd,
+					  int argc, char **argv, struct shell_argv *a);
+/* "x[/N{b|h|w|g|i}] ADDR", "disassemble [ADDR [N]]"; `prefix` goes before
+ * the name ("info "), or "". */
+void shell_cmd_synopsis(const struct shell_cmd *cmd, const char *prefix, char *buf,
+			size_t len);
+
+/* ---- shell_help.c ------------------------------------------------------------------ */
+
+/* The commands by class, one line per class (wrapped), as plain `help`
+ * shows them: `b` adds its settings and tools (NULL: the table only, for
+ * `traplab monitor --help`). */
+void shell_help_classes(FILE *out, struct backend *b, int indent);
+
+/* ---- shell_settings.c, shell_complete.c: the backend's commands, Tab -------------- */
+
 /* Not in the table: a backend setting (`mode trap`) or tool (`equiv`)?
  * Runs it and returns true, or returns false. */
 bool shell_cmd_backend(struct shell *sh, int argc, char **argv);
@@ -116,6 +212,8 @@ bool shell_cmd_complete(struct shell *sh, int argc, char **argv, int argi,
 			void (*add)(void *ctx, const char *name), void *ctx);
 /* Every command word: table names, aliases, settings and tools. */
 void shell_cmd_names(struct shell *sh, void (*add)(void *ctx, const char *name), void *ctx);
+
+/* ---- shell_util.c: places and numbers ------------------------------------------------- */
 
 /* "<sym>" or "<sym+0x1c>" for an address, or "" when no label is near. */
 void shell_symbolize(struct shell *sh, uint64_t addr, char *buf, size_t len);

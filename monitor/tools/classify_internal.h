@@ -1,7 +1,7 @@
-/* classify_internal.h — what the classifier's two files share: its fixed
- * constants, the fixed-seed generator and the instance list.
- * classify_plan.c chooses the states and encodings; classify.c runs and
- * judges them (classify.h).  Lab 2.
+/* classify_internal.h — what the classifier's files share: its fixed
+ * constants, the fixed-seed generator, the engine that runs one instruction
+ * and the instance list.  classify_plan.c chooses the states and encodings;
+ * classify_engine.c runs them; classify.c judges them (classify.h).  Lab 2.
  */
 #ifndef TRAPLAB_CLASSIFY_INTERNAL_H
 #define TRAPLAB_CLASSIFY_INTERNAL_H
@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "classify.h"
+#include "machine.h"
 
 enum {
 	CLASSIFY_SEED_STATES = 0x50473332u,  /* "PG32": the fixed seeds */
@@ -54,7 +55,48 @@ rng_below(struct classify_rng *g, uint32_t n)
 	return rng_next(g) % n;
 }
 
-#define RNG_PICK(g, table) ((table)[rng_below((g), sizeof (table) / sizeof (table)[0])])
+#define RNG_PICK(g, table) ((table)[rng_below((g), ARRAY_SIZE(table))])
+
+/* ===== one instruction from one state (classify_engine.c) =================== */
+
+/* What one run left behind, compared later with its partner's. */
+struct mem_delta {
+	unsigned n;
+	bool overflow;
+	uint32_t where[DELTA_MAX];      /* offset in the view, or address | DELTA_OUTSIDE */
+	uint8_t value[DELTA_MAX];
+};
+
+struct outcome {
+	bool valid;                     /* false: an interrupt came first */
+	bool trapped;
+	unsigned cause;
+	struct cpu_state after;
+	const char *device;             /* how it touched a device, or NULL */
+	struct mem_delta mem;
+	uint32_t view_base, view_size;  /* physical window of the memory under R */
+};
+
+struct engine {
+	struct machine *m;
+	const struct classify_plan *plan;
+	enum isa_variant variant;
+	uint8_t period[CLASSIFY_PERIOD];    /* the template the memory repeats */
+	uint8_t image[CLASSIFY_MEMORY];     /* what memory holds between runs */
+	uint8_t now[CLASSIFY_MEMORY];       /* read back after a run */
+	bool placed;
+	uint32_t placed_word, placed_phase;
+	uint64_t trials;
+	struct outcome out[CLASSIFY_MAX_SAMPLES];
+};
+
+/* The machine's trap hook during a trial: stop, keeping the trap. */
+enum machine_trap_action classify_trap_hook(void *ctx, struct machine *m,
+					    const struct machine_trap *trap);
+/* Fill memory with the template every trial starts from. */
+void engine_load_template(struct engine *e);
+/* Run `word` once from sample si of the plan, into e->out[si]. */
+void engine_trial(struct engine *e, uint32_t word, size_t si);
 
 /* The encodings tried for an opcode (classify_plan.c). */
 size_t classify_instances(enum isa_opcode op, struct isa_insn *out, size_t max);

@@ -29,7 +29,7 @@ static const struct edge_reloc edge_relocs[] = {
 	{ 0x2c00, 0x1000, false, 0, 0x400 },
 	{ 0x0400, 0x0800, true, PAGE_SIZE, 2 * PAGE_SIZE },
 };
-enum { EDGE_RELOCS = sizeof edge_relocs / sizeof edge_relocs[0] };
+enum { EDGE_RELOCS = ARRAY_SIZE(edge_relocs) };
 /* The saved PSW of the edge states: user with IE off, and supervisor with
  * IE on, so that from every mode some `rti` changes M. */
 static const uint32_t edge_epsws[] = { PSW_Z, PSW_S | PSW_IE | PSW_C };
@@ -241,67 +241,69 @@ classify_plan_build(struct classify_plan *plan)
 
 /* ===== instances: the encodings tried for each opcode ========================= */
 
+/* The operands tried, by instruction format: registers, immediates at their
+ * edges, addresses in and out of bounds, every device port. */
+static const uint8_t rrr[][3] = {
+	{ 1, 2, 3 }, { 5, 6, 7 }, { 10, 4, 0 }, { 0, 1, 2 }, { 2, 9, 4 }, { 8, 12, 11 }, { 13, 4, 1 },
+};
+static const int32_t simm[] = { 0, -1, 0x7fff, -0x8000, 1 };
+static const int32_t uimm[] = { 0, 0xffff, 1, 0x8000, 31 };
+static const struct { uint8_t rd, rs; int32_t imm; } mem[] = {
+	{ 1, 0, IN_BOUNDS_ADDR }, { 2, 6, 0 }, { 3, 6, 4 }, { 4, 8, 0 }, { 5, 7, 0 },
+	{ 6, 5, 0 }, { 7, 6, 2 }, { 9, 13, -4 }, { 10, 0, -4 }, { 1, 6, 1 },
+};
+static const int32_t offs[] = { 0, 1, -1, 64, -0x800000, 0x7fffff };
+static const uint8_t jump_regs[] = { 0, 6, 8, 7, 4, 15, 14 };
+static const uint8_t dest_regs[] = { 1, 5, 15 };
+static const uint8_t crw_regs[] = { 0, 3, 4, 6 };
+static const uint16_t ports[] = {
+	CONSOLE_PORT_BASE + CONSOLE_DATA, CONSOLE_PORT_BASE + CONSOLE_STATUS,
+	TIMER_PORT_BASE + TIMER_INTERVAL, TIMER_PORT_BASE + TIMER_COUNT,
+	TIMER_PORT_BASE + TIMER_ACK, POWER_PORT_BASE + POWER_OFF, UNOWNED_PORT,
+};
+static const uint8_t out_regs[] = { 1, 4, 0 };
+
 /* Operands chosen to meet the edge registers above: r0 is 0, r1..r3 are
  * PSW values, r4 is -1, r5..r8 and r13 are addresses around R. */
 size_t
 classify_instances(enum isa_opcode op, struct isa_insn *out, size_t max)
 {
-	static const uint8_t rrr[][3] = {
-		{ 1, 2, 3 }, { 5, 6, 7 }, { 10, 4, 0 }, { 0, 1, 2 }, { 2, 9, 4 }, { 8, 12, 11 }, { 13, 4, 1 },
-	};
-	static const int32_t simm[] = { 0, -1, 0x7fff, -0x8000, 1 };
-	static const int32_t uimm[] = { 0, 0xffff, 1, 0x8000, 31 };
-	static const struct { uint8_t rd, rs; int32_t imm; } mem[] = {
-		{ 1, 0, IN_BOUNDS_ADDR }, { 2, 6, 0 }, { 3, 6, 4 }, { 4, 8, 0 }, { 5, 7, 0 },
-		{ 6, 5, 0 }, { 7, 6, 2 }, { 9, 13, -4 }, { 10, 0, -4 }, { 1, 6, 1 },
-	};
-	static const int32_t offs[] = { 0, 1, -1, 64, -0x800000, 0x7fffff };
-	static const uint8_t jump_regs[] = { 0, 6, 8, 7, 4, 15, 14 };
-	static const uint8_t dest_regs[] = { 1, 5, 15 };
-	static const uint8_t crw_regs[] = { 0, 3, 4, 6 };
-	static const uint16_t ports[] = {
-		CONSOLE_PORT_BASE + CONSOLE_DATA, CONSOLE_PORT_BASE + CONSOLE_STATUS,
-		TIMER_PORT_BASE + TIMER_INTERVAL, TIMER_PORT_BASE + TIMER_COUNT,
-		TIMER_PORT_BASE + TIMER_ACK, POWER_PORT_BASE + POWER_OFF, UNOWNED_PORT,
-	};
-	static const uint8_t out_regs[] = { 1, 4, 0 };
-#define COUNT(t) (sizeof (t) / sizeof (t)[0])
 #define ADD(...) do { if (n < max) out[n++] = (struct isa_insn){ .op = op, __VA_ARGS__ }; } while (0)
 	size_t n = 0;
 	switch (isa_op_info(op)->format) {
 	case FMT_RRR:
-		for (size_t i = 0; i < COUNT(rrr); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(rrr); i++)
 			ADD(.rd = rrr[i][0], .rs = rrr[i][1], .rt = rrr[i][2]);
 		break;
 	case FMT_RRI:
 	case FMT_CMPI:
 	case FMT_ADR:
-		for (size_t i = 0; i < COUNT(simm); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(simm); i++)
 			ADD(.rd = rrr[i][0], .rs = rrr[i][1], .imm = simm[i]);
 		break;
 	case FMT_RRU:
 	case FMT_RU:
-		for (size_t i = 0; i < COUNT(uimm); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(uimm); i++)
 			ADD(.rd = rrr[i][0], .rs = rrr[i][1], .imm = uimm[i]);
 		break;
 	case FMT_MEM:
-		for (size_t i = 0; i < COUNT(mem); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(mem); i++)
 			ADD(.rd = mem[i].rd, .rs = mem[i].rs, .imm = mem[i].imm);
 		break;
 	case FMT_CMP:
-		for (size_t i = 0; i < COUNT(rrr); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(rrr); i++)
 			ADD(.rs = rrr[i][1], .rt = rrr[i][2]);
 		break;
 	case FMT_BR:
-		for (size_t i = 0; i < COUNT(offs); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(offs); i++)
 			ADD(.imm = offs[i]);
 		break;
 	case FMT_R:
-		for (size_t i = 0; i < COUNT(jump_regs); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(jump_regs); i++)
 			ADD(.rs = jump_regs[i]);
 		break;
 	case FMT_D:
-		for (size_t i = 0; i < COUNT(dest_regs); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(dest_regs); i++)
 			ADD(.rd = dest_regs[i]);
 		break;
 	case FMT_NONE:
@@ -314,23 +316,22 @@ classify_instances(enum isa_opcode op, struct isa_insn *out, size_t max)
 		break;
 	case FMT_CRW:
 		for (uint8_t cr = 0; cr < ISA_NUM_CRS; cr++)
-			for (size_t i = 0; i < COUNT(crw_regs); i++)
+			for (size_t i = 0; i < ARRAY_SIZE(crw_regs); i++)
 				ADD(.rd = cr, .rs = crw_regs[i]);
 		break;
 	case FMT_IN:        /* every device port and one nobody owns, SPEC §10 */
-		for (size_t i = 0; i < COUNT(ports); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(ports); i++)
 			ADD(.rd = 1, .imm = ports[i]);
 		break;
 	case FMT_OUT:
-		for (size_t i = 0; i < COUNT(ports); i++)
-			for (size_t k = 0; k < COUNT(out_regs); k++)
+		for (size_t i = 0; i < ARRAY_SIZE(ports); i++)
+			for (size_t k = 0; k < ARRAY_SIZE(out_regs); k++)
 				ADD(.rs = out_regs[k], .imm = ports[i]);
 		break;
 	case FMT_COUNT:
 		break;
 	}
 #undef ADD
-#undef COUNT
 	return n;
 }
 

@@ -89,7 +89,7 @@ compare_run(const struct compare_config *cfg, struct compare_result *out, char *
 {
 	memset(out, 0, sizeof *out);
 	static const enum vm_mode plain[] = { MODE_BARE, MODE_TRAP, MODE_HYBRID, MODE_BT };
-	for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(plain); i++) {
 		struct compare_row *row = &out->rows[out->nrows++];
 		row->mode = plain[i];
 		if (compare_time(cfg, row, err, errlen) < 0)
@@ -161,15 +161,6 @@ compare_run(const struct compare_config *cfg, struct compare_result *out, char *
 
 /* ===== printing ======================================================================= */
 
-static uint64_t
-compare_traps(const struct vm_stats *st)
-{
-	uint64_t n = 0;
-	for (unsigned c = 0; c < MACHINE_CAUSE_SLOTS; c++)
-		n += st->real_traps[c];
-	return n;
-}
-
 static const char *
 compare_verdict_word(const struct compare_row *row, bool symbols)
 {
@@ -184,85 +175,139 @@ compare_verdict_word(const struct compare_row *row, bool symbols)
 	return "?";
 }
 
-#define COMPARE_COLUMNS "mode", "instructions", "direct", "emulated", "interpreted", \
-	"translated", "traps", "callouts", "hypercalls", "transitions", "host_ms", "x_bare", \
-	"equivalent"
+/* The figures the table shows (report.h), in the order of their columns. */
+struct compare_columns {
+	const struct report_figure *figures[MODE_COUNT * 4];
+	size_t n;
+};
+
+static void
+compare_columns(struct compare_columns *c)
+{
+	c->n = 0;
+	for (unsigned column = 1; c->n < ARRAY_SIZE(c->figures); column++) {
+		const struct report_figure *found = NULL;
+		for (size_t i = 0; i < report_nfigures && !found; i++)
+			if (report_figures[i].column == column)
+				found = &report_figures[i];
+		if (!found)
+			return;
+		c->figures[c->n++] = found;
+	}
+}
+
+static void
+compare_print_json(FILE *out, const char *guest, enum isa_variant variant,
+		   const struct compare_result *r)
+{
+	struct json j;
+	json_init(&j, out);
+	json_begin_object(&j, NULL);
+	json_string(&j, "guest", guest);
+	json_string(&j, "variant", isa_variant_name(variant));
+	json_begin_array(&j, "rows");
+	for (size_t i = 0; i < r->nrows; i++) {
+		const struct compare_row *row = &r->rows[i];
+		json_begin_object(&j, NULL);
+		json_string(&j, "mode", vm_mode_name(row->mode));
+		report_stats_json(&j, "stats", &row->stats);
+		json_double(&j, "host_seconds", row->host_seconds);
+		json_double(&j, "ratio_to_bare", row->ratio_to_bare);
+		json_string(&j, "equivalent", compare_verdict_word(row, false));
+		json_string(&j, "why", row->why);
+		json_end_object(&j);
+	}
+	json_end_array(&j);
+	json_end_object(&j);
+	json_finish(&j);
+}
+
+/* Widths of the text table's columns besides the figures'. */
+enum { MODE_WIDTH = 7, MS_WIDTH = 9, RATIO_WIDTH = 6, WHY_INDENT = 8 };
+
+static void
+compare_print_header(FILE *out, enum compare_format format, const struct compare_columns *c)
+{
+	switch (format) {
+	case COMPARE_CSV:
+		fprintf(out, "mode");
+		for (size_t i = 0; i < c->n; i++)
+			fprintf(out, ",%s", c->figures[i]->heading);
+		fprintf(out, ",host_ms,x_bare,equivalent,why\n");
+		break;
+	case COMPARE_MARKDOWN:
+		fprintf(out, "| mode |");
+		for (size_t i = 0; i < c->n; i++)
+			fprintf(out, " %s |", c->figures[i]->heading);
+		fprintf(out, " host ms | × bare | equivalent |\n|---|");
+		for (size_t i = 0; i < c->n + 2; i++)
+			fprintf(out, "--:|");
+		fprintf(out, "---|\n");
+		break;
+	default:
+		fprintf(out, "%-*s", MODE_WIDTH, "mode");
+		for (size_t i = 0; i < c->n; i++)
+			fprintf(out, " %*s", c->figures[i]->width, c->figures[i]->heading);
+		fprintf(out, " %*s %*s  %s\n", MS_WIDTH, "host ms", RATIO_WIDTH + 1, "x bare",
+			"equivalent");
+		break;
+	}
+}
+
+static void
+compare_print_row(FILE *out, enum compare_format format, const struct compare_columns *c,
+		  const struct compare_row *row)
+{
+	const char *name = vm_mode_name(row->mode);
+	double ms = row->host_seconds * 1e3;
+	bool why = row->verdict != EQUIV_YES && row->why[0];
+	if (format == COMPARE_CSV)
+		fprintf(out, "%s", name);
+	else if (format == COMPARE_MARKDOWN)
+		fprintf(out, "| %s", name);
+	else
+		fprintf(out, "%-*s", MODE_WIDTH, name);
+	for (size_t i = 0; i < c->n; i++) {
+		uint64_t value = report_figure_total(c->figures[i], &row->stats);
+		if (format == COMPARE_CSV)
+			fprintf(out, ",%" PRIu64, value);
+		else if (format == COMPARE_MARKDOWN)
+			fprintf(out, " | %" PRIu64, value);
+		else
+			fprintf(out, " %*" PRIu64, c->figures[i]->width, value);
+	}
+	switch (format) {
+	case COMPARE_CSV:
+		fprintf(out, ",%.3f,%.2f,%s,\"%s\"\n", ms, row->ratio_to_bare,
+			compare_verdict_word(row, false), row->why);
+		break;
+	case COMPARE_MARKDOWN:
+		fprintf(out, " | %.3f | %.2f | %s%s%s |\n", ms, row->ratio_to_bare,
+			compare_verdict_word(row, true), why ? " " : "",
+			row->verdict != EQUIV_YES ? row->why : "");
+		break;
+	default:
+		fprintf(out, " %*.3f %*.2fx  %s\n", MS_WIDTH, ms, RATIO_WIDTH, row->ratio_to_bare,
+			compare_verdict_word(row, true));
+		if (why)
+			fprintf(out, "%*s%s\n", WHY_INDENT, "", row->why);
+		break;
+	}
+}
 
 void
 compare_print(FILE *out, enum compare_format format, const char *guest, enum isa_variant variant,
 	      const struct compare_result *r)
 {
 	if (format == COMPARE_JSON) {
-		struct json j;
-		json_init(&j, out);
-		json_begin_object(&j, NULL);
-		json_string(&j, "guest", guest);
-		json_string(&j, "variant", isa_variant_name(variant));
-		json_begin_array(&j, "rows");
-		for (size_t i = 0; i < r->nrows; i++) {
-			const struct compare_row *row = &r->rows[i];
-			json_begin_object(&j, NULL);
-			json_string(&j, "mode", vm_mode_name(row->mode));
-			report_stats_json(&j, "stats", &row->stats);
-			json_double(&j, "host_seconds", row->host_seconds);
-			json_double(&j, "ratio_to_bare", row->ratio_to_bare);
-			json_string(&j, "equivalent", compare_verdict_word(row, false));
-			json_string(&j, "why", row->why);
-			json_end_object(&j);
-		}
-		json_end_array(&j);
-		json_end_object(&j);
-		json_finish(&j);
+		compare_print_json(out, guest, variant, r);
 		return;
 	}
-	static const char *const columns[] = { COMPARE_COLUMNS };
-	enum { NCOLUMNS = sizeof columns / sizeof columns[0] };
-	if (format == COMPARE_CSV) {
-		for (int c = 0; c < NCOLUMNS; c++)
-			fprintf(out, "%s%s", c ? "," : "", columns[c]);
-		fprintf(out, ",why\n");
-	} else if (format == COMPARE_MARKDOWN) {
-		fprintf(out, "| mode | instructions | direct | emulated | interpreted | translated | "
-			"traps | callouts | hypercalls | transitions | host ms | × bare | equivalent |\n");
-		fprintf(out, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|\n");
-	} else {
+	struct compare_columns columns;
+	compare_columns(&columns);
+	if (format == COMPARE_TEXT)
 		fprintf(out, "%s on the %s variant\n", guest, isa_variant_name(variant));
-		fprintf(out, "%-7s %12s %12s %9s %11s %11s %8s %8s %10s %11s %9s %7s  %s\n", "mode",
-			"instructions", "direct", "emulated", "interpreted", "translated", "traps",
-			"callouts", "hypercalls", "transitions", "host ms", "x bare", "equivalent");
-	}
-	for (size_t i = 0; i < r->nrows; i++) {
-		const struct compare_row *row = &r->rows[i];
-		const struct vm_stats *st = &row->stats;
-		const char *name = vm_mode_name(row->mode);
-		uint64_t traps = compare_traps(st);
-		double ms = row->host_seconds * 1e3;
-		switch (format) {
-		case COMPARE_CSV:
-			fprintf(out, "%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-				",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%.3f,%.2f,%s,\"%s\"\n", name,
-				st->guest_instructions, st->direct, st->emulated, st->interpreted,
-				st->translated, traps, st->bt.callouts, st->hypercalls, st->transitions,
-				ms, row->ratio_to_bare, compare_verdict_word(row, false), row->why);
-			break;
-		case COMPARE_MARKDOWN:
-			fprintf(out, "| %s | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " | %" PRIu64
-				" | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " | %.3f | %.2f | %s%s%s |\n",
-				name, st->guest_instructions, st->direct, st->emulated, st->interpreted,
-				st->translated, traps, st->bt.callouts, st->hypercalls, st->transitions,
-				ms, row->ratio_to_bare, compare_verdict_word(row, true),
-				row->verdict != EQUIV_YES && row->why[0] ? " " : "",
-				row->verdict != EQUIV_YES ? row->why : "");
-			break;
-		default:
-			fprintf(out, "%-7s %12" PRIu64 " %12" PRIu64 " %9" PRIu64 " %11" PRIu64 " %11" PRIu64
-				" %8" PRIu64 " %8" PRIu64 " %10" PRIu64 " %11" PRIu64 " %9.3f %6.2fx  %s\n",
-				name, st->guest_instructions, st->direct, st->emulated, st->interpreted,
-				st->translated, traps, st->bt.callouts, st->hypercalls, st->transitions,
-				ms, row->ratio_to_bare, compare_verdict_word(row, true));
-			if (row->verdict != EQUIV_YES && row->why[0])
-				fprintf(out, "%8s%s\n", "", row->why);
-			break;
-		}
-	}
+	compare_print_header(out, format, &columns);
+	for (size_t i = 0; i < r->nrows; i++)
+		compare_print_row(out, format, &columns, &r->rows[i]);
 }

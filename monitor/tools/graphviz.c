@@ -10,6 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "isa.h"
+
 extern char **environ;
 
 enum { PATH_MAX_LEN = 4096 };
@@ -36,7 +38,7 @@ dot_render_format(const char *path)
 {
 	static const char *const formats[] = { "png", "svg", "pdf" };
 	const char *dot = strrchr(path, '.');
-	for (size_t i = 0; dot && i < sizeof formats / sizeof formats[0]; i++)
+	for (size_t i = 0; dot && i < ARRAY_SIZE(formats); i++)
 		if (strcmp(dot + 1, formats[i]) == 0)
 			return formats[i];
 	return NULL;

@@ -3,6 +3,7 @@
 #include "report.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 
 #include "isa.h"
 #include "pv.h"
@@ -117,115 +118,199 @@ json_finish(struct json *j)
 	fputc('\n', j->out);
 }
 
-static double
+/* ===== the figures (vm_stats.def) ====================================================== */
+
+#define REPORT_GROUP_top     NULL
+#define REPORT_GROUP_shadow  "shadow"
+#define REPORT_GROUP_bt      "bt"
+#define REPORT_PATH_top(field)     field
+#define REPORT_PATH_shadow(field)  shadow.field
+#define REPORT_PATH_bt(field)      bt.field
+#define REPORT_OFFSET_COUNT(path)     offsetof(struct vm_stats, path)
+#define REPORT_OFFSET_BY_CAUSE(path)  offsetof(struct vm_stats, path)
+#define REPORT_OFFSET_BY_OP(path)     offsetof(struct vm_stats, path)
+#define REPORT_OFFSET_BY_NUMBER(path) offsetof(struct vm_stats, path)
+#define REPORT_OFFSET_SHARE(path)     0
+
+const struct report_figure report_figures[] = {
+#define VM_STAT(kind, group, field, json, shown, line, text, in_stats, column, heading, width) \
+	{ REPORT_##kind, REPORT_GROUP_##group, json,                                           \
+	  REPORT_OFFSET_##kind(REPORT_PATH_##group(field)), REPORT_##shown, line, text,       \
+	  in_stats, column, heading, width },
+#include "vm_stats.def"
+#undef VM_STAT
+};
+const size_t report_nfigures = ARRAY_SIZE(report_figures);
+
+bool
+report_figure_shown(const struct report_figure *f, enum vm_mode mode)
+{
+	switch (f->shown) {
+	case REPORT_ALWAYS:  return true;
+	case REPORT_MONITOR: return mode != MODE_BARE;
+	case REPORT_BT:      return mode == MODE_BT;
+	case REPORT_PV:      return mode == MODE_PV;
+	}
+	return false;
+}
+
+static const uint64_t *
+report_counts(const struct report_figure *f, const struct vm_stats *st)
+{
+	return (const uint64_t *)(const void *)((const char *)st + f->offset);
+}
+
+size_t
+report_list_length(const struct report_figure *f)
+{
+	switch (f->kind) {
+	case REPORT_BY_CAUSE:  return MACHINE_CAUSE_SLOTS;
+	case REPORT_BY_OP:     return OP_COUNT;
+	case REPORT_BY_NUMBER: return VM_HYPERCALL_SLOTS;
+	case REPORT_COUNT:
+	case REPORT_SHARE:
+		break;
+	}
+	return 0;
+}
+
+uint64_t
+report_list_count(const struct report_figure *f, const struct vm_stats *st, size_t i,
+		  const char **name)
+{
+	*name = f->kind == REPORT_BY_CAUSE ? isa_cause_name((unsigned)i)
+	      : f->kind == REPORT_BY_OP ? isa_op_info((enum isa_opcode)i)->name : NULL;
+	return report_counts(f, st)[i];
+}
+
+uint64_t
+report_figure_total(const struct report_figure *f, const struct vm_stats *st)
+{
+	if (f->kind == REPORT_SHARE)
+		return 0;
+	if (f->kind == REPORT_COUNT)
+		return report_counts(f, st)[0];
+	uint64_t total = f->kind == REPORT_BY_NUMBER ? st->hypercalls_unknown : 0;
+	for (size_t i = 0; i < report_list_length(f); i++)
+		total += report_counts(f, st)[i];
+	return total;
+}
+
+double
 report_direct_share(const struct vm_stats *st)
 {
 	return st->guest_instructions ? (double)st->direct / (double)st->guest_instructions : 0.0;
+}
+
+/* ===== JSON ============================================================================= */
+
+static void
+report_list_json(struct json *j, const struct report_figure *f, const struct vm_stats *st)
+{
+	json_begin_object(j, f->json);
+	for (size_t i = 0; i < report_list_length(f); i++) {
+		const char *name;
+		uint64_t count = report_list_count(f, st, i, &name);
+		char number[sizeof "18446744073709551615"];   /* any size_t */
+		if (f->kind == REPORT_BY_NUMBER) {
+			snprintf(number, sizeof number, "%zu", i);
+			name = number;
+		}
+		if (count && name)
+			json_uint(j, name, count);
+	}
+	if (f->kind == REPORT_BY_NUMBER && st->hypercalls_unknown)
+		json_uint(j, "unknown", st->hypercalls_unknown);
+	json_end_object(j);
 }
 
 void
 report_stats_json(struct json *j, const char *key, const struct vm_stats *st)
 {
 	json_begin_object(j, key);
-	json_uint(j, "guest_instructions", st->guest_instructions);
-	json_uint(j, "direct", st->direct);
-	json_uint(j, "emulated", st->emulated);
-	json_uint(j, "interpreted", st->interpreted);
-	json_uint(j, "translated", st->translated);
-	json_uint(j, "transitions", st->transitions);
-	json_uint(j, "hypercalls", st->hypercalls);
-	json_double(j, "direct_share", report_direct_share(st));
-	json_begin_object(j, "traps");
-	for (unsigned c = 0; c < MACHINE_CAUSE_SLOTS; c++)
-		if (st->real_traps[c] && isa_cause_name(c))
-			json_uint(j, isa_cause_name(c), st->real_traps[c]);
-	json_end_object(j);
-	json_uint(j, "reflected", st->reflected);
-	json_begin_object(j, "reflected_by_cause");
-	for (unsigned c = 0; c < MACHINE_CAUSE_SLOTS; c++)
-		if (st->reflected_by_cause[c] && isa_cause_name(c))
-			json_uint(j, isa_cause_name(c), st->reflected_by_cause[c]);
-	json_end_object(j);
-	json_uint(j, "injected_interrupts", st->injected_interrupts);
-	json_uint(j, "world_switches", st->world_switches);
-	json_begin_object(j, "shadow");
-	json_uint(j, "fills", st->shadow.fills);
-	json_uint(j, "flushes", st->shadow.flushes);
-	json_uint(j, "pt_writes", st->shadow.pt_writes);
-	json_uint(j, "guest_faults", st->shadow.guest_faults);
-	json_end_object(j);
-	json_begin_object(j, "bt");
-	json_uint(j, "blocks_translated", st->bt.blocks_translated);
-	json_uint(j, "lookups", st->bt.lookups);
-	json_uint(j, "hits", st->bt.hits);
-	json_uint(j, "misses", st->bt.misses);
-	json_uint(j, "chained", st->bt.chained);
-	json_uint(j, "chain_jumps", st->bt.chain_jumps);
-	json_uint(j, "flushes", st->bt.flushes);
-	json_uint(j, "invalidations", st->bt.invalidations);
-	json_uint(j, "callouts", st->bt.callouts);
-	json_begin_object(j, "callouts_by_instruction");
-	for (unsigned op = 0; op < OP_COUNT; op++)
-		if (st->bt.callouts_by_op[op])
-			json_uint(j, isa_op_info((enum isa_opcode)op)->name, st->bt.callouts_by_op[op]);
-	json_end_object(j);
-	json_end_object(j);
-	json_begin_object(j, "hypercalls_by_number");
-	for (unsigned n = 0; n < sizeof st->hypercalls_by_number / sizeof st->hypercalls_by_number[0]; n++)
-		if (st->hypercalls_by_number[n]) {
-			char number[16];
-			snprintf(number, sizeof number, "%u", n);
-			json_uint(j, number, st->hypercalls_by_number[n]);
+	const char *group = NULL;       /* the sub-object open now */
+	for (size_t i = 0; i < report_nfigures; i++) {
+		const struct report_figure *f = &report_figures[i];
+		if (f->group != group) {
+			if (group)
+				json_end_object(j);
+			if (f->group)
+				json_begin_object(j, f->group);
+			group = f->group;
 		}
-	if (st->hypercalls_unknown)
-		json_uint(j, "unknown", st->hypercalls_unknown);
-	json_end_object(j);
+		if (f->kind == REPORT_COUNT)
+			json_uint(j, f->json, report_figure_total(f, st));
+		else if (f->kind == REPORT_SHARE)
+			json_double(j, f->json, report_direct_share(st));
+		else
+			report_list_json(j, f, st);
+	}
+	if (group)
+		json_end_object(j);
 	json_end_object(j);
 }
 
+/* ===== text ============================================================================= */
+
+static void
+report_list_text(FILE *out, const struct report_figure *f, const struct vm_stats *st)
+{
+	for (size_t i = 0; i < report_list_length(f); i++) {
+		const char *name;
+		uint64_t count = report_list_count(f, st, i, &name);
+		if (!count)
+			continue;
+		if (f->kind == REPORT_BY_NUMBER)
+			fprintf(out, f->text, (unsigned)i, pv_hypercall_name((uint32_t)i), count);
+		else if (name)
+			fprintf(out, f->text, name, count);
+		else
+			continue;
+		fputc('\n', out);
+	}
+	if (f->kind == REPORT_BY_NUMBER && st->hypercalls_unknown)
+		fprintf(out, "  hypercall unknown %15" PRIu64 "\n", st->hypercalls_unknown);
+}
+
+/* Line `line` of the text report: a list, or a figure and then the others
+ * on the line as its details, in parentheses. */
+static void
+report_line_text(FILE *out, unsigned line, const struct vm_stats *st)
+{
+	unsigned on_line = 0;
+	for (size_t i = 0; i < report_nfigures; i++) {
+		const struct report_figure *f = &report_figures[i];
+		if (f->line != line)
+			continue;
+		if (f->kind != REPORT_COUNT && f->kind != REPORT_SHARE) {
+			report_list_text(out, f, st);
+			return;
+		}
+		fputs(on_line == 0 ? "" : on_line == 1 ? "   (" : ", ", out);
+		if (f->kind == REPORT_SHARE)
+			fprintf(out, f->text, 100.0 * report_direct_share(st));
+		else
+			fprintf(out, f->text, report_figure_total(f, st));
+		on_line++;
+	}
+	fputs(on_line > 1 ? ")\n" : "\n", out);
+}
+
+/* The figures in the order of their lines, each line shown or not as its
+ * first figure is. */
 void
 report_stats_text(FILE *out, enum vm_mode mode, const struct vm_stats *st)
 {
 	fprintf(out, "--- figures (%s) ---\n", vm_mode_name(mode));
-	fprintf(out, "guest instructions     %12" PRIu64 "\n", st->guest_instructions);
-	fprintf(out, "  executed directly    %12" PRIu64 "   (%.2f%%)\n", st->direct,
-		100.0 * report_direct_share(st));
-	fprintf(out, "  emulated             %12" PRIu64 "\n", st->emulated);
-	fprintf(out, "  interpreted          %12" PRIu64 "\n", st->interpreted);
-	fprintf(out, "  translated           %12" PRIu64 "\n", st->translated);
-	for (unsigned c = 0; c < MACHINE_CAUSE_SLOTS; c++)
-		if (st->real_traps[c] && isa_cause_name(c))
-			fprintf(out, "traps %-16s %12" PRIu64 "\n", isa_cause_name(c), st->real_traps[c]);
-	if (mode == MODE_BARE)
-		return;
-	fprintf(out, "reflected to the guest %12" PRIu64 "\n", st->reflected);
-	fprintf(out, "interrupts injected    %12" PRIu64 "\n", st->injected_interrupts);
-	fprintf(out, "world switches         %12" PRIu64 "\n", st->world_switches);
-	fprintf(out, "shadow fills           %12" PRIu64 "\n", st->shadow.fills);
-	fprintf(out, "shadow flushes         %12" PRIu64 "\n", st->shadow.flushes);
-	fprintf(out, "page-table writes      %12" PRIu64 "\n", st->shadow.pt_writes);
-	fprintf(out, "transitions to monitor %12" PRIu64 "\n", st->transitions);
-	if (mode == MODE_BT) {
-		fprintf(out, "blocks translated      %12" PRIu64 "\n", st->bt.blocks_translated);
-		fprintf(out, "cache look-ups         %12" PRIu64 "   (hits %" PRIu64 ", misses %" PRIu64 ")\n",
-			st->bt.lookups, st->bt.hits, st->bt.misses);
-		fprintf(out, "chained exits          %12" PRIu64 "   (followed %" PRIu64 " times)\n",
-			st->bt.chained, st->bt.chain_jumps);
-		fprintf(out, "cache flushes          %12" PRIu64 "   (%" PRIu64 " for written code)\n",
-			st->bt.flushes, st->bt.invalidations);
-		fprintf(out, "callouts               %12" PRIu64 "\n", st->bt.callouts);
-		for (unsigned op = 0; op < OP_COUNT; op++)
-			if (st->bt.callouts_by_op[op])
-				fprintf(out, "  callouts %-11s %12" PRIu64 "\n",
-					isa_op_info((enum isa_opcode)op)->name, st->bt.callouts_by_op[op]);
-	}
-	if (mode == MODE_PV) {
-		fprintf(out, "hypercalls             %12" PRIu64 "\n", st->hypercalls);
-		for (unsigned n = 0; n < sizeof st->hypercalls_by_number / sizeof st->hypercalls_by_number[0]; n++)
-			if (st->hypercalls_by_number[n])
-				fprintf(out, "  hypercall %-2u %-13s%7" PRIu64 "\n", n,
-					pv_hypercall_name(n), st->hypercalls_by_number[n]);
-		if (st->hypercalls_unknown)
-			fprintf(out, "  hypercall unknown %15" PRIu64 "\n", st->hypercalls_unknown);
-	}
+	unsigned last = 0;
+	for (size_t i = 0; i < report_nfigures; i++)
+		if (report_figures[i].line > last)
+			last = report_figures[i].line;
+	for (unsigned line = 1; line <= last; line++)
+		for (size_t i = 0; i < report_nfigures; i++)
+			if (report_figures[i].line == line) {
+				if (report_figure_shown(&report_figures[i], mode))
+					report_line_text(out, line, st);
+				break;
+			}
 }

@@ -6,6 +6,7 @@
 #define TRAPLAB_REPORT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -31,6 +32,41 @@ void json_bool(struct json *j, const char *key, bool value);
 void json_null(struct json *j, const char *key);
 /* End the document with a newline. */
 void json_finish(struct json *j);
+
+/* The figures of a run, one per row of vm_stats.def (its comment says what
+ * each column means), for every printer of them: the reports below, the
+ * interactive monitor's `stats` (backend_pg32) and `traplab compare`. */
+enum report_kind {
+	REPORT_COUNT, REPORT_SHARE, REPORT_BY_CAUSE, REPORT_BY_OP, REPORT_BY_NUMBER,
+};
+enum report_shown { REPORT_ALWAYS, REPORT_MONITOR, REPORT_BT, REPORT_PV };
+struct report_figure {
+	enum report_kind kind;
+	const char *group;        /* NULL, or the JSON object it is in: "shadow", "bt" */
+	const char *json;
+	size_t offset;            /* in struct vm_stats (not for REPORT_SHARE) */
+	enum report_shown shown;
+	unsigned line;            /* in the text report; 0: not there */
+	const char *text;         /* that line's printf format */
+	bool in_stats;            /* listed by the monitor's `stats` */
+	unsigned column;          /* in `traplab compare`; 0: not there */
+	const char *heading;
+	int width;
+};
+extern const struct report_figure report_figures[];
+extern const size_t report_nfigures;
+/* Is the figure shown for a run in this mode? */
+bool report_figure_shown(const struct report_figure *f, enum vm_mode mode);
+/* A count's value; a list's total (for a hypercall list, with the unknown
+ * ones); for the share, 0 (see report_direct_share). */
+uint64_t report_figure_total(const struct report_figure *f, const struct vm_stats *st);
+double report_direct_share(const struct vm_stats *st);
+/* A list figure's length, and its entry i: the count, and in *name the
+ * cause or mnemonic (NULL for a cause with no name, and for hypercalls,
+ * whose entries are named by their numbers). */
+size_t report_list_length(const struct report_figure *f);
+uint64_t report_list_count(const struct report_figure *f, const struct vm_stats *st, size_t i,
+			   const char **name);
 
 /* The figures of one run as a JSON object named `key` (NULL in arrays). */
 void report_stats_json(struct json *j, const char *key, const struct vm_stats *st);

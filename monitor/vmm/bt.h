@@ -1,5 +1,6 @@
-/* bt.h — binary translation of the guest kernel (bt.c; Lab 8): the
- * translation cache, its figures, and its picture. */
+/* bt.h — binary translation of the guest kernel (Lab 8): the translation
+ * cache, its figures, and its picture.  bt_translate.c translates,
+ * bt_execute.c runs the translations; bt_internal.h is what they share. */
 #ifndef TRAPLAB_BT_H
 #define TRAPLAB_BT_H
 

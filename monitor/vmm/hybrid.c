@@ -13,7 +13,7 @@
  *
  * The interpreter decodes every instruction each time it runs it, as a
  * software interpreter does: the machine's cache of decoded instructions is
- * in effect a translation cache, and translating is bt.c's approach, not
+ * in effect a translation cache, and translating is bt_translate.c's approach, not
  * this one's.  That is the cost the hybrid monitor pays, and what binary
  * translation saves (bench/compare).
  */

@@ -1,7 +1,7 @@
 /* pv.c — the hypercall service: what a paravirtual guest asks of the monitor
  * instead of executing privileged instructions (Xen, SOSP 2003, §2–3; Lab 9).
- * monitor/PV.md is the interface a guest programmer reads; pv.h has the
- * numbers.  Try it:
+ * monitor/PV.md is the interface a guest programmer reads; hypercalls.def
+ * has the numbers.  Try it:
  *     build/traplab run --mode=pv --isa=legacy --stats guests/pg32/minios-pv/minios-pv.s
  *
  * Three ideas from Xen, each a saving in guest -> monitor transitions:
@@ -30,18 +30,9 @@ enum {
 };
 
 static const char *const hypercall_names[HC_COUNT] = {
-	[HC_SET_MASK] = "set_mask",
-	[HC_REGISTER_SHARED] = "register_shared",
-	[HC_SET_TVEC] = "set_tvec",
-	[HC_IRET] = "iret",
-	[HC_SET_PTBR] = "set_ptbr",
-	[HC_PTE_UPDATE] = "pte_update",
-	[HC_PTE_BATCH] = "pte_batch",
-	[HC_CONSOLE_WRITE] = "console_write",
-	[HC_TIMER_SET] = "timer_set",
-	[HC_TIMER_ACK] = "timer_ack",
-	[HC_HALT] = "halt",
-	[HC_POWER_OFF] = "power_off",
+#define PG32_HYPERCALL(NAME, name, number, doc) [HC_##NAME] = #name,
+#include "hypercalls.def"
+#undef PG32_HYPERCALL
 };
 
 const char *
@@ -339,19 +330,12 @@ hc_power_off(struct vm *vm, struct cpu_state *g)
 	return 0;
 }
 
+/* Call <name> is served by hc_<name>: a row of hypercalls.def without its
+ * function does not compile. */
 static int64_t (*const hypercalls[HC_COUNT])(struct vm *, struct cpu_state *) = {
-	[HC_SET_MASK] = hc_set_mask,
-	[HC_REGISTER_SHARED] = hc_register_shared,
-	[HC_SET_TVEC] = hc_set_tvec,
-	[HC_IRET] = hc_iret,
-	[HC_SET_PTBR] = hc_set_ptbr,
-	[HC_PTE_UPDATE] = hc_pte_update,
-	[HC_PTE_BATCH] = hc_pte_batch,
-	[HC_CONSOLE_WRITE] = hc_console_write,
-	[HC_TIMER_SET] = hc_timer_set,
-	[HC_TIMER_ACK] = hc_timer_ack,
-	[HC_HALT] = hc_halt,
-	[HC_POWER_OFF] = hc_power_off,
+#define PG32_HYPERCALL(NAME, name, number, doc) [HC_##NAME] = hc_##name,
+#include "hypercalls.def"
+#undef PG32_HYPERCALL
 };
 
 /* ===== the entry points (trap.c and vm.c call them) ========================== */
@@ -369,8 +353,7 @@ pv_hypercall(struct vm *vm, const struct machine_trap *trap)
 	}
 	uint32_t number = g.r[1];
 	vm->stats.hypercalls++;
-	_Static_assert(HC_COUNT <= sizeof vm->stats.hypercalls_by_number /
-				   sizeof vm->stats.hypercalls_by_number[0],
+	_Static_assert(HC_COUNT <= ARRAY_SIZE(vm->stats.hypercalls_by_number),
 		       "every known hypercall has a counter");
 	if (number < HC_COUNT && hypercalls[number])
 		vm->stats.hypercalls_by_number[number]++;

@@ -1,9 +1,10 @@
 /* pv.h — paravirtualization (Xen, SOSP 2003; Lab 9): the guest kernel is
  * changed to ask the monitor for what it cannot do itself, with `hcall`,
  * instead of executing privileged instructions and being trapped.  The
- * hypercall interface is documented in monitor/PV.md; guests get the same
- * numbers and layout from guests/pg32/lib/hypercalls.s (a test checks that
- * the two agree).
+ * hypercall interface is documented in monitor/PV.md and listed once in
+ * hypercalls.def; guests get the same numbers and layout from
+ * guests/pg32/lib/hypercalls.s (tests/monitor/test_pv.c checks that the two
+ * agree).
  *
  * The calling convention: `hcall` with r1 = number, arguments in r2..r4;
  * the result comes back in r1 (-1 = refused: nothing was changed), and the
@@ -17,22 +18,21 @@
 
 #include "machine.h"
 
-/* The hypercalls, one line each: number, name, arguments -> result. */
+/* The hypercalls, from hypercalls.def (number, name, arguments -> result). */
 enum pv_hypercall {
-	HC_SET_MASK = 1,        /* r2 = 1 mask / 0 unmask virtual interrupts -> old mask */
-	HC_REGISTER_SHARED = 2, /* r2 = shared info page (guest-physical, page-aligned) -> 0 */
-	HC_SET_TVEC = 3,        /* r2 = trap vector (virtual address) -> 0 */
-	HC_IRET = 4,            /* r2 = trap frame (virtual): r1..r15, pc, psw; no result */
-	HC_SET_PTBR = 5,        /* r2 = level-1 table (guest-physical); flushes -> 0 */
-	HC_PTE_UPDATE = 6,      /* r2 = PTE address (guest-physical), r3 = new entry -> 0 */
-	HC_PTE_BATCH = 7,       /* r2 = list of {PTE address, entry} (virtual), r3 = count -> count */
-	HC_CONSOLE_WRITE = 8,   /* r2 = buffer (virtual), r3 = length -> length */
-	HC_TIMER_SET = 9,       /* r2 = interval (0 = stop), r3 = 1: also acknowledge -> 0 */
-	HC_TIMER_ACK = 10,      /* acknowledge the pending tick -> 0 */
-	HC_HALT = 11,           /* yield the CPU until the next event -> 0 */
-	HC_POWER_OFF = 12,      /* r2 = exit status; does not return */
+#define PG32_HYPERCALL(NAME, name, number, doc) HC_##NAME = number,
+#include "hypercalls.def"
+#undef PG32_HYPERCALL
 	HC_COUNT,               /* numbers 0 and >= HC_COUNT are unknown: -1 */
 };
+/* The numbers are 1, 2, ... in the order of the rows, none left out. */
+enum {
+	HC_ROWS = 0
+#define PG32_HYPERCALL(NAME, name, number, doc) + 1
+#include "hypercalls.def"
+#undef PG32_HYPERCALL
+};
+_Static_assert(HC_COUNT == HC_ROWS + 1, "hypercalls.def: numbers go 1, 2, ... in order");
 
 /* The shared info page: byte offsets of its words.  The monitor writes the
  * trap words at every trap it delivers; the guest reads them with plain

@@ -145,13 +145,9 @@ shadow_emulate_pt_store(struct shadow *s, struct machine *real, struct machine *
 	struct isa_insn insn;
 	if (!isa_decode(insn_word, &insn))
 		return false;
-	unsigned size;
-	switch (insn.op) {
-	case OP_stw: size = 4; break;
-	case OP_sth: size = 2; break;
-	case OP_stb: size = 1; break;
-	default: return false;
-	}
+	if (!isa_op_is_store(insn.op))
+		return false;
+	unsigned size = isa_mem_access_size(insn.op);
 	struct cpu_state g;
 	machine_get_state(virt, &g);
 	uint32_t value = g.r[insn.rd];

@@ -10,9 +10,9 @@
  * the registers and flags live in the real machine; the monitor copies them
  * back before anything below runs.
  *
- * Each routine emulates one instruction the guest executed in virtual
- * supervisor mode — one that trapped because the real machine ran it in user
- * mode (trap.c), or a callout from translated code (bt.c).  It does to the
+ * Each routine (vcpu.c) emulates one instruction the guest executed in
+ * virtual supervisor mode — one that trapped because the real machine ran it
+ * in user mode (trap.c), or a callout from translated code (bt_execute.c).  It does to the
  * vCPU exactly what SPEC §8.5 says the instruction does to a real CPU,
  * advances the guest's PC and counts it as retired in *unaccounted; the
  * caller stores the state back and settles the count.
@@ -47,7 +47,7 @@ void vcpu_emulate_juser(struct vcpu *v, const struct isa_insn *insn);
 
 /* Run the routine for insn's opcode; false if there is none (the
  * instruction is not one the monitor emulates).  Binary translation's
- * callouts (bt.c) come here too. */
+ * callouts (bt_execute.c) come here too. */
 bool vcpu_emulate(struct vcpu *v, const struct isa_insn *insn);
 
 #endif /* TRAPLAB_VCPU_H */

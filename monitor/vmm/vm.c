@@ -6,7 +6,7 @@
  *   1. if the guest's virtual timer has an interrupt for it and its virtual
  *      PSW allows it (in pv mode: its shared-page mask), inject it;
  *   2. guest in virtual supervisor mode: in hybrid mode interpret it
- *      (hybrid.c), in bt mode run it from the translation cache (bt.c);
+ *      (hybrid.c), in bt mode run it from the translation cache (bt_*.c);
  *   3. otherwise run the guest directly on the real machine, in real user
  *      mode, until it traps or its virtual timer is due; then let trap.c
  *      decide what the trap means (in pv mode a hypercall goes to pv.c).

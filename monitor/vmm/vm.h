@@ -48,24 +48,22 @@ enum vm_placement {
 			     location-sensitive instructions with paging off */
 };
 
-/* The figures of a run (`--stats`); field names are the JSON names. */
+/* The figures of a run (`--stats`): one row each in vm_stats.def, which
+ * declares the fields below that are not in the shadow and bt sub-structs. */
+enum { VM_HYPERCALL_SLOTS = 32 };      /* hypercall numbers counted one by one */
+#define VM_STAT_FIELD_COUNT_top(field)     uint64_t field;
+#define VM_STAT_FIELD_BY_CAUSE_top(field)  uint64_t field[MACHINE_CAUSE_SLOTS];
+#define VM_STAT_FIELD_BY_NUMBER_top(field) uint64_t field[VM_HYPERCALL_SLOTS];
+#define VM_STAT_FIELD_SHARE_top(field)     /* computed, not counted */
+#define VM_STAT_FIELD_COUNT_shadow(field)  /* in struct shadow_stats */
+#define VM_STAT_FIELD_COUNT_bt(field)      /* in struct bt_stats */
+#define VM_STAT_FIELD_BY_OP_bt(field)      /* in struct bt_stats */
 struct vm_stats {
-	uint64_t guest_instructions;  /* guest instructions retired, all kinds */
-	uint64_t direct;              /* ... executed directly on the real machine */
-	uint64_t emulated;            /* ... emulated by the monitor (trap mode) */
-	uint64_t interpreted;         /* ... interpreted (hybrid mode) */
-	uint64_t translated;          /* ... run from the translation cache (bt mode) */
-	uint64_t hypercalls;          /* hypercalls made from the guest kernel (pv mode) */
-	uint64_t hypercalls_by_number[32];   /* ... of each known number (PV.md) */
-	uint64_t hypercalls_unknown;  /* ... of numbers no hypercall has (0, >= HC_COUNT):
-				         by_number + unknown == hypercalls */
-	uint64_t transitions;         /* guest -> monitor transitions: real traps and
-				         callouts, whatever caused them */
-	uint64_t real_traps[MACHINE_CAUSE_SLOTS];  /* traps the real machine raised */
-	uint64_t reflected;           /* traps passed on to the guest's own vector */
-	uint64_t reflected_by_cause[MACHINE_CAUSE_SLOTS];
-	uint64_t injected_interrupts; /* virtual interrupts injected */
-	uint64_t world_switches;      /* monitor -> direct execution transitions */
+#define VM_STAT(kind, group, field, ...) VM_STAT_FIELD_##kind##_##group(field)
+#include "vm_stats.def"
+#undef VM_STAT
+	uint64_t hypercalls_unknown;  /* hypercalls of numbers no hypercall has (0,
+				         >= HC_COUNT): by_number + unknown == hypercalls */
 	struct shadow_stats shadow;
 	struct bt_stats bt;
 };

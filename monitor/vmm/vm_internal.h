@@ -1,6 +1,7 @@
 /* vm_internal.h — the inside of struct vm, shared by the monitor's files
- * (vm.c: the run loop; trap.c: trap-and-emulate; hybrid.c: interpretation;
- * shadow.c: memory).  See vm.h for the picture of the two machines. */
+ * (vm.c: the run loop; trap.c and vcpu.c: trap-and-emulate, Lab 3; shadow.c:
+ * memory, Lab 4; hybrid.c: interpretation, Lab 7; bt_*.c: translation, Lab 8;
+ * pv.c: hypercalls, Lab 9).  See vm.h for the picture of the two machines. */
 #ifndef TRAPLAB_VM_INTERNAL_H
 #define TRAPLAB_VM_INTERNAL_H
 
@@ -33,7 +34,7 @@ struct vm {
 	void *insn_ctx;
 	uint64_t real_retired_at_entry;   /* the real machine's count when direct execution began */
 	struct pv_state pv;          /* pv mode: the hypercall interface (pv.c) */
-	struct bt_cache *bt;         /* bt mode: the translation cache (bt.c) */
+	struct bt_cache *bt;         /* bt mode: the translation cache (bt_translate.c) */
 };
 
 /* vm.c: tell the event hook, if any; the guest continues at its pc ... */
@@ -42,7 +43,7 @@ void vm_emit(struct vm *vm, enum vm_event_kind kind, const struct machine_trap *
 void vm_emit_to(struct vm *vm, enum vm_event_kind kind, const struct machine_trap *trap,
 		uint32_t handler);
 /* vm.c: tell the instruction hook, if any, of translated code about to run
- * (bt.c; `retired` counts what retired before it). */
+ * (bt_execute.c; `retired` counts what retired before it). */
 void vm_trace_translated(struct vm *vm, uint64_t retired, uint32_t pc, uint32_t word);
 
 /* trap.c: the dispatcher — what to do with one trap of the real machine

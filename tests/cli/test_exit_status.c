@@ -1,4 +1,4 @@
-/* test_exit_status.c — every exit status of monitor/exit_status.def, produced
+/* test_exit_status.c — every exit status of monitor/cli/exit_status.def, produced
  * for real by the real program and asserted by number: the numbers are the
  * interface scripts and the lesson checkers rely on, so the tests spell them
  * out rather than use the EXIT_* names.  A guest's power-off value below 64

@@ -14,10 +14,15 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "isa.h"
 #include "cli_support.h"
 #include "support.h"
 
-enum { PATH_LEN = 4096, MAX_SESSION_ARGS = 8 };
+enum {
+	PATH_LEN = 4096,
+	MAX_SESSION_ARGS = 8,
+	HELP_SCREEN_LINES = 24,        /* plain `help` fits one terminal screen */
+};
 
 #define MINIOS "guests/pg32/minios/minios.s"
 
@@ -126,6 +131,16 @@ test_errors(void)
 	check_session("errors", args, 87);
 }
 
+/* A newcomer's slips, each answered in one line: an unaligned address to
+ * disassemble, a breakpoint outside the guest's memory (kept, with a
+ * warning), words a command does not take; help CLASS, help info TOPIC. */
+static void
+test_newcomer(void)
+{
+	const char *args[] = { MINIOS, NULL };
+	check_session("newcomer", args, 87);
+}
+
 /* help CMD and help expressions; a clean session exits 0. */
 static void
 test_help(void)
@@ -134,39 +149,52 @@ test_help(void)
 	check_session("help", args, 0);
 }
 
-/* `help` lists every command of the table, and every setting and tool the
- * backend names (asked of the backend itself, so new ones are covered). */
+/* Plain `help` names every command of the table with its aliases, by
+ * class, and every setting and tool the backend names (asked of the backend
+ * itself, so new ones are covered) — on one screen. */
 static void
 test_help_lists_all(void)
 {
 	static const char *const commands[] = {
-		"help", "load", "continue, c, run", "step, s, stepi, si", "next, n", "break, b",
-		"watch", "delete, d", "info, i", "regs", "x[/N", "xp[/N", "disassemble, disas",
-		"print, p", "set", "show", "trace traps on|off", "stats", "dot FILE", "reset",
-		"source FILE", "quit, q, exit",
+		"load", "reset", "continue (c, run)", "step (s, stepi, si)", "next (n, nexti, ni)",
+		"break (b)", "watch", "delete (d)", "info (i)", "regs", "x", "xp",
+		"disassemble (disas)", "print (p)", "explain", "set", "show", "trace", "stats",
+		"dot", "help (h)", "source", "quit (q, exit)",
+	};
+	static const char *const classes[] = {
+		"\n  running ", "\n  breakpoints ", "\n  inspecting ", "\n  settings ",
+		"\n  tracing ", "\n  comparing ", "\n  session ",
 	};
 	const char *args[] = { "monitor", MINIOS, NULL };
 	char *out;
 	CU_ASSERT_EQUAL(cli_run(args, "help\n", &out), 0);
-	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-		char line[64];
-		snprintf(line, sizeof line, "\n  %s", commands[i]);
-		if (!strstr(out, line))
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		char word[64];
+		snprintf(word, sizeof word, " %s", commands[i]);
+		if (!strstr(out, word))
 			fprintf(stderr, "\n  help does not list '%s'\n", commands[i]);
-		CU_ASSERT_PTR_NOT_NULL(strstr(out, line));
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, word));
 	}
+	for (size_t i = 0; i < ARRAY_SIZE(classes); i++)
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, classes[i]));
+	int lines = 0;
+	for (const char *p = out; *p; p++)
+		lines += *p == '\n';
+	if (lines > HELP_SCREEN_LINES)
+		fprintf(stderr, "\n  plain help is %d lines:\n%s\n", lines, out);
+	CU_ASSERT(lines <= HELP_SCREEN_LINES);
 	char err[256];
 	struct backend *b = backend_pg32_create(err, sizeof err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
 	for (const struct backend_option *o = b->ops->options(b); o->name; o++) {
-		char line[64];
-		snprintf(line, sizeof line, "\n  %s [", o->name);
-		CU_ASSERT_PTR_NOT_NULL(strstr(out, line));
+		char word[64];
+		snprintf(word, sizeof word, " %s", o->name);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, word));
 	}
 	for (const struct backend_tool *t = b->ops->tools(b); t->name; t++) {
-		char line[64];
-		snprintf(line, sizeof line, "\n  %s", t->name);
-		CU_ASSERT_PTR_NOT_NULL(strstr(out, line));
+		char word[64];
+		snprintf(word, sizeof word, " %s", t->name);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, word));
 	}
 	b->ops->destroy(b);
 	free(out);
@@ -329,7 +357,9 @@ static CU_TestInfo tests[] = {
 	{ "trace traps: SYSCALL and TIMER lines", test_trace },
 	{ "every error: one line each, exit status 87", test_errors },
 	{ "help CMD, help expressions", test_help },
-	{ "help lists every command, setting and tool", test_help_lists_all },
+	{ "a newcomer's slips: unaligned, outside memory, extra words", test_newcomer },
+	{ "help: every command, setting and tool, by class, on one screen",
+	  test_help_lists_all },
 	{ "stats: trap emulates, hybrid interprets", test_stats },
 	{ "exit status 0/87, also with -x", test_exit_status },
 	{ "dot: a graph Graphviz renders", test_dot },

@@ -2,8 +2,8 @@
  * `traplab monitor` in a detached 160x50 pane on a private server socket,
  * the test types with send-keys and reads the screen with capture-pane.
  * It checks the prompt, history (Up + Enter, ~/.traplab_history), Tab
- * completion of commands and symbols, and Control-C both while the guest
- * runs and at the prompt.  Skipped (passing, with a message) without tmux.
+ * completion of commands, symbols and each kind of argument, and Control-C
+ * both while the guest runs and at the prompt.  Skipped (passing, with a message) without tmux.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,7 +168,8 @@ test_tty_prompt_history(void)
 	tty_stop(&t);
 }
 
-/* Tab completes command names, topics and guest symbols. */
+/* Tab completes command names, topics, guest symbols, register groups,
+ * mnemonics and classes: each by the kind of the argument (shell_table.c). */
 static void
 test_tty_completion(void)
 {
@@ -196,6 +197,25 @@ test_tty_completion(void)
 	CU_ASSERT(tty_wait(&t, PROMPT "info vcpu", 1));
 	tty_key(&t, "Enter");
 	CU_ASSERT(tty_wait(&t, "guest believes (vCPU)", 1));
+	/* each argument completes by its kind: a topic, then a register group */
+	tty_type(&t, "info reg");
+	tty_key(&t, "Tab");
+	tty_type(&t, "con");
+	tty_key(&t, "Tab");
+	CU_ASSERT(tty_wait(&t, PROMPT "info registers control", 1));
+	tty_key(&t, "Enter");
+	CU_ASSERT(tty_wait(&t, "tvec     0x", 1));
+	/* an instruction mnemonic, from the ISA's own table */
+	tty_type(&t, "explain jus");
+	tty_key(&t, "Tab");
+	CU_ASSERT(tty_wait(&t, PROMPT "explain juser", 1));
+	tty_key(&t, "C-u");
+	/* a class of commands */
+	tty_type(&t, "help runn");
+	tty_key(&t, "Tab");
+	CU_ASSERT(tty_wait(&t, PROMPT "help running", 1));
+	tty_key(&t, "Enter");
+	CU_ASSERT(tty_wait(&t, "Running the guest:", 1));
 	tty_stop(&t);
 }
 

@@ -100,13 +100,11 @@ test_exits_are_counted_by_reason_and_port_and_reset_stops(void)
 	kvm_guest_exit_counts(vm.g, &c);
 	size_t line = strlen(EXITS_LINE);
 	/* per byte: one LSR poll and one THR write */
-	CU_ASSERT_EQUAL(c.io_by_port_class[0], 2 * line);
-	CU_ASSERT_EQUAL(c.io_by_port_class[1], 2);   /* i8042 status read, 0xFE */
-	CU_ASSERT_EQUAL(c.io_by_port_class[2], 2);   /* out and in on EXITS_PORT */
+	CU_ASSERT_EQUAL(c.io_by_port_class[KVM_PORTS_UART], 2 * line);
+	CU_ASSERT_EQUAL(c.io_by_port_class[KVM_PORTS_I8042], 2);   /* i8042 status read, 0xFE */
+	CU_ASSERT_EQUAL(c.io_by_port_class[KVM_PORTS_UNOWNED], 2); /* out and in on EXITS_PORT */
 	CU_ASSERT_EQUAL(c.by_reason[KVM_EXIT_IO], 2 * line + 4);
 	CU_ASSERT_EQUAL(c.by_reason[KVM_EXIT_MMIO], 2); /* the read and the write */
-	CU_ASSERT_STRING_EQUAL(kvm_exit_reason_name(KVM_EXIT_MMIO), "MMIO");
-	CU_ASSERT_STRING_EQUAL(kvm_exit_reason_name(KVM_EXIT_INTERNAL_ERROR), "INTERNAL_ERROR");
 
 	/* KVM's own counters agree on the MMIO exits and see more exits than we do */
 	char names[64][48];

@@ -1,5 +1,5 @@
 /* test_kvm_monitor.c — the interactive monitor on real x86 through /dev/kvm
- * (monitor/backend_kvm.c): scripted sessions of `traplab monitor
+ * (monitor/backends/backend_kvm*.c): scripted sessions of `traplab monitor
  * --backend=kvm` on the demo guests of guests/x86/ (their .sym gives the
  * labels, guest.h the proofs), checking registers, the real -> protected ->
  * long mode switch at hardware breakpoints, x/xp, Capstone's disassembly,

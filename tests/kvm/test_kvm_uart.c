@@ -1,12 +1,16 @@
 /* test_kvm_uart.c — the 16550A of kvm-backend/uart.c driven directly, no
  * /dev/kvm: the register accesses Linux makes on COM1 (8250_port.c
  * autoconfig and serial8250_do_startup, early_printk.c; KVM-NOTES §3.4),
- * through the same struct bus the KVM run loop uses.
+ * through the same struct bus the KVM run loop uses.  And the names
+ * kvm-backend/stats.c gives exits and port classes, which need no VM either.
+ * Lab 10.
  */
 #include <CUnit/CUnit.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "bus.h"
+#include "kvm.h"
 #include "uart.h"
 
 enum { RBR = 0, THR = 0, DLL = 0, IER = 1, DLM = 1, IIR = 2, FCR = 2, LCR = 3, MCR = 4,
@@ -188,6 +192,43 @@ test_bus_routes_only_its_ports(void)
 	CU_ASSERT_STRING_EQUAL(uart_ops.name, "uart 16550A (COM1)");
 }
 
+/* A reason the table has no name for is shown by its number, never "?". */
+static void
+test_exit_reason_names_and_unknown_exits(void)
+{
+	char buf[KVM_EXIT_NAME_MAX];
+	CU_ASSERT_STRING_EQUAL(kvm_exit_reason_name(KVM_EXIT_IO, buf, sizeof buf), "IO");
+	CU_ASSERT_STRING_EQUAL(kvm_exit_reason_name(KVM_EXIT_MMIO, buf, sizeof buf), "MMIO");
+	CU_ASSERT_STRING_EQUAL(kvm_exit_reason_name(KVM_EXIT_INTERNAL_ERROR, buf, sizeof buf),
+			       "INTERNAL_ERROR");
+	CU_ASSERT_STRING_EQUAL(kvm_exit_reason_name(KVM_EXIT_NOTIFY, buf, sizeof buf), "NOTIFY");
+	/* past the table, and a gap in it (no KVM_EXIT_ is numbered 63) */
+	CU_ASSERT_STRING_EQUAL(kvm_exit_reason_name(KVM_EXIT_REASONS, buf, sizeof buf),
+			       "unknown exit 64");
+	CU_ASSERT_STRING_EQUAL(kvm_exit_reason_name(KVM_EXIT_REASONS - 1, buf, sizeof buf),
+			       "unknown exit 63");
+	CU_ASSERT_STRING_EQUAL(kvm_exit_reason_name(4000000000u, buf, sizeof buf),
+			       "unknown exit 4000000000");
+	/* a short buffer is truncated, not overrun */
+	char tiny[8];
+	CU_ASSERT_STRING_EQUAL(kvm_exit_reason_name(77, tiny, sizeof tiny), "unknown");
+}
+
+static void
+test_port_classes_and_their_names(void)
+{
+	CU_ASSERT_EQUAL(kvm_port_class(UART_COM1_BASE), KVM_PORTS_UART);
+	CU_ASSERT_EQUAL(kvm_port_class(UART_COM1_BASE + UART_NPORTS - 1), KVM_PORTS_UART);
+	CU_ASSERT_EQUAL(kvm_port_class(UART_COM1_BASE + UART_NPORTS), KVM_PORTS_UNOWNED);
+	CU_ASSERT_EQUAL(kvm_port_class(UART_COM1_BASE - 1), KVM_PORTS_UNOWNED);
+	CU_ASSERT_EQUAL(kvm_port_class(0x60), KVM_PORTS_I8042);   /* data */
+	CU_ASSERT_EQUAL(kvm_port_class(0x64), KVM_PORTS_I8042);   /* command/status */
+	CU_ASSERT_EQUAL(kvm_port_class(0x61), KVM_PORTS_UNOWNED); /* the PC speaker: not ours */
+	const char *expected[KVM_PORT_CLASSES] = { "uart", "i8042", "unowned", "other" };
+	for (unsigned c = 0; c < KVM_PORT_CLASSES; c++)
+		CU_ASSERT_STRING_EQUAL(kvm_port_class_name(c), expected[c]);
+}
+
 static CU_TestInfo tests[] = {
 	{ "IER test: 0 reads 0, 0x0F reads 0x0F", test_ier_test_of_autoconfig },
 	{ "IIR bits 7:6 = 3 after FCR (16550A)", test_iir_reports_16550a_fifos },
@@ -197,7 +238,9 @@ static CU_TestInfo tests[] = {
 	{ "scratch register", test_scratch_register },
 	{ "input raises the RX interrupt; FCR clears it", test_receive_raises_rx_interrupt },
 	{ "the bus routes only COM1's ports", test_bus_routes_only_its_ports },
+	{ "exit names; an unknown exit by its number", test_exit_reason_names_and_unknown_exits },
+	{ "port classes and their names", test_port_classes_and_their_names },
 	CU_TEST_INFO_NULL,
 };
 
-CU_SuiteInfo suite_kvm_uart = { "kvm: uart (no /dev/kvm needed)", NULL, NULL, NULL, NULL, tests };
+CU_SuiteInfo suite_kvm_uart = { "kvm: uart, exit and port names (no /dev/kvm needed)", NULL, NULL, NULL, NULL, tests };

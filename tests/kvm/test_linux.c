@@ -1,4 +1,4 @@
-/* test_linux.c — Linux through the x86 boot protocol (kvm-backend/zeropage.c,
+/* test_linux.c — Linux through the x86 boot protocol (kvm-backend/linux/zeropage.c,
  * boot_linux.c; kvm-backend/README.md "Linux").  (1) boot_params built from
  * Debian's real bzImage (build/linux/vmlinuz, `make linux`) on a plain RAM
  * buffer, and the MP table (mptable.c) as Linux parses it; (2) every bad

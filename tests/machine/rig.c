@@ -17,8 +17,6 @@ rig_hook(void *ctx, struct machine *m, const struct machine_trap *t)
 		r->trap[i] = *t;
 		r->retired_at[i] = machine_retired(m);
 	}
-	if (r->handler)
-		return r->handler(r, t);
 	if (t->cause == CAUSE_TIMER && r->deliver_timer > 0) {
 		r->deliver_timer--;
 		return TRAP_DELIVER;
@@ -52,7 +50,7 @@ rig_open_config(struct rig *r, const struct rig_config *cfg)
 	if (cfg->brk_below) {
 		uint32_t brks[256];
 		uint32_t brk = ENC(NONE(brk));
-		for (size_t i = 0; i < ROWS(brks); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(brks); i++)
 			brks[i] = brk;
 		int rc = 0;
 		for (uint32_t pa = 0; pa < cfg->brk_below && rc == 0; pa += sizeof brks) {

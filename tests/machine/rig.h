@@ -2,8 +2,9 @@
  * trap hook, the CPU state a run starts from and the state it ended in, and
  * small helpers to put code and data in physical memory, build page tables,
  * capture the console and check with a message.  Used by tests/machine/
- * test_privilege.c, test_semantics.c, test_traps.c, test_memory.c and
- * test_timer.c (isa/SPEC.md is what they test; this file only sets up).
+ * test_privilege.c, test_semantics.c, test_traps.c, test_trap_hook.c,
+ * test_memory.c and test_timer.c (isa/SPEC.md is what they test; this file
+ * only sets up).
  *
  * A test's life:
  *     struct rig r;
@@ -15,9 +16,10 @@
  *     rig_close(&r);
  *
  * The trap hook rig_open() installs records each trap in r.trap[] and by
- * default answers TRAP_STOP; r.handler, r.deliver_timer and r.action[]
- * change the answer (see struct rig).  A test of the bare machine removes it
- * with machine_set_trap_hook(r.m, NULL, NULL).
+ * default answers TRAP_STOP; r.deliver_timer and r.action[]
+ * change the answer to TRAP_DELIVER where a test wants the guest's handler
+ * to run (see struct rig).  A test of the bare machine removes it with
+ * machine_set_trap_hook(r.m, NULL, NULL).  (ARRAY_SIZE is isa.h's.)
  *
  * Each helper below says how many CUnit assertions it makes: the suites'
  * assertion totals are part of what they promise, so keep those counts. */
@@ -40,11 +42,6 @@ enum {
 	RIG_MAX_ACTIONS = 4,
 	RIG_CONSOLE = 64,         /* console bytes captured (the last one stays NUL) */
 };
-
-struct rig;
-
-/* A test's own answer to a trap (see rig_hook). */
-typedef enum machine_trap_action (*rig_handler)(struct rig *r, const struct machine_trap *t);
 
 /* What differs between suites' rigs; zero fields take the defaults. */
 struct rig_config {
@@ -70,11 +67,10 @@ struct rig {
 	uint64_t retired_at[RIG_MAX_TRAPS];
 	unsigned ntraps;
 
-	/* How the hook answers, in this order: handler if set; TRAP_DELIVER for
+	/* How the hook answers, in this order: TRAP_DELIVER for
 	 * a TIMER trap while deliver_timer > 0 (counting it down); action[i] for
 	 * trap number i (past the end, the last one) if nactions > 0; else
 	 * TRAP_STOP. */
-	rig_handler handler;
 	unsigned deliver_timer;
 	enum machine_trap_action action[RIG_MAX_ACTIONS];
 	unsigned nactions;
@@ -142,9 +138,6 @@ void rig_map(struct rig *r, uint32_t va, uint32_t leaf);
 			snprintf(msg_, sizeof msg_, __VA_ARGS__);             \
 		CU_assertImplementation(ok_, __LINE__, msg_, __FILE__, "", CU_FALSE); \
 	} while (0)
-
-/* The number of rows of an array. */
-#define ROWS(t) (sizeof (t) / sizeof (t)[0])
 
 /* Instruction initializers, by format (SPEC §7.1), for tables of struct
  * isa_insn; ENC(...) of one is its encoded word. */

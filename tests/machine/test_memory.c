@@ -191,7 +191,7 @@ static const struct reloc_case reloc_cases[] = {
 static void
 test_relocation_bounds_translate_and_execute(void)
 {
-	for (size_t i = 0; i < ROWS(reloc_cases); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(reloc_cases); i++) {
 		const struct reloc_case *c = &reloc_cases[i];
 		struct rig r;
 		rig_open_config(&r, &memory_rig);
@@ -216,7 +216,7 @@ test_user_fault_at_bound_sets_cause_access_and_badaddr(void)
 		{ ACCESS_STORE, { .op = OP_stw, .rd = 1, .rs = 2 } },
 		{ ACCESS_FETCH, { .op = OP_jr, .rs = 2 } },
 	};
-	for (size_t i = 0; i < ROWS(cases); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct rig r;
 		rig_open_config(&r, &memory_rig);
 		machine_set_trap_hook(r.m, NULL, NULL);    /* the bare machine, from reset */
@@ -316,7 +316,7 @@ static const struct access paging_cases[] = {
 static void
 test_paging_translate_and_execute(void)
 {
-	for (size_t i = 0; i < ROWS(paging_cases); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(paging_cases); i++) {
 		const struct access *a = &paging_cases[i];
 		struct rig r;
 		rig_open_config(&r, &memory_rig);
@@ -338,14 +338,14 @@ static void
 test_page_table_beyond_memory_faults_page(void)
 {
 	static const uint32_t ptbrs[] = { MEM, 0x7ffff000u, 0xfffff000u };
-	for (size_t i = 0; i < ROWS(ptbrs); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(ptbrs); i++) {
 		struct rig r;
 		rig_open_config(&r, &memory_rig);
 		r.s.cr[CR_ptbr] = ptbrs[i];
 		r.s.cr[CR_mmu] = MMU_PG;
 		rig_apply(&r);
 		static const uint32_t vas[] = { 0, 0x1000, 0x00400000, 0xfffff000u };
-		for (size_t j = 0; j < ROWS(vas); j++) {
+		for (size_t j = 0; j < ARRAY_SIZE(vas); j++) {
 			for (unsigned acc = ACCESS_FETCH; acc <= ACCESS_STORE; acc++) {
 				uint32_t pa;
 				unsigned cause = machine_translate(r.m, vas[j], 4, (enum isa_access)acc, &pa);

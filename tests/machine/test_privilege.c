@@ -70,7 +70,7 @@ static const struct {
 static int
 always_trap_cause(enum isa_opcode op)
 {
-	for (size_t i = 0; i < ROWS(always_trap); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(always_trap); i++)
 		if (isa_opcode_by_name(always_trap[i].name) == (int)op)
 			return (int)always_trap[i].cause;
 	return -1;
@@ -144,7 +144,7 @@ test_sys_brk_hcall_trap_with_their_cause_in_both_modes(void)
 	for (int v = 0; v < ISA_VARIANT_COUNT; v++) {
 		struct rig r;
 		rig_open(&r, (enum isa_variant)v);
-		for (size_t i = 0; i < ROWS(always_trap); i++) {
+		for (size_t i = 0; i < ARRAY_SIZE(always_trap); i++) {
 			int op = isa_opcode_by_name(always_trap[i].name);
 			CU_ASSERT_FATAL(op >= 0);
 			CHECKF(isa_class((enum isa_opcode)op, (enum isa_variant)v) == CLS_TRAP,
@@ -200,7 +200,7 @@ is_hole(size_t row, const char *name)
 static bool
 is_system_insn(const char *name)
 {
-	for (size_t i = 0; i < ROWS(system_insns); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(system_insns); i++)
 		if (strcmp(system_insns[i], name) == 0)
 			return true;
 	return false;
@@ -209,12 +209,12 @@ is_system_insn(const char *name)
 static void
 test_user_mode_privileged_set_matches_spec_per_variant(void)
 {
-	for (size_t row = 0; row < ROWS(variant_holes); row++) {
+	for (size_t row = 0; row < ARRAY_SIZE(variant_holes); row++) {
 		enum isa_variant v = variant_holes[row].variant;
 		struct rig r;
 		rig_open(&r, v);
 		/* Every system instruction exists, and traps unless it is a hole. */
-		for (size_t i = 0; i < ROWS(system_insns); i++) {
+		for (size_t i = 0; i < ARRAY_SIZE(system_insns); i++) {
 			int op = isa_opcode_by_name(system_insns[i]);
 			CHECKF(op >= 0, "no instruction named %s", system_insns[i]);
 			if (op < 0)

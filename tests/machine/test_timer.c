@@ -53,7 +53,7 @@ static void
 test_timer_interrupt_lands_after_exactly_interval_retired(void)
 {
 	static const uint32_t intervals[] = { 1, 2, 3, 5, 37, 200 };
-	for (size_t i = 0; i < ROWS(intervals); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(intervals); i++) {
 		struct rig r;
 		rig_open_config(&r, &timer_rig);
 		rig_put(&r, PC0, ENC(OUT(P_INTERVAL, 1)));
@@ -111,8 +111,8 @@ test_timer_is_periodic_with_ack_and_rti(void)
 	rig_open_config(&r, &timer_rig);
 	const uint32_t prog[] = { ENC(OUT(P_INTERVAL, 1)), NOP, ENC(BR(b, -2)) };
 	const uint32_t handler[] = { ENC(OUT(P_ACK, 0)), ENC(NONE(rti)) };
-	rig_put_words(&r, PC0, prog, ROWS(prog));
-	rig_put_words(&r, TVEC, handler, ROWS(handler));
+	rig_put_words(&r, PC0, prog, ARRAY_SIZE(prog));
+	rig_put_words(&r, TVEC, handler, ARRAY_SIZE(handler));
 	r.deliver_timer = 1000;
 	r.s.psw = PSW_S | PSW_IE;
 	r.s.r[1] = 10;
@@ -140,7 +140,7 @@ test_timer_pending_until_ack_and_not_taken_with_ie_clear(void)
 		ENC(IN(5, P_ACK)), ENC(IN(6, P_ACK)), ENC(OUT(P_INTERVAL, 1)),   /* rewriting does not clear */
 		ENC(IN(7, P_ACK)), ENC(OUT(P_ACK, 0)), ENC(IN(8, P_ACK)), ENC(NONE(brk)),
 	};
-	rig_put_words(&r, PC0, prog, ROWS(prog));
+	rig_put_words(&r, PC0, prog, ARRAY_SIZE(prog));
 	r.s.r[1] = 3;
 	r.s.r[5] = r.s.r[6] = r.s.r[7] = r.s.r[8] = 0x77;
 	rig_run(&r, 100);
@@ -167,11 +167,11 @@ test_pending_timer_taken_right_after_ie_is_set(void)
 		{ "wrpsw", { .op = OP_wrpsw, .rs = 8 } },
 		{ "rti",   { .op = OP_rti } },
 	};
-	for (size_t i = 0; i < ROWS(cases); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct rig r;
 		rig_open_config(&r, &timer_rig);
 		const uint32_t prog[] = { ENC(OUT(P_INTERVAL, 1)), NOP, NOP, NOP, rig_enc(cases[i].insn) };
-		rig_put_words(&r, PC0, prog, ROWS(prog));
+		rig_put_words(&r, PC0, prog, ARRAY_SIZE(prog));
 		put_nops(&r, AT + 4, 4);
 		r.s.r[1] = 2;
 		r.s.r[8] = PSW_S | PSW_IE;
@@ -194,7 +194,7 @@ test_unacknowledged_timer_interrupts_again_at_once(void)
 	struct rig r;
 	rig_open_config(&r, &timer_rig);
 	const uint32_t prog[] = { ENC(OUT(P_INTERVAL, 1)), NOP, NOP, NOP };
-	rig_put_words(&r, PC0, prog, ROWS(prog));
+	rig_put_words(&r, PC0, prog, ARRAY_SIZE(prog));
 	rig_put(&r, TVEC, ENC(NONE(rti)));
 	r.deliver_timer = 3;
 	r.s.psw = PSW_S | PSW_IE;
@@ -230,7 +230,7 @@ test_timer_count_and_interval_read_back(void)
 		ENC(IN(10, P_ACK)),               /* 1 */
 		ENC(NONE(brk)),
 	};
-	rig_put_words(&r, PC0, prog, ROWS(prog));
+	rig_put_words(&r, PC0, prog, ARRAY_SIZE(prog));
 	r.s.r[1] = 100;
 	r.s.r[9] = 3;
 	rig_run(&r, 100);
@@ -252,7 +252,7 @@ test_timer_interval_zero_stops_the_timer(void)
 	rig_open_config(&r, &timer_rig);
 	const uint32_t prog[] = { ENC(OUT(P_INTERVAL, 1)), NOP, ENC(OUT(P_INTERVAL, 0)), NOP,
 				  ENC(BR(b, -2)) };
-	rig_put_words(&r, PC0, prog, ROWS(prog));
+	rig_put_words(&r, PC0, prog, ARRAY_SIZE(prog));
 	r.s.psw = PSW_S | PSW_IE;
 	r.s.r[1] = 5;
 	rig_run(&r, 10000);
@@ -272,7 +272,7 @@ test_halt_skips_to_expiry_without_retiring_idle_ticks(void)
 	struct rig r;
 	rig_open_config(&r, &timer_rig);
 	const uint32_t prog[] = { ENC(OUT(P_INTERVAL, 1)), NOP, ENC(NONE(halt)), NOP };
-	rig_put_words(&r, PC0, prog, ROWS(prog));
+	rig_put_words(&r, PC0, prog, ARRAY_SIZE(prog));
 	r.s.psw = PSW_S | PSW_IE;
 	r.s.r[1] = 100;
 	rig_run(&r, 1000);
@@ -295,7 +295,7 @@ test_halt_with_interrupt_pending_returns_at_once(void)
 	struct rig r;
 	rig_open_config(&r, &timer_rig);
 	const uint32_t prog[] = { ENC(OUT(P_INTERVAL, 1)), NOP, ENC(NONE(halt)), NOP };
-	rig_put_words(&r, PC0, prog, ROWS(prog));
+	rig_put_words(&r, PC0, prog, ARRAY_SIZE(prog));
 	r.s.psw = PSW_S | PSW_IE;
 	r.s.r[1] = 2;
 	rig_run(&r, 1000);
@@ -321,11 +321,11 @@ test_halt_that_nothing_can_wake_stops_halted_forever(void)
 		{ "IE clear, timer stopped", PSW_S, 0 },
 		{ "IE set, timer stopped", PSW_S | PSW_IE, 0 },
 	};
-	for (size_t i = 0; i < ROWS(cases); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct rig r;
 		rig_open_config(&r, &timer_rig);
 		const uint32_t prog[] = { ENC(OUT(P_INTERVAL, 1)), ENC(NONE(halt)), NOP };
-		rig_put_words(&r, PC0, prog, ROWS(prog));
+		rig_put_words(&r, PC0, prog, ARRAY_SIZE(prog));
 		r.s.psw = cases[i].psw;
 		r.s.r[1] = cases[i].interval;
 		rig_run(&r, UINT64_C(1) << 40);
@@ -351,11 +351,11 @@ test_power_off_stops_with_low_8_bits_as_status(void)
 		int status;
 	} cases[] = { { 0, 0 }, { 7, 7 }, { 0xff, 255 }, { 0x100, 0 }, { 0x1234, 0x34 },
 		      { 0xffffffffu, 255 } };
-	for (size_t i = 0; i < ROWS(cases); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct rig r;
 		rig_open_config(&r, &timer_rig);
 		const uint32_t prog[] = { ENC(IN(3, P_POWER)), ENC(OUT(P_POWER, 1)), NOP, NOP };
-		rig_put_words(&r, PC0, prog, ROWS(prog));
+		rig_put_words(&r, PC0, prog, ARRAY_SIZE(prog));
 		r.s.r[1] = cases[i].value;
 		r.s.r[3] = 0x99;
 		rig_run(&r, 100);
@@ -383,7 +383,7 @@ test_console_output_and_input(void)
 		ENC(IN(5, P_STATUS)), ENC(IN(6, P_DATA)), ENC(IN(7, P_DATA)),
 		ENC(IN(8, P_STATUS)), ENC(IN(9, P_DATA)), ENC(NONE(brk)),
 	};
-	rig_put_words(&r, PC0, prog, ROWS(prog));
+	rig_put_words(&r, PC0, prog, ARRAY_SIZE(prog));
 	machine_console_input(r.m, "ok", 2);
 	r.s.r[1] = 0x148;        /* 'H' in the low 8 bits */
 	r.s.r[3] = 'i';
@@ -406,11 +406,11 @@ static void
 test_unowned_ports_read_all_ones_and_ignore_writes(void)
 {
 	static const uint16_t ports[] = { 0x02, 0x0f, 0x13, 0x1f, 0x21, 0x30, 0x100, 0xffff };
-	for (size_t i = 0; i < ROWS(ports); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(ports); i++) {
 		struct rig r;
 		rig_open_config(&r, &timer_rig);
 		const uint32_t prog[] = { ENC(OUT(ports[i], 1)), ENC(IN(3, ports[i])), ENC(NONE(brk)) };
-		rig_put_words(&r, PC0, prog, ROWS(prog));
+		rig_put_words(&r, PC0, prog, ARRAY_SIZE(prog));
 		r.s.r[1] = 0x41;
 		rig_run(&r, 100);
 		struct machine_stats st;
@@ -450,8 +450,8 @@ determinism_run(struct cpu_state *state, struct machine_stats *stats, char *cons
 		ENC({ .op = OP_addi, .rd = 12, .rs = 0, .imm = '.' }),
 		ENC(OUT(P_DATA, 12)), ENC(OUT(P_ACK, 0)), ENC(NONE(rti)),
 	};
-	rig_put_words(&r, PC0, prog, ROWS(prog));
-	rig_put_words(&r, TVEC, handler, ROWS(handler));
+	rig_put_words(&r, PC0, prog, ARRAY_SIZE(prog));
+	rig_put_words(&r, TVEC, handler, ARRAY_SIZE(handler));
 	r.s.psw = PSW_S | PSW_IE;
 	r.s.r[1] = 7;
 	rig_run(&r, 100000);

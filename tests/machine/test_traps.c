@@ -1,8 +1,9 @@
 /* test_traps.c — how the bare machine raises and delivers traps
  * (isa/SPEC.md §6, §7.3, §12): what lands in epc/epsw/cause/badaddr, precise
  * traps, which trapping instructions retire, illegal words, no handler, trap
- * storms, the instruction budget and the trap hook's three answers.  Serves
- * Lab 1 (the trap path) and Labs 3–5 (monitors install the hook).
+ * storms and the instruction budget; the trap hook's tests are in
+ * test_trap_hook.c, in this suite.  Serves Lab 1 (the trap path) and
+ * Labs 3–5 (monitors install the hook).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "machine.h"
 #include "rig.h"
 #include "support.h"
+#include "trap_hook_tests.h"
 
 /* ===== the rig ============================================================ */
 
@@ -28,12 +30,6 @@ open_rig(struct rig *r, enum isa_variant v)
 {
 	rig_open(r, v);
 	r->s.cr[CR_badaddr] = BADADDR_BEFORE;
-}
-
-static bool
-is_memory_cause(unsigned cause)
-{
-	return cause == CAUSE_MEMORY || cause == CAUSE_PAGE || cause == CAUSE_MISALIGNED;
 }
 
 /* ===== delivery (SPEC §6.1, §6.2) ========================================= */
@@ -83,7 +79,7 @@ delivery_cases(struct delivery_case *c, size_t *n)
 		  0, 0, 0 },
 	};
 	memcpy(c, rows, sizeof rows);
-	*n = ROWS(rows);
+	*n = ARRAY_SIZE(rows);
 }
 
 /* SPEC §6.2 steps 1–5 and the "traps are precise" paragraph. */
@@ -113,9 +109,9 @@ test_trap_delivery_sets_epc_epsw_cause_badaddr_psw_and_pc(void)
 		rig_run(&r, 10);
 
 		const uint32_t *cr = r.out.cr;
-		uint32_t want_cause = c->cause | (is_memory_cause(c->cause)
+		uint32_t want_cause = c->cause | (isa_cause_has_address(c->cause)
 						  ? (uint32_t)c->access << CAUSE_ACCESS_SHIFT : 0);
-		uint32_t want_badaddr = is_memory_cause(c->cause) ? c->badaddr : BADADDR_BEFORE;
+		uint32_t want_badaddr = isa_cause_has_address(c->cause) ? c->badaddr : BADADDR_BEFORE;
 		CHECKF(r.ntraps == 2 && r.trap[1].cause == CAUSE_BREAKPOINT &&
 		       r.trap[1].epc == RIG_TVEC + 4,
 		       "%s: the handler at tvec did not run to its brk (%u traps)", c->name, r.ntraps);
@@ -190,7 +186,7 @@ test_faulting_instruction_has_no_effect_and_does_not_retire(void)
 		{ "juser in user mode (strict)", true, OP_juser, 0, 2, 0, 0x40, CAUSE_PRIVILEGED },
 		{ "divu by zero", false, OP_divu, 1, 2, 0, 5, CAUSE_DIVIDE },
 	};
-	for (size_t i = 0; i < ROWS(cases); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct rig r;
 		open_rig(&r, ISA_STRICT);
 		struct isa_insn in = { .op = cases[i].op, .rd = (uint8_t)cases[i].rd,
@@ -241,12 +237,12 @@ test_sys_brk_hcall_retire_and_faults_do_not(void)
 		{ "illegal", 0xff000000u, CAUSE_ILLEGAL, 0 },
 		{ "divide", ENC(RRR(rem, 1, 2, 0)), CAUSE_DIVIDE, 0 },
 	};
-	for (size_t i = 0; i < ROWS(rows); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rows); i++) {
 		struct rig r;
 		open_rig(&r, ISA_STRICT);
 		/* two ordinary instructions, then the one under test */
 		uint32_t prog[] = { ENC(RRI(addi, 3, 3, 1)), ENC(RRI(addi, 3, 3, 1)), rows[i].word };
-		rig_put_words(&r, RIG_PC, prog, ROWS(prog));
+		rig_put_words(&r, RIG_PC, prog, ARRAY_SIZE(prog));
 		r.s.r[2] = RIG_MEMORY;
 		rig_run(&r, 100);
 		CHECKF(r.ntraps == 1 && r.trap[0].cause == rows[i].cause &&
@@ -286,7 +282,7 @@ test_jump_to_misaligned_target_faults_misaligned_fetch(void)
 		{ "rti",   { .op = OP_rti },            0x106, false },
 		{ "juser", { .op = OP_juser, .rs = 2 }, 0x0a, true },
 	};
-	for (size_t i = 0; i < ROWS(cases); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct rig r;
 		open_rig(&r, ISA_STRICT);
 		rig_put(&r, RIG_PC, rig_enc(cases[i].insn));
@@ -375,7 +371,7 @@ test_control_register_9_is_legal(void)
 	struct rig r;
 	open_rig(&r, ISA_STRICT);
 	uint32_t prog[] = { ENC(MTCR(CR_scratch, 1)), ENC(MFCR(2, CR_scratch)) };
-	rig_put_words(&r, RIG_PC, prog, ROWS(prog));
+	rig_put_words(&r, RIG_PC, prog, ARRAY_SIZE(prog));
 	r.s.r[1] = 0x600d;
 	rig_run(&r, 2);
 	CU_ASSERT_EQUAL(r.ntraps, 0);
@@ -401,7 +397,7 @@ test_unhandled_trap_stops_and_describe_names_cause_pc_and_insn(void)
 	};
 	const uint32_t words[] = { ENC(RRR(div, 1, 2, 3)), ENC(NONE(sys)), ENC(MEMI(ldw, 4, 0, 5)),
 				   0xfe000000u };
-	for (size_t i = 0; i < ROWS(cases); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct rig r;
 		rig_open(&r, ISA_STRICT);
 		machine_set_trap_hook(r.m, NULL, NULL);    /* the bare machine, from reset */
@@ -448,7 +444,7 @@ test_trap_storm_stops_and_does_not_hang(void)
 		{ "tvec at the last byte", 0xfffffffcu, false },
 		{ "tvec on an unmapped page", 0x5000, true },
 	};
-	for (size_t i = 0; i < ROWS(cases); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct rig r;
 		rig_open(&r, ISA_STRICT);
 		machine_set_trap_hook(r.m, NULL, NULL);    /* the bare machine, from reset */
@@ -488,8 +484,8 @@ test_budget_stops_after_exactly_n_retired(void)
 	uint32_t main_loop[] = { ENC(NONE(sys)), ENC(BR(b, -2)) };
 	uint32_t handler[] = { ENC(MFCR(1, CR_epc)), ENC(RRI(addi, 1, 1, 4)), ENC(MTCR(CR_epc, 1)),
 			       ENC(NONE(rti)) };
-	rig_put_words(&r, RIG_PC, main_loop, ROWS(main_loop));
-	rig_put_words(&r, RIG_TVEC, handler, ROWS(handler));
+	rig_put_words(&r, RIG_PC, main_loop, ARRAY_SIZE(main_loop));
+	rig_put_words(&r, RIG_TVEC, handler, ARRAY_SIZE(handler));
 	r.s.cr[CR_tvec] = RIG_TVEC;
 	rig_run(&r, 600);
 	CU_ASSERT_EQUAL(r.reason, STOP_NONE);
@@ -517,11 +513,11 @@ static void
 test_budget_on_a_plain_loop(void)
 {
 	static const uint64_t budgets[] = { 1, 2, 3, 1000, 99999 };
-	for (size_t i = 0; i < ROWS(budgets); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(budgets); i++) {
 		struct rig r;
 		open_rig(&r, ISA_STRICT);
 		uint32_t prog[] = { ENC(RRI(addi, 1, 1, 1)), ENC(BR(b, -2)) };
-		rig_put_words(&r, RIG_PC, prog, ROWS(prog));
+		rig_put_words(&r, RIG_PC, prog, ARRAY_SIZE(prog));
 		rig_run(&r, budgets[i]);
 		CHECKF(r.reason == STOP_NONE && machine_retired(r.m) == budgets[i],
 		       "budget %llu: stop %d retired %llu", (unsigned long long)budgets[i],
@@ -531,154 +527,6 @@ test_budget_on_a_plain_loop(void)
 		       "budget %llu: r1 %u pc 0x%x", (unsigned long long)budgets[i], r.out.r[1], r.out.pc);
 		rig_close(&r);
 	}
-}
-
-/* ===== the trap hook (machine.h) ========================================== */
-
-/* DELIVER: the hook sees each trap first, then the guest's handler gets it. */
-static void
-test_hook_sees_every_trap_first_then_deliver_runs_guest_handler(void)
-{
-	struct rig r;
-	open_rig(&r, ISA_STRICT);
-	r.action[0] = TRAP_DELIVER;
-	r.nactions = 1;
-	uint32_t prog[] = { ENC(NONE(sys)), ENC(NONE(brk)), ENC(NONE(hcall)), 0, ENC(RRR(div, 1, 2, 0)),
-			    ENC(MEMI(ldw, 1, 0, 3)), ENC(OUT(0x20, 4)) };
-	/* handler: count in r10; epc += 4; rti */
-	uint32_t handler[] = { ENC(RRI(addi, 10, 10, 1)), ENC(MFCR(1, CR_epc)), ENC(RRI(addi, 1, 1, 4)),
-			       ENC(MTCR(CR_epc, 1)), ENC(NONE(rti)) };
-	rig_put_words(&r, RIG_PC, prog, ROWS(prog));
-	rig_put_words(&r, RIG_TVEC, handler, ROWS(handler));
-	r.s.cr[CR_tvec] = RIG_TVEC;
-	r.s.r[3] = RIG_MEMORY;
-	r.s.r[4] = 0x2a;
-	rig_run(&r, 1000);
-	static const unsigned want[] = { CAUSE_SYSCALL, CAUSE_BREAKPOINT, CAUSE_HYPERCALL,
-					 CAUSE_ILLEGAL, CAUSE_DIVIDE, CAUSE_MEMORY };
-	CU_ASSERT_EQUAL(r.reason, STOP_POWER_OFF);
-	CU_ASSERT_EQUAL(machine_last_stop(r.m)->exit_status, 0x2a);
-	CU_ASSERT_EQUAL(r.ntraps, ROWS(want));
-	CU_ASSERT_EQUAL(r.out.r[10], ROWS(want));
-	for (size_t i = 0; i < ROWS(want) && i < r.ntraps; i++) {
-		CHECKF(r.trap[i].cause == want[i] && r.trap[i].epc == RIG_PC + 4 * i,
-		       "trap %zu: cause %u epc 0x%x, want %u at 0x%x", i, r.trap[i].cause,
-		       r.trap[i].epc, want[i], RIG_PC + 4 * (unsigned)i);
-	}
-	CU_ASSERT_EQUAL(r.trap[5].access, ACCESS_LOAD);
-	CU_ASSERT_EQUAL(r.trap[5].badaddr, RIG_MEMORY);
-	rig_close(&r);
-}
-
-/* HANDLED: the CPU does nothing itself; the hook's own state change stands. */
-static enum machine_trap_action
-emulate_sys(struct rig *r, const struct machine_trap *t)
-{
-	if (t->cause != CAUSE_SYSCALL)
-		return TRAP_STOP;
-	struct cpu_state s;
-	machine_get_state(r->m, &s);
-	s.r[1] = 42;
-	s.pc = t->epc + 4;
-	machine_set_state(r->m, &s);
-	return TRAP_HANDLED;
-}
-
-static void
-test_hook_handled_leaves_guest_trap_state_alone(void)
-{
-	struct rig r;
-	open_rig(&r, ISA_STRICT);
-	r.handler = emulate_sys;
-	uint32_t prog[] = { ENC(NONE(sys)), ENC(RRI(addi, 3, 1, 1)), ENC(NONE(brk)) };
-	rig_put_words(&r, RIG_PC, prog, ROWS(prog));
-	rig_put(&r, RIG_TVEC, ENC(RRI(addi, 2, 0, 99)));   /* must not run */
-	r.s.cr[CR_tvec] = RIG_TVEC;
-	r.s.cr[CR_epc] = 0x1111;
-	r.s.cr[CR_epsw] = 0x2222;
-	r.s.cr[CR_cause] = 0x3333;
-	r.s.psw = PSW_S | PSW_IE | PSW_C;
-	rig_run(&r, 100);
-	CU_ASSERT_EQUAL(r.reason, STOP_HOOK);
-	CU_ASSERT_EQUAL(r.ntraps, 2);
-	CU_ASSERT_EQUAL(r.out.r[1], 42);
-	CU_ASSERT_EQUAL(r.out.r[3], 43);
-	CU_ASSERT_EQUAL(r.out.r[2], 0);
-	CU_ASSERT_EQUAL(r.out.cr[CR_epc], 0x1111);
-	CU_ASSERT_EQUAL(r.out.cr[CR_epsw], 0x2222);
-	CU_ASSERT_EQUAL(r.out.cr[CR_cause], 0x3333);
-	CU_ASSERT_EQUAL(r.out.psw, PSW_S | PSW_IE | PSW_C);
-	CU_ASSERT_EQUAL(r.out.pc, RIG_PC + 8);
-	CHECKF(machine_retired(r.m) == 3, "HANDLED sys: retired %llu, want 3 (sys, addi, brk)",
-	       (unsigned long long)machine_retired(r.m));
-	rig_close(&r);
-}
-
-/* STOP: machine_run returns STOP_HOOK with the trap in the stop info and the
- * machine exactly as it was before the faulting instruction. */
-static void
-test_hook_stop_returns_stop_hook_with_state_untouched(void)
-{
-	struct rig r;
-	open_rig(&r, ISA_STRICT);
-	rig_put(&r, RIG_PC, ENC(MEMI(stw, 1, 4, 2)));
-	r.s.cr[CR_tvec] = RIG_TVEC;
-	r.s.r[2] = RIG_MEMORY - 4;
-	r.s.psw = PSW_S | PSW_IE;
-	rig_run(&r, 100);
-	const struct machine_stop_info *st = machine_last_stop(r.m);
-	CU_ASSERT_EQUAL(r.reason, STOP_HOOK);
-	CU_ASSERT_EQUAL(st->reason, STOP_HOOK);
-	CU_ASSERT_EQUAL(st->trap.cause, CAUSE_MEMORY);
-	CU_ASSERT_EQUAL(st->trap.access, ACCESS_STORE);
-	CU_ASSERT_EQUAL(st->trap.badaddr, RIG_MEMORY);
-	CU_ASSERT_EQUAL(st->trap.epc, RIG_PC);
-	CU_ASSERT_EQUAL(st->pc, RIG_PC);
-	CU_ASSERT(memcmp(&r.out, &r.s, sizeof r.s) == 0);
-	CU_ASSERT_EQUAL(machine_retired(r.m), 0);
-	/* Running again re-executes the same instruction and stops again. */
-	CU_ASSERT_EQUAL(machine_run(r.m, 100), STOP_HOOK);
-	CU_ASSERT_EQUAL(r.ntraps, 2);
-	rig_close(&r);
-}
-
-/* A hook that calls machine_deliver_trap and answers HANDLED ends up where
- * DELIVER would have. */
-static enum machine_trap_action
-reflect(struct rig *r, const struct machine_trap *t)
-{
-	if (t->cause == CAUSE_BREAKPOINT)
-		return TRAP_STOP;
-	machine_deliver_trap(r->m, t);
-	return TRAP_HANDLED;
-}
-
-static void
-test_hook_machine_deliver_trap_equals_deliver(void)
-{
-	struct cpu_state end[2];
-	for (int way = 0; way < 2; way++) {
-		struct rig r;
-		open_rig(&r, ISA_STRICT);
-		if (way == 0) {
-			r.action[0] = TRAP_DELIVER;
-			r.action[1] = TRAP_STOP;
-			r.nactions = 2;
-		} else {
-			r.handler = reflect;
-		}
-		rig_put(&r, RIG_PC, ENC(MEMI(ldh, 1, 1, 2)));
-		rig_put(&r, RIG_TVEC, ENC(NONE(brk)));
-		r.s.cr[CR_tvec] = RIG_TVEC;
-		r.s.r[2] = 0x1000;
-		r.s.psw = PSW_S | PSW_IE | PSW_V;
-		rig_run(&r, 10);
-		CU_ASSERT_EQUAL(r.ntraps, 2);
-		end[way] = r.out;
-		rig_close(&r);
-	}
-	CU_ASSERT_EQUAL(end[1].cr[CR_cause], CAUSE_MISALIGNED | ACCESS_LOAD << CAUSE_ACCESS_SHIFT);
-	CU_ASSERT(memcmp(&end[0], &end[1], sizeof end[0]) == 0);
 }
 
 /* SPEC §6.4: a trap storm is traps with NO instruction retired in between.
@@ -722,12 +570,15 @@ static CU_TestInfo tests[] = {
 	{ "test_trap_storm_stops_and_does_not_hang", test_trap_storm_stops_and_does_not_hang },
 	{ "test_budget_stops_after_exactly_n_retired", test_budget_stops_after_exactly_n_retired },
 	{ "test_budget_on_a_plain_loop", test_budget_on_a_plain_loop },
+	/* the trap hook: test_trap_hook.c */
 	{ "test_hook_sees_every_trap_first_then_deliver_runs_guest_handler",
 	  test_hook_sees_every_trap_first_then_deliver_runs_guest_handler },
-	{ "test_hook_handled_leaves_guest_trap_state_alone", test_hook_handled_leaves_guest_trap_state_alone },
+	{ "test_hook_stop_then_emulate_leaves_guest_trap_state_alone",
+	  test_hook_stop_then_emulate_leaves_guest_trap_state_alone },
 	{ "test_hook_stop_returns_stop_hook_with_state_untouched",
 	  test_hook_stop_returns_stop_hook_with_state_untouched },
-	{ "test_hook_machine_deliver_trap_equals_deliver", test_hook_machine_deliver_trap_equals_deliver },
+	{ "test_hook_stop_then_machine_deliver_trap_equals_deliver",
+	  test_hook_stop_then_machine_deliver_trap_equals_deliver },
 	CU_TEST_INFO_NULL,
 };
 

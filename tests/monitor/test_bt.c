@@ -1,9 +1,10 @@
-/* test_bt.c — binary translation (monitor/bt.c; Lab 8; REFERENCES D12):
+/* test_bt.c — binary translation (monitor/vmm/bt_*.c; Lab 8; REFERENCES D12):
  * nothing sensitive escapes translation, translated code that is written is
  * retranslated, a small cache flushes and stays correct, chaining replaces
  * look-ups, and on legacy every kernel-side hole is fixed while the
  * user-mode srr (the Red Pill) is not.  Every verdict comes from real runs.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +31,7 @@ test_every_sensitive_instruction_becomes_a_callout(void)
 				CU_ASSERT_EQUAL(t, BT_AS_TRAP);
 			} else if (cls & (CLS_PRIV | CLS_SENSITIVE)) {
 				if (t != BT_AS_CALLOUT)
-					fprintf(stderr, "\n%s escapes translation on %s\n",
+					fprintf(stderr, "\n      %s escapes translation on %s ",
 						isa_op_info((enum isa_opcode)op)->name, isa_variant_name(v));
 				CU_ASSERT_EQUAL(t, BT_AS_CALLOUT);
 			} else {
@@ -39,6 +40,55 @@ test_every_sensitive_instruction_becomes_a_callout(void)
 		}
 	/* and a word that does not decode is the guest's ILLEGAL trap */
 	CU_ASSERT_EQUAL(bt_treatment_of(ISA_STRICT, 0), BT_AS_TRAP);
+}
+
+/* The translator decides by isa.h's group of each instruction: for every
+ * instruction that is neither sensitive nor trapping, the group says what
+ * bt does with it — run as itself, or fixed up to the addresses it means.
+ * (An instruction in no group does not compile: isa_op_group.) */
+static void
+test_every_innocuous_instruction_is_copied_or_fixed_up_by_its_group(void)
+{
+	for (enum isa_variant v = 0; v < ISA_VARIANT_COUNT; v++)
+		for (int i = 0; i < OP_COUNT; i++) {
+			enum isa_opcode op = (enum isa_opcode)i;
+			if (isa_class(op, v) & (CLS_TRAP | CLS_PRIV | CLS_SENSITIVE))
+				continue;
+			struct isa_insn insn = { .op = op, .rd = 1, .rs = 2, .rt = 3 };
+			enum isa_op_group g = isa_op_group(op);
+			bool fixed = g == ISA_GROUP_PC_RELATIVE || g == ISA_GROUP_BRANCH ||
+				     g == ISA_GROUP_JUMP_REG;
+			enum bt_treatment t = bt_treatment_of(v, isa_encode(&insn));
+			if (t != (fixed ? BT_FIXED_UP : BT_AS_ITSELF))
+				fprintf(stderr, "\n      %s on %s: treatment %d ", isa_op_info(op)->name,
+					isa_variant_name(v), (int)t);
+			CU_ASSERT_EQUAL(t, fixed ? BT_FIXED_UP : BT_AS_ITSELF);
+		}
+}
+
+/* What bt's loads and stores move comes from isa.h: it must say what
+ * opcodes.def's meaning column says ("rd := sext(mem16[...])", "mem8[...] := rd"). */
+static void
+test_memory_access_sizes_agree_with_opcodes_def(void)
+{
+	for (int i = 0; i < OP_COUNT; i++) {
+		enum isa_opcode op = (enum isa_opcode)i;
+		const char *meaning = isa_op_info(op)->meaning;
+		const char *mem = strstr(meaning, "mem");
+		unsigned bits = 0;
+		if (mem)
+			sscanf(mem, "mem%u", &bits);
+		bool group_mem = isa_op_group(op) == ISA_GROUP_LOAD || isa_op_group(op) == ISA_GROUP_STORE;
+		CU_ASSERT_EQUAL(group_mem, mem != NULL);
+		CU_ASSERT_EQUAL(isa_mem_access_size(op) * 8, bits);
+		CU_ASSERT_EQUAL(isa_op_is_store(op), mem == meaning);    /* "mem... := rd" */
+		if (mem && mem != meaning) {
+			/* a load: sext(...) widens with the sign, the others with zeros */
+			uint32_t top_bit_set = 1u << (bits - 1);
+			bool sext = strstr(meaning, "sext(mem") != NULL;
+			CU_ASSERT_EQUAL(isa_load_result(op, top_bit_set) != top_bit_set, sext);
+		}
+	}
 }
 
 struct run {
@@ -305,7 +355,7 @@ test_kernel_code_runs_to_the_end_of_its_region_then_faults(void)
 		{ "up to a non-executable page", runs_up_to_a_page_it_may_not_execute,
 		  MACHINE_DEFAULT_MEMORY, 2 },
 	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		const struct end_of_code_case *c = &cases[i];
 		for (enum isa_variant v = 0; v < ISA_VARIANT_COUNT; v++) {
 			struct run bare, bt, tiny;
@@ -350,6 +400,9 @@ test_supervisor_code_never_runs_from_guest_memory(void)
 
 static CU_TestInfo tests[] = {
 	{ "every sensitive instruction becomes a callout", test_every_sensitive_instruction_becomes_a_callout },
+	{ "every innocuous instruction is copied or fixed up, by its group",
+	  test_every_innocuous_instruction_is_copied_or_fixed_up_by_its_group },
+	{ "memory access sizes agree with opcodes.def", test_memory_access_sizes_agree_with_opcodes_def },
 	{ "legacy: kernel holes fixed, Red Pill not (D12)", test_legacy_kernel_holes_are_fixed_and_the_red_pill_is_not },
 	{ "writes to translated code invalidate it", test_writes_to_translated_code_invalidate_it },
 	{ "a small cache flushes and stays correct", test_a_small_cache_flushes_and_stays_correct },

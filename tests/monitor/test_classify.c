@@ -1,5 +1,5 @@
 /* test_classify.c — the Popek–Goldberg classes derived by running every
- * instruction (monitor/classify.c) against opcodes.def, the theorem verdicts
+ * instruction (monitor/tools/classify.c) against opcodes.def, the theorem verdicts
  * of isa/SPEC.md §9.2, and the classifier's own guarantees: its predicates
  * can fail, its edge states are always sampled, its answers are repeatable.
  * Lab 2 (REFERENCES.md §2, D14).  Run: build/tests/run-tests classify

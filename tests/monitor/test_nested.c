@@ -166,10 +166,10 @@ test_watchdog_vmm_diverges_from_the_guest_alone(void)
 	CU_ASSERT_TRUE(guest_part < alone.output_len);
 	CU_ASSERT_EQUAL(strncmp(watchdog.output, alone.output, guest_part), 0);
 
-	fprintf(stderr, "\n    watchdog VMM diverges: the guest alone retires %llu instructions, "
+	fprintf(stderr, "\n      watchdog VMM diverges: the guest alone retires %llu instructions, "
 		"fewer than the watchdog's slice of %u; but the real timer counts the VMM's "
 		"own work too (vmm.s retires %llu real instructions for the same guest), so it "
-		"fired after %zu of the guest's %zu output bytes ... ",
+		"fired after %zu of the guest's %zu output bytes\n    ",
 		(unsigned long long)alone.retired, (unsigned)slice,
 		(unsigned long long)depth1.retired, guest_part, alone.output_len);
 

@@ -1,10 +1,11 @@
-/* test_pv.c — paravirtualization (monitor/pv.c, monitor/PV.md; Lab 9, D13):
+/* test_pv.c — paravirtualization (monitor/vmm/pv.c, monitor/PV.md; Lab 9, D13):
  * minios-pv prints what minios prints, with at most a fifth of the exits;
  * batched page-table updates beat trapped ones; every hypercall refuses
  * hostile arguments with -1 and changes nothing; the guest's header of
- * numbers agrees with the monitor's; and the nanobenchmarks run the same
+ * numbers and names agrees with the monitor's (hypercalls.def); and the nanobenchmarks run the same
  * bare, trapped and interpreted.  All runs are real.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,7 +271,7 @@ test_an_hcall_is_one_guest_instruction(void)
 		"        li    r1, 0x108\n",                      /* unknown: refused */
 		"        li    r1, HC_CONSOLE_WRITE\n",           /* served: length 0 */
 	};
-	for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(calls); i++) {
 		char text[1024];
 		snprintf(text, sizeof text,
 			 "        .include \"%s/guests/pg32/lib/hypercalls.s\"\n"
@@ -367,47 +368,87 @@ test_user_mode_hypercall_goes_to_the_kernel(void)
 
 /* ===== the guest's header agrees with the monitor ============================== */
 
+/* The rest of the header: the shared page, the frame, the limits. */
+static const struct pv_constant {
+	const char *name;
+	uint32_t value;
+} pv_layout[] = {
+#define C(name) { #name, (uint32_t)(name) }
+	C(HC_COUNT), C(SH_MASK), C(SH_PENDING), C(SH_CAUSE), C(SH_EPC), C(SH_EPSW),
+	C(SH_BADADDR), C(SH_SIZE), C(FRAME_PC), C(FRAME_PSW), C(FRAME_SIZE), C(PV_BATCH_MAX),
+	C(PV_CONSOLE_MAX),
+#undef C
+	{ "HC_ERROR", 0xffffffff },
+};
+
+/* Every hypercall of hypercalls.def: its HC_ name in hypercalls.s, its
+ * number, and the name the monitor's figures give it. */
+static const struct pv_call {
+	const char *symbol, *name;
+	uint32_t number;
+} pv_calls[] = {
+#define PG32_HYPERCALL(NAME, name, number, doc) { "HC_" #NAME, #name, number },
+#include "hypercalls.def"
+#undef PG32_HYPERCALL
+};
+
+/* Is `symbol` = `value` in hypercalls.s?  (One assertion, with a note if not.) */
+static void
+check_symbol(const struct asm_result *r, const char *symbol, uint32_t value)
+{
+	const struct symbol *s = symtab_find(&r->symbols, symbol);
+	if (!s || s->value != value)
+		fprintf(stderr, "\n      %s: hypercalls.s and pv.h disagree ", symbol);
+	CU_ASSERT(s && s->value == value);
+}
+
+/* The figures' name of a call is its HC_ name in hypercalls.s, in lower case. */
+static bool
+name_matches_symbol(const char *name, const char *symbol)
+{
+	const char *suffix = symbol + strlen("HC_");
+	if (strlen(name) != strlen(suffix))
+		return false;
+	for (size_t i = 0; name[i]; i++)
+		if (name[i] != (char)tolower((unsigned char)suffix[i]))
+			return false;
+	return true;
+}
+
 static void
 test_hypercalls_s_matches_pv_h(void)
 {
-	static const struct {
-		const char *name;
-		uint32_t value;
-	} want[] = {
-#define C(name) { #name, (uint32_t)(name) }
-		C(HC_SET_MASK), C(HC_REGISTER_SHARED), C(HC_SET_TVEC), C(HC_IRET),
-		C(HC_SET_PTBR), C(HC_PTE_UPDATE), C(HC_PTE_BATCH), C(HC_CONSOLE_WRITE),
-		C(HC_TIMER_SET), C(HC_TIMER_ACK), C(HC_HALT), C(HC_POWER_OFF), C(HC_COUNT),
-		C(SH_MASK), C(SH_PENDING), C(SH_CAUSE), C(SH_EPC), C(SH_EPSW), C(SH_BADADDR),
-		C(SH_SIZE), C(FRAME_PC), C(FRAME_PSW), C(FRAME_SIZE), C(PV_BATCH_MAX),
-		C(PV_CONSOLE_MAX),
-#undef C
-		{ "HC_ERROR", 0xffffffff },
-	};
 	char path[1024];
 	snprintf(path, sizeof path, "%s/guests/pg32/lib/hypercalls.s", test_top());
 	struct asm_result r;
 	CU_ASSERT_EQUAL_FATAL(asm_assemble_file(path, &r), 0);
 	CU_ASSERT_EQUAL(r.size, 0);                         /* constants only */
-	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-		const struct symbol *s = symtab_find(&r.symbols, want[i].name);
-		if (!s || s->value != want[i].value)
-			fprintf(stderr, "\n      %s: hypercalls.s and pv.h disagree ", want[i].name);
-		CU_ASSERT_PTR_NOT_NULL(s);
-		CU_ASSERT(s && s->value == want[i].value);
+	CU_ASSERT_EQUAL(ARRAY_SIZE(pv_calls), HC_COUNT - 1);
+	for (size_t i = 0; i < ARRAY_SIZE(pv_calls); i++) {
+		const struct pv_call *c = &pv_calls[i];
+		check_symbol(&r, c->symbol, c->number);
+		if (strcmp(pv_hypercall_name(c->number), c->name) != 0 ||
+		    !name_matches_symbol(c->name, c->symbol))
+			fprintf(stderr, "\n      hypercall %u: named %s, %s in hypercalls.s ",
+				c->number, pv_hypercall_name(c->number), c->symbol);
+		CU_ASSERT_STRING_EQUAL(pv_hypercall_name(c->number), c->name);
+		CU_ASSERT(name_matches_symbol(c->name, c->symbol));
 	}
-	/* ... and says nothing pv.h does not: every HC_ and SH_ name is above. */
+	for (size_t i = 0; i < ARRAY_SIZE(pv_layout); i++)
+		check_symbol(&r, pv_layout[i].name, pv_layout[i].value);
+	/* ... and says nothing pv.h does not: every name is in one list above. */
 	for (size_t i = 0; i < r.symbols.count; i++) {
 		const char *name = r.symbols.entries[i].name;
 		bool known = false;
-		for (size_t k = 0; k < sizeof want / sizeof want[0]; k++)
-			known |= strcmp(name, want[k].name) == 0;
+		for (size_t k = 0; k < ARRAY_SIZE(pv_calls); k++)
+			known |= strcmp(name, pv_calls[k].symbol) == 0;
+		for (size_t k = 0; k < ARRAY_SIZE(pv_layout); k++)
+			known |= strcmp(name, pv_layout[k].name) == 0;
 		if (!known)
 			fprintf(stderr, "\n      hypercalls.s defines %s, pv.h does not ", name);
 		CU_ASSERT(known);
 	}
-	for (uint32_t n = 1; n < HC_COUNT; n++)
-		CU_ASSERT_STRING_NOT_EQUAL(pv_hypercall_name(n), "?");
+	CU_ASSERT_STRING_EQUAL(pv_hypercall_name(0), "?");
 	CU_ASSERT_STRING_EQUAL(pv_hypercall_name(HC_COUNT), "?");
 	asm_result_free(&r);
 }
@@ -422,12 +463,12 @@ test_nanobench_equivalent_everywhere(void)
 	};
 	static const enum isa_variant variants[] = { ISA_STRICT, ISA_LEGACY };
 	static const enum vm_mode modes[] = { MODE_TRAP, MODE_HYBRID };
-	for (size_t g = 0; g < sizeof guests / sizeof guests[0]; g++) {
+	for (size_t g = 0; g < ARRAY_SIZE(guests); g++) {
 		char path[1024], err[256];
 		snprintf(path, sizeof path, "%s/guests/pg32/nanobench/%s.s", test_top(), guests[g]);
 		struct asm_result r;
 		CU_ASSERT_EQUAL_FATAL(asm_assemble_file(path, &r), 0);
-		for (size_t v = 0; v < sizeof variants / sizeof variants[0]; v++) {
+		for (size_t v = 0; v < ARRAY_SIZE(variants); v++) {
 			struct equiv_config cfg = { .image = r.image, .image_size = r.size,
 						    .variant = variants[v],
 						    .guest_memory = MACHINE_DEFAULT_MEMORY,
@@ -441,7 +482,7 @@ test_nanobench_equivalent_everywhere(void)
 			CU_ASSERT_PTR_NOT_NULL(strchr(bare.output, '\n'));
 			CU_ASSERT(bare.stats.guest_instructions >= 100000);
 			CU_ASSERT(bare.stats.guest_instructions <= 1000000);
-			for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
+			for (size_t m = 0; m < ARRAY_SIZE(modes); m++) {
 				struct equiv_result res;
 				CU_ASSERT_EQUAL(equiv_check(&cfg, modes[m], &res, err, sizeof err), 0);
 				if (!res.equivalent)

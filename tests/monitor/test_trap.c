@@ -58,7 +58,7 @@ stats_of(const char *relpath, enum isa_variant v, enum vm_mode mode, uint64_t bu
 }
 
 /* Every privileged instruction executed once in (virtual) supervisor mode:
- * each interpreter routine of trap.c must do what the bare machine does. */
+ * each interpreter routine of vcpu.c must do what the bare machine does. */
 static const char every_privileged_instruction[] =
 	"        la   r1, handler\n"
 	"        mtcr tvec, r1\n"
@@ -164,7 +164,7 @@ test_every_guest_instruction_is_counted_once(void)
 		{ "guests/pg32/minios-pv/minios-pv.s", ISA_LEGACY },
 		{ "guests/pg32/nanobench/ptemod.s", ISA_STRICT },
 	};
-	for (size_t g = 0; g < sizeof more / sizeof more[0]; g++)
+	for (size_t g = 0; g < ARRAY_SIZE(more); g++)
 		for (enum vm_mode m = MODE_BARE; m < MODE_COUNT; m++) {
 			struct machine_stop_info stop;
 			struct vm_stats st = stats_of(more[g].guest, more[g].variant, m,

@@ -1,7 +1,9 @@
 ; hypercalls.s — the monitor's hypercall interface, for paravirtual guests
-; (Lab 9; monitor/PV.md explains each call, monitor/pv.h is the C side and
-; tests/monitor/test_pv.c checks that the two agree).  Constants only: it
-; emits nothing, so it can be included anywhere.
+; (Lab 9; monitor/PV.md explains each call; monitor/vmm/hypercalls.def and
+; pv.h are the C side, and tests/monitor/test_pv.c checks that the two agree,
+; numbers and names: HC_CONSOLE_WRITE is the call the figures name
+; console_write).  Constants only: it emits nothing, so it can be included
+; anywhere.
 ;
 ; The convention: `hcall` with r1 = number, arguments in r2..r4; the result
 ; comes back in r1, HC_ERROR (-1) if the monitor refused (then nothing was

@@ -2,7 +2,7 @@
 ; one cycle native, 391 under BT's adaptive callouts, 12733 under
 ; first-generation VT-x, "approximately thirty times worse"): with paging
 ; on, the kernel rewrites one page-table entry and flushes the TLB, N times.
-; Under a shadow-paging monitor (monitor/shadow.c) the store hits a
+; Under a shadow-paging monitor (monitor/vmm/shadow.c) the store hits a
 ; write-protected page-table page and the flush drops every shadow: each
 ; iteration exits several times.  ptemod-pv.s makes the same updates with
 ; batched hypercalls.

@@ -23,7 +23,7 @@
 ;
 ; Note where the divergence is: between this VMM's guest and guest-alone.s.
 ; TrapLab's own monitor virtualizes the timer in *guest* instructions
-; (monitor/vm.c), so this VMM, as a guest of TrapLab, behaves the same at
+; (monitor/vmm/vm.c), so this VMM, as a guest of TrapLab, behaves the same at
 ; depth 2 as at depth 1 — `traplab equiv` calls it equivalent — it is its
 ; own guest that it fails.  tests/monitor/test_nested.c checks both.
 

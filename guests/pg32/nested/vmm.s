@@ -1,6 +1,6 @@
 ; vmm.s — a trap-and-emulate virtual machine monitor written in PG32 itself
 ; (REFERENCES §2 D11: Popek and Goldberg's Theorem 2, recursive
-; virtualization).  It does the job of monitor/trap.c and monitor/vm.c, for
+; virtualization).  It does the job of monitor/vmm/trap.c and monitor/vmm/vm.c, for
 ; one guest and a small instruction subset, in about 240 instructions.
 ;
 ;   build/traplab run guests/pg32/nested/vmm.s               depth 1: this VMM on bare PG32
@@ -25,7 +25,7 @@
 ;               ptbr mmu scratch
 ; Virtual supervisor runs under R = (GUEST_BASE, GUEST_SIZE); virtual user
 ; under the composition R = (GUEST_BASE + rbase, min(rbound, GUEST_SIZE - rbase))
-; (SPEC §5.1, as monitor/vm.c composes it).  Every trap comes to vmm_trap.
+; (SPEC §5.1, as monitor/vmm/vm.c composes it).  Every trap comes to vmm_trap.
 ;
 ; ---- the subset (what this VMM emulates, and what it does not) ----------------
 ; Emulated, from the guest's virtual supervisor mode (a PRIVILEGED trap):
@@ -93,7 +93,7 @@ vmm_start:
         .endif
         b     vmm_enter
 
-; ---- vmm_enter: the world switch into the guest (monitor/vm.c) -------------------
+; ---- vmm_enter: the world switch into the guest (monitor/vmm/vm.c) -------------------
 ; Compose the real R from the guest's virtual mode and registers, load the
 ; guest's registers, and rti into real user mode at vpc.
 vmm_enter:
@@ -142,7 +142,7 @@ enter_go:
         ldw   r15, gregs+4*15(zero)
         rti                             ; into the guest
 
-; ---- vmm_trap: the dispatcher (trap_handle in monitor/trap.c) ---------------------
+; ---- vmm_trap: the dispatcher (trap_handle in monitor/vmm/trap.c) ---------------------
 ; Save the guest's registers and PC, bring the flags it had into vpsw, and
 ; decide: emulate, reflect, or stop.
 vmm_trap:
@@ -229,7 +229,7 @@ emulate:
         jr    r12
 
 ; Each routine mirrors the vcpu_emulate_* routine of the same name in
-; monitor/trap.c.  Most end at `advance`: the instruction retired, the
+; monitor/vmm/trap.c.  Most end at `advance`: the instruction retired, the
 ; guest's pc moves on by one word.
 em_rti:                                 ; pc := epc; psw := epsw (a virtual mode switch)
         ldw   r1, vcr+4*CR_EPSW(zero)

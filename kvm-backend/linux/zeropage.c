@@ -6,6 +6,7 @@
  * §3.2-3.3; the layout is in boot_linux.h and kvm-backend/README.md).
  * Lab 10.  tests/kvm/test_linux.c drives it on a plain buffer. */
 #include "boot_linux.h"
+#include "kvm.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,7 +177,7 @@ linux_boot_entry_state(const struct linux_boot *lb, struct kvm_regs *regs, struc
 	regs->rip = lb->vmlinux.entry;
 	regs->rsi = LINUX_ZERO_PAGE;          /* boot.rst: %rsi holds the boot_params address */
 	regs->rsp = LINUX_STACK_TOP;
-	regs->rflags = 0x2;                   /* IF = 0: interrupts off */
+	regs->rflags = X86_RFLAGS_FIXED;      /* IF = 0: interrupts off */
 
 	segment(&sregs->cs, LINUX_BOOT_CS, 0xb, 1, 0);  /* execute/read, accessed; L=1 D=0 */
 	segment(&sregs->ds, LINUX_BOOT_DS, 0x3, 0, 1);  /* read/write, accessed */
@@ -187,8 +188,8 @@ linux_boot_entry_state(const struct linux_boot *lb, struct kvm_regs *regs, struc
 	sregs->gdt.limit = 4 * 8 - 1;
 	sregs->idt.base = 0;                  /* none: the kernel loads its own */
 	sregs->idt.limit = 0;
-	sregs->cr0 = 0x80000011;              /* PG | ET | PE */
+	sregs->cr0 = X86_CR0_PG | X86_CR0_ET | X86_CR0_PE;
 	sregs->cr3 = LINUX_PML4_ADDR;
-	sregs->cr4 = 0x20;                    /* PAE */
-	sregs->efer = 0x500;                  /* LMA | LME: both, or KVM_SET_SREGS fails */
+	sregs->cr4 = X86_CR4_PAE;
+	sregs->efer = X86_EFER_LMA | X86_EFER_LME;   /* both, or KVM_SET_SREGS fails */
 }

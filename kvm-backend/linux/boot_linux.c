@@ -18,7 +18,7 @@
 
 /* A whole file into a malloc'd buffer of at most `max` bytes.  Errors start
  * with `what` ("kernel: ", "initrd PATH: "): callers print the kernel's path
- * before every message (monitor/cmd_kvm.c), so it is not repeated here. */
+ * before every message (monitor/cli/cmd_kvm.c), so it is not repeated here. */
 static int
 read_file(const char *what, const char *path, size_t max, uint8_t **data, size_t *size,
 	  char *err, size_t errlen)

@@ -1,0 +1,97 @@
+/* bt_internal.h — the inside of binary translation (Lab 8), shared by its
+ * two halves: bt_translate.c (the translation cache: look-up, translation,
+ * invalidation, its picture) and bt_execute.c (running translated code).
+ * Outside them, bt.h is the whole interface.
+ */
+#ifndef TRAPLAB_BT_INTERNAL_H
+#define TRAPLAB_BT_INTERNAL_H
+
+#include "bt.h"
+#include "vm_internal.h"
+
+enum {
+	BT_BLOCK_MAX = 24,          /* guest instructions per block */
+	BT_CACHE_OPS = 16384,       /* ops the cache holds before it is flushed */
+	BT_CACHE_BLOCKS = 2048,
+	BT_HASH_SIZE = 1024,        /* buckets, a power of two */
+};
+
+/* What a translated op does.  An innocuous register-only op (isa/alu.def)
+ * is its opcode itself, so the executor has one handler per ALU
+ * instruction; every other op is one of the translator's own kinds, with
+ * the guest's opcode in bt_op.opcode where the kind needs it. */
+enum bt_kind {
+	BT_DIVIDE = OP_COUNT,       /* div, divu, rem, remu: as themselves, may trap */
+	BT_COMPARE,                 /* cmp: flags from two registers */
+	BT_COMPARE_IMM,             /* cmpi: flags from a register and the immediate */
+	BT_LOAD,                    /* a load, as itself (size and widening by opcode) */
+	BT_STORE,                   /* a store, as itself; watches for code being written */
+	BT_LOAD_CONST,              /* adr, fixed up: rd := the address it meant */
+	BT_JUMP,                    /* b: leave to target */
+	BT_BRANCH,                  /* conditional: leave to target or fall through */
+	BT_CALL,                    /* lr := guest return address; leave to target */
+	BT_JUMP_REG,                /* jr, callr: leave to a register (look-up) */
+	BT_CALLOUT,                 /* sensitive: the monitor emulates it; leave */
+	BT_TRAP,                    /* sys, brk, hcall: retire and trap; leave */
+	BT_ILLEGAL,                 /* a word that does not decode: trap; leave */
+	BT_FALLTHROUGH,             /* the block ends without a branch: leave */
+	BT_KINDS
+};
+
+/* Exits, for chaining: where a block can go next without a look-up.  An
+ * indirect exit (jr, callr) has no fixed target; its chain slot caches the
+ * block it went to last, used when the guest goes there again (returns
+ * usually do). */
+enum { EXIT_TAKEN, EXIT_FALLTHROUGH, EXIT_INDIRECT, EXITS };
+
+struct bt_op {
+	uint16_t kind;              /* an ALU opcode or enum bt_kind */
+	uint8_t rd, rs, rt;
+	uint8_t opcode;             /* the guest instruction's opcode */
+	int32_t imm;                /* operand; for exits and adr: the guest address */
+	uint32_t guest_pc;
+	uint32_t word;              /* the guest instruction (callouts, traps) */
+};
+
+struct bt_block {
+	uint32_t guest_pc;          /* BT_DEAD once its code has moved away */
+	uint32_t guest_pa;          /* where its code was, guest-physical */
+	uint32_t epoch;             /* the address-space epoch it was checked in */
+	uint32_t first, count;      /* its ops: cache->ops[first .. first + count) */
+	uint32_t target[EXITS];     /* guest addresses of its fixed exits */
+	struct bt_block *chain[EXITS];
+	struct bt_block *hash_next;
+	uint64_t runs;              /* for the translation-cache graph */
+};
+
+struct bt_cache {
+	uint32_t max_blocks, max_ops;
+	bool chaining;
+	struct bt_op *ops;
+	uint32_t nops;
+	struct bt_block *blocks;
+	uint32_t nblocks;
+	struct bt_block *hash[BT_HASH_SIZE];
+	uint32_t built_ptbr, built_mmu;   /* the address space last seen */
+	uint32_t epoch;                   /* bumped when the address space may change */
+	struct bt_stats stats;
+};
+
+/* A block whose code is no longer at its address (another address space
+ * maps something else there): no guest PC is misaligned, so none matches. */
+#define BT_DEAD 0xffffffffu
+
+/* bt_translate.c: the cache. */
+void bt_flush(struct bt_cache *bt);
+struct bt_block *bt_lookup(struct bt_cache *bt, uint32_t guest_pc);
+/* Translate the block at guest_pc.  Returns NULL with *fault set when even
+ * its first instruction cannot be fetched (the guest takes that fault). */
+struct bt_block *bt_translate(struct vm *vm, struct bt_cache *bt, uint32_t guest_pc,
+			      struct machine_trap *fault);
+/* Does this callout end its block (the executor must look again)? */
+bool bt_callout_ends_block(const struct isa_insn *insn);
+/* Since the address space may have changed: is the block's code still
+ * where the block's guest PC now leads?  If not, the block is dead. */
+bool bt_still_there(struct vm *vm, struct bt_cache *bt, struct bt_block *b);
+
+#endif /* TRAPLAB_BT_INTERNAL_H */

@@ -1,0 +1,327 @@
+/* bt_translate.c — binary translation of the guest kernel, the translator
+ * and its cache (VMware's approach; Adams & Agesen, ASPLOS 2006; REFERENCES
+ * §5).  Lab 8.
+ *
+ * Virtual-supervisor code never runs from guest memory.  The monitor reads
+ * it a block at a time (up to BT_BLOCK_MAX instructions, ending at a
+ * control transfer or a page end) and translates it into the translation
+ * cache, where it is kept pre-decoded:
+ *   - innocuous instructions are copied as they are (the ALU, divide,
+ *     compare, load and store groups of isa.h);
+ *   - every sensitive instruction — privileged or not, so also legacy's
+ *     rdpsw, wrpsw and srr, and hybrid's juser — becomes a CALLOUT into the
+ *     monitor's interpreter routine for it (vcpu.c), which works on the vCPU;
+ *   - instructions whose meaning depends on where they are — branches, call,
+ *     adr (the PC read) — are fixed up to the guest addresses they mean.
+ * Which of these an instruction gets follows from its group (isa.h's
+ * isa_op_group) and its class: a new instruction cannot slip past the
+ * translator, because both switches name every case.  Stores into pages
+ * that code was translated from (by the guest kernel, by its user programs,
+ * or by the monitor) are noticed by the machine's code watch and flush the
+ * cache, as does a full cache.  Running the translations, and chaining
+ * blocks to each other, is bt_execute.c's job.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bt_internal.h"
+#include "disasm.h"
+
+struct bt_cache *
+bt_create(uint32_t max_blocks, bool chaining)
+{
+	struct bt_cache *bt = calloc(1, sizeof *bt);
+	if (!bt)
+		return NULL;
+	bt->max_blocks = max_blocks ? max_blocks : BT_CACHE_BLOCKS;
+	bt->max_ops = max_blocks ? max_blocks * (BT_BLOCK_MAX + 1) : BT_CACHE_OPS;
+	bt->chaining = chaining;
+	bt->ops = calloc(bt->max_ops, sizeof *bt->ops);
+	bt->blocks = calloc(bt->max_blocks, sizeof *bt->blocks);
+	if (!bt->ops || !bt->blocks) {
+		bt_destroy(bt);
+		return NULL;
+	}
+	return bt;
+}
+
+void
+bt_destroy(struct bt_cache *bt)
+{
+	if (!bt)
+		return;
+	free(bt->ops);
+	free(bt->blocks);
+	free(bt);
+}
+
+void
+bt_get_stats(const struct bt_cache *bt, struct bt_stats *out)
+{
+	*out = bt->stats;
+}
+
+void
+bt_flush(struct bt_cache *bt)
+{
+	bt->nops = 0;
+	bt->nblocks = 0;
+	memset(bt->hash, 0, sizeof bt->hash);
+	bt->stats.flushes++;
+}
+
+static unsigned
+bt_hash(uint32_t guest_pc)
+{
+	return (guest_pc / ISA_WORD) & (BT_HASH_SIZE - 1);
+}
+
+struct bt_block *
+bt_lookup(struct bt_cache *bt, uint32_t guest_pc)
+{
+	bt->stats.lookups++;
+	for (struct bt_block *b = bt->hash[bt_hash(guest_pc)]; b; b = b->hash_next)
+		if (b->guest_pc == guest_pc) {
+			bt->stats.hits++;
+			return b;
+		}
+	return NULL;
+}
+
+/* ===== translation =============================================================== */
+
+/* Translate an innocuous or location-dependent instruction (not sensitive,
+ * not trapping) by its group; returns true if it ends the block. */
+static bool
+bt_translate_plain(const struct isa_insn *insn, uint32_t pc, struct bt_op *op,
+		   struct bt_block *block)
+{
+	uint32_t target = isa_branch_target(pc, insn->imm);
+	switch (isa_op_group(insn->op)) {
+	case ISA_GROUP_ALU:             /* its own handler, from alu.def */
+		op->kind = (uint16_t)insn->op;
+		return false;
+	case ISA_GROUP_DIVIDE:
+		op->kind = BT_DIVIDE;
+		return false;
+	case ISA_GROUP_COMPARE:
+		op->kind = (isa_format_info(isa_op_info(insn->op)->format)->fields & FIELD_IMM16)
+			   ? BT_COMPARE_IMM : BT_COMPARE;
+		return false;
+	case ISA_GROUP_LOAD:
+		op->kind = BT_LOAD;
+		return false;
+	case ISA_GROUP_STORE:
+		op->kind = BT_STORE;
+		return false;
+	case ISA_GROUP_PC_RELATIVE:
+		op->kind = BT_LOAD_CONST;
+		op->imm = (int32_t)(pc + ISA_WORD + (uint32_t)insn->imm);
+		return false;
+	case ISA_GROUP_BRANCH:
+		op->kind = insn->op == OP_b ? BT_JUMP : insn->op == OP_call ? BT_CALL : BT_BRANCH;
+		op->imm = (int32_t)target;
+		block->target[EXIT_TAKEN] = target;
+		if (op->kind == BT_BRANCH)
+			block->target[EXIT_FALLTHROUGH] = pc + ISA_WORD;
+		return true;
+	case ISA_GROUP_JUMP_REG:
+		op->kind = BT_JUMP_REG;
+		return true;
+	case ISA_GROUP_TRAP:
+		op->kind = BT_TRAP;
+		return true;
+	case ISA_GROUP_SYSTEM:          /* sensitive on every variant: a callout */
+		op->kind = BT_CALLOUT;
+		return true;
+	}
+	op->kind = BT_ILLEGAL;
+	return true;
+}
+
+/* Translate one guest instruction into `op`; returns true if it ends the block. */
+static bool
+bt_translate_one(struct bt_cache *bt, enum isa_variant variant, uint32_t pc, uint32_t word,
+		 struct bt_op *op, struct bt_block *block)
+{
+	struct isa_insn insn;
+	*op = (struct bt_op){ .guest_pc = pc, .word = word };
+	bt->stats.instructions_translated++;
+	if (!isa_decode(word, &insn)) {
+		op->kind = BT_ILLEGAL;
+		return true;
+	}
+	op->rd = insn.rd;
+	op->rs = insn.rs;
+	op->rt = insn.rt;
+	op->imm = insn.imm;
+	op->opcode = (uint8_t)insn.op;
+	unsigned cls = isa_class(insn.op, variant);
+	if (cls & CLS_TRAP) {
+		op->kind = BT_TRAP;
+		return true;
+	}
+	if (cls & (CLS_PRIV | CLS_SENSITIVE)) {
+		/* The heart of it: nothing sensitive runs as itself. */
+		op->kind = BT_CALLOUT;
+		return bt_callout_ends_block(&insn);
+	}
+	return bt_translate_plain(&insn, pc, op, block);
+}
+
+/* Which callouts end their block, so the executor looks again before
+ * running more: those that may change the mode, the address space, the
+ * timer or the machine's life.  The others are emulated in place and the
+ * block goes on — VMware's "cli -> vcpu.IF = 0".  `ei` and `wrpsw` go on
+ * unless, run, they let a pending interrupt in or leave supervisor mode
+ * (checked as they run: bt_callout_must_leave). */
+bool
+bt_callout_ends_block(const struct isa_insn *insn)
+{
+	switch (insn->op) {
+	case OP_di: case OP_rdpsw: case OP_srr: case OP_mfcr: case OP_in:
+	case OP_ei: case OP_wrpsw:
+		return false;
+	case OP_tlbflush:
+		return false;   /* goes on if this block's own code stayed put */
+	case OP_out:
+		return machine_port_affects_time((uint16_t)insn->imm);
+	case OP_mtcr:       /* only the translation registers move code or data */
+		return insn->rd == CR_ptbr || insn->rd == CR_mmu || insn->rd == CR_rbase ||
+		       insn->rd == CR_rbound;
+	default:
+		return true;
+	}
+}
+
+struct bt_block *
+bt_translate(struct vm *vm, struct bt_cache *bt, uint32_t guest_pc, struct machine_trap *fault)
+{
+	if (bt->nblocks == bt->max_blocks || bt->nops + BT_BLOCK_MAX + 1 > bt->max_ops)
+		bt_flush(bt);
+	bt->stats.misses++;
+	struct bt_block *b = &bt->blocks[bt->nblocks];
+	*b = (struct bt_block){ .guest_pc = guest_pc, .first = bt->nops, .epoch = bt->epoch };
+	enum isa_variant variant = machine_variant(vm->virt);
+	uint32_t pc = guest_pc;
+	for (unsigned i = 0; i < BT_BLOCK_MAX; i++, pc += ISA_WORD) {
+		uint32_t pa, word;
+		unsigned cause = vm_guest_translate(vm, pc, ISA_WORD, ACCESS_FETCH, &pa);
+		if (cause) {
+			if (i == 0) {
+				*fault = (struct machine_trap){ .cause = cause, .access = ACCESS_FETCH,
+								.epc = pc, .badaddr = pc };
+				return NULL;
+			}
+			break;          /* the fault belongs to the next block's first fetch */
+		}
+		vm_read_guest_phys(vm, pa, &word, sizeof word);
+		machine_watch_code(vm->virt, pa);   /* a store here must flush us */
+		if (i == 0)
+			b->guest_pa = pa;
+		struct bt_op *op = &bt->ops[bt->nops++];
+		b->count++;
+		if (bt_translate_one(bt, variant, pc, word, op, b))
+			goto done;
+		if ((pc + ISA_WORD) % PAGE_SIZE == 0) {
+			/* Blocks do not cross pages: fall through to the next
+			 * page's first word, which may fault (SPEC §5, §6.2). */
+			pc += ISA_WORD;
+			break;
+		}
+	}
+	/* The block ended without a control transfer: fall through. */
+	bt->ops[bt->nops++] = (struct bt_op){ .kind = BT_FALLTHROUGH, .imm = (int32_t)pc,
+					      .guest_pc = pc };
+	b->count++;
+	b->target[EXIT_FALLTHROUGH] = pc;
+done:
+	bt->nblocks++;
+	unsigned h = bt_hash(guest_pc);
+	b->hash_next = bt->hash[h];
+	bt->hash[h] = b;
+	bt->stats.blocks_translated++;
+	return b;
+}
+
+enum bt_treatment
+bt_treatment_of(enum isa_variant variant, uint32_t word)
+{
+	struct bt_cache scratch = { 0 };
+	struct bt_block block = { 0 };
+	struct bt_op op;
+	bt_translate_one(&scratch, variant, 0, word, &op, &block);
+	switch (op.kind) {
+	case BT_CALLOUT:
+		return BT_AS_CALLOUT;
+	case BT_TRAP:
+	case BT_ILLEGAL:
+		return BT_AS_TRAP;
+	case BT_LOAD_CONST:
+	case BT_JUMP:
+	case BT_BRANCH:
+	case BT_CALL:
+	case BT_JUMP_REG:
+		return BT_FIXED_UP;
+	default:
+		return BT_AS_ITSELF;
+	}
+}
+
+bool
+bt_still_there(struct vm *vm, struct bt_cache *bt, struct bt_block *b)
+{
+	uint32_t pa;
+	if (vm_guest_translate(vm, b->guest_pc, ISA_WORD, ACCESS_FETCH, &pa) == 0 &&
+	    pa == b->guest_pa) {
+		b->epoch = bt->epoch;
+		return true;
+	}
+	b->guest_pc = BT_DEAD;
+	return false;
+}
+
+/* ===== the translation cache as a graph (`traplab bt --dot`, the monitor's `dot`) ===== */
+
+void
+bt_write_dot(const struct bt_cache *bt, const struct symtab *syms, FILE *out)
+{
+	fprintf(out, "digraph translation_cache {\n"
+		"  label=\"TrapLab translation cache: blocks of guest kernel code; "
+		"edges = chained exits; red = callouts into the monitor\";\n"
+		"  node [shape=box, fontname=monospace, fontsize=10];\n");
+	for (uint32_t i = 0; i < bt->nblocks; i++) {
+		const struct bt_block *b = &bt->blocks[i];
+		const struct symbol *sym = syms ? symtab_label_before(syms, b->guest_pc) : NULL;
+		fprintf(out, "  b%08x [label=\"0x%08x", b->guest_pc, b->guest_pc);
+		if (sym)
+			fprintf(out, " <%s+%u>", sym->name, b->guest_pc - sym->value);
+		fprintf(out, "\\lruns %llu\\l", (unsigned long long)b->runs);
+		bool callout = false;
+		for (uint32_t k = 0; k < b->count; k++) {
+			const struct bt_op *op = &bt->ops[b->first + k];
+			if (op->kind == BT_FALLTHROUGH)
+				continue;
+			char text[96];
+			disasm_insn(op->word, op->guest_pc, syms, text, sizeof text);
+			const char *tag = op->kind == BT_CALLOUT ? "  [callout]"
+					: op->kind == BT_LOAD_CONST || op->kind == BT_JUMP ||
+					  op->kind == BT_BRANCH || op->kind == BT_CALL ? "  [fixed up]" : "";
+			callout |= op->kind == BT_CALLOUT;
+			fprintf(out, "%s%s\\l", text, tag);
+		}
+		fprintf(out, "\"%s];\n", callout ? ", color=red" : "");
+	}
+	static const char *const exit_names[EXITS] = {
+		[EXIT_TAKEN] = "taken", [EXIT_FALLTHROUGH] = "next", [EXIT_INDIRECT] = "indirect (last)",
+	};
+	for (uint32_t i = 0; i < bt->nblocks; i++) {
+		const struct bt_block *b = &bt->blocks[i];
+		for (int e = 0; e < EXITS; e++)
+			if (b->chain[e])
+				fprintf(out, "  b%08x -> b%08x [label=\"%s\"%s];\n", b->guest_pc,
+					b->chain[e]->guest_pc, exit_names[e],
+					e == EXIT_INDIRECT ? ", style=dashed" : "");
+	}
+	fprintf(out, "}\n");
+}
