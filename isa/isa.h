@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common.h"
+
 /* ===== Instruction formats (SPEC.md §7) ==================================
  *
  *   31        24 23    20 19    16 15    12 11                    0
@@ -244,12 +246,7 @@ isa_cause_has_address(unsigned cause)
 	return cause == CAUSE_MEMORY || cause == CAUSE_PAGE || cause == CAUSE_MISALIGNED;
 }
 
-/* The number of elements of an array (not of a pointer). */
-#define ARRAY_SIZE(a) (sizeof (a) / sizeof (a)[0])
 
-/* Branch hints for the interpreters' hot paths. */
-#define likely(x)   __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
 
 const char *isa_variant_name(enum isa_variant v);
 int isa_variant_by_name(const char *name);        /* -1 if unknown */

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "kvm_internal.h"
+#include "common.h"
 
 /* ---- what this host offers ----------------------------------------------------- */
 
@@ -138,7 +139,7 @@ vm_check_extensions(struct kvm_guest *g, char *err, size_t errlen)
 		{ KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID" },
 		{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT" },
 	};
-	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(required); i++)
 		if (ioctl(g->kvm_fd, KVM_CHECK_EXTENSION, required[i].cap) <= 0)
 			return vm_error(err, errlen, "KVM_CHECK_EXTENSION: this kernel lacks %s",
 					required[i].name);

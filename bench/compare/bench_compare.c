@@ -18,6 +18,7 @@
 
 #include "asm.h"
 #include "compare.h"
+#include "common.h"
 
 enum { REPS = 5 };
 
@@ -36,7 +37,7 @@ static const struct nanobench benches[] = {
 	{ "callret", "call/return in the kernel",                       true },
 	{ "compute", "pure computation in the kernel",                  true },
 };
-enum { NBENCH = sizeof benches / sizeof benches[0] };
+enum { NBENCH = ARRAY_SIZE(benches) };
 
 static int
 load(const char *top, const char *rel, struct asm_result *r)

@@ -194,7 +194,7 @@ ours_run(void)
 	double t = now() - t0;
 	struct kvm_exit_counts c;
 	kvm_guest_exit_counts(g, &c);
-	if (stop.kind != KVM_STOP_RESET || c.io_by_port_class[2] != IO_LOOPS) {
+	if (stop.kind != KVM_STOP_RESET || c.io_by_port_class[KVM_PORTS_UNOWNED] != IO_LOOPS) {
 		fprintf(stderr, "bench_kvm: the I/O guest did not run as expected: %s\n", stop.message);
 		exit(1);
 	}

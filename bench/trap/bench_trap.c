@@ -15,6 +15,7 @@
 
 #include "asm.h"
 #include "vm.h"
+#include "common.h"
 
 enum { REPS = 7 };
 
@@ -73,7 +74,7 @@ main(int argc, char **argv)
 		{ "guests/pg32/minios/minios.s", "kernel-heavy", { 0 } },
 		{ "guests/pg32/user_crc32.s", "user-heavy", { 0 } },
 	};
-	enum { NGUESTS = sizeof guests / sizeof guests[0] };
+	enum { NGUESTS = ARRAY_SIZE(guests) };
 	double best[NGUESTS][MODE_COUNT];
 	struct vm_stats stats[NGUESTS][MODE_COUNT];
 	for (int g = 0; g < NGUESTS; g++) {

@@ -5,6 +5,7 @@
  * the decompressed size as 4 little-endian bytes (scripts/Makefile.lib
  * size_append); it is only a hint for the first buffer. */
 #include "boot_linux.h"
+#include "common.h"
 
 #include <lzma.h>
 #include <stdbool.h>
@@ -33,7 +34,7 @@ static const struct {
 const char *
 bzimage_payload_format(const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
 		if (n >= formats[i].len && memcmp(p, formats[i].magic, formats[i].len) == 0)
 			return formats[i].name;
 	return NULL;

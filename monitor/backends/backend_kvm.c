@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "backend_kvm_internal.h"
+#include "common.h"
 
 enum {
 	DEFAULT_MEMORY_MIB = 16,
@@ -204,7 +205,7 @@ kvmb_destroy(struct backend *b)
 	symtab_free(&k->image_syms);
 	symtab_free(&k->syms);
 	csh *handles[] = { &k->cs16, &k->cs32, &k->cs64 };
-	for (size_t i = 0; i < sizeof handles / sizeof handles[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(handles); i++)
 		if (*handles[i])
 			cs_close(handles[i]);
 	free(k);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "backend_kvm_internal.h"
+#include "common.h"
 
 /* ===== the vCPU's state ============================================================ */
 
@@ -88,7 +89,7 @@ static const char *const efer_names[] = {
 	"SCE", [8] = "LME", [10] = "LMA", [11] = "NXE", [12] = "SVME", [13] = "LMSLE",
 	[14] = "FFXSR",
 };
-#define NAMES(a) a, (unsigned)(sizeof a / sizeof a[0])
+#define NAMES(a) a, (unsigned)(ARRAY_SIZE(a))
 
 /* The mode the vCPU is in, as the first word of CR0's note (`info vcpu`). */
 static const char *
@@ -121,7 +122,7 @@ kvmb_registers(struct backend *b, enum backend_reg_group group, struct backend_r
 			{ "r12", r->r12 }, { "r13", r->r13 }, { "r14", r->r14 }, { "r15", r->r15 },
 			{ "rip", r->rip },
 		};
-		for (size_t i = 0; i < sizeof gprs / sizeof gprs[0]; i++)
+		for (size_t i = 0; i < ARRAY_SIZE(gprs); i++)
 			backend_reg_put(out, max, &n, gprs[i].name, gprs[i].value, 64, NULL);
 		uint64_t iopl = r->rflags >> 12 & 3;
 		kvmb_flag_note(r->rflags, NAMES(rflags_names), NULL, flags_note, sizeof flags_note);
@@ -152,7 +153,7 @@ kvmb_registers(struct backend *b, enum backend_reg_group group, struct backend_r
 			{ "cs", &s.sregs.cs }, { "ds", &s.sregs.ds }, { "es", &s.sregs.es },
 			{ "fs", &s.sregs.fs }, { "gs", &s.sregs.gs }, { "ss", &s.sregs.ss },
 		};
-		for (size_t i = 0; i < sizeof segs / sizeof segs[0]; i++) {
+		for (size_t i = 0; i < ARRAY_SIZE(segs); i++) {
 			const struct kvm_segment *sg = segs[i].seg;
 			snprintf(seg_notes[i], sizeof seg_notes[i], "base=0x%llx limit=0x%x%s%s%s",
 				 (unsigned long long)sg->base, sg->limit, sg->l ? " L" : "",
@@ -184,7 +185,7 @@ kvmb_gpr(struct kvm_regs *r, const char *name)
 		{ "r12", &r->r12 }, { "r13", &r->r13 }, { "r14", &r->r14 }, { "r15", &r->r15 },
 		{ "rip", &r->rip }, { "rflags", &r->rflags },
 	};
-	for (size_t i = 0; i < sizeof gprs / sizeof gprs[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(gprs); i++)
 		if (strcmp(gprs[i].name, name) == 0)
 			return gprs[i].p;
 	return NULL;

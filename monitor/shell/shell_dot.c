@@ -12,6 +12,7 @@
 
 #include "graphviz.h"
 #include "shell.h"
+#include "common.h"
 
 enum { FLOWS_INITIAL = 64 };
 
@@ -59,7 +60,7 @@ static const struct {
 static size_t
 dot_style(const char *action)
 {
-	for (size_t i = 0; i < sizeof dot_styles / sizeof dot_styles[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(dot_styles); i++)
 		if (strcmp(dot_styles[i].action, action) == 0)
 			return i;
 	return SIZE_MAX;

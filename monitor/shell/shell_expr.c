@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "shell.h"
+#include "common.h"
 
 enum { TOKEN_MAX = 64 };
 
@@ -133,7 +134,7 @@ expr_next(struct expr *e)
 		expr_set_text(e, start, end);
 		return;
 	}
-	for (size_t i = 0; i < sizeof two_char_ops / sizeof two_char_ops[0]; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(two_char_ops); i++)
 		if (strncmp(start, two_char_ops[i], 2) == 0) {
 			e->p = start + 2;
 			e->kind = TOK_OP;
@@ -165,7 +166,7 @@ shell_register_value(struct shell *sh, const char *name, uint64_t *value)
 							 REGS_SEGMENT };
 	struct backend *b = sh->backend;
 	struct backend_reg regs[SHELL_MAX_REGS];
-	for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+	for (size_t g = 0; g < ARRAY_SIZE(groups); g++) {
 		size_t n = b->ops->registers(b, groups[g], regs, SHELL_MAX_REGS);
 		for (size_t i = 0; i < n; i++)
 			if (strcmp(regs[i].name, name) == 0) {
