@@ -46,6 +46,8 @@ enum bt_treatment {
 	BT_AS_ITSELF,      /* innocuous: copied */
 	BT_FIXED_UP,       /* location-dependent: branch, call, jump, adr */
 	BT_AS_CALLOUT,     /* sensitive or privileged: the monitor runs it */
+	BT_INLINE,         /* sensitive, emulated by the translation itself on the
+			    * vCPU, no callout: di, ei (vcpu.IE := 0/1) */
 	BT_AS_TRAP,        /* sys, brk, hcall, or a word that does not decode */
 };
 enum bt_treatment bt_treatment_of(enum isa_variant variant, uint32_t word);

@@ -99,6 +99,7 @@ bt_run_block(struct bt_run *r, struct bt_block **bp)
 		[BT_JUMP] = &&do_exit_branch, [BT_BRANCH] = &&do_exit_branch,
 		[BT_CALL] = &&do_exit_branch,
 		[BT_JUMP_REG] = &&do_jump_reg,
+		[BT_SET_IE] = &&do_set_ie,
 		[BT_CALLOUT] = &&do_callout,
 		[BT_TRAP] = &&do_trap,
 		[BT_ILLEGAL] = &&do_illegal,
@@ -219,6 +220,18 @@ do_jump_reg: {
 		R[ISA_REG_LR] = op->guest_pc + ISA_WORD;
 	LEAVE(target, EXIT_INDIRECT);   /* a misaligned target faults at its fetch */
 }
+do_set_ie:
+	/* di, ei inline: vcpu.IE := 0/1 on the executor's copy, no callout.
+	 * An interrupt pending when ei retires is taken right after it
+	 * (SPEC §6.3): leave, and bt_execute's loop hands it to vm.c. */
+	if (op->imm) {
+		r->g.psw |= PSW_IE;
+		if (unlikely(machine_interrupt_pending(r->vm->virt)))
+			LEAVE(op->guest_pc + ISA_WORD, -1);
+	} else {
+		r->g.psw &= ~PSW_IE;
+	}
+	NEXT();
 do_callout: {
 	/* The monitor's routine for this instruction (vcpu.c) does to the
 	 * vCPU what the instruction means — in place, on the executor's own

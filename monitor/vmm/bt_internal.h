@@ -31,6 +31,8 @@ enum bt_kind {
 	BT_BRANCH,                  /* conditional: leave to target or fall through */
 	BT_CALL,                    /* lr := guest return address; leave to target */
 	BT_JUMP_REG,                /* jr, callr: leave to a register (look-up) */
+	BT_SET_IE,                  /* di, ei: vcpu.IE := imm, inline (no callout);
+				     * ei leaves if it lets a pending interrupt in */
 	BT_CALLOUT,                 /* sensitive: the monitor emulates it; leave */
 	BT_TRAP,                    /* sys, brk, hcall: retire and trap; leave */
 	BT_ILLEGAL,                 /* a word that does not decode: trap; leave */

@@ -11,6 +11,9 @@
  *   - every sensitive instruction — privileged or not, so also legacy's
  *     rdpsw, wrpsw and srr, and hybrid's juser — becomes a CALLOUT into the
  *     monitor's interpreter routine for it (vcpu.c), which works on the vCPU;
+ *     except di and ei, which the translation does itself, inline, on the
+ *     executor's copy of the vCPU (VMware's "cli -> vcpu.IF = 0"): no
+ *     callout, no transition;
  *   - instructions whose meaning depends on where they are — branches, call,
  *     adr (the PC read) — are fixed up to the guest addresses they mean.
  * Which of these an instruction gets follows from its group (isa.h's
@@ -163,6 +166,14 @@ bt_translate_one(struct bt_cache *bt, enum isa_variant variant, uint32_t pc, uin
 	}
 	if (cls & (CLS_PRIV | CLS_SENSITIVE)) {
 		/* The heart of it: nothing sensitive runs as itself. */
+		if (insn.op == OP_di || insn.op == OP_ei) {
+			/* Only vcpu.IE changes: done inline.  The block goes
+			 * on; the executor leaves after an ei that lets a
+			 * pending interrupt in (SPEC §6.3). */
+			op->kind = BT_SET_IE;
+			op->imm = insn.op == OP_ei;
+			return false;
+		}
 		op->kind = BT_CALLOUT;
 		return bt_callout_ends_block(&insn);
 	}
@@ -172,9 +183,9 @@ bt_translate_one(struct bt_cache *bt, enum isa_variant variant, uint32_t pc, uin
 /* Which callouts end their block, so the executor looks again before
  * running more: those that may change the mode, the address space, the
  * timer or the machine's life.  The others are emulated in place and the
- * block goes on — VMware's "cli -> vcpu.IF = 0".  `ei` and `wrpsw` go on
- * unless, run, they let a pending interrupt in or leave supervisor mode
- * (checked as they run: bt_callout_must_leave). */
+ * block goes on.  `wrpsw` goes on unless, run, it lets a pending interrupt
+ * in or leaves supervisor mode (checked as it runs, in bt_execute.c).  (di
+ * and ei are no callouts at all: BT_SET_IE, inline.) */
 bool
 bt_callout_ends_block(const struct isa_insn *insn)
 {
@@ -254,6 +265,8 @@ bt_treatment_of(enum isa_variant variant, uint32_t word)
 	switch (op.kind) {
 	case BT_CALLOUT:
 		return BT_AS_CALLOUT;
+	case BT_SET_IE:
+		return BT_INLINE;
 	case BT_TRAP:
 	case BT_ILLEGAL:
 		return BT_AS_TRAP;
@@ -305,6 +318,7 @@ bt_write_dot(const struct bt_cache *bt, const struct symtab *syms, FILE *out)
 			char text[96];
 			disasm_insn(op->word, op->guest_pc, syms, text, sizeof text);
 			const char *tag = op->kind == BT_CALLOUT ? "  [callout]"
+					: op->kind == BT_SET_IE ? "  [inline]"
 					: op->kind == BT_LOAD_CONST || op->kind == BT_JUMP ||
 					  op->kind == BT_BRANCH || op->kind == BT_CALL ? "  [fixed up]" : "";
 			callout |= op->kind == BT_CALLOUT;
