@@ -118,7 +118,8 @@ $(BUILD)/bench/bench_trap: $(BUILD)/bench/trap/bench_trap.o $(LIB)
 	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 # ---- lessons/: diagrams and per-lab checkers (not part of `all`) ------------------------
-#   make lessons                  render every lessons/*/diagram.dot to build/lessons/*/diagram.svg
+#   make lessons                  render every lessons/*/diagram.dot to build/lessons/*/diagram.svg,
+#                                 and lessons/labs.dot to build/lessons/labs.svg
 #   make lab1-check [FILE=...]    run lessons/01-machine/check on lab1.s (or FILE)
 #   make lab2-check [FILE=...]    run lessons/02-classify/check on answers.json (or FILE)
 #   make lab-check N=6 [FILE=...] the same for any lab folder lessons/06-*/ that has a `check`
@@ -127,7 +128,13 @@ LESSON_SVGS := $(patsubst lessons/%/diagram.dot,build/lessons/%/diagram.svg,$(wi
 LAB_CHECK    = TRAPLAB_BIN=$(CURDIR)/$(TRAPLAB) $(1) $(FILE)
 
 .PHONY: lessons lab-check lab1-check lab2-check
-lessons: $(LESSON_SVGS)
+lessons: $(LESSON_SVGS) build/lessons/labs.svg
+
+# the lab dependency picture (lessons/README.md)
+build/lessons/labs.svg: lessons/labs.dot
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  DOT     $<")
+	$(Q)dot -Tsvg $< -o $@
 
 build/lessons/%/diagram.svg: lessons/%/diagram.dot
 	@mkdir -p $(@D)
@@ -157,6 +164,26 @@ lab6-check: $(TRAPLAB)
 
 lab10-check: $(TRAPLAB)
 	TRAPLAB_BIN=$(CURDIR)/$(TRAPLAB) lessons/10-compare/check $(FILE)
+
+# ---- the course kit: hand a lab out, grade it, hand it in (lessons/README.md, the end) --
+#   make handout LAB=N DEST=DIR   a student's tree in DIR: no solution/ folders, lab N's
+#                                 regions in C sources stubbed, the starter in place,
+#                                 answers-labN.txt and time.txt (tools-build/handout.sh)
+#   make grade [LAB=N]            build, run the lab's check, score it with
+#                                 lessons/NN-*/points; writes grade-results.json
+#                                 (Gradescope's fields); LAB defaults to .handout-lab;
+#                                 SOLUTION=1 grades the reference, FILE=... any input
+#   make handin                   in a handout tree: handin-labN.tar.gz (patch, answers,
+#                                 time), refused if it does not build or is unanswered
+.PHONY: handout grade handin
+handout:
+	$(Q)tools-build/handout.sh "$(LAB)" "$(DEST)"
+
+grade:
+	$(Q)MAKE="$(MAKE)" LAB="$(LAB)" SOLUTION="$(SOLUTION)" FILE="$(FILE)" tools-build/grade.sh
+
+handin:
+	$(Q)MAKE="$(MAKE)" tools-build/handin.sh
 
 # ---- dependencies: Debian packages -------------------------------------------
 # header-or-program  package

@@ -1,6 +1,6 @@
 /* disasm.c — the PG32 disassembler: one print helper per operand format,
  * picked through opcodes.def's format column, so there is no per-opcode
- * switch (isa/SPEC.md §7; STYLE.md §3.4).  Its output re-assembles to the
+ * switch (isa/SPEC.md §7).  Its output re-assembles to the
  * same bytes.  `traplab disasm`, the monitor's `disassemble` and traces
  * use it; Lab 1 reads it next to asm_insn.c.
  */

@@ -2,7 +2,7 @@
  * with TrapLab doing the part QEMU does for KVM — owning guest memory,
  * loading the guest, emulating its devices (an 8250 UART, the i8042 reset
  * line, power-off) and handling VM exits.  Lab 10 (hardware assist).
- * ../shared/KVM-NOTES.md is the recipe; kvm-backend/README.md the map.
+ * kvm-backend/KVM-NOTES.md is the recipe; kvm-backend/README.md the map.
  *
  *   vm.c          VM and vCPU life cycle, CPUID, guest memory, the devices
  *   exit_loop.c   kvm_guest_run: the KVM_RUN exit loop, one case per exit reason
@@ -52,7 +52,7 @@ enum kvm_host_kind {
 	KVM_HOST_HARDWARE,   /* VT-x / AMD-V: guests run on the CPU */
 	KVM_HOST_PVM,        /* kvm_pvm: unmodified guests go through KVM's instruction
 				emulator (~1 µs/instruction); no int n / int3 outside
-				real mode (KVM-NOTES §0) */
+				real mode (kvm-backend/KVM-NOTES.md §0) */
 };
 /* One line for people: what this host is and what works on it. */
 enum kvm_host_kind kvm_host_probe(char *line, size_t len);

@@ -1,7 +1,7 @@
 /* machine_internal.h — the inside of struct machine, shared only by the
  * files in machine/.  Everything outside machine/ goes through machine.h;
  * that boundary is what lets a monitor say it "never reaches into the
- * machine" (DESIGN.md).  Lab 1 reads this to see what a CPU really holds.
+ * machine".  Lab 1 reads this to see what a CPU really holds.
  */
 #ifndef TRAPLAB_MACHINE_INTERNAL_H
 #define TRAPLAB_MACHINE_INTERNAL_H

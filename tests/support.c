@@ -1,6 +1,7 @@
 /* support.c — shared helpers for the CUnit suites (see support.h). */
 #include "support.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -16,8 +17,14 @@ test_seconds(void)
 const char *
 test_top(void)
 {
-	const char *top = getenv("TRAPLAB_TOP");
-	return top ? top : ".";
+	/* Absolute, once: tests run commands in other directories too. */
+	static char top[PATH_MAX];
+	if (!top[0]) {
+		const char *given = getenv("TRAPLAB_TOP");
+		if (!realpath(given ? given : ".", top))
+			snprintf(top, sizeof top, "%s", given ? given : ".");
+	}
+	return top;
 }
 
 char *
@@ -117,7 +124,7 @@ int
 test_run_source_file(const char *path, enum isa_variant variant, uint64_t budget,
 		     struct test_run *out)
 {
-	char full[1024];
+	char full[PATH_MAX + 1024];
 	snprintf(full, sizeof full, "%s/%s", test_top(), path);
 	struct asm_result r;
 	int rc = asm_assemble_file(full, &r);

@@ -3,7 +3,7 @@
  * the monitor (backend_pg32.c), and later real x86 on /dev/kvm.  No shell
  * command knows which backend it talks to except through these operations,
  * so `step`, `info registers` and `x` look the same in every world
- * (DESIGN.md; TinyEMU's VirtMachineClass is the model).  Lab 1 onwards.
+ * (TinyEMU's VirtMachineClass is the model).  Lab 1 onwards.
  */
 #ifndef TRAPLAB_BACKEND_H
 #define TRAPLAB_BACKEND_H

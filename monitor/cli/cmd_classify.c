@@ -1,7 +1,7 @@
 /* cmd_classify.c — `traplab classify`: derive every instruction's
  * Popek–Goldberg class by running it (monitor/tools/classify.c), print the table
  * beside opcodes.def's, and give the verdicts of Theorems 1 and 3 (P&G
- * 1974; isa/SPEC.md §9; REFERENCES.md §2, D14).  Lab 2 starts here.
+ * 1974; isa/SPEC.md §9; lessons/REFERENCES.md §2, D14).  Lab 2 starts here.
  * Try: traplab classify --isa=legacy --witnesses
  */
 #include <getopt.h>
@@ -390,7 +390,7 @@ cmd_classify(int argc, char **argv)
 	else if (status == EXIT_OK)
 		printf("\nnote: \"no witness found\" is not a proof of innocuousness: sampling "
 		       "states proves an instruction\nsensitive or not privileged, never the "
-		       "converse (REFERENCES.md section 0.1).\n");
+		       "converse (lessons/REFERENCES.md section 0.1).\n");
 	free(plan);
 	free(r);
 	if (status != EXIT_OK)

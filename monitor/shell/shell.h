@@ -5,7 +5,7 @@
  * (shell_run.c, shell_points.c, shell_inspect.c, shell_memory.c,
  * shell_settings.c, shell_trace.c, shell_session.c); expressions
  * (shell_expr.c) and Graphviz pictures (shell_dot.c).  It drives one struct backend and knows nothing else
- * (DESIGN.md "The interactive monitor"; MONITOR.md is its manual).
+ * (monitor/MONITOR.md is its manual).
  * Every lab uses it: `traplab` with no arguments starts it on minios.
  */
 #ifndef TRAPLAB_SHELL_H

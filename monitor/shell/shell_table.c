@@ -3,8 +3,8 @@
  * arguments, its one-line and long help and its function; `info` has a
  * sub-table of the same kind.  The argument checker (shell_args.c), Tab
  * completion (shell_complete.c) and `help` (shell_help.c) are generated
- * from it, so a new command is one row here and one function (STYLE.md
- * §3.12, after xv6's syscalls[], QEMU's hmp-commands and GDB's classes).
+ * from it, so a new command is one row here and one function
+ * (after xv6's syscalls[], QEMU's hmp-commands and GDB's classes).
  * Settings (`mode trap`) and tools (`equiv`) come from the backend's own
  * lists instead.  Every lab uses the monitor; MONITOR.md documents it all.
  */

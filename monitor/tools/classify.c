@@ -1,7 +1,7 @@
 /* classify.c — Popek & Goldberg 1974 §3's definitions as executable
  * predicates: each encoding of each opcode runs, one instruction at a time,
  * on a real PG32 machine from many sampled states and state pairs, and its
- * classes are read off the results (REFERENCES.md §2 "Classifier recipe";
+ * classes are read off the results (lessons/REFERENCES.md §2 "Classifier recipe";
  * isa/SPEC.md §9.1).  opcodes.def's class columns are only compared with
  * afterwards.  Lab 2: `traplab classify --witnesses` (monitor/CLASSIFY.md).
  */

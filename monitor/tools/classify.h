@@ -1,6 +1,6 @@
 /* classify.h — derive every PG32 instruction's Popek–Goldberg class by
  * differential execution on the real machine model: one predicate per
- * definition of P&G 1974 §3 (REFERENCES.md §1, §2 "Classifier recipe";
+ * definition of P&G 1974 §3 (lessons/REFERENCES.md §1, §2 "Classifier recipe";
  * isa/SPEC.md §9.1), then Theorems 1 and 3 as set inclusions.  Lab 2 uses
  * it; `traplab classify --witnesses` shows it run (monitor/CLASSIFY.md).
  */

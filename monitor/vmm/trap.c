@@ -21,6 +21,9 @@
 void
 trap_reflect(struct vm *vm, const struct machine_trap *trap)
 {
+	/* LAB 3: trap_reflect: deliver the guest's own trap to the *virtual* CPU, as the bare machine would (SPEC §6.1, §6.2, §6.4) */
+	/* STUB: vm->stats.reflected++; */
+	/* STUB: vm_emit(vm, VM_EVENT_REFLECTED, trap); */
 	vm->stats.reflected++;
 	if (trap->cause < MACHINE_CAUSE_SLOTS)
 		vm->stats.reflected_by_cause[trap->cause]++;
@@ -31,6 +34,7 @@ trap_reflect(struct vm *vm, const struct machine_trap *trap)
 		vm->stop = *machine_last_stop(vm->virt);
 		vm->stopped = true;
 	}
+	/* END LAB 3 */
 }
 
 static void

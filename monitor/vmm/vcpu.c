@@ -39,120 +39,173 @@ vcpu_next_pc(const struct vcpu *v)
 void
 vcpu_emulate_rti(struct vcpu *v, const struct isa_insn *insn)
 {
+	/* LAB 3: vcpu_emulate_rti: pc := epc, PSW := epsw on the vCPU (SPEC §8.5, §6.2) */
+	/* STUB: (void)insn; */
+	/* STUB: vcpu_retire(v, vcpu_next_pc(v)); */
 	(void)insn;
 	/* Back to where the guest's trap came from, in the mode it was in:
 	 * the next entry to the guest composes R for that mode (vm.c). */
 	uint32_t epc = v->s->cr[CR_epc];
 	v->s->psw = isa_rti_psw(v->s->cr[CR_epsw]);
 	vcpu_retire(v, epc);
+	/* END LAB 3 */
 }
 
 void
 vcpu_emulate_mfcr(struct vcpu *v, const struct isa_insn *insn)
 {
+	/* LAB 3: vcpu_emulate_mfcr: rd := the guest's *virtual* control register (SPEC §3.3, §8.5) */
+	/* STUB: (void)insn; */
+	/* STUB: vcpu_retire(v, vcpu_next_pc(v)); */
 	/* The guest reads its *virtual* control register: its own rbase, not
 	 * the composed one the real machine uses. */
 	v->s->r[insn->rd] = v->s->cr[insn->rs];
 	vcpu_retire(v, vcpu_next_pc(v));
+	/* END LAB 3 */
 }
 
 void
 vcpu_emulate_mtcr(struct vcpu *v, const struct isa_insn *insn)
 {
+	/* LAB 3: vcpu_emulate_mtcr: the virtual control register := rs, as isa_cr_written_value says (SPEC §3.3, §8.5) */
+	/* STUB: (void)insn; */
+	/* STUB: vcpu_retire(v, vcpu_next_pc(v)); */
 	/* P&G's allocator: a new rbase/rbound/ptbr/mmu only changes the
 	 * virtual register; the next entry to the guest recomputes the real
 	 * ones from it, clamped to the guest's memory (resource control). */
 	v->s->cr[insn->rd] = isa_cr_written_value(insn->rd, v->s->r[insn->rs]);
 	vcpu_retire(v, vcpu_next_pc(v));
+	/* END LAB 3 */
 }
 
 void
 vcpu_emulate_di(struct vcpu *v, const struct isa_insn *insn)
 {
+	/* LAB 3: vcpu_emulate_di: the virtual PSW.IE := 0 (SPEC §3.2, §8.5) */
+	/* STUB: (void)insn; */
+	/* STUB: vcpu_retire(v, vcpu_next_pc(v)); */
 	(void)insn;
 	v->s->psw &= ~PSW_IE;
 	vcpu_retire(v, vcpu_next_pc(v));
+	/* END LAB 3 */
 }
 
 void
 vcpu_emulate_ei(struct vcpu *v, const struct isa_insn *insn)
 {
+	/* LAB 3: vcpu_emulate_ei: the virtual PSW.IE := 1 (SPEC §3.2, §6.3, §8.5) */
+	/* STUB: (void)insn; */
+	/* STUB: vcpu_retire(v, vcpu_next_pc(v)); */
 	(void)insn;
 	/* A pending virtual interrupt is injected by the run loop right after
 	 * this retires, exactly where the bare machine would take it (§6.3). */
 	v->s->psw |= PSW_IE;
 	vcpu_retire(v, vcpu_next_pc(v));
+	/* END LAB 3 */
 }
 
 void
 vcpu_emulate_halt(struct vcpu *v, const struct isa_insn *insn)
 {
+	/* LAB 3: vcpu_emulate_halt: retire, settle the virtual time, wait for the virtual timer (SPEC §8.5, §10.2) */
+	/* STUB: (void)insn; */
+	/* STUB: vcpu_retire(v, vcpu_next_pc(v)); */
 	(void)insn;
 	vcpu_retire(v, vcpu_next_pc(v));
 	vcpu_settle_time(v);
 	machine_set_state(v->vm, v->s);    /* the wait looks at the IE bit */
 	machine_halt_wait(v->vm);          /* skip to the virtual timer, or stop */
+	/* END LAB 3 */
 }
 
 void
 vcpu_emulate_tlbflush(struct vcpu *v, const struct isa_insn *insn)
 {
+	/* LAB 3: vcpu_emulate_tlbflush: retire it; the caller drops the shadows (SPEC §5.3, §8.5) */
+	/* STUB: (void)insn; */
+	/* STUB: vcpu_retire(v, v->s->pc); */
 	(void)insn;
 	/* The shadows are dropped by the caller: the guest promised it
 	 * changed its tables (SPEC §5.3). */
 	vcpu_retire(v, vcpu_next_pc(v));
+	/* END LAB 3 */
 }
 
 void
 vcpu_emulate_in(struct vcpu *v, const struct isa_insn *insn)
 {
+	/* LAB 3: vcpu_emulate_in: rd := the *virtual* device's port, time settled first (SPEC §8.5, §10) */
+	/* STUB: (void)insn; */
+	/* STUB: vcpu_retire(v, vcpu_next_pc(v)); */
 	/* Virtual devices: the guest's console, its timer (counting guest
 	 * instructions), its power switch — never the real ones. */
 	vcpu_settle_time(v);
 	v->s->r[insn->rd] = machine_port_in(v->vm, (uint16_t)insn->imm);
 	vcpu_retire(v, vcpu_next_pc(v));
+	/* END LAB 3 */
 }
 
 void
 vcpu_emulate_out(struct vcpu *v, const struct isa_insn *insn)
 {
+	/* LAB 3: vcpu_emulate_out: the *virtual* device's port := rs, retired first (SPEC §8.5, §10.3) */
+	/* STUB: (void)insn; */
+	/* STUB: vcpu_retire(v, vcpu_next_pc(v)); */
+	/* STUB: vcpu_settle_time(v); */
 	uint32_t value = v->s->r[insn->rs];
 	vcpu_retire(v, vcpu_next_pc(v));   /* retires first, as on bare (§10.3) */
 	vcpu_settle_time(v);
 	machine_port_out(v->vm, (uint16_t)insn->imm, value);
+	/* END LAB 3 */
 }
 
 void
 vcpu_emulate_rdpsw(struct vcpu *v, const struct isa_insn *insn)
 {
+	/* LAB 3: vcpu_emulate_rdpsw: rd := the virtual PSW, S = 1 (SPEC §3.2, §8.5, §9.2 hole 1) */
+	/* STUB: (void)insn; */
+	/* STUB: vcpu_retire(v, vcpu_next_pc(v)); */
 	v->s->r[insn->rd] = v->s->psw;       /* the virtual PSW: S = 1 */
 	vcpu_retire(v, vcpu_next_pc(v));
+	/* END LAB 3 */
 }
 
 void
 vcpu_emulate_wrpsw(struct vcpu *v, const struct isa_insn *insn)
 {
+	/* LAB 3: vcpu_emulate_wrpsw: the virtual PSW := rs, S and IE included (SPEC §3.2, §8.5) */
+	/* STUB: (void)insn; */
+	/* STUB: vcpu_retire(v, vcpu_next_pc(v)); */
 	/* Only the guest's supervisor code comes here (user mode's wrpsw
 	 * traps to the guest, or on legacy runs directly), so this writes S
 	 * and IE as well as the flags. */
 	v->s->psw = isa_wrpsw_result(v->s->psw, v->s->r[insn->rs]);
 	vcpu_retire(v, vcpu_next_pc(v));
+	/* END LAB 3 */
 }
 
 void
 vcpu_emulate_srr(struct vcpu *v, const struct isa_insn *insn)
 {
+	/* LAB 3: vcpu_emulate_srr: rd := the guest's own ptbr or rbase (SPEC §8.5, §9.2 hole 3) */
+	/* STUB: (void)insn; */
+	/* STUB: vcpu_retire(v, vcpu_next_pc(v)); */
 	/* the guest's own ptbr or rbase, not the composed real ones */
 	v->s->r[insn->rd] = isa_srr_value(v->s->cr);
 	vcpu_retire(v, vcpu_next_pc(v));
+	/* END LAB 3 */
 }
 
 void
 vcpu_emulate_juser(struct vcpu *v, const struct isa_insn *insn)
 {
+	/* LAB 3: vcpu_emulate_juser: pc := rs, the virtual PSW.S := 0 (SPEC §4, §8.5) */
+	/* STUB: (void)insn; */
+	/* STUB: vcpu_retire(v, vcpu_next_pc(v)); */
 	uint32_t target = v->s->r[insn->rs];
 	v->s->psw = isa_juser_psw(v->s->psw);
 	vcpu_retire(v, target);
+	/* END LAB 3 */
 }
 
 /* The table of interpreters, indexed by opcode.  An opcode that a variant

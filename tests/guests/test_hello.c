@@ -1,5 +1,5 @@
 /* test_hello.c — guests/pg32/hello.s, the first program of Lab 1, checks
- * itself three ways (STYLE.md §3, "make guests check themselves"): its output
+ * itself three ways: its output
  * line, the value it leaves in r1 and the word it stores at `hello_result`.
  * Real assembler, real machine: the memory word is read back through the
  * machine API after the run, at the address the symbol table gives.

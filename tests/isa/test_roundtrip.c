@@ -1,5 +1,5 @@
-/* test_roundtrip.c — the one test that walks the whole opcode table
- * (STYLE.md §3.3): for every instruction in opcodes.def, encode → decode →
+/* test_roundtrip.c — the one test that walks the whole opcode table:
+ * for every instruction in opcodes.def, encode → decode →
  * disassemble → assemble must give back the same word, and random words
  * either decode and re-encode to themselves or are printed as .word.
  * A new row in opcodes.def is covered here without writing a test.

@@ -1,5 +1,5 @@
 /* test_kvm_guests.c — the x86 demo guests on /dev/kvm, each checked three
- * ways (its line on COM1, a register, a memory word: STYLE.md §3 item 13),
+ * ways (its line on COM1, a register, a memory word),
  * the exits they cause counted by reason, the flat loader's protected and
  * long modes, an emulation failure reported without a crash, and
  * `traplab kvm` itself with its host line and exit statuses.

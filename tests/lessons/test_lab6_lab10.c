@@ -167,7 +167,7 @@ test_lab10_starter_fails(void)
 	expect_check(LAB10 "/check", LAB10 "/starter/ranking.json", 1,
 		     "syscall: trap, hybrid and bt ranked fastest first: the list is empty",
 		     "FAIL  ptemod: transitions trap / bt",
-		     "FAIL: 8 of 8 checks failed", (char *)NULL);
+		     "FAIL  the explanations", "FAIL: 10 of 10 checks failed", (char *)NULL);
 }
 
 static void
@@ -189,8 +189,14 @@ test_lab10_solution_passes(void)
 		fprintf(stderr, "\n  make-ranking: exit status %d:\n%s\n", rc, err ? err : "");
 	free(err);
 	CU_ASSERT_EQUAL(rc, 0);
+	char answers[LAB_PATH];
+	snprintf(answers, sizeof answers, "%s/" LAB10 "/solution/answers-lab10.txt", test_top());
+	setenv("LAB10_ANSWERS", answers, 1);
 	if (rc == 0)
-		expect_check(LAB10 "/check", json, 0, "PASS: 8 of 8 checks passed", (char *)NULL);
+		expect_check(LAB10 "/check", json, 0, "ok    the explanations",
+			     "ok    Closing quotes ptemod's transitions",
+			     "PASS: 10 of 10 checks passed", (char *)NULL);
+	unsetenv("LAB10_ANSWERS");
 	unsetenv("LAB10_COMPARE_DIR");
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
@@ -219,6 +225,40 @@ test_lab10_wrong_order_fails(void)
 	unlink(json);
 }
 
+/* Cheat (tests/lessons/cheats/lab10-sort-by-time): a script that sorts
+ * by host time passes the ranking, but writes no explanations; thin
+ * one-line answers (lab10-answers-thin.txt) do not pass either, nor does a
+ * closing answer without the transitions measured now. */
+static void
+test_lab10_sorting_by_host_time_is_not_enough(void)
+{
+	char json[] = "/tmp/traplab-ranking-XXXXXX";
+	int fd = mkstemp(json);
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	char dir[] = "/tmp/traplab-measured-XXXXXX";
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	setenv("LAB10_COMPARE_DIR", dir, 1);
+	CU_ASSERT_EQUAL(lab_run(LAB10 "/solution/make-ranking", NULL, "/dev/null", NULL), 0);
+	int rc = lab_run("tests/lessons/cheats/lab10-sort-by-time", NULL, json, NULL);
+	CU_ASSERT_EQUAL(rc, 0);
+	char answers[LAB_PATH];
+	snprintf(answers, sizeof answers, "%s/nonexistent/answers-lab10.txt", test_top());
+	setenv("LAB10_ANSWERS", answers, 1);
+	expect_check(LAB10 "/check", json, 1, "ok    ptemod: trap, hybrid and bt ranked",
+		     "FAIL  the explanations", "FAIL  Closing quotes", (char *)NULL);
+	snprintf(answers, sizeof answers, "%s/tests/lessons/cheats/lab10-answers-thin.txt", test_top());
+	setenv("LAB10_ANSWERS", answers, 1);
+	expect_check(LAB10 "/check", json, 1, "FAIL  the explanations",
+		     "Q1 (2 words, need 20)", "FAIL  Closing quotes", (char *)NULL);
+	unsetenv("LAB10_ANSWERS");
+	unsetenv("LAB10_COMPARE_DIR");
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	unlink(json);
+}
+
 static CU_TestInfo tests[] = {
 	{ "lab 6: the starter fails", test_lab6_starter_fails },
 	{ "lab 6: the solution passes", test_lab6_solution_passes },
@@ -226,6 +266,8 @@ static CU_TestInfo tests[] = {
 	{ "lab 10: the starter fails", test_lab10_starter_fails },
 	{ "lab 10: a freshly measured solution passes", test_lab10_solution_passes },
 	{ "lab 10: a wrong order fails", test_lab10_wrong_order_fails },
+	{ "lab 10: cheat: sorting by host time, no explanations, fails",
+	  test_lab10_sorting_by_host_time_is_not_enough },
 	CU_TEST_INFO_NULL,
 };
 

@@ -128,13 +128,13 @@ test_lab1_checker_fails_on_the_starter(void)
 {
 	/* the starter prints a line and powers off: no SYSCALL, no memory trap */
 	expect(LAB1 "/check", LAB1 "/starter/lab1.s", 1, "FAIL 3  the trace shows no SYSCALL trap");
-	expect(LAB1 "/check", LAB1 "/starter/lab1.s", 1, "FAIL: 6 of 8 checks failed");
+	expect(LAB1 "/check", LAB1 "/starter/lab1.s", 1, "FAIL: 8 of 10 checks failed");
 }
 
 static void
 test_lab1_checker_passes_on_the_solution(void)
 {
-	expect(LAB1 "/check", LAB1 "/solution/lab1.s", 0, "PASS: all 8 checks");
+	expect(LAB1 "/check", LAB1 "/solution/lab1.s", 0, "PASS: all 10 checks");
 }
 
 static void
@@ -231,6 +231,25 @@ test_checkers_exit_2_on_usage_errors(void)
 	expect(LAB2 "/check", "--bogus", 2, "unknown option");
 }
 
+/* Cheats (tests/lessons/cheats/): a handler that prints a hard-coded
+ * number and address fails the grader's own inputs (check 10); a route
+ * that never enters user mode fails check 9. */
+static void
+test_lab1_checker_fails_a_hard_coded_handler(void)
+{
+	expect("lessons/01-machine/check", "tests/lessons/cheats/lab1-hardcoded.s", 1,
+	       "FAIL 10  with SYSCALL_NUMBER = ");
+	expect("lessons/01-machine/check", "tests/lessons/cheats/lab1-hardcoded.s", 1,
+	       "FAIL: 1 of 10 checks failed");
+}
+
+static void
+test_lab1_checker_fails_a_route_without_user_mode(void)
+{
+	expect("lessons/01-machine/check", "tests/lessons/cheats/lab1-supervisor.s", 1,
+	       "FAIL 9  the sys ran in supervisor mode");
+}
+
 static CU_TestInfo tests[] = {
 	{ "lab 1: the checker fails on the starter (no sys, no memory trap)",
 	  test_lab1_checker_fails_on_the_starter },
@@ -239,6 +258,10 @@ static CU_TestInfo tests[] = {
 	  test_lab1_checker_names_a_handler_that_forgets_epc_plus_4 },
 	{ "lab 1: a power-off value of 4 is reported as the value, not as the budget",
 	  test_lab1_checker_reports_a_power_off_value_as_such },
+	{ "lab 1: cheat: a hard-coded handler fails the grader's inputs",
+	  test_lab1_checker_fails_a_hard_coded_handler },
+	{ "lab 1: cheat: a sys and a store from supervisor mode fail",
+	  test_lab1_checker_fails_a_route_without_user_mode },
 	{ "lab 2: the checker fails on the starter (124 unanswered)",
 	  test_lab2_checker_fails_on_the_starter },
 	{ "lab 2: the checker passes the solution", test_lab2_checker_passes_on_the_solution },

@@ -2,7 +2,7 @@
  * instruction (monitor/tools/classify.c) against opcodes.def, the theorem verdicts
  * of isa/SPEC.md §9.2, and the classifier's own guarantees: its predicates
  * can fail, its edge states are always sampled, its answers are repeatable.
- * Lab 2 (REFERENCES.md §2, D14).  Run: build/tests/run-tests classify
+ * Lab 2 (lessons/REFERENCES.md §2, D14).  Run: build/tests/run-tests classify
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,7 +224,7 @@ sample_is(const struct classify_sample *s, bool sup, bool ie, bool tvec_set, boo
 	       !s->cpu.cr[CR_tvec] == !tvec_set && !(s->cpu.cr[CR_mmu] & MMU_PG) == !paging;
 }
 
-/* REFERENCES §0.1: the states that change M, R, IE or the trap-vector
+/* lessons/REFERENCES.md §0.1: the states that change M, R, IE or the trap-vector
  * words are always tried — every (S, IE, tvec, paging) combination, each
  * with its S-flip, IE-flip and R-shift, and registers able to switch M. */
 static void

@@ -27,17 +27,22 @@
         .equ USER_BASE,     0x1000      ; l: user address a is physical a + l
         .equ USER_SIZE,     0x1000      ; b: user addresses 0 .. b-1 are valid
         .equ USER_ENTRY,    0x800       ; where user code starts, as a user address
+        .equ SYSCALL_NUMBER, 7          ; the number the user passes in r1 (the
+                                        ; checker changes this line, and USER_SIZE's,
+                                        ; and expects your output to follow)
 
 ; =============================================================================
 ; Boot.  The machine starts here in supervisor mode, paging off, tvec = 0
 ; (SPEC §11.1): any trap now would stop the machine (SPEC §6.4).
 ; =============================================================================
 start:
-        la    r2, msg_hello
-        call  puts
+        la    r2, msg_hello             ; the banner: delete these two lines
+        call  puts                      ; (and msg_hello) in TODO 1
 
         ; TODO 1 (task 2): point tvec at trap_handler.  `la` a label into a
-        ;         register, then `mtcr tvec, REG`.
+        ;         register, then `mtcr tvec, REG`.  Then delete the banner
+        ;         above: it will no longer be true, and each character it
+        ;         prints is an `out` the closing question would count.
 
         ; TODO 2 (task 3): set R = (USER_BASE, USER_SIZE) with `mtcr rbase`
         ;         and `mtcr rbound`, then enter user mode at USER_ENTRY.
@@ -137,8 +142,8 @@ msg_fault_page:   .asciz "fault PAGE at "
 ; =============================================================================
         .org  USER_BASE + USER_ENTRY
 user_main:
-        ; TODO 4 (tasks 4 and 5): put a number in r1 and `sys`; then store a
-        ;         word at a user address at or past USER_SIZE (the bound b).
+        ; TODO 4 (tasks 4 and 5): `li r1, SYSCALL_NUMBER` and `sys`; then store
+        ;         a word at a user address at or past USER_SIZE (the bound b).
         ;         `stw r2, USER_SIZE(zero)` does it: user address 0x1000.
 user_spin:
         b     user_spin                 ; the handler should power off first
