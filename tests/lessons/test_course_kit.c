@@ -56,6 +56,7 @@ kit_sh(const char *dir, char **out, const char *fmt, ...)
 		unsetenv("MAKEFLAGS");
 		unsetenv("MFLAGS");
 		unsetenv("MAKELEVEL");
+		unsetenv("SAN");        /* `make SAN=1 test` exports it; a student's make has none */
 		unsetenv("GRADE_RESULTS");
 		unsetenv("TRAPLAB_SRC");
 		if (chdir(dir ? dir : test_top()) != 0)

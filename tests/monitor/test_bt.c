@@ -260,7 +260,9 @@ test_di_and_ei_are_inline_without_callouts(void)
 		CU_ASSERT_STRING_EQUAL(bt.output, trap.output);
 		struct equiv_result r;
 		CU_ASSERT_TRUE(equivalent("guests/pg32/nanobench/ieflag.s", v, MODE_BT, &r));
+		equiv_run_free(&r.run);
 		CU_ASSERT_TRUE(equivalent("guests/pg32/minios/minios.s", v, MODE_BT, &r));
+		equiv_run_free(&r.run);
 	}
 }
 
