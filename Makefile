@@ -117,9 +117,11 @@ $(BUILD)/bench/bench_trap: $(BUILD)/bench/trap/bench_trap.o $(LIB)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
-# ---- lessons/: diagrams and per-lab checkers (not part of `all`) ------------------------
+# ---- lessons/: diagrams and per-lab checkers ---------------------------------------------
 #   make lessons                  render every lessons/*/diagram.dot to build/lessons/*/diagram.svg,
-#                                 and lessons/labs.dot to build/lessons/labs.svg
+#                                 and lessons/labs.dot to build/lessons/labs.svg (`make`
+#                                 does it too, when Graphviz's dot is installed; without
+#                                 it, `make` says once that it skipped them)
 #   make lab1-check [FILE=...]    run lessons/01-machine/check on lab1.s (or FILE)
 #   make lab2-check [FILE=...]    run lessons/02-classify/check on answers.json (or FILE)
 #   make lab-check N=6 [FILE=...] the same for any lab folder lessons/06-*/ that has a `check`
@@ -127,8 +129,17 @@ $(BUILD)/bench/bench_trap: $(BUILD)/bench/trap/bench_trap.o $(LIB)
 LESSON_SVGS := $(patsubst lessons/%/diagram.dot,build/lessons/%/diagram.svg,$(wildcard lessons/*/diagram.dot))
 LAB_CHECK    = TRAPLAB_BIN=$(CURDIR)/$(TRAPLAB) $(1) $(FILE)
 
-.PHONY: lessons lab-check lab1-check lab2-check
+.PHONY: lessons lab-check lab1-check lab2-check lessons-skipped
 lessons: $(LESSON_SVGS) build/lessons/labs.svg
+
+# the default build renders them too, so a lab's link to its diagram.svg works after `make`
+ifneq ($(shell command -v dot 2>/dev/null),)
+all: $(LESSON_SVGS) build/lessons/labs.svg
+else
+all: lessons-skipped
+lessons-skipped:
+	@echo "lessons: no Graphviz 'dot' (make deps installs graphviz); diagrams skipped"
+endif
 
 # the lab dependency picture (lessons/README.md)
 build/lessons/labs.svg: lessons/labs.dot

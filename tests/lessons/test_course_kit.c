@@ -6,7 +6,10 @@
  *     make handin                     tools-build/handin.sh
  *
  * The handout tree is a full copy of this repository, so grading it builds it
- * once (~20-30 s; the longest part of this suite).  The lab regions of C
+ * once (~20-30 s; the longest part of this suite).  Every other lab with a
+ * checker is handed out and graded too: below full marks, and its solution
+ * full; Lab 3's handout (stubbed C) is built on a copy of that build/, the
+ * others are graded with this tree's traplab (TRAPLAB_BIN), not rebuilt.  The lab regions of C
  * sources are tested on a small git repository made here (TRAPLAB_SRC), with
  * a lab 9 region and a lab 4 region.  Everything lives under one /tmp folder,
  * removed at the end.
@@ -59,6 +62,7 @@ kit_sh(const char *dir, char **out, const char *fmt, ...)
 		unsetenv("SAN");        /* `make SAN=1 test` exports it; a student's make has none */
 		unsetenv("GRADE_RESULTS");
 		unsetenv("TRAPLAB_SRC");
+		unsetenv("TRAPLAB_BIN");  /* `make test` sets it; grade.sh would then not build */
 		if (chdir(dir ? dir : test_top()) != 0)
 			_exit(126);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
@@ -381,7 +385,147 @@ test_handin(void)
 	free(out);
 }
 
-/* (e) lab regions in C, points and JSON escapes, on a fixture repository */
+/* ---- (e) every lab with a checker: its handout grades below full, its solution full -- */
+
+/* The program this suite drives (build/ or build-san/), for grade.sh's TRAPLAB_BIN. */
+static const char *
+kit_bin(void)
+{
+	static char bin[KIT_PATH];
+	const char *e = getenv("TRAPLAB_BIN");
+	if (e && *e)
+		return e;
+	snprintf(bin, sizeof bin, "%s/build/traplab", test_top());
+	return bin;
+}
+
+/* The lab numbers of lessons/NN-*\/check, into labs[]; their count. */
+static int
+kit_labs(int *labs, int max)
+{
+	char *out;
+	int n = 0;
+	if (kit_sh(NULL, &out, "for c in lessons/[0-9][0-9]-*/check; do [ -x \"$c\" ] && "
+		   "echo \"${c#lessons/}\" | cut -c1-2; done") == 0) {
+		for (char *p = out; *p && n < max; ) {
+			labs[n++] = atoi(p);
+			p = strchr(p, '\n');
+			if (!p)
+				break;
+			p++;
+		}
+	}
+	free(out);
+	CU_ASSERT_TRUE(n >= 5);
+	return n;
+}
+
+/* LAB10_REPS for the Lab 10 checker: 1 under `make SAN=1 test`, where traplab is slow */
+static const char *
+kit_reps(void)
+{
+	const char *san = getenv("SAN");
+	return san && !strcmp(san, "1") ? "LAB10_REPS=1 " : "";
+}
+
+/* Each lab but 1 (the tests above): `make handout LAB=N`, then its `make grade`
+ * gives less than full marks.  A lab whose handout stubs C regions (Lab 3) is
+ * built there, with the house's -Werror, on a copy of the Lab 1 handout's
+ * build/ (so only the stubbed files compile); the others are graded with this
+ * tree's traplab (TRAPLAB_BIN: grade.sh then builds nothing). */
+static void
+test_grade_every_handout(void)
+{
+	int labs[32], n = kit_labs(labs, 32);
+	for (int i = 0; i < n; i++) {
+		int lab = labs[i];
+		if (lab == 1)
+			continue;
+		char dest[512], *out;
+		snprintf(dest, sizeof dest, "%s/h%d", kit_dir, lab);
+		int rc = kit_sh(NULL, &out, "make -s handout LAB=%d DEST='%s'", lab, dest);
+		KIT_EXPECT(rc == 0, out);
+		free(out);
+		if (rc != 0)
+			continue;
+		int c_lab = kit_sh(dest, &out, "grep -rlq --include='*.c' --include='*.h' "
+				   "'TODO (Lab %d)' .", lab) == 0;
+		free(out);
+		if (c_lab) {
+			if (handout_ok)
+				kit_sh(NULL, &out, "[ ! -d '%s/build' ] || cp -a '%s/build' '%s/'", hand, hand, dest),
+					free(out);
+			rc = kit_sh(dest, &out, "FUZZ=2 make -s grade");
+		} else {
+			rc = kit_sh(dest, &out, "%sTRAPLAB_BIN='%s' make -s grade", kit_reps(), kit_bin());
+		}
+		int p = -1, t = -1;
+		KIT_EXPECT(rc != 0 && kit_score(out, &p, &t) == 0 && p < t && t > 0, out);
+		if (c_lab)
+			KIT_EXPECT(!strstr(out, "build: FAILED") && !strstr(out, "build: skipped"), out);
+		else
+			KIT_EXPECT(strstr(out, "build: skipped") != NULL, out);
+		if (rc == 0 || p >= t)
+			fprintf(stderr, "\n  lab %d: its handout is not graded below full marks\n", lab);
+		free(out);
+		char json[KIT_PATH];
+		struct kit_json j;
+		snprintf(json, sizeof json, "%s/grade-results.json", dest);
+		CU_ASSERT_EQUAL(kit_json_read(json, &j), 0);
+		CU_ASSERT_EQUAL(j.score, p);
+		CU_ASSERT_EQUAL(j.max_score, t);
+	}
+}
+
+/* Each lab but 1 with a starter: its reference solution gets full marks, graded
+ * in this tree (with its traplab).  solution/<the starter's name> is graded with
+ * SOLUTION=1; a starter S whose solution is a generator, solution/make-<S without
+ * its extension> (Lab 10: make-ranking, host times are this machine's), is
+ * generated into a folder with solution/'s other files (Lab 10's answers). */
+static void
+test_grade_every_solution(void)
+{
+	int labs[32], n = kit_labs(labs, 32);
+	for (int i = 0; i < n; i++) {
+		int lab = labs[i];
+		if (lab == 1)
+			continue;
+		char *out, json[KIT_PATH], gen[KIT_PATH];
+		snprintf(json, sizeof json, "%s/solution%d.json", kit_dir, lab);
+		snprintf(gen, sizeof gen, "%s/gen%d", kit_dir, lab);
+		/* "file" for solution/S, "gen S" for a generator, nothing: no starter */
+		int rc = kit_sh(NULL, &out,
+				"d=$(ls -d lessons/%02d-*/ | head -n1); for s in \"$d\"starter/*; do "
+				"[ -f \"$s\" ] || continue; b=${s##*/}; "
+				"if [ -f \"$d\"solution/$b ]; then echo file; exit 0; fi; "
+				"if [ -x \"$d\"solution/make-${b%%.*} ]; then mkdir -p '%s' && "
+				"cp \"$d\"solution/* '%s'/ && %sTRAPLAB_BIN='%s' \"$d\"solution/make-${b%%.*} "
+				">'%s'/$b && echo \"gen $b\"; exit; fi; done",
+				lab, gen, gen, kit_reps(), kit_bin(), gen);
+		char kind[256] = "", name[200] = "";
+		sscanf(out, "%255s %199s", kind, name);
+		KIT_EXPECT(rc == 0, out);
+		free(out);
+		if (rc != 0 || !kind[0])
+			continue;           /* no starter (Lab 3: the reference is this tree) */
+		if (!strcmp(kind, "file"))
+			rc = kit_sh(NULL, &out, "GRADE_RESULTS='%s' TRAPLAB_BIN='%s' make -s grade LAB=%d SOLUTION=1",
+				    json, kit_bin(), lab);
+		else
+			rc = kit_sh(NULL, &out, "GRADE_RESULTS='%s' %sTRAPLAB_BIN='%s' make -s grade LAB=%d "
+				    "FILE='%s/%s'", json, kit_reps(), kit_bin(), lab, gen, name);
+		int p = -1, t = -2;
+		KIT_EXPECT(rc == 0 && kit_score(out, &p, &t) == 0 && p == t && t > 0, out);
+		if (rc != 0)
+			fprintf(stderr, "\n  lab %d: its solution does not get full marks\n", lab);
+		free(out);
+		struct kit_json j;
+		CU_ASSERT_EQUAL(kit_json_read(json, &j), 0);
+		CU_ASSERT_EQUAL(j.score, j.max_score);
+	}
+}
+
+/* (f) lab regions in C, points and JSON escapes, on a fixture repository */
 static const char fixture_c[] =
 	"int f(int x)\n"
 	"{\n"
@@ -514,6 +658,8 @@ static CU_TestInfo tests[] = {
 	{ "make grade on the handout: a partial score, valid JSON", test_grade_handout },
 	{ "make grade LAB=1 SOLUTION=1: full marks", test_grade_solution },
 	{ "make handin: refusals, then the tarball", test_handin },
+	{ "every lab's handout (make handout LAB=N): make grade below full marks", test_grade_every_handout },
+	{ "every lab's solution (SOLUTION=1, or its generator): full marks", test_grade_every_solution },
 	{ "lab regions in C, points and JSON escapes (a fixture repository)", test_regions_fixture },
 	CU_TEST_INFO_NULL,
 };

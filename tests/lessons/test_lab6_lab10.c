@@ -143,14 +143,42 @@ test_lab6_starter_fails(void)
 		     "FAIL  --isa=legacy --mode=trap: all four lines say virtualized",
 		     "hint: under --mode=trap your kernel runs in real user mode",
 		     "trap mode was equivalent to bare",
-		     "FAIL: 5 of 8 checks failed", (char *)NULL);
+		     "FAIL  --isa=legacy --trace: 'kernel rdpsw' runs rdpsw in kernel mode (S): rdpsw never ran",
+		     "FAIL  --isa=legacy --mode=trap --place=identity: rdpsw and wrpsw virtualized",
+		     "FAIL  --isa=legacy --mode=bt: only 'user srr' says virtualized",
+		     "FAIL: 13 of 16 checks failed", (char *)NULL);
 }
 
 static void
 test_lab6_solution_passes(void)
 {
 	expect_check(LAB6 "/check", LAB6 "/solution/probe.s", 0,
-		     "(it is rdpsw)", "PASS: 8 of 8 checks passed", (char *)NULL);
+		     "(it is rdpsw)",
+		     "ok    --isa=legacy --trace: 'kernel rdpsw' runs rdpsw in kernel mode (S)",
+		     "ok    --isa=legacy --trace: 'kernel wrpsw' runs wrpsw in kernel mode (S)",
+		     "ok    --isa=legacy --trace: 'kernel srr' runs srr in kernel mode (S)",
+		     "ok    --isa=legacy --trace: 'user srr' runs srr in user mode (U)",
+		     "ok    --isa=legacy --mode=trap --place=identity: powers off with 2",
+		     "ok    --isa=legacy --mode=bt: powers off with 1",
+		     "PASS: 16 of 16 checks passed", (char *)NULL);
+}
+
+/* Cheat (tests/lessons/cheats/lab6-srr-only.s): one kernel srr decides all
+ * three kernel answers, no rdpsw or wrpsw.  It prints the right lines under
+ * bare, trap and hybrid (checks 1-8 pass); the trace shows that rdpsw and
+ * wrpsw never ran, and --place=identity, where srr sees nothing, gives it
+ * away. */
+static void
+test_lab6_srr_only_cheat_fails(void)
+{
+	expect_check(LAB6 "/check", "tests/lessons/cheats/lab6-srr-only.s", 1,
+		     "ok    --isa=legacy --mode=trap: all four lines say virtualized",
+		     "ok    --isa=legacy --mode=hybrid: only 'user srr' says virtualized",
+		     "FAIL  --isa=legacy --trace: 'kernel rdpsw' runs rdpsw in kernel mode (S): rdpsw never ran",
+		     "FAIL  --isa=legacy --trace: 'kernel wrpsw' runs wrpsw in kernel mode (S): wrpsw never ran",
+		     "ok    --isa=legacy --trace: 'kernel srr' runs srr in kernel mode (S)",
+		     "FAIL  --isa=legacy --mode=trap --place=identity: rdpsw and wrpsw virtualized",
+		     "FAIL: 4 of 16 checks failed", (char *)NULL);
 }
 
 static void
@@ -263,6 +291,8 @@ static CU_TestInfo tests[] = {
 	{ "lab 6: the starter fails", test_lab6_starter_fails },
 	{ "lab 6: the solution passes", test_lab6_solution_passes },
 	{ "lab 6: a missing probe is a usage error (2)", test_lab6_usage },
+	{ "lab 6: cheat: one kernel srr for all three answers fails",
+	  test_lab6_srr_only_cheat_fails },
 	{ "lab 10: the starter fails", test_lab10_starter_fails },
 	{ "lab 10: a freshly measured solution passes", test_lab10_solution_passes },
 	{ "lab 10: a wrong order fails", test_lab10_wrong_order_fails },

@@ -185,13 +185,23 @@ static void
 test_lab2_checker_fails_on_the_starter(void)
 {
 	expect(LAB2 "/check", LAB2 "/starter/answers.json", 1,
-	       "FAIL: 124 of 124 checks failed (0 wrong, 124 unanswered)");
+	       "FAIL: 9 of 9 checks failed (answers: 0 wrong, 124 unanswered)");
+	expect(LAB2 "/check", LAB2 "/starter/answers.json", 1,
+	       "FAIL 5  witness: rdpsw on legacy: no witness");
 }
 
 static void
 test_lab2_checker_passes_on_the_solution(void)
 {
-	expect(LAB2 "/check", LAB2 "/solution/answers.json", 0, "PASS: all 124 checks");
+	/* every random draw: the solution's states are all its own */
+	for (int seed = 1; seed <= 6; seed++) {
+		char env[32];
+		snprintf(env, sizeof env, "%d", seed);
+		setenv("LAB2_SEED", env, 1);
+		expect(LAB2 "/check", LAB2 "/solution/answers.json", 0,
+		       "PASS: all 9 checks (124 answers, 4 witnesses replayed, 4 explanations)");
+	}
+	unsetenv("LAB2_SEED");
 }
 
 static void
@@ -211,13 +221,92 @@ test_lab2_checker_gives_the_witness_for_a_wrong_flag(void)
 	unlink(tmp);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
 	CU_ASSERT_EQUAL(rc, 1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "WRONG srr    location-sensitive: you said false, "
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "wrong  srr    location-sensitive: you said false, "
 					   "the classifier derived true"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "why: `srr r1`: S=0"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "FAIL: 1 of 124 checks failed (1 wrong, 0 unanswered)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "FAIL 3  legacy: the 60 flags: 1 wrong, 0 unanswered"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "FAIL: 1 of 9 checks failed (answers: 1 wrong, 0 unanswered)"));
 	if (rc != 1)
 		fprintf(stderr, "\n%s\n", out);
 	free(out);
+}
+
+/* a witness whose claimed result is not what the replay shows fails, with both */
+static void
+test_lab2_checker_replays_a_witness(void)
+{
+	char tmp[PATH_LEN];
+	CU_ASSERT_EQUAL_FATAL(write_edited_copy(LAB2 "/solution/answers.json",
+						"\"a_result\": \"0x8000\"", "\"a_result\": \"0x9000\"",
+						".json", tmp, sizeof tmp), 0);
+	char *out;
+	int rc = run_checker(LAB2 "/check", tmp, &out);
+	unlink(tmp);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_EQUAL(rc, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "FAIL 7  witness: srr on legacy: from state a you claim "
+					   "r1 0x9000, the replay shows 0x8000"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "FAIL: 1 of 9 checks failed"));
+	free(out);
+}
+
+/* a state of the classifier's own (srr's a: S=0 IE=0 R=(0x0,0x1000)) fails
+ * when its hole is drawn, and passes when it is not */
+static void
+test_lab2_checker_rejects_a_classifier_state_when_drawn(void)
+{
+	char tmp[PATH_LEN];
+	const char *from = "\"a\": {\"S\": 0, \"IE\": 1, \"rbase\": \"0x8000\", \"rbound\": \"0x2000\", "
+			   "\"r1\": \"0x0\"},\n        \"b\": {\"S\": 0, \"IE\": 1, \"rbase\": \"0x10000\", "
+			   "\"rbound\": \"0x2000\", \"r1\": \"0x0\"},\n        \"shows\": \"r1\", "
+			   "\"a_result\": \"0x8000\"";
+	const char *to = "\"a\": {\"S\": 0, \"IE\": 0, \"rbase\": \"0x0\", \"rbound\": \"0x1000\", "
+			 "\"r1\": \"0x0\"},\n        \"b\": {\"S\": 0, \"IE\": 0, \"rbase\": \"0x10000\", "
+			 "\"rbound\": \"0x1000\", \"r1\": \"0x0\"},\n        \"shows\": \"r1\", "
+			 "\"a_result\": \"0x0\"";
+	CU_ASSERT_EQUAL_FATAL(write_edited_copy(LAB2 "/solution/answers.json", from, to, ".json",
+						tmp, sizeof tmp), 0);
+	int drawn = 0, free_runs = 0;
+	for (int seed = 1; seed <= 12; seed++) {
+		char env[32], *out;
+		snprintf(env, sizeof env, "%d", seed);
+		setenv("LAB2_SEED", env, 1);
+		int rc = run_checker(LAB2 "/check", tmp, &out);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+		if (strstr(out, "drew legacy.srr") || strstr(out, "and legacy.srr")) {
+			drawn++;
+			CU_ASSERT_EQUAL(rc, 1);
+			CU_ASSERT_PTR_NOT_NULL(strstr(out, "FAIL 7  witness: srr on legacy: drawn this run"));
+		} else {
+			free_runs++;
+			CU_ASSERT_EQUAL(rc, 0);
+		}
+		free(out);
+	}
+	unsetenv("LAB2_SEED");
+	unlink(tmp);
+	CU_ASSERT(drawn > 0 && free_runs > 0);
+}
+
+/* the cheat: copy `traplab classify --format=json` into answers.json, flags,
+ * witness states and all.  The flags pass; the witnesses and explanations do not. */
+static void
+test_lab2_checker_fails_a_copy_of_classify(void)
+{
+	char out_json[PATH_LEN], cmd[PATH_LEN * 2];
+	snprintf(out_json, sizeof out_json, "%s/lab2-cheat-%d.json",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (int)getpid());
+	snprintf(cmd, sizeof cmd, "cd '%s' && tests/lessons/cheats/lab2-copy-classify.sh '%s' >/dev/null 2>&1",
+		 test_top(), out_json);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "\n(lab2 cheat fixture did not run: python3 missing?)\n");
+		unlink(out_json);
+		return;
+	}
+	expect(LAB2 "/check", out_json, 1, "ok   3  legacy: the 60 flags");
+	expect(LAB2 "/check", out_json, 1, "FAIL 7  witness: srr on legacy: both states are the classifier's");
+	expect(LAB2 "/check", out_json, 1, "FAIL: 5 of 9 checks failed");
+	unlink(out_json);
 }
 
 /* ---- both ------------------------------------------------------------------------ */
@@ -262,7 +351,13 @@ static CU_TestInfo tests[] = {
 	  test_lab1_checker_fails_a_hard_coded_handler },
 	{ "lab 1: cheat: a sys and a store from supervisor mode fail",
 	  test_lab1_checker_fails_a_route_without_user_mode },
-	{ "lab 2: the checker fails on the starter (124 unanswered)",
+	{ "lab 2: a witness is replayed: a wrong claimed result fails",
+	  test_lab2_checker_replays_a_witness },
+	{ "lab 2: a classifier state fails when its hole is drawn at random",
+	  test_lab2_checker_rejects_a_classifier_state_when_drawn },
+	{ "lab 2: cheat: a copy of traplab classify --format=json fails",
+	  test_lab2_checker_fails_a_copy_of_classify },
+	{ "lab 2: the checker fails on the starter (124 unanswered, no witnesses)",
 	  test_lab2_checker_fails_on_the_starter },
 	{ "lab 2: the checker passes the solution", test_lab2_checker_passes_on_the_solution },
 	{ "lab 2: a wrong flag comes back with the classifier's witness",

@@ -9,6 +9,8 @@
 ;     build/traplab run --isa=legacy --mode=trap    solution/probe.s  -> 4
 ;     build/traplab run --isa=legacy --mode=hybrid  solution/probe.s  -> 1
 ;     build/traplab run --isa=strict --mode=trap    solution/probe.s  -> 0
+;     build/traplab run --isa=legacy --mode=trap --place=identity ...  -> 2
+;     build/traplab run --isa=legacy --mode=bt      solution/probe.s  -> 1
 ;     lessons/06-holes/check lessons/06-holes/solution/probe.s
 ;
 ; Registers: r9 counts "virtualized" answers; r11/r12 belong to the trap
