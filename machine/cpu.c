@@ -230,10 +230,7 @@ machine_run(struct machine *m, uint64_t max_instructions)
 #define STORE(size_, value_) do {                                            \
 		uint32_t v_ = (value_);                                           \
 		DATA_ADDR(size_, ACCESS_STORE);                                   \
-		machine_invalidate_word(m, pa & ~(uint32_t)(ISA_WORD - 1));       \
-		if (unlikely((pa & (ISA_WORD - 1)) + (size_) > ISA_WORD))         \
-			/* an unaligned rbase: the store spans two words */       \
-			machine_invalidate_word(m, (pa + (size_) - 1) & ~(uint32_t)(ISA_WORD - 1)); \
+		machine_invalidate_store(m, pa, (size_));                         \
 		memcpy(mem + pa, &v_, (size_));   /* little-endian host */        \
 	} while (0)
 /* The instruction retired (SPEC §12) and the next one begins at `next_`. */

@@ -126,4 +126,16 @@ machine_invalidate_word(struct machine *m, uint32_t pa)
 		m->watch->written = true;
 }
 
+/* A store of `size` bytes at pa changed memory: forget the decoded word it
+ * starts in and, when it is unaligned (an rbase that is not a multiple of
+ * 4, SPEC §5.1) and runs into the next word, that one too.  One compare on
+ * the interpreter's store path. */
+static inline void
+machine_invalidate_store(struct machine *m, uint32_t pa, unsigned size)
+{
+	machine_invalidate_word(m, pa & ~(uint32_t)(ISA_WORD - 1));
+	if (unlikely((pa & (ISA_WORD - 1)) + size > ISA_WORD))
+		machine_invalidate_word(m, (pa + size - 1) & ~(uint32_t)(ISA_WORD - 1));
+}
+
 #endif /* TRAPLAB_MACHINE_INTERNAL_H */
