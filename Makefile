@@ -207,7 +207,9 @@ DEPS := /usr/include/CUnit/CUnit.h:libcunit1-dev \
         /usr/include/zstd.h:libzstd-dev \
         /usr/include/capstone/capstone.h:libcapstone-dev \
         /usr/bin/as:binutils \
-        /usr/bin/cpio:cpio
+        /usr/bin/cpio:cpio \
+        /usr/bin/patch:patch \
+        /usr/bin/python3:python3
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 $(DEPS_STAMP): Makefile

@@ -4,7 +4,9 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 double
 test_seconds(void)
@@ -145,4 +147,34 @@ test_run_free(struct test_run *run)
 {
 	free(run->output);
 	run->output = NULL;
+}
+
+int
+test_cheat_from_patch(const char *patch, char *out, size_t len)
+{
+	/* The original is the one the patch names ("--- a/PATH"), so a cheat
+	 * follows the reference solution it is cut from. */
+	char path[2 * PATH_MAX], original[PATH_MAX] = "";
+	snprintf(path, sizeof path, "%s/%s", test_top(), patch);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	char line[PATH_MAX];
+	while (fgets(line, sizeof line, f)) {
+		if (!strncmp(line, "--- a/", 6)) {
+			line[strcspn(line, "\t\n")] = '\0';
+			snprintf(original, sizeof original, "%s", line + 6);
+			break;
+		}
+	}
+	fclose(f);
+	if (!original[0])
+		return -1;
+	const char *base = strrchr(original, '/') ? strrchr(original, '/') + 1 : original;
+	snprintf(out, len, "%s/traplab-cheat-%d-%s", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+		 (int)getpid(), base);
+	char cmd[4 * PATH_MAX];
+	snprintf(cmd, sizeof cmd, "patch -s -o '%s' '%s/%s' <'%s' >/dev/null 2>&1", out, test_top(),
+		 original, path);
+	return system(cmd) == 0 ? 0 : -1;
 }

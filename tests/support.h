@@ -22,6 +22,10 @@ double test_seconds(void);
 #define TEST_SKIP(...) do { char why_[512]; snprintf(why_, sizeof why_, __VA_ARGS__); \
 	fprintf(stderr, "\n  SKIPPED: %s\n", why_); CU_PASS("SKIPPED"); } while (0)
 
+/* A cheat fixture kept as a patch to a reference solution (tests/lessons/cheats/
+ * NAME.patch, whose "--- a/PATH" names it): apply it to a temporary copy,
+ * whose path goes to out.  Returns 0, or -1 if the patch no longer applies. */
+int test_cheat_from_patch(const char *patch, char *out, size_t len);
 /* Read a whole file into a NUL-terminated malloc'd buffer (NULL on error). */
 char *test_read_file(const char *path, size_t *len);
 

@@ -163,7 +163,7 @@ test_lab6_solution_passes(void)
 		     "PASS: 16 of 16 checks passed", (char *)NULL);
 }
 
-/* Cheat (tests/lessons/cheats/lab6-srr-only.s): one kernel srr decides all
+/* Cheat (tests/lessons/cheats/lab6-srr-only.patch to the solution): one kernel srr decides all
  * three kernel answers, no rdpsw or wrpsw.  It prints the right lines under
  * bare, trap and hybrid (checks 1-8 pass); the trace shows that rdpsw and
  * wrpsw never ran, and --place=identity, where srr sees nothing, gives it
@@ -171,7 +171,10 @@ test_lab6_solution_passes(void)
 static void
 test_lab6_srr_only_cheat_fails(void)
 {
-	expect_check(LAB6 "/check", "tests/lessons/cheats/lab6-srr-only.s", 1,
+	char cheat[LAB_PATH];
+	CU_ASSERT_EQUAL_FATAL(test_cheat_from_patch("tests/lessons/cheats/lab6-srr-only.patch",
+						    cheat, sizeof cheat), 0);
+	expect_check(LAB6 "/check", cheat, 1,
 		     "ok    --isa=legacy --mode=trap: all four lines say virtualized",
 		     "ok    --isa=legacy --mode=hybrid: only 'user srr' says virtualized",
 		     "FAIL  --isa=legacy --trace: 'kernel rdpsw' runs rdpsw in kernel mode (S): rdpsw never ran",
@@ -179,6 +182,7 @@ test_lab6_srr_only_cheat_fails(void)
 		     "ok    --isa=legacy --trace: 'kernel srr' runs srr in kernel mode (S)",
 		     "FAIL  --isa=legacy --mode=trap --place=identity: rdpsw and wrpsw virtualized",
 		     "FAIL: 4 of 16 checks failed", (char *)NULL);
+	unlink(cheat);
 }
 
 static void
