@@ -11,10 +11,13 @@
 #
 # DESCRIPTION
 #     Builds the tree (`make`, quietly; a failure is one line and score 0),
-#     runs lessons/NN-*/check and turns each of its "ok N what" / "FAIL N
-#     what: ... -- hint" lines into one line with points.  Points come from
-#     lessons/NN-*/points, lines "N POINTS [NAME]" (# starts a comment; NAME
-#     overrides the check's name); a check it does not list is worth 1.
+#     runs lessons/NN-*/check and turns each of its "ok   N  what" / "FAIL N
+#     what: ... -- hint" lines (the one protocol of every checker; any other
+#     line is commentary, shown under a failure) into one line with points.
+#     Points come from lessons/NN-*/points, lines "N POINTS [NAME]" (# starts
+#     a comment; NAME overrides the check's name); a check it does not list is
+#     worth 1, and a check it lists that the checker never printed (it stopped
+#     early) scores 0.
 #     Then "Score: P/T".  Also writes grade-results.json at the top of the tree
 #     (Gradescope's fields: score, max_score, tests[name, score, max_score,
 #     output]).
@@ -123,17 +126,17 @@ BEGIN {
 			if (nm != "") pname[k + 0] = nm
 		}
 	}
-	n = 0; last = 0; done = 0
+	n = 0; done = 0
 }
 { sub(/\r$/, "") }
 /^(PASS|FAIL): / && !/^FAIL[ \t]+[0-9]+[ \t]/ { done = 1; next }
 done { next }
-match($0, /^[ \t]*(ok|FAIL|WRONG|----)[ \t]+/) {
+# the one protocol of every lab checker: "ok   N  what" / "FAIL N  what: why -- hint"
+match($0, /^(ok|FAIL)[ \t]+[0-9]+[ \t]+/) {
 	head = substr($0, RSTART, RLENGTH); text = substr($0, RSTART + RLENGTH)
-	st = head; gsub(/[ \t]/, "", st)
-	if (match(text, /^[0-9]+[ \t]+/)) { k = substr(text, 1, RLENGTH) + 0; text = substr(text, RLENGTH + 1) }
-	else k = last + 1
-	last = k; n++
+	st = head; sub(/[ \t].*/, "", st)
+	k = head; sub(/^[A-Za-z]+[ \t]+/, "", k); k += 0
+	n++
 	num[n] = k; pass[n] = (st == "ok")
 	nm = text
 	if (!pass[n]) {
@@ -141,6 +144,7 @@ match($0, /^[ \t]*(ok|FAIL|WRONG|----)[ \t]+/) {
 		else if (index(nm, " -- ") > 1) nm = substr(nm, 1, index(nm, " -- ") - 1)
 	}
 	name[n] = (k in pname) ? pname[k] : nm
+	seen[k] = 1
 	out[n] = st " " text
 	next
 }
@@ -149,6 +153,12 @@ n > 0 && /^[ \t]/ { out[n] = out[n] "\n" $0; next }
 END {
 	P = 0; T = 0
 	if (built == 1 && rc <= 1 && n > 0) {
+		# a listed check the checker never printed (it stopped early) scores 0
+		for (k in listed) if (!(k in seen)) {
+			n++; num[n] = k; pass[n] = 0
+			name[n] = (k in pname) ? pname[k] : "check " k
+			out[n] = "FAIL did not run: the checker stopped before it"
+		}
 		for (i = 1; i <= n; i++) {
 			got[i] = pass[i] ? pts(num[i]) : 0
 			P += got[i]; T += pts(num[i])

@@ -564,6 +564,7 @@ static const char fixture_check[] =
 	"echo 'FAIL 2  f doubles: f(2) = \"0\" \\\\ expected 4 -- hint: read SPEC §9'\n"
 	"printf '         a\\tcontinued line\\n'\n"
 	"echo 'ok   3  g is four'\n"
+	"echo 'ok   an unnumbered line is not a check'\n"
 	"echo 'FAIL: 1 of 3 checks failed'\n"
 	"exit 1\n";
 
@@ -592,7 +593,7 @@ test_regions_fixture(void)
 	write_text(src, "f.c", fixture_c, 0644);
 	write_text(src, "Makefile", "all:\n\t@true\n", 0644);
 	write_text(src, "lessons/09-x/check", fixture_check, 0755);
-	write_text(src, "lessons/09-x/points", "# check points [name]\n1 3\n2 5 f doubles x\n", 0644);
+	write_text(src, "lessons/09-x/points", "# check points [name]\n1 3\n2 5 f doubles x\n4 2 h is there\n", 0644);
 	write_text(src, "lessons/09-x/answers.txt", "Pre-lab answers:\nQ1.\n", 0644);
 	write_text(src, "lessons/09-x/starter/lab9.txt", "starter\n", 0644);
 	write_text(src, "lessons/09-x/solution/lab9.txt", "solution\n", 0644);
@@ -616,19 +617,21 @@ test_regions_fixture(void)
 	KIT_EXPECT(rc == 0, out);
 	free(out);
 
-	/* grading there: points from the file, the FAIL's text and hint, escapes */
+	/* grading there: points from the file, the FAIL's text and hint, escapes;
+	 * check 4, listed but never printed (the checker stopped), scores 0 of its 2 */
 	rc = kit_sh(dest, &out, "tools-build/grade.sh");
-	KIT_EXPECT(rc == 1 && strstr(out, "Score: 4/9") && strstr(out, "f doubles x ") &&
-		   strstr(out, "0/5") && strstr(out, "hint: read SPEC") && strstr(out, "continued line"), out);
+	KIT_EXPECT(rc == 1 && strstr(out, "Score: 4/11") && strstr(out, "f doubles x ") &&
+		   strstr(out, "0/5") && strstr(out, "hint: read SPEC") && strstr(out, "continued line") &&
+		   strstr(out, "h is there ") && strstr(out, "0/2") && strstr(out, "did not run"), out);
 	free(out);
 	snprintf(path, sizeof path, "%s/grade-results.json", dest);
 	struct kit_json j;
 	CU_ASSERT_EQUAL_FATAL(kit_json_read(path, &j), 0);
 	CU_ASSERT_EQUAL(j.score, 4);
-	CU_ASSERT_EQUAL(j.max_score, 9);
+	CU_ASSERT_EQUAL(j.max_score, 11);
 	CU_ASSERT_EQUAL(j.tests_score, 4);
-	CU_ASSERT_EQUAL(j.tests_max, 9);
-	CU_ASSERT_EQUAL(j.ntests, 3);
+	CU_ASSERT_EQUAL(j.tests_max, 11);
+	CU_ASSERT_EQUAL(j.ntests, 4);
 	char *js = test_read_file(path, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(js);
 	KIT_EXPECT(strstr(js, "\\\"0\\\" \\\\ expected") && strstr(js, "a\\tcontinued"), js);

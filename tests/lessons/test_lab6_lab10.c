@@ -139,13 +139,13 @@ test_lab6_starter_fails(void)
 {
 	/* It answers "bare" without looking: right bare, wrong under trap. */
 	expect_check(LAB6 "/check", LAB6 "/starter/probe.s", 1,
-		     "ok    bare legacy machine: all four lines say bare",
-		     "FAIL  --isa=legacy --mode=trap: all four lines say virtualized",
+		     "ok   1  bare legacy machine: all four lines say bare",
+		     "FAIL 3  --isa=legacy --mode=trap: all four lines say virtualized",
 		     "hint: under --mode=trap your kernel runs in real user mode",
 		     "trap mode was equivalent to bare",
-		     "FAIL  --isa=legacy --trace: 'kernel rdpsw' runs rdpsw in kernel mode (S): rdpsw never ran",
-		     "FAIL  --isa=legacy --mode=trap --place=identity: rdpsw and wrpsw virtualized",
-		     "FAIL  --isa=legacy --mode=bt: only 'user srr' says virtualized",
+		     "FAIL 9  --isa=legacy --trace: 'kernel rdpsw' runs rdpsw in kernel mode (S): rdpsw never ran",
+		     "FAIL 13  --isa=legacy --mode=trap --place=identity: rdpsw and wrpsw virtualized",
+		     "FAIL 15  --isa=legacy --mode=bt: only 'user srr' says virtualized",
 		     "FAIL: 13 of 16 checks failed", (char *)NULL);
 }
 
@@ -154,12 +154,12 @@ test_lab6_solution_passes(void)
 {
 	expect_check(LAB6 "/check", LAB6 "/solution/probe.s", 0,
 		     "(it is rdpsw)",
-		     "ok    --isa=legacy --trace: 'kernel rdpsw' runs rdpsw in kernel mode (S)",
-		     "ok    --isa=legacy --trace: 'kernel wrpsw' runs wrpsw in kernel mode (S)",
-		     "ok    --isa=legacy --trace: 'kernel srr' runs srr in kernel mode (S)",
-		     "ok    --isa=legacy --trace: 'user srr' runs srr in user mode (U)",
-		     "ok    --isa=legacy --mode=trap --place=identity: powers off with 2",
-		     "ok    --isa=legacy --mode=bt: powers off with 1",
+		     "ok   9  --isa=legacy --trace: 'kernel rdpsw' runs rdpsw in kernel mode (S)",
+		     "ok   10  --isa=legacy --trace: 'kernel wrpsw' runs wrpsw in kernel mode (S)",
+		     "ok   11  --isa=legacy --trace: 'kernel srr' runs srr in kernel mode (S)",
+		     "ok   12  --isa=legacy --trace: 'user srr' runs srr in user mode (U)",
+		     "ok   14  --isa=legacy --mode=trap --place=identity: powers off with 2",
+		     "ok   16  --isa=legacy --mode=bt: powers off with 1",
 		     "PASS: 16 of 16 checks passed", (char *)NULL);
 }
 
@@ -175,12 +175,12 @@ test_lab6_srr_only_cheat_fails(void)
 	CU_ASSERT_EQUAL_FATAL(test_cheat_from_patch("tests/lessons/cheats/lab6-srr-only.patch",
 						    cheat, sizeof cheat), 0);
 	expect_check(LAB6 "/check", cheat, 1,
-		     "ok    --isa=legacy --mode=trap: all four lines say virtualized",
-		     "ok    --isa=legacy --mode=hybrid: only 'user srr' says virtualized",
-		     "FAIL  --isa=legacy --trace: 'kernel rdpsw' runs rdpsw in kernel mode (S): rdpsw never ran",
-		     "FAIL  --isa=legacy --trace: 'kernel wrpsw' runs wrpsw in kernel mode (S): wrpsw never ran",
-		     "ok    --isa=legacy --trace: 'kernel srr' runs srr in kernel mode (S)",
-		     "FAIL  --isa=legacy --mode=trap --place=identity: rdpsw and wrpsw virtualized",
+		     "ok   3  --isa=legacy --mode=trap: all four lines say virtualized",
+		     "ok   5  --isa=legacy --mode=hybrid: only 'user srr' says virtualized",
+		     "FAIL 9  --isa=legacy --trace: 'kernel rdpsw' runs rdpsw in kernel mode (S): rdpsw never ran",
+		     "FAIL 10  --isa=legacy --trace: 'kernel wrpsw' runs wrpsw in kernel mode (S): wrpsw never ran",
+		     "ok   11  --isa=legacy --trace: 'kernel srr' runs srr in kernel mode (S)",
+		     "FAIL 13  --isa=legacy --mode=trap --place=identity: rdpsw and wrpsw virtualized",
 		     "FAIL: 4 of 16 checks failed", (char *)NULL);
 	unlink(cheat);
 }
@@ -198,8 +198,8 @@ test_lab10_starter_fails(void)
 {
 	expect_check(LAB10 "/check", LAB10 "/starter/ranking.json", 1,
 		     "syscall: trap, hybrid and bt ranked fastest first: the list is empty",
-		     "FAIL  ptemod: transitions trap / bt",
-		     "FAIL  the explanations", "FAIL: 10 of 10 checks failed", (char *)NULL);
+		     "FAIL 8  ptemod: transitions trap / bt",
+		     "FAIL 9  the explanations", "FAIL: 10 of 10 checks failed", (char *)NULL);
 }
 
 static void
@@ -225,8 +225,8 @@ test_lab10_solution_passes(void)
 	snprintf(answers, sizeof answers, "%s/" LAB10 "/solution/answers-lab10.txt", test_top());
 	setenv("LAB10_ANSWERS", answers, 1);
 	if (rc == 0)
-		expect_check(LAB10 "/check", json, 0, "ok    the explanations",
-			     "ok    Closing quotes ptemod's transitions",
+		expect_check(LAB10 "/check", json, 0, "ok   9  the explanations",
+			     "ok   10  Closing quotes ptemod's transitions",
 			     "PASS: 10 of 10 checks passed", (char *)NULL);
 	unsetenv("LAB10_ANSWERS");
 	unsetenv("LAB10_COMPARE_DIR");
@@ -252,8 +252,8 @@ test_lab10_wrong_order_fails(void)
 	CU_ASSERT_FATAL(write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1));
 	close(fd);
 	expect_check(LAB10 "/check", json, 1,
-		     "FAIL  ptemod: trap, hybrid and bt ranked fastest first: you put trap before",
-		     "ok    ptemod: transitions trap / bt", (char *)NULL);
+		     "FAIL 4  ptemod: trap, hybrid and bt ranked fastest first: you put trap before",
+		     "ok   8  ptemod: transitions trap / bt", (char *)NULL);
 	unlink(json);
 }
 
@@ -277,12 +277,12 @@ test_lab10_sorting_by_host_time_is_not_enough(void)
 	char answers[LAB_PATH];
 	snprintf(answers, sizeof answers, "%s/nonexistent/answers-lab10.txt", test_top());
 	setenv("LAB10_ANSWERS", answers, 1);
-	expect_check(LAB10 "/check", json, 1, "ok    ptemod: trap, hybrid and bt ranked",
-		     "FAIL  the explanations", "FAIL  Closing quotes", (char *)NULL);
+	expect_check(LAB10 "/check", json, 1, "ok   4  ptemod: trap, hybrid and bt ranked",
+		     "FAIL 9  the explanations", "FAIL 10  Closing quotes", (char *)NULL);
 	snprintf(answers, sizeof answers, "%s/tests/lessons/cheats/lab10-answers-thin.txt", test_top());
 	setenv("LAB10_ANSWERS", answers, 1);
-	expect_check(LAB10 "/check", json, 1, "FAIL  the explanations",
-		     "Q1 (2 words, need 20)", "FAIL  Closing quotes", (char *)NULL);
+	expect_check(LAB10 "/check", json, 1, "FAIL 9  the explanations",
+		     "Q1 (2 words, need 20)", "FAIL 10  Closing quotes", (char *)NULL);
 	unsetenv("LAB10_ANSWERS");
 	unsetenv("LAB10_COMPARE_DIR");
 	char cmd[128];
