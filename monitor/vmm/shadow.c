@@ -70,6 +70,10 @@ uint32_t
 shadow_enter(struct shadow *s, struct machine *real, const struct machine *virt,
 	     enum shadow_space space)
 {
+	/* LAB 4: shadow_enter: start the shadows over when the guest's ptbr or mmu is not the one they were built from (SPEC §5.3) */
+	/* STUB: (void)virt; */
+	/* STUB: if (s->next_free == 0) */
+	/* STUB: 	shadow_flush(s, real); */
 	struct cpu_state g;
 	machine_get_state(virt, &g);
 	if (s->next_free == 0 || g.cr[CR_ptbr] != s->built_ptbr || g.cr[CR_mmu] != s->built_mmu) {
@@ -78,6 +82,7 @@ shadow_enter(struct shadow *s, struct machine *real, const struct machine *virt,
 		s->built_ptbr = g.cr[CR_ptbr];
 		s->built_mmu = g.cr[CR_mmu];
 	}
+	/* END LAB 4 */
 	return s->root[space];
 }
 
@@ -98,6 +103,10 @@ static enum shadow_result
 shadow_fill(struct shadow *s, struct machine *real, const struct machine *virt,
 	    enum shadow_space space, uint32_t va, uint32_t gpa)
 {
+	/* LAB 4: shadow_fill: map va to the real frame that holds guest-physical gpa, with the guest leaf's permissions; page-table frames read-only (SPEC §5.2) */
+	/* STUB: (void)s; (void)real; (void)virt; (void)space; (void)va; (void)gpa; */
+	/* STUB: (void)shadow_get; (void)shadow_put; (void)shadow_mark_pt_frame; */
+	/* STUB: return SHADOW_FILLED; */
 	struct cpu_state g;
 	machine_get_state(virt, &g);
 	uint32_t l1_gpa = (g.cr[CR_ptbr] & PTE_FRAME_MASK) + (va >> L1_SHIFT) * ISA_WORD;
@@ -133,6 +142,7 @@ shadow_fill(struct shadow *s, struct machine *real, const struct machine *virt,
 	shadow_put(real, l2_addr, leaf);
 	s->stats.fills++;
 	return SHADOW_FILLED;
+	/* END LAB 4 */
 }
 
 /* The guest stored into one of its page tables: do the store for it, then
@@ -142,6 +152,9 @@ static bool
 shadow_emulate_pt_store(struct shadow *s, struct machine *real, struct machine *virt,
 			uint32_t insn_word, uint32_t gpa)
 {
+	/* LAB 4: shadow_emulate_pt_store: do the guest's store into its page table for it (isa_decode, isa_mem_access_size), retire it, drop the shadows (SPEC §5.2, §8.2) */
+	/* STUB: (void)s; (void)real; (void)virt; (void)insn_word; (void)gpa; */
+	/* STUB: return false; */
 	struct isa_insn insn;
 	if (!isa_decode(insn_word, &insn))
 		return false;
@@ -159,12 +172,17 @@ shadow_emulate_pt_store(struct shadow *s, struct machine *real, struct machine *
 	shadow_flush(s, real);
 	s->stats.pt_writes++;
 	return true;
+	/* END LAB 4 */
 }
 
 enum shadow_result
 shadow_handle_fault(struct shadow *s, struct machine *real, struct machine *virt,
 		    const struct machine_trap *fault, struct machine_trap *reflect)
 {
+	/* LAB 4: shadow_handle_fault: what would the bare machine do? A guest fault (reflect), a page-table store (emulate) or a miss (fill) (SPEC §5.2, §6.1) */
+	/* STUB: (void)s; (void)real; (void)virt; (void)shadow_fill; (void)shadow_emulate_pt_store; */
+	/* STUB: *reflect = *fault; */
+	/* STUB: return SHADOW_GUEST_FAULT; */
 	struct cpu_state g;
 	machine_get_state(virt, &g);
 	enum shadow_space space = (g.psw & PSW_S) ? SHADOW_SUPERVISOR : SHADOW_USER;
@@ -183,4 +201,5 @@ shadow_handle_fault(struct shadow *s, struct machine *real, struct machine *virt
 	    shadow_emulate_pt_store(s, real, virt, fault->insn, gpa))
 		return SHADOW_EMULATED;
 	return shadow_fill(s, real, virt, space, fault->badaddr, gpa);
+	/* END LAB 4 */
 }

@@ -309,6 +309,47 @@ vm_set_event_hook(struct vm *vm, vm_event_hook hook, void *ctx)
 
 /* ===== the world switch ========================================================== */
 
+/* The real machine's translation for the guest's next stretch of direct
+ * execution: P&G's f, composing the guest's R with the monitor's.  The
+ * guest's memory is guest_memory bytes at guest_base in real memory; nothing
+ * the guest writes into its control registers may reach past it (resource
+ * control, SPEC §5.1's "difference from the paper", §5.2). */
+static void
+vm_compose_translation(struct vm *vm, const struct cpu_state *g, struct cpu_state *r)
+{
+	/* LAB 4: vm_compose_translation: the real mmu/rbase/rbound (or shadow ptbr) for the guest's mode, inside its memory; paging off makes the shadows stale (SPEC §5.1-§5.3) */
+	/* STUB: (void)g; */
+	/* STUB: r->cr[CR_mmu] = 0; */
+	/* STUB: r->cr[CR_rbase] = vm->guest_base; */
+	/* STUB: r->cr[CR_rbound] = vm->cfg.guest_memory; */
+	uint32_t guest_size = vm->cfg.guest_memory;
+	bool supervisor = g->psw & PSW_S;
+	if (g->cr[CR_mmu] & MMU_PG) {
+		/* the guest's tables, shadowed: one tree per guest mode */
+		r->cr[CR_mmu] = MMU_PG;
+		r->cr[CR_ptbr] = shadow_enter(&vm->shadow, vm->real, vm->virt,
+					      supervisor ? SHADOW_SUPERVISOR : SHADOW_USER);
+		return;
+	}
+	/* Paging off: the guest's stores reach its page tables without the
+	 * write protection, so the shadows may go stale.  Drop them: they are
+	 * rebuilt when paging is back on (SPEC §5.3: writing mmu discards
+	 * cached translations, whatever value the guest writes back). */
+	vm->shadow.next_free = 0;
+	r->cr[CR_mmu] = 0;
+	if (supervisor) {
+		/* the guest's "physical" memory, all of it and nothing more */
+		r->cr[CR_rbase] = vm->guest_base;
+		r->cr[CR_rbound] = guest_size;
+	} else {
+		/* the guest's own relocation, inside the guest's memory */
+		uint32_t l = g->cr[CR_rbase], b = g->cr[CR_rbound];
+		r->cr[CR_rbase] = vm->guest_base + (l < guest_size ? l : 0);
+		r->cr[CR_rbound] = l < guest_size ? (b < guest_size - l ? b : guest_size - l) : 0;
+	}
+	/* END LAB 4 */
+}
+
 /* Give the real machine the guest's registers, and a translation that
  * composes the guest's with the monitor's (P&G's f: R' = (l + k, b)). */
 static void
@@ -322,24 +363,7 @@ vm_enter_guest(struct vm *vm)
 	/* Real user mode always; the guest's flags and IE bit as it set them
 	 * (the real timer is never started, so IE lets no real interrupt in). */
 	r.psw = g.psw & (PSW_FLAGS | PSW_IE);
-	uint32_t guest_size = vm->cfg.guest_memory;
-	bool supervisor = g.psw & PSW_S;
-	if (g.cr[CR_mmu] & MMU_PG) {
-		r.cr[CR_mmu] = MMU_PG;
-		r.cr[CR_ptbr] = shadow_enter(&vm->shadow, vm->real, vm->virt,
-					     supervisor ? SHADOW_SUPERVISOR : SHADOW_USER);
-	} else if (supervisor) {
-		/* the guest's "physical" memory, all of it and nothing more */
-		r.cr[CR_mmu] = 0;
-		r.cr[CR_rbase] = vm->guest_base;
-		r.cr[CR_rbound] = guest_size;
-	} else {
-		/* the guest's own relocation, inside the guest's memory */
-		uint32_t l = g.cr[CR_rbase], b = g.cr[CR_rbound];
-		r.cr[CR_mmu] = 0;
-		r.cr[CR_rbase] = vm->guest_base + (l < guest_size ? l : 0);
-		r.cr[CR_rbound] = l < guest_size ? (b < guest_size - l ? b : guest_size - l) : 0;
-	}
+	vm_compose_translation(vm, &g, &r);
 	machine_set_state(vm->real, &r);
 	vm->stats.world_switches++;
 }
@@ -360,12 +384,14 @@ vm_leave_guest(struct vm *vm)
 void
 vm_run_direct(struct vm *vm, uint64_t budget)
 {
+	/* LAB 5: vm_run_direct: stop the real machine where the virtual timer is due (machine_timer_deadline), not later (SPEC §10.2, §12) */
 	/* Stop when the virtual timer is due, so the interrupt is injected at
 	 * exactly the guest instruction count where bare would take it. */
 	uint64_t now = machine_retired(vm->virt);
 	uint64_t deadline = machine_timer_deadline(vm->virt);
 	if (deadline > now && deadline - now < budget)
 		budget = deadline - now;
+	/* END LAB 5 */
 
 	vm_enter_guest(vm);
 	uint64_t before = machine_retired(vm->real);
@@ -388,16 +414,20 @@ vm_run_direct(struct vm *vm, uint64_t budget)
 static void
 vm_inject_interrupts(struct vm *vm)
 {
+	/* LAB 5: vm_inject_interrupts: if the *virtual* IE is 1 and the virtual timer's interrupt is pending, deliver it to the virtual CPU (SPEC §6.2, §6.3) */
+	/* STUB: (void)vm; */
 	struct cpu_state g;
 	machine_get_state(vm->virt, &g);
 	bool enabled = vm->cfg.mode == MODE_PV ? pv_interrupts_enabled(vm) : (g.psw & PSW_IE);
 	if (!enabled || !machine_interrupt_pending(vm->virt))
 		return;
+	/* the interrupt is taken before the next instruction: epc is it */
 	struct machine_trap irq = { .cause = CAUSE_TIMER, .epc = g.pc };
 	if (vm->cfg.mode != MODE_PV || !pv_deliver(vm, &irq))
 		machine_deliver_trap(vm->virt, &irq);
 	vm->stats.injected_interrupts++;
 	vm_emit(vm, VM_EVENT_INJECTED, &irq);
+	/* END LAB 5 */
 }
 
 enum machine_stop_reason
@@ -446,145 +476,4 @@ vm_run(struct vm *vm, uint64_t max_instructions)
 	machine_get_state(vm->virt, &g);
 	vm->stop.pc = g.pc;
 	return vm->stop.reason;
-}
-
-/* ===== outside view ============================================================== */
-
-const struct machine_stop_info *
-vm_last_stop(const struct vm *vm)
-{
-	return &vm->stop;
-}
-
-void
-vm_describe_stop(const struct vm *vm, char *buf, size_t len)
-{
-	if (vm->cfg.mode == MODE_BARE || vm->stop.reason == STOP_NONE ||
-	    vm->stop.reason == STOP_BUDGET) {
-		machine_describe_stop(vm->virt, buf, len);
-		return;
-	}
-	if (vm->stop.reason == STOP_TRAP_STORM && !machine_stopped(vm->virt)) {
-		snprintf(buf, len, "the monitor made no progress after %u events at guest "
-			 "pc=0x%08x: the guest keeps faulting where the monitor cannot help",
-			 MONITOR_LIVELOCK_LIMIT, vm->stop.pc);
-		return;
-	}
-	machine_describe_stop(vm->virt, buf, len);
-}
-
-void
-vm_guest_state(struct vm *vm, struct cpu_state *out)
-{
-	machine_get_state(vm->virt, out);
-}
-
-void
-vm_real_state(const struct vm *vm, struct cpu_state *out)
-{
-	machine_get_state(vm->real, out);
-}
-
-int
-vm_read_guest_phys(const struct vm *vm, uint32_t addr, void *buf, size_t len)
-{
-	return machine_read_phys(vm->virt, addr, buf, len);
-}
-
-void
-vm_set_guest_state(struct vm *vm, const struct cpu_state *in)
-{
-	machine_set_state(vm->virt, in);
-}
-
-int
-vm_write_guest_phys(struct vm *vm, uint32_t addr, const void *buf, size_t len)
-{
-	vm->shadow.next_free = 0;    /* rebuilt on the next entry to the guest */
-	return machine_write_phys(vm->virt, addr, buf, len);
-}
-
-unsigned
-vm_guest_translate(const struct vm *vm, uint32_t va, unsigned size, enum isa_access access,
-		   uint32_t *gpa)
-{
-	return machine_translate(vm->virt, va, size, access, gpa);
-}
-
-unsigned
-vm_guest_fetch(const struct vm *vm, uint32_t va, uint32_t *word)
-{
-	uint32_t pa;
-	unsigned cause = machine_translate(vm->virt, va, ISA_WORD, ACCESS_FETCH, &pa);
-	if (cause == 0)
-		machine_read_phys(vm->virt, pa, word, sizeof *word);
-	return cause;
-}
-
-uint32_t
-vm_guest_memory_size(const struct vm *vm)
-{
-	return machine_memory_size(vm->virt);
-}
-
-uint64_t
-vm_guest_instructions(const struct vm *vm)
-{
-	return machine_retired(vm->virt);
-}
-
-int
-vm_read_real_phys(const struct vm *vm, uint32_t addr, void *buf, size_t len)
-{
-	return machine_read_phys(vm->real, addr, buf, len);
-}
-
-uint32_t
-vm_real_memory_size(const struct vm *vm)
-{
-	return machine_memory_size(vm->real);
-}
-
-uint32_t
-vm_guest_base(const struct vm *vm)
-{
-	return vm->guest_base;
-}
-
-uint32_t
-vm_monitor_base(const struct vm *vm)
-{
-	return vm->monitor_base;
-}
-
-void
-vm_get_stats(const struct vm *vm, struct vm_stats *out)
-{
-	*out = vm->stats;
-	out->guest_instructions = machine_retired(vm->virt);
-	if (vm->bt) {
-		bt_get_stats(vm->bt, &out->bt);
-		out->translated = out->bt.translated_instructions;
-	}
-	out->shadow = vm->shadow.stats;
-	if (vm->cfg.mode == MODE_BARE) {
-		struct machine_stats ms;
-		machine_get_stats(vm->real, &ms);
-		memcpy(out->real_traps, ms.traps, sizeof out->real_traps);
-	}
-}
-
-int
-vm_write_translation_dot(const struct vm *vm, const struct symtab *syms, FILE *out)
-{
-	if (!vm->bt)
-		return -1;
-	bt_write_dot(vm->bt, syms, out);
-	return 0;
-}
-
-enum vm_mode
-vm_mode(const struct vm *vm)
-{
-	return vm->cfg.mode;
 }

@@ -167,9 +167,41 @@ test_no_file_is_over_600_lines(void)
 	CU_ASSERT_EQUAL(c.violations, 0);
 }
 
+/* The change in brace depth over one line of C, not counting braces in
+ * comments (*in_comment carries a block comment across lines), string or
+ * character literals. */
+static int
+brace_delta(const char *line, bool *in_comment)
+{
+	int delta = 0;
+	for (const char *p = line; *p; p++) {
+		if (*in_comment) {
+			if (p[0] == '*' && p[1] == '/')
+				*in_comment = false, p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			*in_comment = true, p++;
+		} else if (p[0] == '/' && p[1] == '/') {
+			break;
+		} else if (*p == '"' || *p == '\'') {
+			char quote = *p;
+			while (p[1] && p[1] != quote)
+				p += (p[1] == '\\' && p[2]) ? 2 : 1;
+			if (p[1])
+				p++;
+		} else if (*p == '{') {
+			delta++;
+		} else if (*p == '}') {
+			delta--;
+		}
+	}
+	return delta;
+}
+
 /* A function, in this tree's style: its name starts a line and is followed
  * by '(' (the return type is on the line above), its body opens with '{' at
- * the start of a line and closes with '}' at the start of a line. */
+ * the start of a line, and it ends where the braces balance again (a block
+ * with a label at column 0, such as machine_run's `slow_fetch: {`, does not
+ * end it). */
 static void
 check_function_lengths(const char *relpath, size_t room, void *ctx)
 {
@@ -183,7 +215,8 @@ check_function_lengths(const char *relpath, size_t room, void *ctx)
 	c->files++;
 	char name[128] = "";
 	unsigned line_no = 0, start = 0;
-	bool in_body = false;
+	bool in_body = false, in_comment = false;
+	int depth = 0;
 	for (char *line = text; line && *line; ) {
 		char *next = strchr(line, '\n');
 		if (next)
@@ -197,7 +230,9 @@ check_function_lengths(const char *relpath, size_t room, void *ctx)
 		} else if (!in_body && line[0] == '{' && *name) {
 			in_body = true;
 			start = line_no;
-		} else if (in_body && line[0] == '}') {
+			in_comment = false;
+			depth = brace_delta(line, &in_comment);
+		} else if (in_body && (depth += brace_delta(line, &in_comment)) <= 0) {
 			in_body = false;
 			unsigned length = line_no - start - 1;
 			char who[PATH_MAX_LEN];
