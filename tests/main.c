@@ -1,6 +1,9 @@
 /* main.c — the CUnit runner: registers every suite in tests/suites.def and
  * runs them in basic mode (or only those named on the command line:
- * `build/tests/run-tests 'isa: round trip'`).  Exit status 1 if any failed. */
+ * `build/tests/run-tests 'isa: round trip'`).  After CUnit's table, one last
+ * line: "N passed, N failed, N skipped (of T tests) in S s", the wall time
+ * measured here (CUnit's "Elapsed time" counts CPU time, not the waits on
+ * child processes).  Exit status 1 if any failed. */
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <string.h>
@@ -49,9 +52,17 @@ main(int argc, char **argv)
 		return 2;
 	}
 	CU_basic_set_mode(CU_BRM_VERBOSE);
+	double start = test_seconds();
 	CU_basic_run_tests();
+	unsigned ran = CU_get_number_of_tests_run();
 	unsigned failed = CU_get_number_of_tests_failed();
 	unsigned suites_failed = CU_get_number_of_suites_failed();
+	unsigned skipped = test_skipped();
 	CU_cleanup_registry();
+	unsigned passed = ran - failed >= skipped ? ran - failed - skipped : 0;
+	printf("\nrun-tests: %u passed, %u failed, %u skipped (of %u tests", passed, failed, skipped, ran);
+	if (suites_failed)
+		printf("; %u suites could not start", suites_failed);
+	printf(") in %.0f s\n", test_seconds() - start);
 	return (failed || suites_failed) ? 1 : 0;
 }

@@ -16,6 +16,25 @@ test_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static unsigned skipped_tests;
+static const void *last_skipped_test;
+
+void
+test_note_skip(void)
+{
+	const void *now = CU_get_current_test();
+	if (now && now == last_skipped_test)
+		return;
+	last_skipped_test = now;
+	skipped_tests++;
+}
+
+unsigned
+test_skipped(void)
+{
+	return skipped_tests;
+}
+
 const char *
 test_top(void)
 {

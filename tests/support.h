@@ -18,9 +18,14 @@
 const char *test_top(void);
 /* Seconds on the monotonic clock (for budgets in long tests, never for asserts). */
 double test_seconds(void);
-/* Pass a test that cannot run here, saying why on stderr ("SKIPPED: why"). */
+/* Pass a test that cannot run here, saying why on stderr ("SKIPPED: why"),
+ * and count it: the runner's last line says how many tests skipped. */
 #define TEST_SKIP(...) do { char why_[512]; snprintf(why_, sizeof why_, __VA_ARGS__); \
-	fprintf(stderr, "\n  SKIPPED: %s\n", why_); CU_PASS("SKIPPED"); } while (0)
+	fprintf(stderr, "\n  SKIPPED: %s\n", why_); test_note_skip(); CU_PASS("SKIPPED"); } while (0)
+/* The current test skipped (counted once however often it says so). */
+void test_note_skip(void);
+/* How many tests skipped so far. */
+unsigned test_skipped(void);
 
 /* A cheat fixture kept as a patch to a reference solution (tests/lessons/cheats/
  * NAME.patch, whose "--- a/PATH" names it): apply it to a temporary copy,
