@@ -17,6 +17,7 @@ int cmd_monitor(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_bt(int argc, char **argv);
 int cmd_kvm(int argc, char **argv);
+int cmd_fuzz(int argc, char **argv);
 void cmd_kvm_usage(FILE *out);
 void cmd_asm_usage(FILE *out);
 void cmd_disasm_usage(FILE *out);
@@ -26,6 +27,7 @@ void cmd_equiv_usage(FILE *out);
 void cmd_monitor_usage(FILE *out);
 void cmd_compare_usage(FILE *out);
 void cmd_bt_usage(FILE *out);
+void cmd_fuzz_usage(FILE *out);
 
 /* Exit statuses: one table for every command, one meaning per number
  * (exit_status.def; `traplab --help` prints it, README.md "Exit statuses").

@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "disasm", "disassemble a PG32 image back into assembly",          cmd_disasm, cmd_disasm_usage },
 	{ "run",    "run a PG32 guest, bare or under the monitor",          cmd_run,    cmd_run_usage },
 	{ "equiv",  "check that the monitor's modes are equivalent to bare", cmd_equiv, cmd_equiv_usage },
+	{ "fuzz",   "generated guests from a seed, each checked as equiv does", cmd_fuzz, cmd_fuzz_usage },
 	{ "classify", "derive every instruction's Popek-Goldberg class",    cmd_classify, cmd_classify_usage },
 	{ "compare", "one guest under every approach, side by side",      cmd_compare, cmd_compare_usage },
 	{ "bt",     "run a guest under binary translation; its translation cache", cmd_bt, cmd_bt_usage },
