@@ -56,6 +56,9 @@ git read-tree HEAD || refuse "cannot read the handout commit"
 git add -A -- . ":(exclude)$answers" ":(exclude)time.txt" || refuse "git add failed"
 git diff --cached --binary HEAD -- >"$tmp/pack/lab$lab.patch" || refuse "git diff failed"
 changed=$(git diff --cached --name-only HEAD -- | wc -l)
+# files that are new since the handout go into the patch too: name them, so
+# that a scratch file handed in by accident is seen before the instructor sees it
+added=$(git diff --cached --name-only --diff-filter=A HEAD --)
 unset GIT_INDEX_FILE
 
 cp "$answers" time.txt "$tmp/pack/"
@@ -65,3 +68,8 @@ echo "$me: wrote $top/$out"
 echo "$me:   lab$lab.patch   $changed file(s) changed since the handout"
 echo "$me:   $answers"
 echo "$me:   time.txt         $(head -n1 time.txt)"
+if [ -n "$added" ]; then
+	echo "$me: note: these files are new since the handout and are in the patch:"
+	printf '%s\n' "$added" | sed "s/^/$me:     /"
+	echo "$me: (remove the ones that are not your work, or list them in .git/info/exclude, and run make handin again)"
+fi

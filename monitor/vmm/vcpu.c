@@ -57,7 +57,7 @@ vcpu_emulate_rti(struct vcpu *v, const struct isa_insn *insn)
 void
 vcpu_emulate_mfcr(struct vcpu *v, const struct isa_insn *insn)
 {
-	/* LAB 3: vcpu_emulate_mfcr: rd := the guest's *virtual* control register (SPEC §3.3, §8.5) */
+	/* LAB 3: vcpu_emulate_mfcr: rd := the guest's *virtual* control register numbered by insn->rs (SPEC §3.3, §7.1, §8.5) */
 	/* STUB: (void)insn; */
 	/* STUB: vcpu_retire(v, vcpu_next_pc(v)); */
 	/* The guest reads its *virtual* control register: its own rbase, not
@@ -70,7 +70,7 @@ vcpu_emulate_mfcr(struct vcpu *v, const struct isa_insn *insn)
 void
 vcpu_emulate_mtcr(struct vcpu *v, const struct isa_insn *insn)
 {
-	/* LAB 3: vcpu_emulate_mtcr: the virtual control register := rs, as isa_cr_written_value says (SPEC §3.3, §8.5) */
+	/* LAB 3: vcpu_emulate_mtcr: the virtual control register numbered by insn->rd := rs, as isa_cr_written_value says (SPEC §3.3, §7.1, §8.5) */
 	/* STUB: (void)insn; */
 	/* STUB: vcpu_retire(v, vcpu_next_pc(v)); */
 	/* P&G's allocator: a new rbase/rbound/ptbr/mmu only changes the

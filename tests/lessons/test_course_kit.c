@@ -367,9 +367,14 @@ test_handin(void)
 	KIT_EXPECT(rc == 0, out);
 	free(out);
 
+	/* a scratch file new since the handout is handed in, and named */
 	rc = kit_sh(hand, &out, "rm monitor/vmm/kit_broken.c && cp '%s/lessons/01-machine/solution/lab1.s' "
-		    "lessons/01-machine/lab1.s && make -s handin", test_top());
-	KIT_EXPECT(rc == 0 && strstr(out, "handin-lab1.tar.gz"), out);
+		    "lessons/01-machine/lab1.s && echo scratch >notes.txt && make -s handin", test_top());
+	KIT_EXPECT(rc == 0 && strstr(out, "handin-lab1.tar.gz") && strstr(out, "new since the handout") &&
+		   strstr(out, "notes.txt"), out);
+	free(out);
+	rc = kit_sh(hand, &out, "rm notes.txt && make -s handin");
+	KIT_EXPECT(rc == 0 && !strstr(out, "new since the handout"), out);
 	free(out);
 	rc = kit_sh(hand, &out, "tar -tzf handin-lab1.tar.gz | sort | tr '\\n' ' '; "
 		    "tar -xzOf handin-lab1.tar.gz lab1.patch | grep '^diff --git'");
