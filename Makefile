@@ -342,7 +342,7 @@ $(INITRAMFS): guests/x86/linux/init $(LINUX_DIR)/busybox
 SVM_DIR   := $(BUILD)/svm-host
 SVM_IMAGE := $(SVM_DIR)/initramfs.cpio.gz
 SVM_QEMU  := /usr/bin/qemu-system-x86_64
-.PHONY: svm-host svm-host-try svm-shell
+.PHONY: svm-host svm-host-tests svm-host-try svm-shell
 svm-host: $(SVM_IMAGE)
 
 $(SVM_IMAGE): guests/x86/svm-host/init $(TRAPLAB) $(LINUX_DIR)/vmlinuz \
@@ -373,9 +373,32 @@ $(SVM_BENCH_IMAGE): $(SVM_IMAGE) $(SVM_QEMU)
 	(cd $$r && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1n > $@.tmp && \
 	cat $(SVM_IMAGE) $@.tmp > $@.all && rm -rf $$r $@.tmp && mv $@.all $@
 
-# `make test` installs QEMU for the SVM host's test (when root) and builds the image;
-# failing either, that test says SKIPPED with the reason.
-svm-host-try: linux-try $(TRAPLAB)
+# The KVM tests, where this machine has no hardware-assisted /dev/kvm (none, or kvm_pvm):
+# the test runner moves the tests that need /dev/kvm into the SVM host and counts their
+# results (tests/kvm/kvm_delegate.c).  The image adds, under /tree (their TRAPLAB_TOP),
+# $(TESTBIN), the shared libraries only it loads, the x86 guests with their symbols, and
+# links to the host's traplab and to the kernel and initramfs it already holds.
+SVM_TEST_IMAGE := $(SVM_DIR)/with-tests.cpio.gz
+svm-host-tests: $(SVM_TEST_IMAGE)
+
+$(SVM_TEST_IMAGE): $(SVM_IMAGE) $(TESTBIN) $(filter %.bin,$(GUESTS))
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)r=$(SVM_DIR)/tests-root; t=$$r/tree; rm -rf $$r && \
+	mkdir -p $$t/$(BUILD)/tests $$t/$(BUILD)/guests/x86 $$t/build/linux $$t/build/guests/x86 && \
+	cp $(TESTBIN) $$t/$(BUILD)/tests/run-tests && ln -s /bin/traplab $$t/$(BUILD)/traplab && \
+	cp $(BUILD)/guests/x86/*.bin $(BUILD)/guests/x86/*.sym $$t/$(BUILD)/guests/x86/ && \
+	ln -s /build/linux/vmlinuz $$t/build/linux/vmlinuz && \
+	ln -s /build/guests/x86/initramfs.cpio.gz $$t/build/guests/x86/initramfs.cpio.gz && \
+	ldd $(TRAPLAB) > $$r/traplab.libs && \
+	for lib in $$(ldd $(TESTBIN) | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p'); do \
+	  grep -qF "$$lib (" $$r/traplab.libs || cp -L --parents $$lib $$r/ || exit 1; done && \
+	rm $$r/traplab.libs && \
+	(cd $$r && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1n > $@.tmp && \
+	cat $(SVM_IMAGE) $@.tmp > $@.all && rm -rf $$r $@.tmp && mv $@.all $@
+
+# `make test` installs QEMU for the SVM host (when root) and builds its images; failing
+# either, the SVM host's test and the tests that need /dev/kvm say SKIPPED with the reason.
+svm-host-try: linux-try $(TRAPLAB) $(TESTBIN) $(GUESTS)
 	$(Q)if [ ! -x $(SVM_QEMU) ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "deps: installing qemu-system-x86 (the SVM host's CPU)"; \
@@ -387,8 +410,8 @@ svm-host-try: linux-try $(TRAPLAB)
 	    echo "deps: for the SVM host test run: sudo apt-get install -y qemu-system-x86"; \
 	  fi; \
 	fi
-	$(Q)$(MAKE) -s --no-print-directory $(SVM_IMAGE) 2>/dev/null || \
-	  echo "svm-host: image not built; its test will say SKIPPED"
+	$(Q)$(MAKE) -s --no-print-directory $(SVM_IMAGE) $(SVM_TEST_IMAGE) 2>/dev/null || \
+	  echo "svm-host: images not built; the tests that need them will say SKIPPED"
 
 test: svm-host-try
 

@@ -348,7 +348,8 @@ struct backend *
 backend_kvm_create(char *err, size_t errlen)
 {
 	char line[256];
-	if (kvm_host_probe(line, sizeof line) == KVM_HOST_NONE) {
+	enum kvm_host_kind host = kvm_host_probe(line, sizeof line);
+	if (host == KVM_HOST_NONE) {
 		snprintf(err, errlen, "%s", line);
 		return NULL;
 	}
@@ -362,6 +363,7 @@ backend_kvm_create(char *err, size_t errlen)
 	k->load_address = DEFAULT_LOAD_ADDRESS;
 	k->memory_mib = DEFAULT_MEMORY_MIB;
 	snprintf(k->host_note, sizeof k->host_note, "%s", line);
+	k->host = host;
 	symtab_init(&k->image_syms);
 	symtab_init(&k->syms);
 	if (cs_open(CS_ARCH_X86, CS_MODE_16, &k->cs16) != CS_ERR_OK ||

@@ -27,10 +27,12 @@ enum {
  * Stepping, it is the one that began at the old PC.  Running, KVM leaves an
  * `in` unfinished at the PC until the next entry, while an `out` has been
  * retired by KVM's emulator and ends just before the PC [measured here,
- * kvm_pvm; on VMX a fast-path `out` waits at the PC too].  Candidates must
- * match the port class that was counted; when an `out` just before and an
- * `in` at the PC both fit (same state, two exits), the first exit there was
- * the `out` and the next the `in`. */
+ * kvm_pvm].  With hardware assist both wait at the PC [measured on kvm_amd,
+ * the SVM host; on VMX a fast-path `out` waits there too], but for the `out`
+ * that requested a reset, which exit_loop.c completes.  Candidates must
+ * match the port class that was counted; under kvm_pvm, when an `out` just
+ * before and an `in` at the PC both fit (same state, two exits), the first
+ * exit there was the `out` and the next the `in`. */
 struct kvmb_io {
 	uint64_t at;                   /* linear address of the instruction */
 	uint16_t port;
@@ -91,6 +93,10 @@ kvmb_find_io(struct kvm_backend *k, const struct kvmb_state *s, bool stepped, ui
 	if (stepped) {
 		*io = at;
 		return has_at;
+	}
+	if (k->host == KVM_HOST_HARDWARE && has_at) {
+		*io = at;
+		return true;
 	}
 	bool has_behind = kvmb_out_before(k, s, pc, &behind) &&
 			  (!class_known ||

@@ -37,6 +37,7 @@ struct kvm_backend {
 	uint64_t load_address;
 	size_t memory_mib;
 	char host_note[256];           /* kvm_host_probe()'s line */
+	enum kvm_host_kind host;       /* and its kind */
 	/* the guest */
 	char *path;
 	uint8_t *image;

@@ -22,6 +22,12 @@ bool kvm_test_available(void);
 /* The host kind (after kvm_test_available). */
 enum kvm_host_kind kvm_test_host(void);
 
+/* True, having said SKIPPED with the reason, where hardware breakpoints
+ * cannot fire: on QEMU's software CPU before QEMU 9.1 (the SVM host on
+ * Debian 12), whose VMRUN loads DR7 without arming its breakpoints.  Only
+ * there, and only if a probe's breakpoint indeed never fires. */
+bool kvm_test_breakpoints_unarmed(void);
+
 /* build/guests/x86/NAME.bin beside the traplab under test (build/ or build-san/). */
 const char *kvm_test_guest_path(const char *name, const char *ext);
 /* The value of `symbol` in NAME.sym (nm -n output), or UINT64_MAX. */

@@ -16,6 +16,7 @@
 
 #include "cli/cli_support.h"
 #include "kvm.h"
+#include "kvm_support.h"
 #include "support.h"
 
 enum { PATH_LEN = 4096 };
@@ -241,7 +242,12 @@ test_trace(void)
 	ASSERT_HAS(out, "trace traps: on\n");
 	ASSERT_HAS(out, "IO in 0x3fd  handled -> ");
 	ASSERT_HAS(out, "IO out 0x3f8  handled -> ");
-	ASSERT_HAS(out, "pc=0x00007c22 <port_out>  IO out 0x510  handled -> 0x00007c23");
+	/* the PC after: under kvm_pvm the emulator has retired an `out`, and an
+	 * `in` waits; with hardware assist both wait until the guest runs on */
+	char host[256];
+	bool hardware = kvm_host_probe(host, sizeof host) == KVM_HOST_HARDWARE;
+	ASSERT_HAS(out, hardware ? "pc=0x00007c22 <port_out>  IO out 0x510  handled -> 0x00007c22"
+				 : "pc=0x00007c22 <port_out>  IO out 0x510  handled -> 0x00007c23");
 	ASSERT_HAS(out, "pc=0x00007c23 <port_out+1>  IO in 0x510  handled -> 0x00007c23");
 	ASSERT_HAS(out, "<mmio_read>  MMIO  handled -> ");
 	ASSERT_HAS(out, "<reset>  IO out 0x64  stopped -> ");
@@ -253,10 +259,9 @@ test_trace(void)
 	free(out);
 }
 
-/* `continue N` counts instructions (by stepping); `next` runs over a call
- * with a temporary hardware breakpoint. */
+/* `continue N` counts instructions (by stepping). */
 static void
-test_budget_and_next(void)
+test_budget(void)
 {
 	if (kvm_unusable())
 		return;
@@ -265,12 +270,21 @@ test_budget_and_next(void)
 	CU_ASSERT_EQUAL(rc, 0);
 	ASSERT_HAS(out, "stopped after the budget of 5 instructions\n=> 0x00007c");
 	free(out);
+}
+
+/* `next` runs over a call with a temporary hardware breakpoint. */
+static void
+test_next(void)
+{
+	if (kvm_unusable() || kvm_test_breakpoints_unarmed())
+		return;
+	char *out;
 	/* cli; call f; hlt; f: ret */
 	static const uint8_t code[] = { 0xfa, 0xe8, 0x01, 0x00, 0xf4, 0xc3 };
 	char path[PATH_LEN];
 	char *dir = write_guest(code, sizeof code, path, sizeof path);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
-	rc = session(path, "step\nnext\nstep\n", &out);
+	int rc = session(path, "step\nnext\nstep\n", &out);
 	CU_ASSERT_EQUAL(rc, 0);
 	ASSERT_HAS(out, "=> 0x00007c01:  call 0x7c05\n=> 0x00007c04:  hlt\n");
 	ASSERT_HAS(out, "hlt with interrupts off");
@@ -373,7 +387,8 @@ static CU_TestInfo tests[] = {
 	{ "disassemble: Capstone, 16-bit, with labels", test_disassemble },
 	{ "stats: exits by reason beside KVM's counters", test_stats },
 	{ "trace exits on: IO with port and direction, MMIO", test_trace },
-	{ "continue N counts instructions; next over a call", test_budget_and_next },
+	{ "continue N counts instructions", test_budget },
+	{ "next over a call (a temporary hardware breakpoint)", test_next },
 	{ "Control-C stops continue; the next command works", test_control_c },
 	{ "errors: 5th hardware breakpoint and others, one line each", test_errors },
 	{ "watch single-steps to the change; reset; show", test_watch_and_reset },

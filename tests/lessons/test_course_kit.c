@@ -590,7 +590,7 @@ test_regions_fixture(void)
 {
 	char src[512], dest[512], *out;
 	snprintf(src, sizeof src, "%s/src", kit_dir);
-	snprintf(dest, sizeof dest, "%s/h9", kit_dir);
+	snprintf(dest, sizeof dest, "%s/fixture9", kit_dir);
 	int rc = kit_sh(NULL, &out, "mkdir -p '%s/lessons/09-x/starter' '%s/lessons/09-x/solution' '%s/tools-build'",
 			src, src, src);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
@@ -643,7 +643,7 @@ test_regions_fixture(void)
 	free(js);
 
 	/* lab 4 of the same fixture: its region stubbed, lab 9's reference kept */
-	snprintf(dest, sizeof dest, "%s/h4", kit_dir);
+	snprintf(dest, sizeof dest, "%s/fixture4", kit_dir);
 	rc = kit_sh(NULL, &out, "mkdir -p '%s/lessons/04-y' && cd '%s' && git add -A && "
 		    "git -c user.name=t -c user.email=t@t.invalid -c commit.gpgsign=false commit -q -m y "
 		    "--allow-empty; touch lessons/04-y/README.md; cd '%s' && "
@@ -655,7 +655,7 @@ test_regions_fixture(void)
 
 	/* an unbalanced region is refused */
 	write_text(src, "bad.c", "/* LAB 9: x */\nint x;\n", 0644);
-	snprintf(dest, sizeof dest, "%s/hbad", kit_dir);
+	snprintf(dest, sizeof dest, "%s/fixture-bad", kit_dir);
 	rc = kit_sh(NULL, &out, "TRAPLAB_SRC='%s' tools-build/handout.sh 9 '%s'", src, dest);
 	KIT_EXPECT(rc != 0 && strstr(out, "never ends"), out);
 	free(out);
