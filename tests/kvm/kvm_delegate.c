@@ -46,6 +46,7 @@ static const struct {
 	const char *suite, *test;
 } hardware_tests[] = {
 	{ "kvm: Linux boot protocol", "kvm: initramfs shell and poweroff (hardware KVM)" },
+	{ "kvm: Linux boot protocol", "kvm: initramfs shell and reboot resets (hardware KVM)" },
 };
 
 #define COUNT(a) (sizeof (a) / sizeof (a)[0])

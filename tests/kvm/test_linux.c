@@ -859,8 +859,10 @@ kick_every(void *arg)
 	return NULL;
 }
 
+/* Boot to our initramfs's shell, type `echo traplab-$((6*7)); COMMAND` at
+ * its prompt, and expect the shell's answer and the run to end with `want`. */
 static void
-test_initramfs_shell(void)
+initramfs_shell_types(const char *command, enum kvm_stop_kind want)
 {
 	enum kvm_host_kind kind;
 	if (!have_kvm(&kind))
@@ -901,7 +903,10 @@ test_initramfs_shell(void)
 		/* at the shell's prompt, after the banner: one line */
 		const char *banner = strstr(out.buf, "type 'poweroff'");
 		if (!typed && banner && strstr(banner, " # ")) {
-			const char *line = "echo traplab-$((6*7)); poweroff -f\n";
+			/* plain `poweroff` or `reboot`, as a user types them: busybox
+			 * signals our init (PID 1), which does it (guests/x86/linux/init) */
+			char line[128];
+			snprintf(line, sizeof line, "echo traplab-$((6*7)); %s\n", command);
 			kvm_guest_console_input(g, line, strlen(line));
 			typed = true;
 		}
@@ -912,11 +917,24 @@ test_initramfs_shell(void)
 	CU_ASSERT(typed);
 	/* the echo shows "traplab-$((6*7))"; only the shell's answer says 42 */
 	CU_ASSERT_PTR_NOT_NULL(strstr(out.buf, "traplab-42"));
-	CU_ASSERT_EQUAL(stop.kind, KVM_STOP_POWER_OFF);
-	if (stop.kind != KVM_STOP_POWER_OFF || !strstr(out.buf, "traplab-42"))
+	CU_ASSERT_EQUAL(stop.kind, want);
+	if (stop.kind != want || !strstr(out.buf, "traplab-42"))
 		fprintf(stderr, "\n  after %.0f s, stop: %s\n  output: %s\n", test_seconds() - t0,
 			stop.message, out.buf);
 	kvm_guest_destroy(g);
+}
+
+static void
+test_initramfs_shell(void)
+{
+	initramfs_shell_types("poweroff", KVM_STOP_POWER_OFF);
+}
+
+static void
+test_initramfs_shell_reboot(void)
+{
+	/* reboot=t on the command line: Linux resets by a triple fault */
+	initramfs_shell_types("reboot", KVM_STOP_RESET);
 }
 
 static CU_TestInfo tests[] = {
@@ -930,6 +948,7 @@ static CU_TestInfo tests[] = {
 	{ "kvm: synthetic kernel reads boot_params in long mode", test_kvm_fake_kernel },
 	{ "kvm: Debian prints our e820 map and command line", test_e2e_boot_log },
 	{ "kvm: initramfs shell and poweroff (hardware KVM)", test_initramfs_shell },
+	{ "kvm: initramfs shell and reboot resets (hardware KVM)", test_initramfs_shell_reboot },
 	CU_TEST_INFO_NULL,
 };
 CU_SuiteInfo suite_kvm_linux = { "kvm: Linux boot protocol", NULL, NULL, NULL, NULL, tests };

@@ -142,7 +142,7 @@ test_svm_host_boots_to_shell_and_powers_off(void)
 	/* the line typed into our UART was evaluated: the echo shows
 	 * "traplab-$((6*7))", only the shell's answer says 42 */
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\ntraplab-42\r"));
-	/* `poweroff -f` ended the run cleanly, noticed by our kick */
+	/* `poweroff`, typed, ended the run cleanly, noticed by our kick */
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "traplab kvm: powered off: halted with interrupts off"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "svm-host: traplab exit status 0"));
 	CU_ASSERT_EQUAL(status, 0);
