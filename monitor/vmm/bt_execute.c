@@ -415,5 +415,9 @@ bt_execute(struct vm *vm, uint64_t budget)
 		}
 	}
 	bt_sync_out(&r);
-	vm->events_without_progress = 0;
+	/* Progress is a retired guest instruction, as for direct execution: a
+	 * return with none (an interrupt deliverable but never injected, a
+	 * reflected fault) counts toward the run loop's livelock limit. */
+	if (machine_retired(vm->virt) != start)
+		vm->events_without_progress = 0;
 }
