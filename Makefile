@@ -361,6 +361,36 @@ $(SVM_IMAGE): guests/x86/svm-host/init $(TRAPLAB) $(LINUX_DIR)/vmlinuz \
 	(cd $$r && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1n > $@.tmp && \
 	rm -rf $$r && mv $@.tmp $@
 
+# `traplab kvm --svm-host` (monitor/cli/svm_host.c): the same host for one command,
+# uncompressed (gunzip under TCG costs ~1 s) and without the guest's kernel and
+# initramfs: the command carries in its own files and traplab itself.  terminfo lets
+# readline there know the terminal.  And the kernel's payload as an ELF vmlinux, which
+# QEMU boots by PVH: the bzImage's own XZ decompressor takes ~6 s under TCG.
+SVM_RUN_IMAGE := $(SVM_DIR)/run.cpio
+SVM_KERNEL    := $(SVM_DIR)/vmlinux
+svm-host: $(SVM_RUN_IMAGE) $(SVM_KERNEL)
+
+$(SVM_RUN_IMAGE): guests/x86/svm-host/init $(TRAPLAB) $(LINUX_DIR)/modules/kvm-amd.ko \
+                  $(LINUX_DIR)/busybox
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)r=$(SVM_DIR)/run-root; rm -rf $$r && \
+	mkdir -p $$r/bin $$r/dev $$r/proc $$r/sys $$r/tmp $$r/root $$r/modules $$r/lib && \
+	cp $(LINUX_DIR)/busybox $$r/bin/busybox && cp guests/x86/svm-host/init $$r/init && \
+	cp $(LINUX_DIR)/modules/*.ko $$r/modules/ && \
+	for lib in $$(ldd $(TRAPLAB) | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p'); do \
+	  cp -L --parents $$lib $$r/ || exit 1; done && \
+	if [ -d /lib/terminfo ]; then cp -r /lib/terminfo $$r/lib/; fi && \
+	(cd $$r && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > $@.tmp && \
+	rm -rf $$r && mv $@.tmp $@
+
+# The payload starts at XZ's magic (FD 37 7A 58 5A 00); without xz(1) there is no
+# vmlinux and svm_host.c boots the bzImage (~6 s slower).
+$(SVM_KERNEL): $(LINUX_DIR)/vmlinuz
+	@$(if $(Q),echo "  XZ      $@")
+	$(Q)mkdir -p $(@D) && off=$$(LC_ALL=C grep -abo "$$(printf '\3757zXZ')" $< | head -1 | cut -d: -f1) && \
+	[ -n "$$off" ] && tail -c +$$((off + 1)) $< | xz -dc --single-stream > $@.tmp 2>/dev/null && \
+	mv $@.tmp $@ || { rm -f $@.tmp; echo "svm-host: no vmlinux from $< (xz missing?); --svm-host boots the bzImage"; }
+
 # bench/kvm (c): the same host with QEMU in it too, as the reference VMM.  The kernel
 # unpacks concatenated cpio archives in turn, so this is the image plus QEMU's files.
 SVM_BENCH_IMAGE := $(SVM_DIR)/with-qemu.cpio.gz
@@ -381,7 +411,20 @@ $(SVM_BENCH_IMAGE): $(SVM_IMAGE) $(SVM_QEMU)
 SVM_TEST_IMAGE := $(SVM_DIR)/with-tests.cpio.gz
 svm-host-tests: $(SVM_TEST_IMAGE)
 
-$(SVM_TEST_IMAGE): $(SVM_IMAGE) $(TESTBIN) $(filter %.bin,$(GUESTS))
+# Debian's gdb for the GDB-stub test (tests/kvm/test_gdbstub.c), as /usr/bin/gdb in the
+# image: gdb-minimal (the same gdb 13 without Python, whose full build needs Python's
+# library in the image), unpacked from its .deb with `apt-get download` (its etc/ dropped:
+# gdbinit.d would pass for a dependency file); without it the
+# image has no gdb and that test says SKIPPED.
+SVM_GDB := $(SVM_DIR)/gdb-minimal/usr/bin/gdb
+$(SVM_GDB):
+	$(Q)rm -rf $(SVM_DIR)/gdb-minimal $(SVM_DIR)/gdb-deb && mkdir -p $(SVM_DIR)/gdb-deb && \
+	(cd $(SVM_DIR)/gdb-deb && apt-get download -q gdb-minimal >/dev/null 2>&1) && \
+	dpkg-deb -x $(SVM_DIR)/gdb-deb/gdb-minimal_*.deb $(SVM_DIR)/gdb-minimal && \
+	rm -rf $(SVM_DIR)/gdb-minimal/etc; \
+	rm -rf $(SVM_DIR)/gdb-deb; test -x $@ || { echo "svm-host: no gdb-minimal (apt-get download failed)"; mkdir -p $(@D); }
+
+$(SVM_TEST_IMAGE): $(SVM_IMAGE) $(TESTBIN) $(filter %.bin,$(GUESTS)) | $(SVM_GDB)
 	@$(if $(Q),echo "  CPIO    $@")
 	$(Q)r=$(SVM_DIR)/tests-root; t=$$r/tree; rm -rf $$r && \
 	mkdir -p $$t/$(BUILD)/tests $$t/$(BUILD)/guests/x86 $$t/build/linux $$t/build/guests/x86 && \
@@ -392,6 +435,9 @@ $(SVM_TEST_IMAGE): $(SVM_IMAGE) $(TESTBIN) $(filter %.bin,$(GUESTS))
 	ldd $(TRAPLAB) > $$r/traplab.libs && \
 	for lib in $$(ldd $(TESTBIN) | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p'); do \
 	  grep -qF "$$lib (" $$r/traplab.libs || cp -L --parents $$lib $$r/ || exit 1; done && \
+	if [ -x $(SVM_GDB) ]; then mkdir -p $$r/usr/bin && cp $(SVM_GDB) $$r/usr/bin/gdb && \
+	  for lib in $$(ldd $(SVM_GDB) | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p'); do \
+	    grep -qF "$$lib (" $$r/traplab.libs || [ -e $$r$$lib ] || cp -L --parents $$lib $$r/ || exit 1; done; fi && \
 	rm $$r/traplab.libs && \
 	(cd $$r && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) | gzip -1n > $@.tmp && \
 	cat $(SVM_IMAGE) $@.tmp > $@.all && rm -rf $$r $@.tmp && mv $@.all $@
@@ -410,7 +456,8 @@ svm-host-try: linux-try $(TRAPLAB) $(TESTBIN) $(GUESTS)
 	    echo "deps: for the SVM host test run: sudo apt-get install -y qemu-system-x86"; \
 	  fi; \
 	fi
-	$(Q)$(MAKE) -s --no-print-directory $(SVM_IMAGE) $(SVM_TEST_IMAGE) 2>/dev/null || \
+	$(Q)$(MAKE) -s --no-print-directory $(SVM_IMAGE) $(SVM_TEST_IMAGE) $(SVM_RUN_IMAGE) \
+	  $(SVM_KERNEL) 2>/dev/null || \
 	  echo "svm-host: images not built; the tests that need them will say SKIPPED"
 
 test: svm-host-try

@@ -3,7 +3,8 @@
  * KVM_SET_GUEST_DEBUG (the CPU's own TF and DR0-DR7, Intel SDM vol. 3B
  * ch. 18), address translation through the guest's page tables
  * (KVM_TRANSLATE).  Lab 10; KVM-NOTES §3.8 has what was measured here.
- * Software breakpoints (int3) are not offered: kvm_pvm cannot run them.
+ * Software breakpoints: int3 exits to us with KVM_GUESTDBG_USE_SW_BP when
+ * asked (the GDB stub, gdbstub.c, writes the 0xCC); kvm_pvm cannot run them.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -95,6 +96,8 @@ kvm_guest_set_debug(struct kvm_guest *g, bool single_step)
 		if ((g->debug_caps & KVM_GUESTDBG_BLOCKIRQ) && mp.mp_state != KVM_MP_STATE_HALTED)
 			dbg.control |= KVM_GUESTDBG_BLOCKIRQ;
 	}
+	if (g->sw_bp)
+		dbg.control |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP;
 	if (g->hw_bp_mask) {
 		dbg.control |= KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP;
 		dbg.arch.debugreg[7] = DR7_GE;
@@ -125,6 +128,9 @@ kvm_guest_debug_stop(struct kvm_guest *g, struct kvm_stop *stop)
 		snprintf(stop->message, sizeof stop->message,
 			 "hardware breakpoint %u at linear 0x%" PRIx64 " (dr6=0x%llx)", slot,
 			 (uint64_t)d->pc, (unsigned long long)d->dr6);
+	} else if (d->exception == 3) {   /* #BP: an int3 of ours (KVM_GUESTDBG_USE_SW_BP) */
+		snprintf(stop->message, sizeof stop->message,
+			 "software breakpoint (int3) at linear 0x%" PRIx64, (uint64_t)d->pc);
 	} else {
 		snprintf(stop->message, sizeof stop->message,
 			 "%s at linear 0x%" PRIx64 " (dr6=0x%llx)",
@@ -262,5 +268,12 @@ kvm_guest_clear_hw_breakpoint(struct kvm_guest *g, unsigned slot)
 	if (slot > 3)
 		return -1;
 	g->hw_bp_mask &= ~(1u << slot);
+	return kvm_guest_set_debug(g, false);
+}
+
+int
+kvm_guest_set_sw_breakpoints(struct kvm_guest *g, bool on)
+{
+	g->sw_bp = on;
 	return kvm_guest_set_debug(g, false);
 }

@@ -17,6 +17,7 @@
  *                 vmlinux.c (ELF), zeropage.c (boot_params, e820, command
  *                 line, entry state), mptable.c (the IOAPIC, for Linux)
  *   debug.c       single step, hardware breakpoints, address translation
+ *   gdbstub.c     a GDB remote stub on localhost (gdbstub.h; gdbstub_proto.c the wire)
  *
  * Every function that can fail returns a negative number or NULL and puts
  * one line in `err` naming the ioctl (or the field and value of a bad
@@ -122,6 +123,11 @@ void kvm_guest_step(struct kvm_guest *g, struct kvm_stop *stop);
 int kvm_guest_set_hw_breakpoint(struct kvm_guest *g, unsigned slot, uint64_t gva,
 				char *err, size_t errlen);
 int kvm_guest_clear_hw_breakpoint(struct kvm_guest *g, unsigned slot);
+/* Software breakpoints: with `on`, an int3 the guest executes stops the run
+ * (KVM_STOP_DEBUG, rip at the int3) instead of raising #BP in the guest
+ * (KVM_GUESTDBG_USE_SW_BP).  Writing the 0xCC is the caller's (gdbstub.c).
+ * Hardware-assisted KVM only: kvm_pvm cannot run int3 outside real mode. */
+int kvm_guest_set_sw_breakpoints(struct kvm_guest *g, bool on);
 /* Guest-virtual to guest-physical through the guest's page tables. */
 int kvm_guest_translate(struct kvm_guest *g, uint64_t gva, uint64_t *gpa);
 

@@ -72,6 +72,7 @@ struct kvm_guest {
 	uint64_t bp_hit_rip;        /* rip of the last hardware-breakpoint stop (resume over it) */
 	bool bp_hit;
 	bool stepping;              /* inside kvm_guest_step */
+	bool sw_bp;                 /* int3 exits to us (kvm_guest_set_sw_breakpoints) */
 };
 
 /* debug.c, for the exit loop (exit_loop.c) */

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "backend_kvm_internal.h"
+#include "gdbstub.h"
 #include "common.h"
 
 enum {
@@ -297,18 +298,51 @@ static const struct backend_tool *
 kvmb_tools(const struct backend *b)
 {
 	(void)b;
-	static const struct backend_tool none[] = { { NULL, NULL, NULL } };
-	return none;
+	static const struct backend_tool tools[] = {
+		{ "gdbserver", "gdbserver PORT",
+		  "Waits for GDB on localhost:PORT (`target remote :PORT`) and lets it drive the "
+		  "guest from where it stands (kvm-backend/gdbstub.c); after GDB's `detach` the "
+		  "monitor has the guest again, its breakpoints taken out." },
+		{ NULL, NULL, NULL } };
+	return tools;
 }
 
+/* `gdbserver PORT`: a GDB session on the monitor's guest. */
 static int
 kvmb_run_tool(struct backend *b, int argc, char **argv, FILE *out, char *err, size_t errlen)
 {
-	(void)b;
-	(void)argc;
-	(void)out;
-	snprintf(err, errlen, "no tool '%s' (the kvm backend has none)", argv[0]);
-	return -1;
+	struct kvm_backend *k = kvmb(b);
+	if (strcmp(argv[0], "gdbserver") != 0) {
+		snprintf(err, errlen, "no tool '%s' (the kvm backend has gdbserver)", argv[0]);
+		return -1;
+	}
+	char *end = NULL;
+	unsigned long port = argc == 2 ? strtoul(argv[1], &end, 0) : 0;
+	if (argc != 2 || !end || *end || port == 0 || port > 65535) {
+		snprintf(err, errlen, "usage: gdbserver PORT (a TCP port, 1 to 65535)");
+		return -1;
+	}
+	if (!k->g || k->ended) {
+		snprintf(err, errlen, "no guest to debug%s", k->ended ? " (it has ended; `reset`)" : "");
+		return -1;
+	}
+	int fd = gdbstub_listen((uint16_t)port, err, errlen);
+	if (fd < 0)
+		return -1;
+	fprintf(out, "waiting for gdb on localhost:%lu \u2014 target remote :%lu\n", port, port);
+	fflush(out);
+	struct kvm_stop stop;
+	enum gdbstub_end how = gdbstub_serve(k->g, fd, &stop, err, errlen);
+	if (how == GDBSTUB_FAILED)
+		return -1;
+	if (how == GDBSTUB_GUEST_ENDED || how == GDBSTUB_KILLED) {
+		k->ended = true;
+		snprintf(k->end_message, sizeof k->end_message, "%s",
+			 how == GDBSTUB_KILLED ? "killed from gdb" : stop.message);
+	}
+	fprintf(out, "gdb %s\n", how == GDBSTUB_DETACHED ? "detached" :
+		how == GDBSTUB_KILLED ? "killed the guest" : "session ended with the guest");
+	return 0;
 }
 
 /* ===== the table =================================================================== */

@@ -21,7 +21,9 @@
 #include "cli_options.h"
 #include "commands.h"
 #include "guest_file.h"
+#include "gdbstub.h"
 #include "kvm.h"
+#include "svm_host.h"
 
 /* Every status `traplab kvm` can return (commands.h). */
 #define CMD_KVM_EXIT_BITS (EXIT_BIT(OK) | EXIT_BIT(USAGE) | EXIT_BIT(DATAERR) | EXIT_BIT(NOINPUT) | \
@@ -47,6 +49,8 @@ struct kvm_options {
 	uint64_t load_address;
 	bool stats;
 	const char *input;          /* --input=TEXT; "-" = standard input */
+	bool svm_host;              /* --svm-host: the same command in the SVM host */
+	unsigned gdb_port;          /* --gdb=PORT: a GDB remote stub first (0: none) */
 	const char *path;
 };
 
@@ -59,9 +63,9 @@ cmd_kvm_usage(FILE *out)
 		"\n"
 		"SYNOPSIS\n"
 		"    traplab kvm [--memory=MiB] [--mode=real|protected|long] [--load-address=ADDR]\n"
-		"                [--stats] [--input=TEXT|-] GUEST.bin\n"
+		"                [--stats] [--input=TEXT|-] [--gdb=PORT] [--svm-host] GUEST.bin\n"
 		"    traplab kvm --linux [--kernel=FILE] [--initrd=FILE] [--append=\"ARGS\"]\n"
-		"                [--memory=MiB] [--stats] [--input=TEXT|-]\n"
+		"                [--memory=MiB] [--stats] [--input=TEXT|-] [--svm-host]\n"
 		"\n"
 		"DESCRIPTION\n"
 		"    Runs one guest on the real CPU through Linux KVM, with traplab as the\n"
@@ -105,6 +109,17 @@ cmd_kvm_usage(FILE *out)
 		"                         from standard input. When standard input is a terminal\n"
 		"                         (and no --input), it is the guest's keyboard: keys go\n"
 		"                         to the UART as typed; Ctrl-A x stops the guest\n"
+		"    --gdb=PORT           before the first instruction, wait for GDB on\n"
+		"                         localhost:PORT (`target remote :PORT`) and let it drive\n"
+		"                         the guest: registers (cr0-cr4, efer too), memory\n"
+		"                         through the page tables, breakpoints, stepi, continue,\n"
+		"                         Ctrl-C; after `detach` the guest runs on\n"
+		"    --svm-host           run this same command inside the SVM host, a Linux on\n"
+		"                         QEMU's software AMD-V whose /dev/kvm is kvm_amd, for\n"
+		"                         a machine without a usable /dev/kvm (made by make\n"
+		"                         svm-host; starts in ~5 s). The terminal passes\n"
+		"                         through, the guest files are carried in, output and\n"
+		"                         the exit status come back (guests/x86/svm-host/)\n"
 		"    -h, --help           show this manual\n"
 		"\n"
 		"EXIT STATUS\n"
@@ -136,12 +151,42 @@ kvm_parse_u64(const char *opt, const char *arg, uint64_t *out)
 	return true;
 }
 
+static bool
+kvm_parse_memory(const char *arg, unsigned *mib)
+{
+	uint64_t v;
+	if (!kvm_parse_u64("memory", arg, &v))
+		return false;
+	if (v == 0 || v > 3072) {
+		fprintf(stderr, "traplab kvm: --memory=%s: expected 1 to 3072 MiB\n", arg);
+		return false;
+	}
+	*mib = (unsigned)v;
+	return true;
+}
+
+static bool
+kvm_parse_mode(const char *arg, enum kvm_cpu_mode *mode)
+{
+	if (strcmp(arg, "real") == 0) {
+		*mode = KVM_MODE_REAL;
+	} else if (strcmp(arg, "protected") == 0) {
+		*mode = KVM_MODE_PROTECTED;
+	} else if (strcmp(arg, "long") == 0) {
+		*mode = KVM_MODE_LONG;
+	} else {
+		fprintf(stderr, "traplab kvm: --mode=%s: expected real, protected or long\n", arg);
+		return false;
+	}
+	return true;
+}
+
 /* Returns -1 for a bad command line (message printed), 1 for --help, 0 to run. */
 static int
 kvm_parse_options(int argc, char **argv, struct kvm_options *o)
 {
 	enum { OPT_MEMORY = 256, OPT_LINUX, OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_MODE,
-	       OPT_LOAD, OPT_STATS, OPT_INPUT };
+	       OPT_LOAD, OPT_STATS, OPT_INPUT, OPT_GDB };
 	static const struct option longopts[] = {
 		{ "memory", required_argument, NULL, OPT_MEMORY },
 		{ "linux", no_argument, NULL, OPT_LINUX },
@@ -152,6 +197,8 @@ kvm_parse_options(int argc, char **argv, struct kvm_options *o)
 		{ "load-address", required_argument, NULL, OPT_LOAD },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "input", required_argument, NULL, OPT_INPUT },
+		{ "gdb", required_argument, NULL, OPT_GDB },
+		{ "svm-host", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -163,30 +210,16 @@ kvm_parse_options(int argc, char **argv, struct kvm_options *o)
 	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_MEMORY:
-			if (!kvm_parse_u64("memory", optarg, &v))
+			if (!kvm_parse_memory(optarg, &o->memory_mib))
 				return -1;
-			if (v == 0 || v > 3072) {
-				fprintf(stderr, "traplab kvm: --memory=%s: expected 1 to 3072 MiB\n", optarg);
-				return -1;
-			}
-			o->memory_mib = (unsigned)v;
 			break;
 		case OPT_LINUX: o->linux_boot = true; break;
 		case OPT_KERNEL: o->kernel = optarg; break;
 		case OPT_INITRD: o->initrd = optarg; break;
 		case OPT_APPEND: o->append = optarg; break;
 		case OPT_MODE:
-			if (strcmp(optarg, "real") == 0) {
-				o->mode = KVM_MODE_REAL;
-			} else if (strcmp(optarg, "protected") == 0) {
-				o->mode = KVM_MODE_PROTECTED;
-			} else if (strcmp(optarg, "long") == 0) {
-				o->mode = KVM_MODE_LONG;
-			} else {
-				fprintf(stderr, "traplab kvm: --mode=%s: expected real, protected or long\n",
-					optarg);
+			if (!kvm_parse_mode(optarg, &o->mode))
 				return -1;
-			}
 			break;
 		case OPT_LOAD:
 			if (!kvm_parse_u64("load-address", optarg, &o->load_address))
@@ -194,6 +227,17 @@ kvm_parse_options(int argc, char **argv, struct kvm_options *o)
 			break;
 		case OPT_STATS: o->stats = true; break;
 		case OPT_INPUT: o->input = optarg; break;
+		case OPT_GDB:
+			if (!kvm_parse_u64("gdb", optarg, &v))
+				return -1;
+			if (v == 0 || v > 65535) {
+				fprintf(stderr, "traplab kvm: --gdb=%s: expected a TCP port, 1 to 65535\n",
+					optarg);
+				return -1;
+			}
+			o->gdb_port = (unsigned)v;
+			break;
+		case 'S': o->svm_host = true; break;
 		case 'h':
 			cmd_kvm_usage(stdout);
 			return 1;
@@ -386,6 +430,52 @@ kvm_load(struct kvm_guest *g, const struct kvm_options *o, const char *initrd,
 	return 0;
 }
 
+/* --gdb=PORT: GDB drives the guest first; after `detach` (or GDB's going
+ * away) it runs on as without --gdb.  `kill` stops it as Ctrl-C does. */
+static void
+kvm_run_with_gdb(struct kvm_guest *g, unsigned port, struct kvm_stop *stop)
+{
+	char err[256];
+	int fd = gdbstub_listen((uint16_t)port, err, sizeof err);
+	if (fd >= 0) {
+		fprintf(stderr, "traplab kvm: waiting for gdb on localhost:%u \u2014 target remote :%u\n",
+			port, port);
+		switch (gdbstub_serve(g, fd, stop, err, sizeof err)) {
+		case GDBSTUB_DETACHED:
+			fprintf(stderr, "traplab kvm: gdb detached; the guest runs on\n");
+			kvm_guest_run(g, 0, stop);
+			return;
+		case GDBSTUB_KILLED:
+			stop->kind = KVM_STOP_INTERRUPTED;
+			fprintf(stderr, "traplab kvm: killed from gdb\n");
+			return;
+		case GDBSTUB_GUEST_ENDED:
+			return;
+		case GDBSTUB_FAILED:
+			break;
+		}
+	}
+	stop->kind = KVM_STOP_ERROR;
+	snprintf(stop->message, sizeof stop->message, "--gdb=%u: %s", port, err);
+}
+
+/* --svm-host: the same command in the SVM host (svm_host.h), the guest's
+ * files carried in. */
+static int
+kvm_in_svm_host(int argc, char **argv, const struct kvm_options *o, const char *initrd,
+		uint8_t *image)
+{
+	free(image);
+	if (o->gdb_port) {          /* the stub would listen inside QEMU, out of reach */
+		fprintf(stderr, "traplab kvm: --gdb and --svm-host: GDB cannot reach a stub in "
+			"the SVM host; choose one\n");
+		return EXIT_USAGE;
+	}
+	const char *files[] = { o->linux_boot ? (o->kernel ? o->kernel : KVM_DEFAULT_KERNEL)
+					      : o->path, initrd };
+	return svm_host_run(argc, argv, files, initrd ? 2 : 1);
+}
+
 int
 cmd_kvm(int argc, char **argv)
 {
@@ -399,12 +489,12 @@ cmd_kvm(int argc, char **argv)
 	uint8_t *image;
 	size_t size = 0;
 	r = kvm_read_inputs(&o, &initrd, &image, &size);
-	if (r != 0)
-		return r;
+	if (r != 0 || o.svm_host)
+		return r != 0 ? r : kvm_in_svm_host(argc, argv, &o, initrd, image);
 	char line[320];
 	enum kvm_host_kind host = kvm_host_probe(line, sizeof line);
 	if (host == KVM_HOST_NONE) {
-		fprintf(stderr, "traplab kvm: %s\n", line);
+		svm_host_suggest(line, argc, argv);
 		free(image);
 		return EXIT_UNAVAILABLE;
 	}
@@ -449,7 +539,10 @@ cmd_kvm(int argc, char **argv)
 	sigaction(SIGINT, &sa, &old_sa);
 
 	struct kvm_stop stop;
-	kvm_guest_run(g, 0, &stop);
+	if (o.gdb_port)
+		kvm_run_with_gdb(g, o.gdb_port, &stop);
+	else
+		kvm_guest_run(g, 0, &stop);
 
 	sigaction(SIGINT, &old_sa, NULL);
 	kvm_sigint_guest = NULL;

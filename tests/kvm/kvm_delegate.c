@@ -38,6 +38,7 @@ static const struct {
 	{ "kvm: debugging", NULL },
 	{ "kvm: monitor --backend=kvm", NULL },
 	{ "kvm: Linux boot protocol", "kvm: " },
+	{ "kvm: gdb remote stub", "kvm: " },
 };
 
 /* Of those, the ones that need hardware assist: under kvm_pvm they run in the
