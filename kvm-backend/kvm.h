@@ -79,6 +79,7 @@ struct kvm_linux_config {
 	const char *kernel;         /* bzImage path */
 	const char *initrd;         /* NULL: none */
 	const char *cmdline;
+	bool no_kernel_cache;       /* decompress every time (kvm-backend/linux/kernel_cache.c) */
 };
 /* Linux through the x86 boot protocol: the bzImage's payload decompressed
  * on the host and entered at its 64-bit entry with boot_params, e820 and

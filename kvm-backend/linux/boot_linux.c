@@ -1,8 +1,9 @@
 /* boot_linux.c — kvm_guest_load_linux (kvm.h): Linux on the x86 boot
  * protocol's 64-bit entry (Documentation/arch/x86/boot.rst; KVM-NOTES
  * §3.2-3.3; kvm-backend/README.md "Linux").  Lab 10.  Reads the files, lets
- * zeropage.c build guest RAM (payload decompressed on the host, vmlinux at
- * phys_startup_64) and sets the long-mode vCPU state.  Try it:
+ * zeropage.c build guest RAM (payload decompressed on the host, or read back
+ * from kernel_cache.c's cache, vmlinux at phys_startup_64) and sets the
+ * long-mode vCPU state.  Try it:
  *   make linux && build/traplab kvm --linux --kernel build/linux/vmlinuz \
  *       --append "console=ttyS0 earlyprintk=serial nokaslr"            */
 #include "kvm.h"
@@ -77,8 +78,12 @@ kvm_guest_load_linux(struct kvm_guest *g, const struct kvm_linux_config *lc, cha
 				    err, errlen) < 0)
 		goto out;
 	struct linux_boot lb;
-	if (linux_boot_build(ram, ram_size, kernel, kernel_size, initrd, initrd_size, lc->cmdline,
-			     &lb, err, errlen) < 0)
+	struct kernel_cache kc = { .off = lc->no_kernel_cache };
+	int built = linux_boot_build_cached(ram, ram_size, kernel, kernel_size, initrd, initrd_size,
+					    lc->cmdline, &kc, &lb, err, errlen);
+	if (kc.notice[0])   /* a bad cache entry, ignored: worth a line, never a failure */
+		fprintf(stderr, "traplab kvm: kernel cache: %s\n", kc.notice);
+	if (built < 0)
 		goto out;
 	struct kvm_regs regs;
 	struct kvm_sregs sregs;

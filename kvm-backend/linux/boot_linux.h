@@ -1,6 +1,7 @@
 /* boot_linux.h — the parts of kvm_guest_load_linux (kvm.h) that need no
  * /dev/kvm: bzImage setup header (bzimage.c), payload decompression
- * (decompress.c), vmlinux ELF loading (vmlinux.c), the zero page, e820,
+ * (decompress.c) and its cache (kernel_cache.c), vmlinux ELF loading
+ * (vmlinux.c), the zero page, e820,
  * page tables and 64-bit entry state (zeropage.c) and the MP table
  * (mptable.c).  Linux's
  * Documentation/arch/x86/boot.rst is the contract; kvm-backend/README.md
@@ -8,6 +9,7 @@
 #ifndef TRAPLAB_BOOT_LINUX_H
 #define TRAPLAB_BOOT_LINUX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -69,6 +71,29 @@ const char *bzimage_payload_format(const uint8_t *p, size_t n);
 int bzimage_decompress(const uint8_t *p, size_t n, size_t limit, uint8_t **out, size_t *outlen,
 		       char *err, size_t errlen);
 
+/* ---- the decompressed-kernel cache (kernel_cache.c) --------------------------- */
+enum { KERNEL_CACHE_PATH_MAX = 4096, KERNEL_CACHE_NOTICE_MAX = KERNEL_CACHE_PATH_MAX + 128 };
+enum kernel_cache_outcome {
+	KERNEL_CACHE_OFF,               /* not asked for, or no directory to keep it in */
+	KERNEL_CACHE_HIT,               /* the vmlinux came from the cache, checked */
+	KERNEL_CACHE_MISS,              /* decompressed; stored if the directory allowed */
+};
+struct kernel_cache {
+	bool off;                       /* in: --no-kernel-cache, decompress and touch nothing */
+	const char *dir;                /* in: NULL for kernel_cache_dir() */
+	enum kernel_cache_outcome outcome;      /* out */
+	bool stored;                    /* out: a miss whose entry was written */
+	char path[KERNEL_CACHE_PATH_MAX];       /* out: the entry's file, "" if none */
+	char notice[KERNEL_CACHE_NOTICE_MAX];   /* out: one line, or "": an entry ignored, and why */
+};
+/* Where the cache lives: $TRAPLAB_CACHE_DIR, else $XDG_CACHE_HOME/traplab,
+ * else $HOME/.cache/traplab.  0, or -1 if none of them is set. */
+int kernel_cache_dir(char *out, size_t len);
+/* bzimage_decompress of bz's payload, through the cache when kc is not NULL
+ * and not off.  Cache failures are not errors: -1 only if decompression fails. */
+int kernel_cache_decompress(const struct bzimage *bz, size_t limit, struct kernel_cache *kc,
+			    uint8_t **out, size_t *outlen, char *err, size_t errlen);
+
 /* ---- the vmlinux ELF (vmlinux.c) ---------------------------------------------- */
 struct vmlinux {
 	uint64_t start, end;            /* physical extent of the PT_LOADs, [start, end) */
@@ -114,6 +139,15 @@ struct linux_boot {
 int linux_boot_build(uint8_t *ram, size_t ram_size, const uint8_t *kernel, size_t kernel_size,
 		     const uint8_t *initrd, size_t initrd_size, const char *cmdline,
 		     struct linux_boot *lb, char *err, size_t errlen);
+/* The same, its payload decompressed through the cache `kc` (NULL: no cache). */
+int linux_boot_build_cached(uint8_t *ram, size_t ram_size, const uint8_t *kernel,
+			    size_t kernel_size, const uint8_t *initrd, size_t initrd_size,
+			    const char *cmdline, struct kernel_cache *kc, struct linux_boot *lb,
+			    char *err, size_t errlen);
+/* A bzImage to its vmlinux ELF (malloc'd), through the cache `kc` (NULL: none):
+ * the step of linux_boot_build that the cache saves.  0, or -1 with err. */
+int linux_kernel_image(const uint8_t *kernel, size_t kernel_size, struct kernel_cache *kc,
+		       uint8_t **elf, size_t *elf_size, char *err, size_t errlen);
 /* The 64-bit entry state (KVM-NOTES §3.3) over `sregs` as KVM_GET_SREGS gave it. */
 void linux_boot_entry_state(const struct linux_boot *lb, struct kvm_regs *regs,
 			    struct kvm_sregs *sregs);

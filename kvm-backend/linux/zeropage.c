@@ -3,7 +3,8 @@
  * line, GDT and identity page tables, the MP table (mptable.c), and the
  * 64-bit entry state (Linux
  * Documentation/arch/x86/boot.rst "64-bit Boot Protocol"; KVM-NOTES
- * §3.2-3.3; the layout is in boot_linux.h and kvm-backend/README.md).
+ * §3.2-3.3; the layout is in boot_linux.h and kvm-backend/README.md); the
+ * payload is decompressed through kernel_cache.c when the caller gives one.
  * Lab 10.  tests/kvm/test_linux.c drives it on a plain buffer. */
 #include "boot_linux.h"
 #include "kvm.h"
@@ -106,9 +107,31 @@ kernel_fits(uint64_t start, uint32_t init_size, uint64_t end, size_t ram_size, c
 }
 
 int
+linux_kernel_image(const uint8_t *kernel, size_t kernel_size, struct kernel_cache *kc,
+		   uint8_t **elf, size_t *elf_size, char *err, size_t errlen)
+{
+	struct bzimage bz;
+	*elf = NULL;
+	*elf_size = 0;
+	if (bzimage_parse(kernel, kernel_size, &bz, err, errlen) < 0)
+		return -1;
+	return kernel_cache_decompress(&bz, LINUX_PAYLOAD_MAX, kc, elf, elf_size, err, errlen);
+}
+
+int
 linux_boot_build(uint8_t *ram, size_t ram_size, const uint8_t *kernel, size_t kernel_size,
 		 const uint8_t *initrd, size_t initrd_size, const char *cmdline,
 		 struct linux_boot *lb, char *err, size_t errlen)
+{
+	return linux_boot_build_cached(ram, ram_size, kernel, kernel_size, initrd, initrd_size,
+				       cmdline, NULL, lb, err, errlen);
+}
+
+int
+linux_boot_build_cached(uint8_t *ram, size_t ram_size, const uint8_t *kernel,
+			size_t kernel_size, const uint8_t *initrd, size_t initrd_size,
+			const char *cmdline, struct kernel_cache *kc, struct linux_boot *lb,
+			char *err, size_t errlen)
 {
 	memset(lb, 0, sizeof *lb);
 	if (!cmdline)
@@ -138,8 +161,8 @@ linux_boot_build(uint8_t *ram, size_t ram_size, const uint8_t *kernel, size_t ke
 		return -1;
 	uint8_t *elf;
 	size_t elf_size;
-	if (bzimage_decompress(lb->bz.payload, lb->bz.payload_length, LINUX_PAYLOAD_MAX, &elf,
-			       &elf_size, err, errlen) < 0)
+	if (kernel_cache_decompress(&lb->bz, LINUX_PAYLOAD_MAX, kc, &elf, &elf_size, err,
+				    errlen) < 0)
 		return -1;
 	int rc = vmlinux_load(elf, elf_size, ram, ram_size, &lb->vmlinux, err, errlen);
 	free(elf);
