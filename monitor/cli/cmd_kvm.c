@@ -44,6 +44,7 @@ enum {
 struct kvm_options {
 	unsigned memory_mib;
 	bool linux_boot;
+	bool no_kernel_cache;       /* --no-kernel-cache */
 	const char *kernel, *initrd, *append;
 	enum kvm_cpu_mode mode;
 	uint64_t load_address;
@@ -65,7 +66,8 @@ cmd_kvm_usage(FILE *out)
 		"    traplab kvm [--memory=MiB] [--mode=real|protected|long] [--load-address=ADDR]\n"
 		"                [--stats] [--input=TEXT|-] [--gdb=PORT] [--svm-host] GUEST.bin\n"
 		"    traplab kvm --linux [--kernel=FILE] [--initrd=FILE] [--append=\"ARGS\"]\n"
-		"                [--memory=MiB] [--stats] [--input=TEXT|-] [--svm-host]\n"
+		"                [--memory=MiB] [--stats] [--input=TEXT|-] [--no-kernel-cache]\n"
+		"                [--svm-host]\n"
 		"\n"
 		"DESCRIPTION\n"
 		"    Runs one guest on the real CPU through Linux KVM, with traplab as the\n"
@@ -101,6 +103,13 @@ cmd_kvm_usage(FILE *out)
 		"    --kernel=FILE        the bzImage (default %s, made by `make linux`)\n"
 		"    --initrd=FILE        the initramfs (default %s if it exists)\n"
 		"    --append=ARGS        the kernel command line (default \"%s\")\n"
+		"    --no-kernel-cache    decompress the bzImage's payload every time. Otherwise\n"
+		"                         the decompressed kernel is kept, keyed by the payload's\n"
+		"                         checksum, in $TRAPLAB_CACHE_DIR, else\n"
+		"                         $XDG_CACHE_HOME/traplab, else ~/.cache/traplab (the 4\n"
+		"                         most recently used kernels, ~60 MiB each), and the\n"
+		"                         next boot of that kernel reads it back instead; an\n"
+		"                         entry that fails its checksum is named and ignored\n"
 		"    --stats              at the end, print the exits that reached traplab by\n"
 		"                         reason and by port, and KVM's own per-vCPU counters\n"
 		"                         (KVM_GET_STATS_FD), which include the exits KVM\n"
@@ -186,13 +195,14 @@ static int
 kvm_parse_options(int argc, char **argv, struct kvm_options *o)
 {
 	enum { OPT_MEMORY = 256, OPT_LINUX, OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_MODE,
-	       OPT_LOAD, OPT_STATS, OPT_INPUT, OPT_GDB };
+	       OPT_LOAD, OPT_STATS, OPT_INPUT, OPT_GDB, OPT_NO_KERNEL_CACHE };
 	static const struct option longopts[] = {
 		{ "memory", required_argument, NULL, OPT_MEMORY },
 		{ "linux", no_argument, NULL, OPT_LINUX },
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
 		{ "initrd", required_argument, NULL, OPT_INITRD },
 		{ "append", required_argument, NULL, OPT_APPEND },
+		{ "no-kernel-cache", no_argument, NULL, OPT_NO_KERNEL_CACHE },
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "load-address", required_argument, NULL, OPT_LOAD },
 		{ "stats", no_argument, NULL, OPT_STATS },
@@ -217,6 +227,7 @@ kvm_parse_options(int argc, char **argv, struct kvm_options *o)
 		case OPT_KERNEL: o->kernel = optarg; break;
 		case OPT_INITRD: o->initrd = optarg; break;
 		case OPT_APPEND: o->append = optarg; break;
+		case OPT_NO_KERNEL_CACHE: o->no_kernel_cache = true; break;
 		case OPT_MODE:
 			if (!kvm_parse_mode(optarg, &o->mode))
 				return -1;
@@ -415,6 +426,7 @@ kvm_load(struct kvm_guest *g, const struct kvm_options *o, const char *initrd,
 			.kernel = o->kernel ? o->kernel : KVM_DEFAULT_KERNEL,
 			.initrd = initrd,
 			.cmdline = o->append ? o->append : KVM_DEFAULT_APPEND,
+			.no_kernel_cache = o->no_kernel_cache,
 		};
 		if (kvm_guest_load_linux(g, &lc, err, sizeof err) < 0) {
 			fprintf(stderr, "traplab kvm: %s: %s\n", lc.kernel, err);
