@@ -1,8 +1,9 @@
 /* debug.c — looking at and stepping a KVM guest: registers (KVM_GET/SET_REGS,
  * KVM_GET/SET_SREGS), single-step and hardware breakpoints through
  * KVM_SET_GUEST_DEBUG (the CPU's own TF and DR0-DR7, Intel SDM vol. 3B
- * ch. 18), address translation through the guest's page tables
- * (KVM_TRANSLATE).  Lab 10; KVM-NOTES §3.8 has what was measured here.
+ * ch. 18; the four slots also watch data, for the GDB stub's Z2-Z4),
+ * address translation through the guest's page tables (KVM_TRANSLATE).
+ * Lab 10; KVM-NOTES §3.8 has what was measured here.
  * Software breakpoints: int3 exits to us with KVM_GUESTDBG_USE_SW_BP when
  * asked (the GDB stub, gdbstub.c, writes the 0xCC); kvm_pvm cannot run them.
  */
@@ -15,7 +16,12 @@
 #include "kvm_internal.h"
 
 #define DR6_BS        (1u << 14)   /* single step */
+#define DR6_B_MASK    0xfu         /* B0-B3: breakpoint condition n met (SDM §18.2.3) */
 #define DR7_GE        (1u << 9)    /* "exact" breakpoints, as Firecracker sets */
+/* DR7 per slot n (SDM §18.2.4): L<n> at bit 2n, R/W<n> at 16 + 4n, LEN<n> at 18 + 4n */
+#define DR7_L(n)      (1u << (2 * (n)))
+#define DR7_RW(n, rw) ((uint64_t)(rw) << (16 + 4 * (n)))
+#define DR7_LEN(n, l) ((uint64_t)(l) << (18 + 4 * (n)))
 #define X86_INSN_HLT  0xf4
 
 int
@@ -81,6 +87,14 @@ kvm_guest_read_virt(struct kvm_guest *g, uint64_t gva, uint8_t *buf, unsigned le
 
 /* ---- KVM_SET_GUEST_DEBUG ---------------------------------------------------------- */
 
+/* DR7's LEN encoding (SDM §18.2.4): 00 one byte, 01 two, 11 four, 10 eight. */
+static unsigned
+dr7_len_code(unsigned len)
+{
+	enum { LEN1 = 0, LEN2 = 1, LEN8 = 2, LEN4 = 3 };
+	return len == 2 ? LEN2 : len == 4 ? LEN4 : len == 8 ? LEN8 : LEN1;
+}
+
 int
 kvm_guest_set_debug(struct kvm_guest *g, bool single_step)
 {
@@ -105,8 +119,10 @@ kvm_guest_set_debug(struct kvm_guest *g, bool single_step)
 			if (!(g->hw_bp_mask & (1u << i)))
 				continue;
 			dbg.arch.debugreg[i] = g->hw_bp[i];
-			/* L<i> = 1; R/W<i> = 00 (instruction fetch), LEN<i> = 00 */
-			dbg.arch.debugreg[7] |= 1u << (i * 2);
+			/* L<i> = 1; R/W<i> as asked (00: instruction fetch, whose
+			 * LEN must be 00); LEN<i> from the length */
+			dbg.arch.debugreg[7] |= DR7_L(i) | DR7_RW(i, g->hw_bp_rw[i]) |
+						DR7_LEN(i, dr7_len_code(g->hw_bp_len[i]));
 		}
 	}
 	return ioctl(g->vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg);
@@ -120,9 +136,18 @@ kvm_guest_debug_stop(struct kvm_guest *g, struct kvm_stop *stop)
 	struct kvm_regs regs;
 	if (ioctl(g->vcpu_fd, KVM_GET_REGS, &regs) == 0)
 		stop->rip = regs.rip;
-	unsigned hit = d->dr6 & 0xf & g->hw_bp_mask;
-	if (hit) {
-		unsigned slot = (unsigned)__builtin_ctz(hit);
+	unsigned hit = d->dr6 & DR6_B_MASK & g->hw_bp_mask;
+	stop->dr_hit = hit;
+	unsigned slot = hit ? (unsigned)__builtin_ctz(hit) : 0;
+	if (hit && g->hw_bp_rw[slot] != KVM_HW_EXEC) {
+		/* a data breakpoint is a trap: rip is already past the access, so
+		 * there is nothing to resume over (SDM §18.2.5) */
+		snprintf(stop->message, sizeof stop->message,
+			 "watchpoint %u (%s, %u bytes at linear 0x%" PRIx64 ") before linear 0x%" PRIx64
+			 " (dr6=0x%llx)", slot, g->hw_bp_rw[slot] == KVM_HW_WRITE ? "write" : "access",
+			 g->hw_bp_len[slot], g->hw_bp[slot], (uint64_t)d->pc,
+			 (unsigned long long)d->dr6);
+	} else if (hit) {
 		g->bp_hit = true;
 		g->bp_hit_rip = d->pc;
 		snprintf(stop->message, sizeof stop->message,
@@ -243,8 +268,21 @@ int
 kvm_guest_set_hw_breakpoint(struct kvm_guest *g, unsigned slot, uint64_t gva,
 			    char *err, size_t errlen)
 {
+	return kvm_guest_set_hw_watchpoint(g, slot, gva, KVM_HW_EXEC, 1, err, errlen);
+}
+
+int
+kvm_guest_set_hw_watchpoint(struct kvm_guest *g, unsigned slot, uint64_t gva,
+			    enum kvm_hw_watch rw, unsigned len, char *err, size_t errlen)
+{
 	if (slot > 3) {
 		snprintf(err, errlen, "hardware breakpoint slot %u: there are 4 (0-3, DR0-DR3)", slot);
+		return -1;
+	}
+	if ((len != 1 && len != 2 && len != 4 && len != 8) || (rw == KVM_HW_EXEC && len != 1) ||
+	    gva % len != 0) {
+		snprintf(err, errlen, "DR%u: %u bytes at 0x%" PRIx64 ": a debug register covers 1, 2, "
+			 "4 or 8 bytes at a multiple of that (1 for instructions)", slot, len, gva);
 		return -1;
 	}
 	if (!(g->debug_caps & KVM_GUESTDBG_USE_HW_BP)) {
@@ -252,6 +290,8 @@ kvm_guest_set_hw_breakpoint(struct kvm_guest *g, unsigned slot, uint64_t gva,
 		return -1;
 	}
 	g->hw_bp[slot] = gva;
+	g->hw_bp_rw[slot] = (uint8_t)rw;
+	g->hw_bp_len[slot] = (uint8_t)len;
 	g->hw_bp_mask |= 1u << slot;
 	if (kvm_guest_set_debug(g, false) < 0) {
 		snprintf(err, errlen, "KVM_SET_GUEST_DEBUG (DR%u = 0x%" PRIx64 "): %s", slot, gva,

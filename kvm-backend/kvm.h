@@ -104,6 +104,7 @@ struct kvm_stop {
 	uint8_t insn[16];           /* the bytes at rip, for emulation failures */
 	unsigned insn_len;
 	char message[320];          /* one line for people, registers included on failures */
+	unsigned dr_hit;            /* KVM_STOP_DEBUG: the slots whose condition was met (DR6.B0-B3) */
 };
 /* Run until a stop, or until `max_exits` exits to user space (0: no limit). */
 void kvm_guest_run(struct kvm_guest *g, uint64_t max_exits, struct kvm_stop *stop);
@@ -124,6 +125,15 @@ void kvm_guest_step(struct kvm_guest *g, struct kvm_stop *stop);
 int kvm_guest_set_hw_breakpoint(struct kvm_guest *g, unsigned slot, uint64_t gva,
 				char *err, size_t errlen);
 int kvm_guest_clear_hw_breakpoint(struct kvm_guest *g, unsigned slot);
+/* Data breakpoints (watchpoints) in the same four slots: DR7's R/W field
+ * (Intel SDM vol. 3B §18.2.4).  x86 has no read-only condition; I/O (10b)
+ * needs CR4.DE and is not offered.  `len` is 1, 2, 4 or 8 and `gva` a
+ * multiple of it (the CPU ignores the low address bits, §18.2.5).  A hit
+ * stops the run after the access (a trap) as KVM_STOP_DEBUG with the slot
+ * in stop->dr_hit. */
+enum kvm_hw_watch { KVM_HW_EXEC = 0, KVM_HW_WRITE = 1, KVM_HW_ACCESS = 3 };
+int kvm_guest_set_hw_watchpoint(struct kvm_guest *g, unsigned slot, uint64_t gva,
+				enum kvm_hw_watch rw, unsigned len, char *err, size_t errlen);
 /* Software breakpoints: with `on`, an int3 the guest executes stops the run
  * (KVM_STOP_DEBUG, rip at the int3) instead of raising #BP in the guest
  * (KVM_GUESTDBG_USE_SW_BP).  Writing the 0xCC is the caller's (gdbstub.c).

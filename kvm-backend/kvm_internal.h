@@ -68,6 +68,8 @@ struct kvm_guest {
 	/* debugging (debug.c) */
 	uint32_t debug_caps;        /* KVM_CAP_SET_GUEST_DEBUG2: the KVM_GUESTDBG_* KVM accepts */
 	uint64_t hw_bp[4];          /* DR0-DR3 */
+	uint8_t hw_bp_rw[4];        /* their DR7 R/W fields: enum kvm_hw_watch (0: instruction) */
+	uint8_t hw_bp_len[4];       /* their lengths in bytes: 1, 2, 4 or 8 (1 for instructions) */
 	unsigned hw_bp_mask;        /* which slots are set */
 	uint64_t bp_hit_rip;        /* rip of the last hardware-breakpoint stop (resume over it) */
 	bool bp_hit;
