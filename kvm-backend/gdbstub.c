@@ -4,22 +4,35 @@
  *
  * Packets served (GDB manual, appendix E "Remote Serial Protocol", E.2
  * "Packets", E.3 "Stop Reply Packets", E.4 "General Query Packets"):
- *   ?  g G p P  m M  c s vCont? vCont;c/s  Z0 z0 Z1 z1  D k  H T
+ *   ?  g G p P  m M  c s vCont? vCont;c/s  Z0-Z4 z0-z4  D k  H T
  *   qSupported (PacketSize, qXfer:features:read+, swbreak+, hwbreak+,
  *   QStartNoAckMode+), qXfer:features:read:target.xml, qAttached, qC,
  *   qfThreadInfo/qsThreadInfo, qRcmd (`monitor phys on|off`, `monitor help`),
  *   and the 0x03 byte while the guest runs (E.10 "Interrupts").
  * Stop replies: T05thread:01; (with swbreak:/hwbreak: when a breakpoint
- * of ours is at the pc), T02thread:01; after Control-C, W00 when the guest
- * powers off, W01 when it resets or fails.
+ * of ours is at the pc, watch:/rwatch:/awatch:ADDR; for a watchpoint, E.3),
+ * T02thread:01; after Control-C, W00 when the guest powers off, W01 when it
+ * resets or fails.
  *
  * Addresses: m/M/Z take guest-virtual (linear) addresses, translated
  * through the guest's page tables (KVM_TRANSLATE) page by page; after
  * `monitor phys on` they are guest-physical.  In real mode $pc is the
  * linear address CS*16+IP, not IP, so that a breakpoint on a linear
  * address is recognised when it hits (writing $pc sets IP = $pc - CS*16).
- * Z2-Z4 (watchpoints) are not served: GDB then falls back to software
- * watchpoints, single-stepping.
+ *
+ * Z1 (hardware breakpoints) and Z2-Z4 (write, read, access watchpoints)
+ * share the four debug registers DR0-DR3 (Intel SDM vol. 3B §18.2).  A
+ * register watches 1, 2, 4 or 8 bytes at a multiple of that, so a watch of
+ * another length or alignment takes several (as GDB's own x86 code splits
+ * them); when they run out the Z packet gets E28 and GDB says it could not
+ * insert the watchpoint (`set remote hardware-watchpoint-limit 4` makes it
+ * use software watchpoints beyond four instead).  x86 has no read-only
+ * condition (R/W = 10b is I/O): Z3 is a read/write watch whose hits we pass
+ * on only when the watched bytes did not change — a changed value was a
+ * write (GDB reasons the same way about an access watchpoint standing in for
+ * a read one).  Under `monitor step-breakpoints on` (for CPUs where DR7 does
+ * not fire, QEMU's software AMD-V) write watchpoints are also checked by
+ * comparing the watched bytes after every step; reads cannot be seen so.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -35,7 +48,24 @@
 
 #include "gdbstub.h"
 
-enum { MAX_SW_BP = 64, OUT_SIZE = 2 * GDB_PACKET_SIZE + 16 };
+enum { MAX_SW_BP = 64, OUT_SIZE = 2 * GDB_PACKET_SIZE + 16,
+       NUM_DR = 4,              /* DR0-DR3 */
+       MAX_DR_LEN = 8,          /* the longest a debug register covers (LEN = 10b) */
+       NO_WATCH = -1 };
+
+/* The Z packet types (E.2, "z type,addr,kind"). */
+enum { Z_SW = '0', Z_HW = '1', Z_WRITE = '2', Z_READ = '3', Z_ACCESS = '4' };
+
+/* One debug register as the stub uses it.  A Z2-Z4 may take several (its
+ * aligned pieces); z finds them by the packet's own address and length. */
+struct hw_slot {
+	char type;                      /* Z_HW, Z_WRITE, Z_READ or Z_ACCESS */
+	uint64_t addr;                  /* this piece: aligned to its length */
+	unsigned len;
+	uint64_t z_addr, z_len;         /* the Z packet's */
+	uint8_t seen[MAX_DR_LEN];       /* the watched bytes as last seen */
+	bool seen_ok;
+};
 
 struct stub {
 	struct gdb_conn c;
@@ -44,8 +74,9 @@ struct stub {
 	bool phys;                      /* monitor phys on: m/M are guest-physical */
 	bool step_bps;                  /* monitor step-breakpoints on: no int3, continue steps */
 	struct { uint64_t addr; uint8_t orig; bool used; } sw[MAX_SW_BP];
-	uint64_t hw[4];
-	unsigned hw_mask;
+	struct hw_slot hw[NUM_DR];
+	unsigned hw_mask;               /* the slots in use */
+	int watch_hit;                  /* the slot of the watchpoint the last stop was at */
 	char out[OUT_SIZE];
 };
 
@@ -275,25 +306,95 @@ sw_breakpoint(struct stub *st, uint64_t addr, bool insert)
 	return true;
 }
 
-/* Z1/z1: DR0-DR3 through kvm_guest_set_hw_breakpoint. */
+/* ---- debug registers: Z1-Z4 -------------------------------------------------------- */
+
 static bool
-hw_breakpoint(struct stub *st, uint64_t addr, bool insert)
+slot_used(const struct stub *st, unsigned i)
 {
-	char err[160];
-	for (unsigned i = 0; i < 4; i++) {
-		if (!insert && (st->hw_mask & (1u << i)) && st->hw[i] == addr) {
-			st->hw_mask &= ~(1u << i);
-			return kvm_guest_clear_hw_breakpoint(st->g, i) == 0;
-		}
-		if (insert && !(st->hw_mask & (1u << i))) {
-			if (kvm_guest_set_hw_breakpoint(st->g, i, addr, err, sizeof err) < 0)
-				return false;
-			st->hw[i] = addr;
-			st->hw_mask |= 1u << i;
-			return true;
-		}
+	return st->hw_mask & (1u << i);
+}
+
+/* The watched bytes now, kept in the slot's `seen`; true if they differ from
+ * what was seen before (false when they cannot be read). */
+static bool
+watch_changed(struct stub *st, struct hw_slot *h)
+{
+	uint8_t now[MAX_DR_LEN];
+	if (mem_access(st, h->addr, now, h->len, false) != h->len) {
+		h->seen_ok = false;
+		return false;
 	}
-	return !insert;
+	bool changed = h->seen_ok && memcmp(now, h->seen, h->len) != 0;
+	memcpy(h->seen, now, h->len);
+	h->seen_ok = true;
+	return changed;
+}
+
+/* Before each resume: GDB's own writes (M) are not the guest's. */
+static void
+watch_refresh(struct stub *st)
+{
+	for (unsigned i = 0; i < NUM_DR; i++)
+		if (slot_used(st, i) && st->hw[i].type != Z_HW)
+			watch_changed(st, &st->hw[i]);
+}
+
+/* The largest piece a debug register can take at `addr` with `left` bytes
+ * to go: 8, 4, 2 or 1, aligned (SDM §18.2.5: the low bits are ignored). */
+static unsigned
+piece_len(uint64_t addr, uint64_t left)
+{
+	unsigned len = MAX_DR_LEN;
+	while (len > 1 && (addr % len != 0 || len > left))
+		len /= 2;
+	return len;
+}
+
+static bool
+hw_remove(struct stub *st, char type, uint64_t addr, uint64_t len)
+{
+	bool ok = true;
+	for (unsigned i = 0; i < NUM_DR; i++)
+		if (slot_used(st, i) && st->hw[i].type == type && st->hw[i].z_addr == addr &&
+		    (type == Z_HW || st->hw[i].z_len == len)) {
+			st->hw_mask &= ~(1u << i);
+			ok = kvm_guest_clear_hw_breakpoint(st->g, i) == 0 && ok;
+		}
+	return ok;                      /* one not there: nothing to do (idempotent, E.2) */
+}
+
+/* Z1-Z4: a breakpoint takes one register, a watchpoint one per aligned
+ * piece; all or none.  False when there are not enough (or KVM refuses). */
+static bool
+hw_insert(struct stub *st, char type, uint64_t addr, uint64_t len)
+{
+	if (type == Z_HW)
+		len = 1;                /* x86's kind is the instruction's size; DR7 wants LEN 00 */
+	if (len == 0 || len > NUM_DR * MAX_DR_LEN)
+		return false;
+	hw_remove(st, type, addr, len);         /* a repeated packet: once (E.2) */
+	const enum kvm_hw_watch rw = type == Z_HW ? KVM_HW_EXEC : type == Z_WRITE ? KVM_HW_WRITE
+									: KVM_HW_ACCESS;
+	char err[160];
+	uint64_t at = addr;
+	for (unsigned i = 0; i < NUM_DR && at < addr + len; i++) {
+		if (slot_used(st, i))
+			continue;
+		unsigned piece = piece_len(at, addr + len - at);
+		if (kvm_guest_set_hw_watchpoint(st->g, i, at, rw, piece, err, sizeof err) < 0)
+			break;
+		st->hw[i] = (struct hw_slot){ .type = type, .addr = at, .len = piece,
+					      .z_addr = addr, .z_len = len };
+		st->hw_mask |= 1u << i;
+		if (type != Z_HW)
+			watch_changed(st, &st->hw[i]);
+		at += piece;
+	}
+	if (at < addr + len) {          /* out of registers: take back the pieces set */
+		hw_remove(st, type, addr, len);
+		return false;
+	}
+	return true;
 }
 
 static void
@@ -302,16 +403,18 @@ cmd_breakpoint(struct stub *st, const char *p, bool insert)
 	char type = p[0];
 	const char *q = p + 2;
 	uint64_t addr = gdb_parse_hex(q, &q);
+	uint64_t len = gdb_parse_hex(q, &q);
 	bool ok;
-	if (type == '0')
+	if (type == Z_SW)
 		ok = sw_breakpoint(st, addr, insert);
-	else if (type == '1')
-		ok = hw_breakpoint(st, addr, insert);
+	else if (type >= Z_HW && type <= Z_ACCESS && p[1] == ',')
+		ok = insert ? hw_insert(st, type, addr, len) : hw_remove(st, type, addr, len);
 	else {
-		st->out[0] = 0;         /* watchpoints: unsupported, GDB steps instead */
+		st->out[0] = 0;         /* unknown type: the empty reply (E.2) */
 		return;
 	}
-	snprintf(st->out, sizeof st->out, ok ? "OK" : "E01");
+	/* E28 (ENOSPC): the registers are taken, or the range is too long */
+	snprintf(st->out, sizeof st->out, ok ? "OK" : "E28");
 }
 
 /* Before detaching: the guest's own bytes back, the debug registers free. */
@@ -321,8 +424,8 @@ remove_all_breakpoints(struct stub *st)
 	for (int i = 0; i < MAX_SW_BP; i++)
 		if (st->sw[i].used)
 			sw_breakpoint(st, st->sw[i].addr, false);
-	for (unsigned i = 0; i < 4; i++)
-		if (st->hw_mask & (1u << i))
+	for (unsigned i = 0; i < NUM_DR; i++)
+		if (slot_used(st, i))
 			kvm_guest_clear_hw_breakpoint(st->g, i);
 	st->hw_mask = 0;
 	kvm_guest_set_sw_breakpoints(st->g, false);
@@ -375,6 +478,14 @@ stop_reply(struct stub *st)
 		snprintf(st->out, sizeof st->out, "T02thread:01;");
 		return false;
 	}
+	if (st->watch_hit != NO_WATCH) {
+		/* E.3: "watch", "rwatch" or "awatch", then the data address; GDB
+		 * finds its watchpoint by the address falling in its range */
+		const struct hw_slot *h = &st->hw[st->watch_hit];
+		const char *kind = h->type == Z_WRITE ? "watch" : h->type == Z_READ ? "rwatch" : "awatch";
+		snprintf(st->out, sizeof st->out, "T05thread:01;%s:%" PRIx64 ";", kind, h->addr);
+		return false;
+	}
 	struct kvm_regs r;
 	struct kvm_sregs sr;
 	const char *why = "";
@@ -382,8 +493,8 @@ stop_reply(struct stub *st)
 		uint64_t pc = reg_get(GDB_REG_RIP, &r, &sr);
 		if (sw_find(st, pc) >= 0 && (st->step_bps || strstr(s->message, "int3")))
 			why = "swbreak:;";
-		for (unsigned i = 0; i < 4; i++)
-			if ((st->hw_mask & (1u << i)) && st->hw[i] == pc)
+		for (unsigned i = 0; i < NUM_DR; i++)
+			if (slot_used(st, i) && st->hw[i].type == Z_HW && st->hw[i].addr == pc)
 				why = "hwbreak:;";
 	}
 	snprintf(st->out, sizeof st->out, "T05thread:01;%s", why);
@@ -399,10 +510,43 @@ at_breakpoint(struct stub *st)
 	if (kvm_guest_get_regs(st->g, &r, &s) < 0)
 		return true;
 	uint64_t pc = reg_get(GDB_REG_RIP, &r, &s);
-	for (unsigned i = 0; i < 4; i++)
-		if ((st->hw_mask & (1u << i)) && st->hw[i] == pc)
+	for (unsigned i = 0; i < NUM_DR; i++)
+		if (slot_used(st, i) && st->hw[i].type == Z_HW && st->hw[i].addr == pc)
 			return true;
 	return sw_find(st, pc) >= 0;
+}
+
+/* After a stop: the watchpoint it is at, in st->watch_hit.  From DR6 (the
+ * stop's dr_hit) where the CPU fired one, and with `stepped`, also by
+ * comparing the bytes of write watchpoints, for CPUs whose DR7 never fires.
+ * A read watchpoint (Z3, read/write underneath) whose bytes changed saw a
+ * write: not a hit.  True if there is one to report. */
+static bool
+watch_check(struct stub *st, bool stepped)
+{
+	st->watch_hit = NO_WATCH;
+	if (st->stop->kind != KVM_STOP_DEBUG)
+		return false;
+	for (unsigned i = 0; i < NUM_DR && st->watch_hit == NO_WATCH; i++) {
+		struct hw_slot *h = &st->hw[i];
+		if (!slot_used(st, i) || h->type == Z_HW)
+			continue;
+		bool fired = st->stop->dr_hit & (1u << i);
+		bool changed = watch_changed(st, h);
+		if ((fired && !(h->type == Z_READ && changed)) ||
+		    (stepped && h->type == Z_WRITE && changed))
+			st->watch_hit = (int)i;
+	}
+	return st->watch_hit != NO_WATCH;
+}
+
+/* True if the stop was only a read watchpoint's register firing at a write
+ * (see watch_check): the run should go on. */
+static bool
+only_filtered_reads(struct stub *st)
+{
+	return st->stop->kind == KVM_STOP_DEBUG && st->stop->dr_hit &&
+	       st->watch_hit == NO_WATCH && !at_breakpoint(st);
 }
 
 /* `monitor step-breakpoints on`: continue as single steps until the pc is at
@@ -418,7 +562,7 @@ step_to_breakpoint(struct stub *st, struct ctrl_c_watch *w)
 			st->stop->kind = KVM_STOP_INTERRUPTED;
 			return;
 		}
-	} while (st->stop->kind == KVM_STOP_DEBUG && !at_breakpoint(st));
+	} while (st->stop->kind == KVM_STOP_DEBUG && !watch_check(st, true) && !at_breakpoint(st));
 }
 
 /* c or s; true if the guest has ended (or GDB went away). */
@@ -426,8 +570,11 @@ static bool
 cmd_resume(struct stub *st, bool step, bool *gone)
 {
 	memset(st->stop, 0, sizeof *st->stop);
+	watch_refresh(st);
+	st->watch_hit = NO_WATCH;
 	if (step) {
 		kvm_guest_step(st->g, st->stop);
+		watch_check(st, st->step_bps);
 		return stop_reply(st);
 	}
 	struct ctrl_c_watch w = { .st = st };
@@ -436,7 +583,9 @@ cmd_resume(struct stub *st, bool step, bool *gone)
 	if (st->step_bps)
 		step_to_breakpoint(st, &w);
 	else
-		kvm_guest_run(st->g, 0, st->stop);
+		do
+			kvm_guest_run(st->g, 0, st->stop);
+		while (!watch_check(st, false) && only_filtered_reads(st) && !atomic_load(&w.fired));
 	atomic_store(&w.done, true);
 	if (have_thread)
 		pthread_join(t, NULL);
@@ -580,6 +729,7 @@ gdbstub_serve(struct kvm_guest *g, int listen_fd, struct kvm_stop *stop, char *e
 	st.c.fd = fd;
 	st.g = g;
 	st.stop = stop;
+	st.watch_hit = NO_WATCH;
 	memset(stop, 0, sizeof *stop);
 	int end = -1;
 	while (end < 0) {
