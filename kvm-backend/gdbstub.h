@@ -1,6 +1,7 @@
 /* gdbstub.h — a GDB remote stub for a KVM guest (Lab 10): GDB connects over
  * TCP on localhost and drives the one vCPU — registers, memory through the
- * guest's page tables, software and hardware breakpoints, stepi, continue,
+ * guest's page tables, software and hardware breakpoints, watchpoints in the
+ * debug registers (or, stepping, by comparing memory), stepi, continue,
  * Control-C, detach and kill.  gdbstub.c serves the commands; gdbstub_proto.c
  * is the wire (packets, checksums, hex, the target description).
  * The protocol: GDB manual, appendix "Remote Serial Protocol".
