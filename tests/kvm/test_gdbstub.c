@@ -409,8 +409,9 @@ rsp(struct rsp *r, const char *data)
 	char pkt[GDB_PACKET_SIZE + 8];
 	snprintf(pkt, sizeof pkt, "$%s#%02x", data, gdb_checksum(data, strlen(data)));
 	r->reply[0] = 0;
-	if (write(r->fd, pkt, strlen(pkt)) != (ssize_t)strlen(pkt))
-		return r->reply;
+	/* MSG_NOSIGNAL: a stub that has gone (a failure) must not kill the runner */
+	if (send(r->fd, pkt, strlen(pkt), MSG_NOSIGNAL) != (ssize_t)strlen(pkt))
+		return strcpy(r->reply, "(stub gone)");
 	for (;;) {
 		int c;
 		while ((c = rsp_getc(r)) >= 0 && c != '$')
@@ -423,7 +424,7 @@ rsp(struct rsp *r, const char *data)
 		r->reply[n] = 0;
 		rsp_getc(r);                    /* the checksum */
 		rsp_getc(r);
-		if (write(r->fd, "+", 1) != 1)
+		if (send(r->fd, "+", 1, MSG_NOSIGNAL) != 1)
 			return r->reply;
 		if (!(r->reply[0] == 'O' && r->reply[1] != 'K'))
 			return r->reply;
