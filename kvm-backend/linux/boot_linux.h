@@ -85,6 +85,8 @@ struct kernel_cache {
 	bool stored;                    /* out: a miss whose entry was written */
 	char path[KERNEL_CACHE_PATH_MAX];       /* out: the entry's file, "" if none */
 	char notice[KERNEL_CACHE_NOTICE_MAX];   /* out: one line, or "": an entry ignored, and why */
+	void *mapping;                  /* private: a hit's entry, mapped */
+	size_t mapping_size;
 };
 /* Where the cache lives: $TRAPLAB_CACHE_DIR, else $XDG_CACHE_HOME/traplab,
  * else $HOME/.cache/traplab.  0, or -1 if none of them is set. */
@@ -93,6 +95,9 @@ int kernel_cache_dir(char *out, size_t len);
  * and not off.  Cache failures are not errors: -1 only if decompression fails. */
 int kernel_cache_decompress(const struct bzimage *bz, size_t limit, struct kernel_cache *kc,
 			    uint8_t **out, size_t *outlen, char *err, size_t errlen);
+/* Give back what kernel_cache_decompress (or linux_kernel_image) returned:
+ * a hit is the cache entry mapped read-only, anything else malloc'd. */
+void kernel_cache_release(struct kernel_cache *kc, uint8_t *image);
 
 /* ---- the vmlinux ELF (vmlinux.c) ---------------------------------------------- */
 struct vmlinux {
@@ -144,8 +149,9 @@ int linux_boot_build_cached(uint8_t *ram, size_t ram_size, const uint8_t *kernel
 			    size_t kernel_size, const uint8_t *initrd, size_t initrd_size,
 			    const char *cmdline, struct kernel_cache *kc, struct linux_boot *lb,
 			    char *err, size_t errlen);
-/* A bzImage to its vmlinux ELF (malloc'd), through the cache `kc` (NULL: none):
- * the step of linux_boot_build that the cache saves.  0, or -1 with err. */
+/* A bzImage to its vmlinux ELF (kernel_cache_release gives it back), through
+ * the cache `kc` (NULL: none): the step of linux_boot_build that the cache
+ * saves.  0, or -1 with err. */
 int linux_kernel_image(const uint8_t *kernel, size_t kernel_size, struct kernel_cache *kc,
 		       uint8_t **elf, size_t *elf_size, char *err, size_t errlen);
 /* The 64-bit entry state (KVM-NOTES §3.3) over `sregs` as KVM_GET_SREGS gave it. */

@@ -165,7 +165,7 @@ linux_boot_build_cached(uint8_t *ram, size_t ram_size, const uint8_t *kernel,
 				    errlen) < 0)
 		return -1;
 	int rc = vmlinux_load(elf, elf_size, ram, ram_size, &lb->vmlinux, err, errlen);
-	free(elf);
+	kernel_cache_release(kc, elf);
 	if (rc < 0)
 		return -1;
 	uint64_t kernel_end = lb->vmlinux.start + lb->bz.init_size;

@@ -103,7 +103,7 @@ load(struct kernel_cache *kc)
 		fprintf(stderr, "\n  linux_kernel_image: %s\n", err);
 	CU_ASSERT_EQUAL(size, plain_size);
 	CU_ASSERT(elf && size == plain_size && memcmp(elf, plain, size) == 0);
-	free(elf);
+	kernel_cache_release(kc, elf);
 	return kc->outcome;
 }
 
@@ -195,10 +195,10 @@ flip_header_byte(const char *path)
 {
 	int fd = open(path, O_RDWR);
 	uint8_t b = 0;
-	const off_t payload_crc = 24;    /* the header's payload CRC-64 (kernel_cache.c) */
-	CU_ASSERT(fd >= 0 && pread(fd, &b, 1, payload_crc) == 1);
+	const off_t payload_sum = 24;    /* the header's payload checksum (kernel_cache.c) */
+	CU_ASSERT(fd >= 0 && pread(fd, &b, 1, payload_sum) == 1);
 	b ^= 1;
-	CU_ASSERT(pwrite(fd, &b, 1, payload_crc) == 1);
+	CU_ASSERT(pwrite(fd, &b, 1, payload_sum) == 1);
 	close(fd);
 }
 
