@@ -33,6 +33,7 @@
  * a read one).  Under `monitor step-breakpoints on` (for CPUs where DR7 does
  * not fire, QEMU's software AMD-V) write watchpoints are also checked by
  * comparing the watched bytes after every step; reads cannot be seen so.
+ * Breakpoints and watchpoints are gdbstub_points.c's.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -46,39 +47,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "gdbstub.h"
-
-enum { MAX_SW_BP = 64, OUT_SIZE = 2 * GDB_PACKET_SIZE + 16,
-       NUM_DR = 4,              /* DR0-DR3 */
-       MAX_DR_LEN = 8,          /* the longest a debug register covers (LEN = 10b) */
-       NO_WATCH = -1 };
-
-/* The Z packet types (E.2, "z type,addr,kind"). */
-enum { Z_SW = '0', Z_HW = '1', Z_WRITE = '2', Z_READ = '3', Z_ACCESS = '4' };
-
-/* One debug register as the stub uses it.  A Z2-Z4 may take several (its
- * aligned pieces); z finds them by the packet's own address and length. */
-struct hw_slot {
-	char type;                      /* Z_HW, Z_WRITE, Z_READ or Z_ACCESS */
-	uint64_t addr;                  /* this piece: aligned to its length */
-	unsigned len;
-	uint64_t z_addr, z_len;         /* the Z packet's */
-	uint8_t seen[MAX_DR_LEN];       /* the watched bytes as last seen */
-	bool seen_ok;
-};
-
-struct stub {
-	struct gdb_conn c;
-	struct kvm_guest *g;
-	struct kvm_stop *stop;
-	bool phys;                      /* monitor phys on: m/M are guest-physical */
-	bool step_bps;                  /* monitor step-breakpoints on: no int3, continue steps */
-	struct { uint64_t addr; uint8_t orig; bool used; } sw[MAX_SW_BP];
-	struct hw_slot hw[NUM_DR];
-	unsigned hw_mask;               /* the slots in use */
-	int watch_hit;                  /* the slot of the watchpoint the last stop was at */
-	char out[OUT_SIZE];
-};
+#include "gdbstub_internal.h"
 
 /* ---- registers ------------------------------------------------------------------ */
 
@@ -113,6 +82,17 @@ reg_get(unsigned i, const struct kvm_regs *r, const struct kvm_sregs *s)
 	case GDB_REG_EFER: return s->efer;
 	}
 	return 0;                       /* the x87 registers: not read from KVM */
+}
+
+int
+gdbstub_pc(struct stub *st, uint64_t *pc)
+{
+	struct kvm_regs r;
+	struct kvm_sregs s;
+	if (kvm_guest_get_regs(st->g, &r, &s) < 0)
+		return -1;
+	*pc = reg_get(GDB_REG_RIP, &r, &s);
+	return 0;
 }
 
 /* Sets register i from `v`; false for one that cannot be written here. */
@@ -217,10 +197,8 @@ cmd_read_reg(struct stub *st, const char *p)
 
 /* ---- memory ------------------------------------------------------------------------- */
 
-/* Bytes at `addr` (virtual, or physical after `monitor phys on`), page by
- * page; returns how many were reachable. */
-static size_t
-mem_access(struct stub *st, uint64_t addr, uint8_t *buf, size_t len, bool write)
+size_t
+gdbstub_mem_access(struct stub *st, uint64_t addr, uint8_t *buf, size_t len, bool write)
 {
 	size_t done = 0;
 	while (done < len) {
@@ -252,183 +230,17 @@ cmd_memory(struct stub *st, const char *p, bool write)
 		len = write ? sizeof buf : sizeof buf / 2 - 8;
 	if (write) {
 		if (gdb_hex_decode(buf, len, p, strlen(p)) != (long)len ||
-		    mem_access(st, addr, buf, len, true) != len)
+		    gdbstub_mem_access(st, addr, buf, len, true) != len)
 			snprintf(st->out, sizeof st->out, "E14");
 		else
 			snprintf(st->out, sizeof st->out, "OK");
 		return;
 	}
-	size_t got = mem_access(st, addr, buf, len, false);
+	size_t got = gdbstub_mem_access(st, addr, buf, len, false);
 	if (got == 0 && len)
 		snprintf(st->out, sizeof st->out, "E14");
 	else
 		gdb_hex_encode(st->out, buf, got);
-}
-
-/* ---- breakpoints -------------------------------------------------------------------- */
-
-static int
-sw_find(struct stub *st, uint64_t addr)
-{
-	for (int i = 0; i < MAX_SW_BP; i++)
-		if (st->sw[i].used && st->sw[i].addr == addr)
-			return i;
-	return -1;
-}
-
-/* Z0/z0: an int3 written over the instruction's first byte, the byte kept. */
-static bool
-sw_breakpoint(struct stub *st, uint64_t addr, bool insert)
-{
-	int i = sw_find(st, addr);
-	if (!insert) {
-		if (i < 0)
-			return true;
-		st->sw[i].used = false;
-		return st->step_bps || mem_access(st, addr, &st->sw[i].orig, 1, true) == 1;
-	}
-	if (i >= 0)
-		return true;
-	for (i = 0; i < MAX_SW_BP && st->sw[i].used; i++)
-		;
-	uint8_t int3 = 0xcc;
-	if (st->step_bps && i < MAX_SW_BP) {    /* only noted: continue steps to it */
-		st->sw[i].addr = addr;
-		st->sw[i].used = true;
-		return true;
-	}
-	if (i == MAX_SW_BP || mem_access(st, addr, &st->sw[i].orig, 1, false) != 1 ||
-	    kvm_guest_set_sw_breakpoints(st->g, true) < 0 ||
-	    mem_access(st, addr, &int3, 1, true) != 1)
-		return false;
-	st->sw[i].addr = addr;
-	st->sw[i].used = true;
-	return true;
-}
-
-/* ---- debug registers: Z1-Z4 -------------------------------------------------------- */
-
-static bool
-slot_used(const struct stub *st, unsigned i)
-{
-	return st->hw_mask & (1u << i);
-}
-
-/* The watched bytes now, kept in the slot's `seen`; true if they differ from
- * what was seen before (false when they cannot be read). */
-static bool
-watch_changed(struct stub *st, struct hw_slot *h)
-{
-	uint8_t now[MAX_DR_LEN];
-	if (mem_access(st, h->addr, now, h->len, false) != h->len) {
-		h->seen_ok = false;
-		return false;
-	}
-	bool changed = h->seen_ok && memcmp(now, h->seen, h->len) != 0;
-	memcpy(h->seen, now, h->len);
-	h->seen_ok = true;
-	return changed;
-}
-
-/* Before each resume: GDB's own writes (M) are not the guest's. */
-static void
-watch_refresh(struct stub *st)
-{
-	for (unsigned i = 0; i < NUM_DR; i++)
-		if (slot_used(st, i) && st->hw[i].type != Z_HW)
-			watch_changed(st, &st->hw[i]);
-}
-
-/* The largest piece a debug register can take at `addr` with `left` bytes
- * to go: 8, 4, 2 or 1, aligned (SDM §18.2.5: the low bits are ignored). */
-static unsigned
-piece_len(uint64_t addr, uint64_t left)
-{
-	unsigned len = MAX_DR_LEN;
-	while (len > 1 && (addr % len != 0 || len > left))
-		len /= 2;
-	return len;
-}
-
-static bool
-hw_remove(struct stub *st, char type, uint64_t addr, uint64_t len)
-{
-	bool ok = true;
-	for (unsigned i = 0; i < NUM_DR; i++)
-		if (slot_used(st, i) && st->hw[i].type == type && st->hw[i].z_addr == addr &&
-		    (type == Z_HW || st->hw[i].z_len == len)) {
-			st->hw_mask &= ~(1u << i);
-			ok = kvm_guest_clear_hw_breakpoint(st->g, i) == 0 && ok;
-		}
-	return ok;                      /* one not there: nothing to do (idempotent, E.2) */
-}
-
-/* Z1-Z4: a breakpoint takes one register, a watchpoint one per aligned
- * piece; all or none.  False when there are not enough (or KVM refuses). */
-static bool
-hw_insert(struct stub *st, char type, uint64_t addr, uint64_t len)
-{
-	if (type == Z_HW)
-		len = 1;                /* x86's kind is the instruction's size; DR7 wants LEN 00 */
-	if (len == 0 || len > NUM_DR * MAX_DR_LEN)
-		return false;
-	hw_remove(st, type, addr, len);         /* a repeated packet: once (E.2) */
-	const enum kvm_hw_watch rw = type == Z_HW ? KVM_HW_EXEC : type == Z_WRITE ? KVM_HW_WRITE
-									: KVM_HW_ACCESS;
-	char err[160];
-	uint64_t at = addr;
-	for (unsigned i = 0; i < NUM_DR && at < addr + len; i++) {
-		if (slot_used(st, i))
-			continue;
-		unsigned piece = piece_len(at, addr + len - at);
-		if (kvm_guest_set_hw_watchpoint(st->g, i, at, rw, piece, err, sizeof err) < 0)
-			break;
-		st->hw[i] = (struct hw_slot){ .type = type, .addr = at, .len = piece,
-					      .z_addr = addr, .z_len = len };
-		st->hw_mask |= 1u << i;
-		if (type != Z_HW)
-			watch_changed(st, &st->hw[i]);
-		at += piece;
-	}
-	if (at < addr + len) {          /* out of registers: take back the pieces set */
-		hw_remove(st, type, addr, len);
-		return false;
-	}
-	return true;
-}
-
-static void
-cmd_breakpoint(struct stub *st, const char *p, bool insert)
-{
-	char type = p[0];
-	const char *q = p + 2;
-	uint64_t addr = gdb_parse_hex(q, &q);
-	uint64_t len = gdb_parse_hex(q, &q);
-	bool ok;
-	if (type == Z_SW)
-		ok = sw_breakpoint(st, addr, insert);
-	else if (type >= Z_HW && type <= Z_ACCESS && p[1] == ',')
-		ok = insert ? hw_insert(st, type, addr, len) : hw_remove(st, type, addr, len);
-	else {
-		st->out[0] = 0;         /* unknown type: the empty reply (E.2) */
-		return;
-	}
-	/* E28 (ENOSPC): the registers are taken, or the range is too long */
-	snprintf(st->out, sizeof st->out, ok ? "OK" : "E28");
-}
-
-/* Before detaching: the guest's own bytes back, the debug registers free. */
-static void
-remove_all_breakpoints(struct stub *st)
-{
-	for (int i = 0; i < MAX_SW_BP; i++)
-		if (st->sw[i].used)
-			sw_breakpoint(st, st->sw[i].addr, false);
-	for (unsigned i = 0; i < NUM_DR; i++)
-		if (slot_used(st, i))
-			kvm_guest_clear_hw_breakpoint(st->g, i);
-	st->hw_mask = 0;
-	kvm_guest_set_sw_breakpoints(st->g, false);
 }
 
 /* ---- running -------------------------------------------------------------------------- */
@@ -486,67 +298,8 @@ stop_reply(struct stub *st)
 		snprintf(st->out, sizeof st->out, "T05thread:01;%s:%" PRIx64 ";", kind, h->addr);
 		return false;
 	}
-	struct kvm_regs r;
-	struct kvm_sregs sr;
-	const char *why = "";
-	if (kvm_guest_get_regs(st->g, &r, &sr) == 0) {
-		uint64_t pc = reg_get(GDB_REG_RIP, &r, &sr);
-		if (sw_find(st, pc) >= 0 && (st->step_bps || strstr(s->message, "int3")))
-			why = "swbreak:;";
-		for (unsigned i = 0; i < NUM_DR; i++)
-			if (slot_used(st, i) && st->hw[i].type == Z_HW && st->hw[i].addr == pc)
-				why = "hwbreak:;";
-	}
-	snprintf(st->out, sizeof st->out, "T05thread:01;%s", why);
+	snprintf(st->out, sizeof st->out, "T05thread:01;%s", gdbstub_stop_why(st));
 	return false;
-}
-
-/* True if the pc is at one of our breakpoints. */
-static bool
-at_breakpoint(struct stub *st)
-{
-	struct kvm_regs r;
-	struct kvm_sregs s;
-	if (kvm_guest_get_regs(st->g, &r, &s) < 0)
-		return true;
-	uint64_t pc = reg_get(GDB_REG_RIP, &r, &s);
-	for (unsigned i = 0; i < NUM_DR; i++)
-		if (slot_used(st, i) && st->hw[i].type == Z_HW && st->hw[i].addr == pc)
-			return true;
-	return sw_find(st, pc) >= 0;
-}
-
-/* After a stop: the watchpoint it is at, in st->watch_hit.  From DR6 (the
- * stop's dr_hit) where the CPU fired one, and with `stepped`, also by
- * comparing the bytes of write watchpoints, for CPUs whose DR7 never fires.
- * A read watchpoint (Z3, read/write underneath) whose bytes changed saw a
- * write: not a hit.  True if there is one to report. */
-static bool
-watch_check(struct stub *st, bool stepped)
-{
-	st->watch_hit = NO_WATCH;
-	if (st->stop->kind != KVM_STOP_DEBUG)
-		return false;
-	for (unsigned i = 0; i < NUM_DR && st->watch_hit == NO_WATCH; i++) {
-		struct hw_slot *h = &st->hw[i];
-		if (!slot_used(st, i) || h->type == Z_HW)
-			continue;
-		bool fired = st->stop->dr_hit & (1u << i);
-		bool changed = watch_changed(st, h);
-		if ((fired && !(h->type == Z_READ && changed)) ||
-		    (stepped && h->type == Z_WRITE && changed))
-			st->watch_hit = (int)i;
-	}
-	return st->watch_hit != NO_WATCH;
-}
-
-/* True if the stop was only a read watchpoint's register firing at a write
- * (see watch_check): the run should go on. */
-static bool
-only_filtered_reads(struct stub *st)
-{
-	return st->stop->kind == KVM_STOP_DEBUG && st->stop->dr_hit &&
-	       st->watch_hit == NO_WATCH && !at_breakpoint(st);
 }
 
 /* `monitor step-breakpoints on`: continue as single steps until the pc is at
@@ -562,7 +315,7 @@ step_to_breakpoint(struct stub *st, struct ctrl_c_watch *w)
 			st->stop->kind = KVM_STOP_INTERRUPTED;
 			return;
 		}
-	} while (st->stop->kind == KVM_STOP_DEBUG && !watch_check(st, true) && !at_breakpoint(st));
+	} while (st->stop->kind == KVM_STOP_DEBUG && !gdbstub_watch_check(st, true) && !gdbstub_at_breakpoint(st));
 }
 
 /* c or s; true if the guest has ended (or GDB went away). */
@@ -570,11 +323,11 @@ static bool
 cmd_resume(struct stub *st, bool step, bool *gone)
 {
 	memset(st->stop, 0, sizeof *st->stop);
-	watch_refresh(st);
+	gdbstub_watch_refresh(st);
 	st->watch_hit = NO_WATCH;
 	if (step) {
 		kvm_guest_step(st->g, st->stop);
-		watch_check(st, st->step_bps);
+		gdbstub_watch_check(st, st->step_bps);
 		return stop_reply(st);
 	}
 	struct ctrl_c_watch w = { .st = st };
@@ -585,7 +338,7 @@ cmd_resume(struct stub *st, bool step, bool *gone)
 	else
 		do
 			kvm_guest_run(st->g, 0, st->stop);
-		while (!watch_check(st, false) && only_filtered_reads(st) && !atomic_load(&w.fired));
+		while (!gdbstub_watch_check(st, false) && gdbstub_only_filtered_reads(st) && !atomic_load(&w.fired));
 	atomic_store(&w.done, true);
 	if (have_thread)
 		pthread_join(t, NULL);
@@ -614,9 +367,9 @@ cmd_monitor(struct stub *st, const char *hex)
 		bool on = cmd[strlen(cmd) - 1] == 'n';
 		for (int i = 0; i < MAX_SW_BP; i++)     /* move the breakpoints over */
 			if (st->sw[i].used && on != st->step_bps) {
-				sw_breakpoint(st, st->sw[i].addr, false);
+				gdbstub_sw_breakpoint(st, st->sw[i].addr, false);
 				st->step_bps = on;
-				sw_breakpoint(st, st->sw[i].addr, true);
+				gdbstub_sw_breakpoint(st, st->sw[i].addr, true);
 				st->step_bps = !on;
 			}
 		st->step_bps = on;
@@ -677,13 +430,13 @@ dispatch(struct stub *st, const char *p)
 	case 'P': cmd_write_regs(st, p + 1, true); break;
 	case 'm': cmd_memory(st, p + 1, false); break;
 	case 'M': cmd_memory(st, p + 1, true); break;
-	case 'Z': cmd_breakpoint(st, p + 1, true); break;
-	case 'z': cmd_breakpoint(st, p + 1, false); break;
+	case 'Z': gdbstub_cmd_breakpoint(st, p + 1, true); break;
+	case 'z': gdbstub_cmd_breakpoint(st, p + 1, false); break;
 	case 'H': case 'T': break;
 	case 'c': case 's': ended = cmd_resume(st, p[0] == 's', &gone); break;
 	case 'q': case 'Q': cmd_query(st, p); break;
 	case 'D':
-		remove_all_breakpoints(st);
+		gdbstub_remove_all(st);
 		gdb_send_packet(&st->c, "OK");
 		return GDBSTUB_DETACHED;
 	case 'k':
@@ -735,7 +488,7 @@ gdbstub_serve(struct kvm_guest *g, int listen_fd, struct kvm_stop *stop, char *e
 	while (end < 0) {
 		int got = gdb_read_packet(&st.c);
 		if (got <= 0) {
-			remove_all_breakpoints(&st);
+			gdbstub_remove_all(&st);
 			end = GDBSTUB_DETACHED;         /* GDB went away: the guest runs on */
 		} else if (got == 3) {
 			gdb_send_packet(&st.c, "T02thread:01;");   /* already stopped */
@@ -744,7 +497,7 @@ gdbstub_serve(struct kvm_guest *g, int listen_fd, struct kvm_stop *stop, char *e
 		}
 	}
 	if (end == GDBSTUB_DETACHED)
-		remove_all_breakpoints(&st);
+		gdbstub_remove_all(&st);
 	close(fd);
 	return (enum gdbstub_end)end;
 }
