@@ -12,6 +12,8 @@
  *     the floor: this program as the least VMM for the same guest, to show
  *     how much of a run is the kernel's (on kvm_pvm most of it: closing a
  *     VM with an in-kernel irqchip alone takes 6-27 ms there).
+ * (c) Linux to its first line and its shell, traplab (without, cold and warm
+ *     kernel cache) vs QEMU, is bench/kvm/run's: it needs the SVM host.
  * Usage: bench_kvm TOP TRAPLAB [QEMU]   (bench/kvm/run passes them)
  *        bench_kvm --floor GUEST        (the floor VMM, spawned by (b))
  */

@@ -319,8 +319,9 @@ kernel_cache_decompress(const struct bzimage *bz, size_t limit, struct kernel_ca
 	kc->notice[0] = kc->path[0] = '\0';
 	char dir[KERNEL_CACHE_PATH_MAX];
 	const char *format = bzimage_payload_format(payload, length);
-	bool usable = format && strlen(format) < HDR_FORMAT_MAX &&
-		      (kc->dir ? snprintf(dir, sizeof dir, "%s", kc->dir) < (int)sizeof dir
+	/* an uncompressed payload ("ELF") is only copied: nothing to save */
+	bool usable = format && strlen(format) < HDR_FORMAT_MAX && strcmp(format, "ELF") != 0 &&
+		      (kc->dir ? *kc->dir && snprintf(dir, sizeof dir, "%s", kc->dir) < (int)sizeof dir
 			       : kernel_cache_dir(dir, sizeof dir) == 0);
 	uint8_t key[HDR_SIZE] = { 0 };
 	if (usable) {
@@ -331,6 +332,8 @@ kernel_cache_decompress(const struct bzimage *bz, size_t limit, struct kernel_ca
 		memcpy(key + HDR_FORMAT, format, strlen(format));
 		usable = snprintf(kc->path, sizeof kc->path, "%s/%s%s-%zu-%016llx", dir, entry_prefix,
 				  format, length, (unsigned long long)sum) < (int)sizeof kc->path;
+		if (!usable)
+			kc->path[0] = '\0';
 	}
 	if (usable && read_entry(kc, key, limit, out, outlen) == 0) {
 		kc->outcome = KERNEL_CACHE_HIT;
