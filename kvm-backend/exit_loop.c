@@ -214,6 +214,13 @@ vm_complete_pending(struct kvm_guest *g)
 static bool
 vm_handle_exit(struct kvm_guest *g, unsigned reason, struct kvm_stop *stop)
 {
+	/* only before the run's first exit of its own can it be one (our kicks,
+	 * KVM_EXIT_INTR, do not count: the guest's registers tell) */
+	bool spurious = reason == KVM_EXIT_DEBUG && kvm_guest_debug_nothing_ran(g);
+	if (reason != KVM_EXIT_INTR)
+		g->run_start_seen = false;
+	if (spurious)
+		return false;
 	switch (reason) {
 	case KVM_EXIT_IO:
 		vm_handle_io(g);
@@ -264,6 +271,7 @@ void
 kvm_guest_run_loop(struct kvm_guest *g, uint64_t max_exits, struct kvm_stop *stop)
 {
 	memset(stop, 0, sizeof *stop);
+	kvm_guest_debug_note_start(g);
 	for (uint64_t exits = 0;; exits++) {
 		if (max_exits && exits >= max_exits) {
 			vm_stop(g, stop, KVM_STOP_EXIT_LIMIT, "stopped after %" PRIu64 " exits", exits);

@@ -74,6 +74,9 @@ struct kvm_guest {
 	uint64_t bp_hit_rip;        /* rip of the last hardware-breakpoint stop (resume over it) */
 	bool bp_hit;
 	bool stepping;              /* inside kvm_guest_step */
+	bool run_start_seen;        /* this run began at run_start_pc (linear) ... */
+	uint64_t run_start_pc;
+	struct kvm_regs run_start_regs;   /* ... with these registers (debug.c) */
 	bool sw_bp;                 /* int3 exits to us (kvm_guest_set_sw_breakpoints) */
 };
 
@@ -82,6 +85,11 @@ struct kvm_guest {
 int kvm_guest_set_debug(struct kvm_guest *g, bool single_step);
 /* A KVM_EXIT_DEBUG: which kind of stop (step or breakpoint slot). */
 void kvm_guest_debug_stop(struct kvm_guest *g, struct kvm_stop *stop);
+/* Where a run begins, while debugging: for kvm_guest_debug_nothing_ran */
+void kvm_guest_debug_note_start(struct kvm_guest *g);
+/* Is this debug exit, the run's first exit, a single-step trap before any
+ * instruction ran (Bochs's VT-x)? */
+bool kvm_guest_debug_nothing_ran(struct kvm_guest *g);
 /* Before resuming at a hardware breakpoint that just hit: step over it with
  * the breakpoints out.  True if that ended the run (stop filled in). */
 bool kvm_guest_resume_over_breakpoint(struct kvm_guest *g, struct kvm_stop *stop);
