@@ -289,10 +289,10 @@ linux-try:
 
 test: linux-try
 
-# The package's kvm modules come along (build/linux/modules/) for the SVM host below.
-LINUX_MODULES := arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko virt/lib/irqbypass.ko \
-                 drivers/crypto/ccp/ccp.ko
-$(LINUX_DIR)/vmlinuz $(LINUX_DIR)/modules/kvm-amd.ko &:
+# The package's kvm modules come along (build/linux/modules/) for the SVM and VMX hosts below.
+LINUX_MODULES := arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko arch/x86/kvm/kvm-intel.ko \
+                 virt/lib/irqbypass.ko drivers/crypto/ccp/ccp.ko
+$(LINUX_DIR)/vmlinuz $(LINUX_DIR)/modules/kvm-amd.ko $(LINUX_DIR)/modules/kvm-intel.ko &:
 	@mkdir -p $(LINUX_DIR)
 	$(Q)pkg=$(LINUX_PKG); \
 	if [ -z "$$pkg" ] && [ "$$(id -u)" = 0 ]; then apt-get update -q >/dev/null 2>&1; pkg=$(LINUX_PKG); fi; \
@@ -465,6 +465,70 @@ test: svm-host-try
 # A shell on the SVM host, to try `traplab kvm --linux` by hand (Ctrl-A x leaves QEMU).
 svm-shell: $(SVM_IMAGE)
 	guests/x86/svm-host/run $(BUILD) shell
+
+# ---- The VMX host: KVM's Intel backend where the CPU has none (guests/x86/vmx-host/) ---
+# Debian's Bochs emulates VT-x with EPT and unrestricted guest; Debian's kernel on
+# it loads kvm_intel, and the KVM tests that vmx-host/README.md lists run there
+# too.  Its disk: SYSLINUX, the kernel decompressed behind enter64.S, and as its
+# initrd the SVM host's test image uncompressed (gunzip costs ~10 s in Bochs) with
+# an overlay: the Intel module, the modules without their signatures (objcopy
+# keeps the ELF and drops what is appended: they load ~2.4 s sooner, the kernel
+# notes a taint), and the guest's kernel with its payload decompressed.
+VMX_DIR   := $(BUILD)/vmx-host
+VMX_DISK  := $(VMX_DIR)/disk.img
+VMX_HEAD  := $(VMX_DIR)/enter64.bin
+VMX_PKGS  := bochs bochsbios vgabios bochs-term syslinux syslinux-common mtools dosfstools
+.PHONY: vmx-host vmx-host-try vmx-shell
+vmx-host: $(VMX_DISK)
+
+$(VMX_HEAD): guests/x86/vmx-host/enter64.S
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) -c $< -o $(@:.bin=.o)
+	$(Q)ld -m elf_x86_64 -Ttext=0x100000 -e enter_long_mode $(@:.bin=.o) -o $(@:.bin=.elf)
+	$(Q)objcopy -O binary -j .text $(@:.bin=.elf) $@
+
+$(VMX_DIR)/overlay.cpio: guests/x86/vmx-host/mkimage $(LINUX_DIR)/modules/kvm-intel.ko \
+                         $(LINUX_DIR)/vmlinuz $(SVM_KERNEL)
+	@$(if $(Q),echo "  CPIO    $@")
+	$(Q)r=$(VMX_DIR)/overlay-root; rm -rf $$r && mkdir -p $$r/modules $$r/build/linux && \
+	for m in irqbypass kvm kvm-intel; do objcopy $(LINUX_DIR)/modules/$$m.ko $$r/modules/$$m.ko || exit 1; done && \
+	guests/x86/vmx-host/mkimage raw-bzimage $$r/build/linux/vmlinuz $(LINUX_DIR)/vmlinuz $(SVM_KERNEL) && \
+	(cd $$r && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > $@.tmp && \
+	rm -rf $$r && mv $@.tmp $@
+
+$(VMX_DISK): guests/x86/vmx-host/mkimage $(VMX_HEAD) $(VMX_DIR)/overlay.cpio $(SVM_TEST_IMAGE) \
+             $(LINUX_DIR)/vmlinuz $(SVM_KERNEL)
+	@$(if $(Q),echo "  DISK    $@")
+	$(Q){ zcat $(SVM_TEST_IMAGE) && cat $(VMX_DIR)/overlay.cpio; } > $(VMX_DIR)/initrd.cpio && \
+	guests/x86/vmx-host/mkimage disk $@ $(LINUX_DIR)/vmlinuz $(SVM_KERNEL) $(VMX_HEAD) \
+	  $(VMX_DIR)/initrd.cpio; s=$$?; rm -f $(VMX_DIR)/initrd.cpio; exit $$s
+
+# `make test` installs Bochs and the disk tools (when root) and builds the disk;
+# failing either, the runner says why and the VMX host's tests run nowhere but in
+# the SVM host (tests/kvm/kvm_delegate.c).
+vmx-host-try: svm-host-try
+	$(Q)missing=; for p in $(VMX_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "deps: installing$$missing (the VMX host's CPU and its boot disk)"; \
+	    (apt-get install -y -q --no-install-recommends $$missing >/dev/null 2>&1 || \
+	     (apt-get update -q >/dev/null && \
+	      apt-get install -y -q --no-install-recommends $$missing >/dev/null)) || \
+	    echo "deps: apt-get install$$missing failed; the VMX host will not run"; \
+	  else \
+	    echo "deps: for the VMX host run: sudo apt-get install -y$$missing"; \
+	  fi; \
+	fi
+	$(Q)$(MAKE) -s --no-print-directory $(VMX_DISK) 2>/dev/null || \
+	  echo "vmx-host: disk not built; the VMX host will not run"
+
+test: vmx-host-try
+
+# A shell on the VMX host, to try `traplab kvm --linux` on kvm_intel by hand
+# (`poweroff` ends it).
+vmx-shell: vmx-host-try
+	guests/x86/vmx-host/run $(BUILD) shell
 
 # GNU as through the C preprocessor (guest.h), linked at 0 (the loader puts
 # CS's base at the load address), flattened; nm's listing beside it for tests.

@@ -6,11 +6,12 @@
  * child processes).  Exit status 1 if any failed.
  *
  * The tests that need /dev/kvm run where there is a hardware-assisted one:
- * here, or else in the SVM host (tests/kvm/kvm_delegate.h), started in the
- * background while the others run here; its console follows theirs and its
- * counts are in the last line.  There this runner runs as
- * `run-tests --in-svm-host=N,...`: only those tests of the suites numbered N
- * (their places in suites.def). */
+ * here, or else in the SVM host and some of them in the VMX host too
+ * (tests/kvm/kvm_delegate.h), started in the background one after the other
+ * while the others run here; their consoles follow and their counts are in
+ * the last line.  There this runner runs as `run-tests --in-svm-host=N,...`
+ * (`--vmx-host-too`: but for the VMX host's own) or `--in-vmx-host=N,...`:
+ * only those tests of the suites numbered N (their places in suites.def). */
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,14 +31,28 @@ static CU_SuiteInfo *const all_suites[] = {
 	NULL
 };
 
-static const char inside_flag[] = "--in-svm-host=";
+const CU_SuiteInfo *const *
+test_all_suites(void)
+{
+	return (const CU_SuiteInfo *const *)all_suites;
+}
+
+static const char svm_flag[] = "--in-svm-host=", vmx_flag[] = "--in-vmx-host=",
+		  beside_flag[] = "--vmx-host-too";
+
+static bool
+is_flag(const char *arg)
+{
+	return strncmp(arg, svm_flag, strlen(svm_flag)) == 0 ||
+	       strncmp(arg, vmx_flag, strlen(vmx_flag)) == 0 || strcmp(arg, beside_flag) == 0;
+}
 
 static int
 wanted(const char *suite, int argc, char **argv)
 {
 	int filters = 0;
 	for (int i = 1; i < argc; i++) {
-		if (strncmp(argv[i], inside_flag, strlen(inside_flag)) == 0)
+		if (is_flag(argv[i]))
 			continue;
 		filters++;
 		if (strstr(suite, argv[i]))
@@ -46,37 +61,18 @@ wanted(const char *suite, int argc, char **argv)
 	return filters == 0;
 }
 
-/* Which of a suite's tests to register. */
-enum pick {
-	PICK_ALL,
-	PICK_KVM,             /* those that need /dev/kvm (in the SVM host) */
-	PICK_NOT_KVM,         /* the others (here, when they moved) */
-	PICK_NOT_HARDWARE,    /* all but those that need hardware assist (here, on kvm_pvm) */
-};
-
-static bool
-picked(const char *suite, const char *test, enum pick pick)
-{
-	switch (pick) {
-	case PICK_KVM:          return kvm_delegate_needs_kvm(suite, test);
-	case PICK_NOT_KVM:      return !kvm_delegate_needs_kvm(suite, test);
-	case PICK_NOT_HARDWARE: return !kvm_delegate_needs_hardware(suite, test);
-	default:                return true;
-	}
-}
-
 /* How many of the suite's tests `pick` takes; with `out`, the suite with only
  * those (its test list malloc'd). */
 static unsigned
-pick_tests(const CU_SuiteInfo *s, enum pick pick, CU_SuiteInfo *out)
+pick_tests(const CU_SuiteInfo *s, enum kvm_pick pick, CU_SuiteInfo *out)
 {
 	unsigned n = 0, all = 0;
 	for (const CU_TestInfo *t = s->pTests; t && t->pName; t++, all++)
-		n += picked(s->pName, t->pName, pick);
+		n += kvm_delegate_picks(s->pName, t->pName, pick);
 	if (out) {
 		CU_TestInfo *tests = calloc(all + 1, sizeof *tests), *next = tests;
 		for (const CU_TestInfo *t = s->pTests; t && t->pName; t++)
-			if (picked(s->pName, t->pName, pick))
+			if (kvm_delegate_picks(s->pName, t->pName, pick))
 				*next++ = *t;
 		*next = (CU_TestInfo)CU_TEST_INFO_NULL;
 		*out = *s;
@@ -90,10 +86,19 @@ main(int argc, char **argv)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
-	const char *inside = NULL;   /* --in-svm-host=N,...: the KVM tests of those suites */
+	const char *inside = NULL;   /* --in-svm-host=N,... or --in-vmx-host=N,...: those suites' */
+	enum kvm_pick inside_pick = KVM_PICK_KVM;
+	for (int i = 1; i < argc; i++) {
+		if (strncmp(argv[i], svm_flag, strlen(svm_flag)) == 0)
+			inside = argv[i] + strlen(svm_flag);
+		if (strncmp(argv[i], vmx_flag, strlen(vmx_flag)) == 0) {
+			inside = argv[i] + strlen(vmx_flag);
+			inside_pick = KVM_PICK_VMX;
+		}
+	}
 	for (int i = 1; i < argc; i++)
-		if (strncmp(argv[i], inside_flag, strlen(inside_flag)) == 0)
-			inside = argv[i] + strlen(inside_flag);
+		if (strcmp(argv[i], beside_flag) == 0 && inside_pick == KVM_PICK_KVM)
+			inside_pick = KVM_PICK_SVM_BESIDE_VMX;
 	size_t count = 0;
 	while (all_suites[count])
 		count++;
@@ -107,8 +112,7 @@ main(int argc, char **argv)
 			char *end;
 			unsigned long i = strtoul(p, &end, 10);
 			if (end == p || i >= count) {
-				fprintf(stderr, "run-tests: %s%s: no suite %.*s\n", inside_flag, inside,
-					(int)strcspn(p, ","), p);
+				fprintf(stderr, "run-tests: %s: no suite %.*s\n", inside, (int)strcspn(p, ","), p);
 				return 2;
 			}
 			chosen[i] = true;
@@ -119,29 +123,44 @@ main(int argc, char **argv)
 			chosen[i] = wanted(all_suites[i]->pName, argc, argv);
 	}
 
-	/* The tests that need /dev/kvm among those chosen: where do they run? */
-	unsigned kvm_tests = 0;
-	char moved[512] = "", why[1024] = "";
-	for (size_t i = 0; i < count; i++) {
-		unsigned n = chosen[i] ? pick_tests(all_suites[i], PICK_KVM, NULL) : 0;
-		kvm_tests += n;
-		if (n && strlen(moved) + 8 < sizeof moved)
-			snprintf(moved + strlen(moved), sizeof moved - strlen(moved), "%s%zu",
-				 *moved ? "," : "", i);
-	}
+	/* The tests that need /dev/kvm among those chosen: where do they run?
+	 * Where they move, the VMX host takes its own share once the SVM host is
+	 * done, if it can. */
 	enum kvm_delegate_plan plan = KVM_DELEGATE_HERE;
+	char why[1024] = "", vmx_why[512] = "";
+	bool vmx = false;
+	unsigned kvm_tests = 0;
+	for (size_t i = 0; i < count; i++)
+		kvm_tests += chosen[i] ? pick_tests(all_suites[i], KVM_PICK_KVM, NULL) : 0;
 	if (!inside && kvm_tests)
 		plan = kvm_delegate_plan(why, sizeof why);
+	bool moving = plan == KVM_DELEGATE_MOVE || plan == KVM_DELEGATE_BOTH;
+	if (moving)
+		vmx = kvm_delegate_vmx_ready(vmx_why, sizeof vmx_why);
+	char svm_suites[512] = "", vmx_suites[512] = "";
+	unsigned svm_tests = 0, vmx_tests = 0;
+	for (size_t i = 0; moving && i < count; i++) {
+		unsigned ns = chosen[i] ? pick_tests(all_suites[i], vmx ? KVM_PICK_SVM_BESIDE_VMX : KVM_PICK_KVM, NULL) : 0;
+		unsigned nv = chosen[i] && vmx ? pick_tests(all_suites[i], KVM_PICK_VMX, NULL) : 0;
+		svm_tests += ns;
+		vmx_tests += nv;
+		if (ns && strlen(svm_suites) + 8 < sizeof svm_suites)
+			snprintf(svm_suites + strlen(svm_suites), sizeof svm_suites - strlen(svm_suites),
+				 "%s%zu", *svm_suites ? "," : "", i);
+		if (nv && strlen(vmx_suites) + 8 < sizeof vmx_suites)
+			snprintf(vmx_suites + strlen(vmx_suites), sizeof vmx_suites - strlen(vmx_suites),
+				 "%s%zu", *vmx_suites ? "," : "", i);
+	}
 
 	CU_SuiteInfo list[count + 1];
 	size_t n = 0;
 	for (size_t i = 0; i < count; i++) {
 		if (!chosen[i])
 			continue;
-		enum pick pick = inside                     ? PICK_KVM
-			       : plan == KVM_DELEGATE_MOVE ? PICK_NOT_KVM
-			       : plan == KVM_DELEGATE_BOTH ? PICK_NOT_HARDWARE
-			       : PICK_ALL;
+		enum kvm_pick pick = inside                     ? inside_pick
+				   : plan == KVM_DELEGATE_MOVE ? KVM_PICK_NOT_KVM
+				   : plan == KVM_DELEGATE_BOTH ? KVM_PICK_NOT_HARDWARE
+				   : KVM_PICK_ALL;
 		if (pick_tests(all_suites[i], pick, NULL))
 			pick_tests(all_suites[i], pick, &list[n++]);
 	}
@@ -152,16 +171,24 @@ main(int argc, char **argv)
 	}
 
 	double start = test_seconds();
-	struct kvm_delegate *svm = NULL;
+	struct kvm_delegate *svm = NULL, *vmx_run = NULL;
 	if (plan == KVM_DELEGATE_UNABLE)
 		printf("run-tests: the %u tests that need /dev/kvm run here, not in the SVM host: %s\n",
 		       kvm_tests, why);
-	if (plan == KVM_DELEGATE_MOVE || plan == KVM_DELEGATE_BOTH) {
+	if (moving) {
 		printf("run-tests: %s\nrun-tests: so the %u tests that need /dev/kvm run in the SVM host "
 		       "(guests/x86/svm-host/: QEMU's software AMD-V, /dev/kvm from kvm_amd)%s\n",
 		       why, kvm_tests, plan == KVM_DELEGATE_BOTH ? ", and here as well but for those "
 		       "that need hardware assist" : "");
-		svm = kvm_delegate_start(moved, kvm_tests);
+		if (vmx)
+			printf("run-tests: and %u of them in the VMX host (guests/x86/vmx-host/: Bochs's "
+			       "software VT-x, /dev/kvm from kvm_intel), %u of those there only\n",
+			       vmx_tests, kvm_tests - svm_tests);
+		else
+			printf("run-tests: none in the VMX host: %s\n", vmx_why);
+		svm = kvm_delegate_start(KVM_TEST_SVM_HOST, svm_suites, svm_tests, vmx, NULL);
+		if (vmx)
+			vmx_run = kvm_delegate_start(KVM_TEST_VMX_HOST, vmx_suites, vmx_tests, false, svm);
 	}
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
@@ -176,9 +203,11 @@ main(int argc, char **argv)
 		free((void *)list[i].pTests);
 	c.passed = c.ran - c.failed >= c.skipped ? c.ran - c.failed - c.skipped : 0;
 	int delegated = 0;
-	if (plan == KVM_DELEGATE_MOVE || plan == KVM_DELEGATE_BOTH)
-		delegated = kvm_delegate_finish(svm, kvm_tests, &c);
-	else if (plan == KVM_DELEGATE_UNABLE)
+	if (moving)
+		delegated = kvm_delegate_finish(svm, KVM_TEST_SVM_HOST, svm_tests, &c);
+	if (moving && vmx)
+		delegated |= kvm_delegate_finish(vmx_run, KVM_TEST_VMX_HOST, vmx_tests, &c);
+	if (plan == KVM_DELEGATE_UNABLE)
 		printf("\nrun-tests: the %u tests that need /dev/kvm ran here, not in the SVM host: %s\n",
 		       kvm_tests, why);
 	printf("\nrun-tests: %u passed, %u failed, %u skipped (of %u tests", c.passed, c.failed,

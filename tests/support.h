@@ -18,6 +18,9 @@
 const char *test_top(void);
 /* Seconds on the monotonic clock (for budgets in long tests, never for asserts). */
 double test_seconds(void);
+/* Every suite the runner has (tests/suites.def), NULL-terminated. */
+struct CU_SuiteInfo;
+const struct CU_SuiteInfo *const *test_all_suites(void);
 /* Pass a test that cannot run here, saying why on stderr ("SKIPPED: why"),
  * and count it: the runner's last line says how many tests skipped. */
 #define TEST_SKIP(...) do { char why_[512]; snprintf(why_, sizeof why_, __VA_ARGS__); \

@@ -4,11 +4,15 @@
  * every other test.  Where /dev/kvm is missing, or is kvm_pvm (no VT-x/AMD-V),
  * the runner (tests/main.c) moves them into the SVM host (guests/x86/svm-host/):
  * Debian's kernel on QEMU's software AMD-V, whose /dev/kvm comes from kvm_amd,
- * KVM's hardware-assisted backend.  The same test program runs there
+ * KVM's hardware-assisted AMD backend.  The same test program runs there
  * (`run-tests --in-svm-host=N,...`), its output comes back indented, and its
- * last line's counts join this run's.  Under kvm_pvm they also run here, for
- * what is kvm_pvm's own; only those that need hardware assist run there alone.
- * Without QEMU or the image they run here and say SKIPPED, with the fix.
+ * last line's counts join this run's.  Some of them also run in the VMX host
+ * (guests/x86/vmx-host/: Bochs's software VT-x, kvm_intel), after the SVM host
+ * is done, so that KVM's Intel backend is tested too; the tests of the debug
+ * registers, which QEMU 7.2's AMD-V never fires, run there only.  Under
+ * kvm_pvm they also run here, for what is kvm_pvm's own; only those that need
+ * hardware assist run in the hosts alone.  Without QEMU or the image they run
+ * here and say SKIPPED, with the fix.
  */
 #ifndef TRAPLAB_TESTS_KVM_DELEGATE_H
 #define TRAPLAB_TESTS_KVM_DELEGATE_H
@@ -16,9 +20,22 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Does test `test` of suite `suite` need /dev/kvm?  And hardware assist? */
-bool kvm_delegate_needs_kvm(const char *suite, const char *test);
-bool kvm_delegate_needs_hardware(const char *suite, const char *test);
+/* Which of a suite's tests a run takes. */
+enum kvm_pick {
+	KVM_PICK_ALL,
+	KVM_PICK_KVM,            /* those that need /dev/kvm (in the SVM host) */
+	KVM_PICK_NOT_KVM,        /* the others (here, when they moved) */
+	KVM_PICK_NOT_HARDWARE,   /* all but those that need hardware assist (here, on kvm_pvm) */
+	KVM_PICK_SVM_BESIDE_VMX, /* those that need /dev/kvm but for the VMX host's own */
+	KVM_PICK_VMX,            /* those the VMX host takes */
+};
+bool kvm_delegate_picks(const char *suite, const char *test, enum kvm_pick pick);
+
+/* The tables' entries, for the test that each names a real suite and test:
+ * entry i of table t (0: need /dev/kvm, 1: need hardware, 2: the VMX host's);
+ * false past the end.  `test` is a prefix of the test's name, or NULL for the
+ * whole suite. */
+bool kvm_delegate_table_entry(int table, size_t i, const char **suite, const char **test);
 
 enum kvm_delegate_plan {
 	KVM_DELEGATE_HERE,    /* hardware KVM: every test runs here */
@@ -28,22 +45,40 @@ enum kvm_delegate_plan {
 };
 /* Where the KVM tests run, with one line saying why in `why`. */
 enum kvm_delegate_plan kvm_delegate_plan(char *why, size_t len);
+/* Can the VMX host run (Bochs installed, its disk built and fresh)?  If not,
+ * one line in `why`. */
+bool kvm_delegate_vmx_ready(char *why, size_t len);
+
+/* The software-virtualized hosts. */
+enum kvm_test_host { KVM_TEST_SVM_HOST, KVM_TEST_VMX_HOST };
 
 /* The inner run's counts, as its last line gave them. */
 struct kvm_delegate_counts {
 	unsigned passed, failed, skipped, ran;
 };
-/* Start the SVM host on the KVM tests of the runner's suites numbered in
- * `suites` ("3,5,7"), `tests` of them in all, in the background (its console
- * goes to an unlinked temporary file).  NULL if it could not start (said on
- * stderr); kvm_delegate_finish then counts them failed. */
-struct kvm_delegate *kvm_delegate_start(const char *suites, unsigned tests);
+/* Start `host` on the tests of the runner's suites numbered in `suites`
+ * ("3,5,7"), `tests` of them in all, in the background (its console goes to
+ * an unlinked temporary file).  The SVM host with `vmx_too` leaves the VMX
+ * host's own tests to it; the VMX host starts once `after` (the SVM host's
+ * run, or NULL) has ended, so that the two never share this machine's CPUs.
+ * NULL if it could not start (said on stderr); kvm_delegate_finish then
+ * counts them failed. */
+struct kvm_delegate;
+struct kvm_delegate *kvm_delegate_start(enum kvm_test_host host, const char *suites,
+					unsigned tests, bool vmx_too, const struct kvm_delegate *after);
 /* Wait for it (within its watchdog), print its console indented, and add its
  * counts to *c.  Returns 0, or -1 if it did not end with the runner's last
  * line for exactly those tests: then all of them count as failed. */
-int kvm_delegate_finish(struct kvm_delegate *d, unsigned tests, struct kvm_delegate_counts *c);
+int kvm_delegate_finish(struct kvm_delegate *d, enum kvm_test_host host, unsigned tests,
+			struct kvm_delegate_counts *c);
 
-/* Inside the SVM host: true if /dev/kvm is hardware-assisted (else says why). */
+/* Read a host's console, as kvm_delegate_finish does: its counts in *in, or
+ * false with why in `why` (no last line, no exit status line, other than
+ * `tests` tests, a failing runner that failed no test). */
+bool kvm_delegate_read_console(enum kvm_test_host host, const char *console, unsigned tests,
+			       struct kvm_delegate_counts *in, char *why, size_t len);
+
+/* Inside a host: true if /dev/kvm is hardware-assisted (else says why). */
 bool kvm_delegate_inside_ok(void);
 
 #endif
