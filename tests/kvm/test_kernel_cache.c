@@ -351,7 +351,7 @@ test_flag_in_help(void)
 	const char *args[] = { "kvm", "--help", NULL };
 	CU_ASSERT_EQUAL(cli_run(args, "", &out), 0);
 	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "--no-kernel-cache"));
-	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "$TRAPLAB_CACHE_DIR"));
+	CU_ASSERT_PTR_NOT_NULL(out && strstr(out, "~/.cache/traplab"));
 	free(out);
 }
 
