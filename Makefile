@@ -10,6 +10,8 @@
 #   make linux      Debian's kernel (+ kvm modules) and the busybox initramfs
 #   make svm-shell  a shell on the SVM host: KVM's AMD-V backend on QEMU's
 #                   software CPU, for `traplab kvm --linux` without VT-x/AMD-V
+#   make vmx-shell  the same on the VMX host: KVM's Intel backend on Bochs's
+#                   software VT-x (slower: ~30 s to its shell)
 #   make V=1 ...    show the full commands
 #
 # Objects are listed one per line, so a lab's new file is a one-line change.
