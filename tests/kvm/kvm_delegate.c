@@ -58,6 +58,7 @@ static const struct vmx_test {
 	{ "kvm: x86 guests", "uartirq.bin: ", false },
 	{ "kvm: debugging", "a hardware breakpoint stops at its rip", true },
 	{ "kvm: debugging", "modes.bin stepped: ", false },
+	{ "kvm: debugging", "a step of rep stosb", false },
 	{ "kvm: monitor --backend=kvm", "modes.bin: break set_pe/set_pg", false },
 	{ "kvm: monitor --backend=kvm", "next over a call", true },
 	{ "kvm: gdb remote stub", "kvm: gdb on modes.bin: ", false },

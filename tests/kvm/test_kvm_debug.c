@@ -166,9 +166,44 @@ test_resume_from_a_breakpoint_makes_progress(void)
 	kvm_test_end(&vm);
 }
 
+/* A string instruction with a REP prefix traps after each iteration at its
+ * own address (SDM vol. 3B §18.3.1.4): a step is one iteration, CX one less,
+ * the pc unchanged until the last.  Guards kvm_guest_debug_nothing_ran,
+ * which passes over a trap at the same pc only when nothing changed. */
+static void
+test_step_of_rep_stosb_is_one_iteration(void)
+{
+	if (!kvm_test_available())
+		return;
+	/* mov cx, 3; mov di, 0x200; rep stosb; cli; hlt */
+	static const uint8_t code[] = { 0xb9, 0x03, 0x00, 0xbf, 0x00, 0x02, 0xf3, 0xaa, 0xfa, 0xf4 };
+	enum { REP_AT = 6, AFTER_REP = 8, COUNT = 3 };
+	struct kvm_test_vm vm;
+	if (kvm_test_start_bytes(&vm, code, sizeof code, LOAD, KVM_MODE_REAL) < 0)
+		return;
+	struct kvm_stop stop;
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	kvm_guest_step(vm.g, &stop);
+	kvm_guest_step(vm.g, &stop);
+	CU_ASSERT_EQUAL(kvm_guest_get_regs(vm.g, &regs, &sregs), 0);
+	CU_ASSERT_EQUAL(regs.rip, REP_AT);
+	for (unsigned left = COUNT - 1; left + 1 > 0; left--) {
+		kvm_guest_step(vm.g, &stop);
+		CU_ASSERT_EQUAL(stop.kind, KVM_STOP_DEBUG);
+		CU_ASSERT_EQUAL(kvm_guest_get_regs(vm.g, &regs, &sregs), 0);
+		CU_ASSERT_EQUAL(regs.rcx & 0xffff, left);
+		CU_ASSERT_EQUAL(regs.rip, left ? REP_AT : AFTER_REP);
+	}
+	kvm_test_run(&vm, &stop);
+	CU_ASSERT_EQUAL(stop.kind, KVM_STOP_POWER_OFF);
+	kvm_test_end(&vm);
+}
+
 static CU_TestInfo tests[] = {
 	{ "a hardware breakpoint stops at its rip; hlt with IF=0 steps to power-off", test_hw_breakpoint_stops_at_its_rip },
 	{ "single step moves one instruction", test_single_step_moves_one_instruction },
+	{ "a step of rep stosb is one iteration", test_step_of_rep_stosb_is_one_iteration },
 	{ "modes.bin stepped: CR0.PE after set_pe, EFER.LMA after set_pg", test_stepping_modes_shows_pe_then_lma },
 	{ "resuming from a breakpoint makes progress", test_resume_from_a_breakpoint_makes_progress },
 	CU_TEST_INFO_NULL,
