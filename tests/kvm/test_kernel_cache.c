@@ -75,6 +75,17 @@ sandbox_open(struct sandbox *s)
 	return true;
 }
 
+/* The kernel the tests load (else SKIPPED, said once per test), and a sandbox. */
+static bool
+kernel_and_sandbox(struct sandbox *s)
+{
+	if (!have_kernel()) {
+		TEST_SKIP("%.480s", kernel_skip);
+		return false;
+	}
+	return sandbox_open(s);
+}
+
 static void
 sandbox_close(struct sandbox *s)
 {
@@ -120,11 +131,7 @@ static void
 test_miss_then_hit(void)
 {
 	struct sandbox s;
-	if (!have_kernel()) {
-		TEST_SKIP("%.480s", kernel_skip);
-		return;
-	}
-	if (!sandbox_open(&s))
+	if (!kernel_and_sandbox(&s))
 		return;
 	struct kernel_cache kc = { 0 };
 	CU_ASSERT_EQUAL(load(&kc), KERNEL_CACHE_MISS);
@@ -150,11 +157,7 @@ static void
 damaged_entry_is_ignored(void (*damage)(const char *path), const char *expect)
 {
 	struct sandbox s;
-	if (!have_kernel()) {
-		TEST_SKIP("%.480s", kernel_skip);
-		return;
-	}
-	if (!sandbox_open(&s))
+	if (!kernel_and_sandbox(&s))
 		return;
 	struct kernel_cache kc = { 0 };
 	CU_ASSERT_EQUAL(load(&kc), KERNEL_CACHE_MISS);
@@ -232,11 +235,7 @@ static void
 test_unusable_directory_still_loads(void)
 {
 	struct sandbox s;
-	if (!have_kernel()) {
-		TEST_SKIP("%.480s", kernel_skip);
-		return;
-	}
-	if (!sandbox_open(&s))
+	if (!kernel_and_sandbox(&s))
 		return;
 	/* under a regular file: mkdir fails even for root (who may write anywhere else) */
 	char file[4200], under[4300];
@@ -297,11 +296,7 @@ static void
 test_off_touches_nothing(void)
 {
 	struct sandbox s;
-	if (!have_kernel()) {
-		TEST_SKIP("%.480s", kernel_skip);
-		return;
-	}
-	if (!sandbox_open(&s))
+	if (!kernel_and_sandbox(&s))
 		return;
 	struct kernel_cache kc = { .off = true };
 	CU_ASSERT_EQUAL(load(&kc), KERNEL_CACHE_OFF);
@@ -314,11 +309,7 @@ static void
 test_oldest_entries_evicted(void)
 {
 	struct sandbox s;
-	if (!have_kernel()) {
-		TEST_SKIP("%.480s", kernel_skip);
-		return;
-	}
-	if (!sandbox_open(&s))
+	if (!kernel_and_sandbox(&s))
 		return;
 	struct kernel_cache kc = { .dir = s.dir };
 	CU_ASSERT_EQUAL(load(&kc), KERNEL_CACHE_MISS);
