@@ -12,7 +12,8 @@
  * others are graded with this tree's traplab (TRAPLAB_BIN), not rebuilt.  The lab regions of C
  * sources are tested on a small git repository made here (TRAPLAB_SRC), with
  * a lab 9 region and a lab 4 region.  Everything lives under one /tmp folder,
- * removed at the end.
+ * removed at the end: the commands' TMPDIR too, so the guests a checker keeps
+ * for the student go with it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -30,6 +31,7 @@ enum { KIT_PATH = 4096, KIT_CMD = 16384 };
 
 static char kit_dir[256];          /* /tmp/traplab-kit-XXXXXX */
 static char hand[512];             /* kit_dir/h: the Lab 1 handout */
+static char kit_tmp[512];          /* kit_dir/tmp: TMPDIR of every command */
 static int handout_ok;
 
 /* Run `cmd` with /bin/sh (in `dir`, NULL: the top), stdout and stderr into
@@ -63,6 +65,10 @@ kit_sh(const char *dir, char **out, const char *fmt, ...)
 		unsetenv("GRADE_RESULTS");
 		unsetenv("TRAPLAB_SRC");
 		unsetenv("TRAPLAB_BIN");  /* `make test` sets it; grade.sh would then not build */
+		/* what a checker keeps for the student ($TMPDIR/labN-check.SEED/, the
+		 * failing guests of a handout's grade) goes with kit_dir */
+		if (kit_tmp[0])
+			setenv("TMPDIR", kit_tmp, 1);
 		if (chdir(dir ? dir : test_top()) != 0)
 			_exit(126);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
@@ -261,7 +267,8 @@ kit_init(void)
 	if (!mkdtemp(kit_dir))
 		return -1;
 	snprintf(hand, sizeof hand, "%s/h", kit_dir);
-	return 0;
+	snprintf(kit_tmp, sizeof kit_tmp, "%s/tmp", kit_dir);
+	return mkdir(kit_tmp, S_IRWXU) == 0 ? 0 : -1;
 }
 
 static int
