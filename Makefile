@@ -49,6 +49,7 @@ LIB_OBJS += isa/disasm.o
 LIB_OBJS += machine/machine.o
 LIB_OBJS += machine/cpu.o
 LIB_OBJS += machine/mmu.o
+LIB_OBJS += machine/tlb.o
 LIB_OBJS += machine/bus.o
 LIB_OBJS += machine/dev_console.o
 LIB_OBJS += machine/dev_timer.o
@@ -76,6 +77,7 @@ TEST_OBJS += $(patsubst %.c,%.o,$(wildcard tests/isa/*.c tests/machine/*.c tests
 GUESTS += $(BUILD)/guests/hello.img
 GUESTS += $(BUILD)/guests/minios.img
 GUESTS += $(BUILD)/guests/crc32.img
+GUESTS += $(BUILD)/guests/crc32_paged.img
 
 # ---- x86 guests for the KVM backend, flat binaries (guests/x86/README.md) -------
 GUESTS += $(BUILD)/guests/x86/realmode.bin

@@ -117,20 +117,35 @@ cpu_raise_trap(struct machine *m, const struct machine_trap *trap)
 
 /* ===== the loop ================================================================ */
 
-/* Where the fast paths need no MMU: with paging off, the current address
- * space is one window [0, end) that maps to [delta, delta + end)
- * physically (SPEC §5.1).  Recomputed whenever the mode or R may change;
- * `fetch_end` is end - 3, so `pc < fetch_end` says a whole word fits. */
+/* Where the fast paths need no MMU: a window [start, start + end) of the
+ * address space that maps to [start + delta, ...) physically.  With paging
+ * off it is the whole space, [0, end) (SPEC §5.1), for fetches and data
+ * alike; recomputed whenever the mode or R may change.  With paging on
+ * there are three, each one page that the last slow access translated
+ * (SPEC §5.2): fetches (the page was executable), loads, and stores (it was
+ * writable) -- dropped with the TLB, when a page-table word changes or the
+ * mode, ptbr or mmu may have.  `fetch_end` is end - 3, so
+ * `pc - start < fetch_end` says a whole word fits. */
 struct window {
-	uint32_t end;        /* 0 = no window: every access asks mmu_translate() */
+	uint32_t start;
+	uint32_t end;        /* its length; 0 = no window: every access asks mmu_translate() */
 	uint32_t fetch_end;
 	uint32_t delta;
 };
 
+/* The page of virtual `va`, which mmu_translate just mapped to `pa`. */
+static struct window
+cpu_page_window(uint32_t va, uint32_t pa)
+{
+	uint32_t page = va & ~(uint32_t)(PAGE_SIZE - 1);
+	return (struct window){ .start = page, .end = PAGE_SIZE, .fetch_end = PAGE_SIZE - (ISA_WORD - 1),
+				.delta = (pa & ~(uint32_t)(PAGE_SIZE - 1)) - page };
+}
+
 static struct window
 cpu_window(const struct machine *m, uint32_t psw)
 {
-	struct window w = { 0, 0, 0 };
+	struct window w = { 0, 0, 0, 0 };
 	if (m->s.cr[CR_mmu] & MMU_PG)
 		return w;
 	if (psw & PSW_S) {
@@ -152,8 +167,9 @@ cpu_window(const struct machine *m, uint32_t psw)
 	return w;
 }
 
-/* Can [va, va + size) use the window?  (end >= size keeps end - size from wrapping.) */
-#define IN_WINDOW(w, va, size) ((w).end >= (size) && (va) <= (w).end - (size))
+/* Can [va, va + size) use the window?  (end >= size keeps end - size from
+ * wrapping; va - start wraps to a large number below start.) */
+#define IN_WINDOW(w, va, size) ((w).end >= (size) && (va) - (w).start <= (w).end - (size))
 
 enum machine_stop_reason
 machine_run(struct machine *m, uint64_t max_instructions)
@@ -169,7 +185,7 @@ machine_run(struct machine *m, uint64_t max_instructions)
 	uint32_t pc, psw;
 	uint64_t icount;
 	uint64_t event_at;      /* run the slow checks when icount reaches this */
-	struct window win;
+	struct window fwin, lwin, swin;     /* fetches, loads, stores */
 	struct machine_trap trap;
 	const struct decoded *d;
 	struct decoded unaligned;      /* an instruction at an unaligned physical address */
@@ -195,7 +211,7 @@ machine_run(struct machine *m, uint64_t max_instructions)
 #define SYNC_IN() do {                                                       \
 		pc = m->s.pc;                                                     \
 		psw = m->s.psw;                                                   \
-		win = cpu_window(m, psw);                                         \
+		fwin = lwin = swin = cpu_window(m, psw);                          \
 		event_at = icount;     /* re-check interrupts, timer, budget */    \
 	} while (0)
 #define RAISE(cause_, access_, badaddr_) do {                                \
@@ -209,29 +225,43 @@ machine_run(struct machine *m, uint64_t max_instructions)
 #define DISPATCH() do {                                                      \
 		if (unlikely(icount >= event_at))                                 \
 			goto slow_checks;                                         \
-		if (unlikely(pc >= win.fetch_end))                                \
+		if (unlikely(pc - fwin.start >= fwin.fetch_end))                  \
 			goto slow_fetch;                                          \
-		fetch_pa = pc + win.delta;                                        \
+		fetch_pa = pc + fwin.delta;                                       \
 		d = &decoded[fetch_pa / ISA_WORD];                                \
 		goto *table[d->handler];                                          \
 	} while (0)
-/* Translate a data access: the window when it covers it, else the MMU. */
-#define DATA_ADDR(size_, access_) do {                                       \
+/* Translate a data access: the window when it covers it, else the MMU
+ * (with paging on, the page it translated becomes the window: a store's
+ * for loads too, since a writable page is readable). */
+#define DATA_ADDR(size_, access_, win_) do {                                 \
 		uint32_t va_ = R[d->rs] + (uint32_t)d->imm;                       \
-		if (likely(IN_WINDOW(win, va_, (size_)) && !(va_ & ((size_) - 1)))) { \
-			pa = va_ + win.delta;                                     \
+		if (likely(IN_WINDOW(win_, va_, (size_)) && !(va_ & ((size_) - 1)))) { \
+			pa = va_ + (win_).delta;                                  \
 		} else {                                                          \
 			m->s.psw = psw;                                           \
 			unsigned c_ = mmu_translate(m, va_, (size_), (access_), &pa); \
 			if (unlikely(c_))                                         \
 				RAISE(c_, (access_), va_);                        \
+			if ((m->s.cr[CR_mmu] & MMU_PG) && !m->tlb_off) {          \
+				win_ = cpu_page_window(va_, pa);                  \
+				if ((access_) == ACCESS_STORE)                    \
+					lwin = win_;                              \
+			}                                                         \
 		}                                                                 \
 	} while (0)
+#define LOAD_ADDR(size_) DATA_ADDR(size_, ACCESS_LOAD, lwin)
+/* A store into a page-table word some walk used drops the TLB and with it
+ * the paged windows (machine_invalidate_word counted a pt_change). */
 #define STORE(size_, value_) do {                                            \
 		uint32_t v_ = (value_);                                           \
-		DATA_ADDR(size_, ACCESS_STORE);                                   \
+		DATA_ADDR(size_, ACCESS_STORE, swin);                             \
 		machine_invalidate_store(m, pa, (size_));                         \
 		memcpy(mem + pa, &v_, (size_));   /* little-endian host */        \
+		if (unlikely(m->tlb_changes != m->watch->pt_changes)) {           \
+			tlb_flush(m);                                             \
+			fwin = lwin = swin = cpu_window(m, psw);                  \
+		}                                                                 \
 	} while (0)
 /* The instruction retired (SPEC §12) and the next one begins at `next_`. */
 #define RETIRE_TO(next_) do {                                                \
@@ -306,6 +336,8 @@ slow_fetch: {
 	unsigned cause = mmu_translate(m, pc, ISA_WORD, ACCESS_FETCH, &fetch_pa);
 	if (unlikely(cause))
 		RAISE(cause, ACCESS_FETCH, pc);
+	if ((m->s.cr[CR_mmu] & MMU_PG) && !m->tlb_off)
+		fwin = cpu_page_window(pc, fetch_pa);
 	if (unlikely(fetch_pa & (ISA_WORD - 1))) {
 		/* Relocated by an unaligned rbase: decode the bytes at fetch_pa
 		 * afresh, every time; the cache is indexed by aligned words. */
@@ -353,7 +385,7 @@ do_cmpi: psw = (psw & ~PSW_FLAGS) | isa_compare_flags(R[d->rs], (uint32_t)d->imm
 	/* --- memory (SPEC §8.2): sizes and widening from isa.h, folded to
 	 * constants by the compiler --- */
 #define LOAD(op_, raw_) do {                                                 \
-		DATA_ADDR(isa_mem_access_size(op_), ACCESS_LOAD);                 \
+		LOAD_ADDR(isa_mem_access_size(op_));                              \
 		R[d->rd] = isa_load_result((op_), (raw_));                        \
 		RETIRE();                                                         \
 	} while (0)

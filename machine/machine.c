@@ -49,7 +49,14 @@ machine_create(const struct machine_config *cfg, char *err, size_t errlen)
 		goto out_of_memory;
 	m->watch->npages = cfg->memory_size / CODE_WATCH_GRAIN;
 	m->watch->pages = calloc(m->watch->npages, 1);
-	if (!m->watch->pages)
+	m->watch->pt_marks = calloc(m->watch->npages, 1);
+	m->watch->pt_epoch = 1;         /* the marks start at 0: none is current */
+	/* TRAPLAB_NO_TLB=1: no TLB and no paged windows, every access walks the
+	 * tables, as SPEC's reference does and TrapLab did before its TLB --
+	 * for bench/interp's comparison and the tests that the two agree */
+	const char *no_tlb = getenv("TRAPLAB_NO_TLB");
+	m->tlb_off = no_tlb && *no_tlb && strcmp(no_tlb, "0") != 0;
+	if (!m->watch->pages || !m->watch->pt_marks)
 		goto out_of_memory;
 	m->mem_size = cfg->memory_size;
 	m->variant = cfg->variant;
@@ -89,6 +96,7 @@ machine_create_view(struct machine *parent, uint32_t base, uint32_t size,
 	m->decoded = parent->decoded + base / ISA_WORD;
 	m->watch = parent->watch;
 	m->watch_first_page = parent->watch_first_page + base / CODE_WATCH_GRAIN;
+	m->tlb_off = parent->tlb_off;
 	m->mem_size = size;
 	m->variant = parent->variant;
 	memcpy(m->privileged, parent->privileged, sizeof m->privileged);
@@ -109,8 +117,10 @@ machine_destroy(struct machine *m)
 	if (!m->is_view) {
 		free(m->mem);
 		free(m->decoded);
-		if (m->watch)
+		if (m->watch) {
 			free(m->watch->pages);
+			free(m->watch->pt_marks);
+		}
 		free(m->watch);
 	}
 	free(m);
@@ -131,6 +141,8 @@ machine_reset(struct machine *m)
 	bus_reset(&m->bus);
 	m->stopped = false;
 	memset(&m->stop, 0, sizeof m->stop);
+	m->watch->pt_changes++;         /* memory may be new: no TLB on it keeps an entry */
+	tlb_flush(m);
 }
 
 int
@@ -377,7 +389,7 @@ unsigned
 machine_translate(const struct machine *m, uint32_t va, unsigned size,
 		  enum isa_access access, uint32_t *pa)
 {
-	return mmu_translate(m, va, size, access, pa);
+	return mmu_translate_in(m, NULL, va, size, access, pa);
 }
 
 /* ===== why it stopped ========================================================= */
@@ -389,7 +401,7 @@ machine_describe_insn_at(const struct machine *m, uint32_t pc, uint32_t word,
 {
 	uint32_t pa;
 	if (!have_word) {
-		if (mmu_translate(m, pc, ISA_WORD, ACCESS_FETCH, &pa) != 0) {
+		if (mmu_translate_in(m, NULL, pc, ISA_WORD, ACCESS_FETCH, &pa) != 0) {
 			snprintf(buf, len, "(no instruction: pc does not map)");
 			return;
 		}

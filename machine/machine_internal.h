@@ -46,6 +46,25 @@ struct code_watch {
 	uint32_t npages;
 	bool written;                   /* a watched page was stored to */
 	bool any;                       /* some page is watched (fast check) */
+	/* The TLBs' side (tlb.c): a chunk holds a page-table word some TLB
+	 * used when its mark equals pt_epoch; a store there starts a new
+	 * epoch and counts one more pt_change, which every TLB sharing this
+	 * memory sees at its next look-up. */
+	uint8_t *pt_marks;              /* one byte per chunk, like pages */
+	uint8_t pt_epoch;
+	uint64_t pt_changes;
+};
+
+/* The software TLB (tlb.c; Lab 4): one translation per virtual page, with
+ * the leaf entry's permission bits, direct-mapped.  Invisible by design:
+ * SPEC §5.3's reference machine behaves as if it cached nothing, so an entry lives only as
+ * long as the ptbr it was walked under and the page-table words it was
+ * walked from -- a store to either word, from this machine, a view or the
+ * monitor, drops every entry. */
+enum { TLB_ENTRIES = 256 };
+struct tlb_entry {
+	uint32_t vpn_plus_one;          /* va >> PAGE_SHIFT, plus one; 0: empty */
+	uint32_t leaf;                  /* the level-2 entry: frame and V/W/X/U */
 };
 
 struct machine {
@@ -77,6 +96,11 @@ struct machine {
 
 	bool stopped;
 	struct machine_stop_info stop;
+
+	struct tlb_entry tlb[TLB_ENTRIES];
+	bool tlb_off;                   /* TRAPLAB_NO_TLB: walk every access (bench/interp) */
+	uint32_t tlb_ptbr;              /* the ptbr its entries were walked under */
+	uint64_t tlb_changes;           /* watch->pt_changes when they were */
 };
 
 /* cpu.c: the one place a trap is raised.  Consults the hook, then either
@@ -84,23 +108,66 @@ struct machine {
 void cpu_raise_trap(struct machine *m, const struct machine_trap *trap);
 void cpu_stop(struct machine *m, enum machine_stop_reason reason);
 
-/* mmu.c: the paging walk (SPEC §5.2), the slow path of mmu_translate. */
+/* mmu.c: the paging walk (SPEC §5.2), the slow path of mmu_translate.
+ * With `l1_at`/`l2_at` it says which physical words it read (NULL: not
+ * wanted; UINT64_MAX: not read). */
 unsigned mmu_walk(const struct machine *m, uint32_t va, enum isa_access access,
 		  uint32_t *pa);
+unsigned mmu_walk_noting(const struct machine *m, uint32_t va, enum isa_access access,
+			 uint32_t *pa, uint64_t *l1_at, uint64_t *l2_at);
+
+/* tlb.c: empty the TLB for the current ptbr; walk and remember one page. */
+void tlb_flush(struct machine *m);
+unsigned tlb_fill(struct machine *m, uint32_t va, enum isa_access access, uint32_t *pa);
+
+/* The permission bits a leaf needs for this access (SPEC §5.2 step 2). */
+static inline uint32_t
+mmu_needed_bits(const struct machine *m, enum isa_access access)
+{
+	uint32_t need = PTE_V;
+	if (access == ACCESS_STORE)
+		need |= PTE_W;
+	if (access == ACCESS_FETCH)
+		need |= PTE_X;
+	if (!(m->s.psw & PSW_S))
+		need |= PTE_U;
+	return need;
+}
+
+/* A paged translation through the TLB: what mmu_walk would say, from the
+ * entry when there is one. */
+static inline unsigned
+tlb_translate(struct machine *m, uint32_t va, enum isa_access access, uint32_t *pa)
+{
+	if (unlikely(m->tlb_changes != m->watch->pt_changes || m->tlb_ptbr != m->s.cr[CR_ptbr]))
+		tlb_flush(m);
+	const struct tlb_entry *e = &m->tlb[(va >> PAGE_SHIFT) & (TLB_ENTRIES - 1)];
+	if (likely(e->vpn_plus_one == (va >> PAGE_SHIFT) + 1)) {
+		uint32_t need = mmu_needed_bits(m, access);
+		if ((e->leaf & need) != need)
+			return CAUSE_PAGE;
+		*pa = (e->leaf & PTE_FRAME_MASK) | (va & (PAGE_SIZE - 1));
+		return 0;
+	}
+	return tlb_fill(m, va, access, pa);
+}
 
 /* Translate one access (SPEC §5): alignment, then relocation–bounds or
  * paging, then the physical bound.  Returns 0 or the CAUSE_* to raise.
- * Inline because every fetch, load and store of the interpreter calls it. */
+ * Paging goes through `tlb`'s TLB, or walks when `tlb` is NULL (a look from
+ * outside that must not change the machine).  Inline because every fetch,
+ * load and store of the interpreter calls it. */
 static inline unsigned
-mmu_translate(const struct machine *m, uint32_t va, unsigned size,
-	      enum isa_access access, uint32_t *pa)
+mmu_translate_in(const struct machine *m, struct machine *tlb, uint32_t va, unsigned size,
+		 enum isa_access access, uint32_t *pa)
 {
 	if (unlikely(va & (size - 1)))
 		return CAUSE_MISALIGNED;
 	uint64_t addr = va;
 	if (unlikely(m->s.cr[CR_mmu] & MMU_PG)) {
 		uint32_t walked;
-		unsigned cause = mmu_walk(m, va, access, &walked);
+		unsigned cause = tlb ? tlb_translate(tlb, va, access, &walked)
+				     : mmu_walk(m, va, access, &walked);
 		if (cause)
 			return cause;
 		addr = walked;
@@ -116,14 +183,28 @@ mmu_translate(const struct machine *m, uint32_t va, unsigned size,
 	return 0;
 }
 
-/* A store changed memory: forget any decoded instruction in that word, and
- * note it if the binary translator watches the page. */
+static inline unsigned
+mmu_translate(struct machine *m, uint32_t va, unsigned size, enum isa_access access,
+	      uint32_t *pa)
+{
+	return mmu_translate_in(m, m->tlb_off ? NULL : m, va, size, access, pa);
+}
+
+/* A store changed memory: forget any decoded instruction in that word, note
+ * it if the binary translator watches the page, and drop the TLBs' entries
+ * if a walk read a page-table word there. */
 static inline void
 machine_invalidate_word(struct machine *m, uint32_t pa)
 {
 	m->decoded[pa / ISA_WORD].handler = DECODE_EMPTY;
-	if (unlikely(m->watch->any) && m->watch->pages[m->watch_first_page + pa / CODE_WATCH_GRAIN])
-		m->watch->written = true;
+	struct code_watch *w = m->watch;
+	uint32_t chunk = m->watch_first_page + pa / CODE_WATCH_GRAIN;
+	if (unlikely(w->any) && w->pages[chunk])
+		w->written = true;
+	if (unlikely(w->pt_marks[chunk] == w->pt_epoch)) {   /* a page-table word a TLB used */
+		w->pt_epoch++;
+		w->pt_changes++;
+	}
 }
 
 /* A store of `size` bytes at pa changed memory: forget the decoded word it

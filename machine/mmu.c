@@ -26,28 +26,33 @@ mmu_read_pte(const struct machine *m, uint64_t addr, uint32_t *pte)
 unsigned
 mmu_walk(const struct machine *m, uint32_t va, enum isa_access access, uint32_t *pa)
 {
+	return mmu_walk_noting(m, va, access, pa, NULL, NULL);
+}
+
+unsigned
+mmu_walk_noting(const struct machine *m, uint32_t va, enum isa_access access, uint32_t *pa,
+		uint64_t *l1_at, uint64_t *l2_at)
+{
 	const uint32_t index_mask = PT_ENTRIES - 1;
 	uint32_t l1_index = va >> L1_SHIFT;
 	uint32_t l2_index = (va >> PAGE_SHIFT) & index_mask;
 
 	uint32_t l1;
 	uint64_t l1_addr = (uint64_t)(m->s.cr[CR_ptbr] & PTE_FRAME_MASK) + l1_index * sizeof l1;
+	if (l1_at)
+		*l1_at = l1_addr;
 	if (!mmu_read_pte(m, l1_addr, &l1) || !(l1 & PTE_V))
 		return CAUSE_PAGE;
 
 	/* Only the level-1 entry's V bit and frame matter (SPEC §5.2 step 1). */
 	uint32_t leaf;
 	uint64_t l2_addr = (uint64_t)(l1 & PTE_FRAME_MASK) + l2_index * sizeof leaf;
+	if (l2_at)
+		*l2_at = l2_addr;
 	if (!mmu_read_pte(m, l2_addr, &leaf))
 		return CAUSE_PAGE;
 
-	uint32_t need = PTE_V;
-	if (access == ACCESS_STORE)
-		need |= PTE_W;
-	if (access == ACCESS_FETCH)
-		need |= PTE_X;
-	if (!(m->s.psw & PSW_S))
-		need |= PTE_U;
+	uint32_t need = mmu_needed_bits(m, access);
 	if ((leaf & need) != need)
 		return CAUSE_PAGE;
 

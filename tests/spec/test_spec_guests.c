@@ -127,6 +127,9 @@ struct spec_guest {
 	X(tlbflush, "tlbflush.s", \
 	  "page-table changes take effect after tlbflush, a ptbr write or an mmu write", \
 	  V_ALL, 14, 0, NULL, NULL, M_NONE, M_NONE, M_NONE, 0) \
+	X(no_tlbflush, "no_tlbflush.s", \
+	  "data page-table changes with no tlbflush take effect at once (the reference caches nothing), every mode", \
+	  V_ALL, 7, 0, NULL, NULL, M_NONE, M_NONE, M_NONE, F_IDENTITY) \
 	X(paging_fetch_end, "paging_fetch_end.s", \
 	  "code running to the end of an executable page retires, then faults on the next page, every mode", \
 	  V_ALL, 17, 0, NULL, NULL, M_NONE, M_NONE, M_NONE, F_IDENTITY) \
