@@ -308,6 +308,7 @@ machine_run(struct machine *m, uint64_t max_instructions)
 
 do_redecode:
 	cpu_predecode(m, fetch_pa, &decoded[fetch_pa / ISA_WORD]);
+	m->watch->decoded_seen[m->watch_first_page + fetch_pa / CODE_WATCH_GRAIN] = 1;
 	goto *dispatch[d->handler];
 
 slow_checks:
@@ -351,6 +352,7 @@ slow_fetch: {
 
 do_predecode:
 	cpu_predecode(m, fetch_pa, &decoded[fetch_pa / ISA_WORD]);
+	m->watch->decoded_seen[m->watch_first_page + fetch_pa / CODE_WATCH_GRAIN] = 1;
 	goto *dispatch[d->handler];
 do_illegal:
 	RAISE(CAUSE_ILLEGAL, ACCESS_FETCH, 0);

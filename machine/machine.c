@@ -50,13 +50,14 @@ machine_create(const struct machine_config *cfg, char *err, size_t errlen)
 	m->watch->npages = cfg->memory_size / CODE_WATCH_GRAIN;
 	m->watch->pages = calloc(m->watch->npages, 1);
 	m->watch->pt_marks = calloc(m->watch->npages, 1);
+	m->watch->decoded_seen = calloc(m->watch->npages, 1);
 	m->watch->pt_epoch = 1;         /* the marks start at 0: none is current */
 	/* TRAPLAB_NO_TLB=1: no TLB and no paged windows, every access walks the
 	 * tables, as SPEC's reference does and TrapLab did before its TLB --
 	 * for bench/interp's comparison and the tests that the two agree */
 	const char *no_tlb = getenv("TRAPLAB_NO_TLB");
 	m->tlb_off = no_tlb && *no_tlb && strcmp(no_tlb, "0") != 0;
-	if (!m->watch->pages || !m->watch->pt_marks)
+	if (!m->watch->pages || !m->watch->pt_marks || !m->watch->decoded_seen)
 		goto out_of_memory;
 	m->mem_size = cfg->memory_size;
 	m->variant = cfg->variant;
@@ -120,6 +121,7 @@ machine_destroy(struct machine *m)
 		if (m->watch) {
 			free(m->watch->pages);
 			free(m->watch->pt_marks);
+			free(m->watch->decoded_seen);
 		}
 		free(m->watch);
 	}
@@ -376,6 +378,38 @@ machine_write_phys(struct machine *m, uint32_t addr, const void *buf, size_t len
 		machine_invalidate_word(m, (uint32_t)(addr + i) & ~(uint32_t)(ISA_WORD - 1));
 	if (len)
 		machine_invalidate_word(m, (uint32_t)(addr + len - 1) & ~(uint32_t)(ISA_WORD - 1));
+	return 0;
+}
+
+/* What machine_invalidate_word does for every word, once per chunk: the
+ * decoded words only in chunks where one was decoded (shadow tables and
+ * data never are), and the code watch and the TLBs' page-table marks asked
+ * once per CODE_WATCH_GRAIN bytes. */
+int
+machine_clear_phys(struct machine *m, uint32_t addr, size_t len)
+{
+	if (!machine_phys_range_ok(m, addr, len))
+		return -1;
+	memset(m->mem + addr, 0, len);
+	if (!len)
+		return 0;
+	enum { WORDS_PER_CHUNK = CODE_WATCH_GRAIN / ISA_WORD };
+	struct code_watch *cw = m->watch;
+	uint32_t first = addr / CODE_WATCH_GRAIN, last = (uint32_t)(addr + len - 1) / CODE_WATCH_GRAIN;
+	for (uint32_t c = first; c <= last; c++) {
+		uint32_t chunk = m->watch_first_page + c;
+		if (cw->decoded_seen[chunk]) {
+			for (uint32_t w = 0; w < WORDS_PER_CHUNK; w++)
+				m->decoded[c * WORDS_PER_CHUNK + w].handler = DECODE_EMPTY;
+			cw->decoded_seen[chunk] = 0;
+		}
+		if (cw->any && cw->pages[chunk])
+			cw->written = true;
+		if (cw->pt_marks[chunk] == cw->pt_epoch) {
+			cw->pt_epoch++;
+			cw->pt_changes++;
+		}
+	}
 	return 0;
 }
 

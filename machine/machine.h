@@ -180,6 +180,9 @@ void machine_set_state(struct machine *m, const struct cpu_state *in);
 /* Physical memory: return 0, or -1 if [addr, addr+len) is not all inside memory. */
 int machine_read_phys(const struct machine *m, uint32_t addr, void *buf, size_t len);
 int machine_write_phys(struct machine *m, uint32_t addr, const void *buf, size_t len);
+/* Zero [addr, addr+len): machine_write_phys of zeros, a page at a time
+ * faster (the shadow tables a monitor clears often: monitor/vmm/shadow.c). */
+int machine_clear_phys(struct machine *m, uint32_t addr, size_t len);
 /* Read-only access to physical memory, for the binary translator's loads
  * (bt_execute.c): like a device's DMA mapping.  Stores must go through
  * machine_write_phys(), which keeps decoded instructions and code watches

@@ -51,6 +51,10 @@ struct code_watch {
 	 * epoch and counts one more pt_change, which every TLB sharing this
 	 * memory sees at its next look-up. */
 	uint8_t *pt_marks;              /* one byte per chunk, like pages */
+	/* A chunk some decoded[] entry of may hold an instruction (set when one
+	 * is decoded there), so that clearing memory that never held code --
+	 * shadow tables -- skips the decoded words (machine_clear_phys). */
+	uint8_t *decoded_seen;
 	uint8_t pt_epoch;
 	uint64_t pt_changes;
 };

@@ -30,8 +30,7 @@ shadow_get(const struct machine *m, uint32_t addr)
 static void
 shadow_zero_page(struct machine *real, uint32_t addr)
 {
-	static const uint8_t zeros[PAGE_SIZE];
-	machine_write_phys(real, addr, zeros, sizeof zeros);
+	machine_clear_phys(real, addr, PAGE_SIZE);
 }
 
 int
