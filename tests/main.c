@@ -11,13 +11,16 @@
  * while the others run here; their consoles follow and their counts are in
  * the last line.  There this runner runs as `run-tests --in-svm-host=N,...`
  * (`--vmx-host-too`: but for the VMX host's own) or `--in-vmx-host=N,...`:
- * only those tests of the suites numbered N (their places in suites.def). */
+ * only those tests of the suites numbered N (their places in suites.def).
+ * What it chooses, and where, is kvm/run_plan.c's (tested there); this
+ * file registers, runs and counts. */
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kvm/kvm_delegate.h"
+#include "kvm/run_plan.h"
 #include "support.h"
 
 #define SUITE(name) extern CU_SuiteInfo name;
@@ -37,90 +40,23 @@ test_all_suites(void)
 	return (const CU_SuiteInfo *const *)all_suites;
 }
 
-static const char svm_flag[] = "--in-svm-host=", vmx_flag[] = "--in-vmx-host=",
-		  beside_flag[] = "--vmx-host-too";
-
-static bool
-is_flag(const char *arg)
-{
-	return strncmp(arg, svm_flag, strlen(svm_flag)) == 0 ||
-	       strncmp(arg, vmx_flag, strlen(vmx_flag)) == 0 || strcmp(arg, beside_flag) == 0;
-}
-
-static int
-wanted(const char *suite, int argc, char **argv)
-{
-	int filters = 0;
-	for (int i = 1; i < argc; i++) {
-		if (is_flag(argv[i]))
-			continue;
-		filters++;
-		if (strstr(suite, argv[i]))
-			return 1;
-	}
-	return filters == 0;
-}
-
-/* How many of the suite's tests `pick` takes; with `out`, the suite with only
- * those (its test list malloc'd). */
-static unsigned
-pick_tests(const CU_SuiteInfo *s, enum kvm_pick pick, CU_SuiteInfo *out)
-{
-	unsigned n = 0, all = 0;
-	for (const CU_TestInfo *t = s->pTests; t && t->pName; t++, all++)
-		n += kvm_delegate_picks(s->pName, t->pName, pick);
-	if (out) {
-		CU_TestInfo *tests = calloc(all + 1, sizeof *tests), *next = tests;
-		for (const CU_TestInfo *t = s->pTests; t && t->pName; t++)
-			if (kvm_delegate_picks(s->pName, t->pName, pick))
-				*next++ = *t;
-		*next = (CU_TestInfo)CU_TEST_INFO_NULL;
-		*out = *s;
-		out->pTests = tests;
-	}
-	return n;
-}
-
 int
 main(int argc, char **argv)
 {
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 2;
-	const char *inside = NULL;   /* --in-svm-host=N,... or --in-vmx-host=N,...: those suites' */
-	enum kvm_pick inside_pick = KVM_PICK_KVM;
-	for (int i = 1; i < argc; i++) {
-		if (strncmp(argv[i], svm_flag, strlen(svm_flag)) == 0)
-			inside = argv[i] + strlen(svm_flag);
-		if (strncmp(argv[i], vmx_flag, strlen(vmx_flag)) == 0) {
-			inside = argv[i] + strlen(vmx_flag);
-			inside_pick = KVM_PICK_VMX;
-		}
-	}
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], beside_flag) == 0 && inside_pick == KVM_PICK_KVM)
-			inside_pick = KVM_PICK_SVM_BESIDE_VMX;
+	struct run_args args;
+	run_parse_args(argc, argv, &args);
 	size_t count = 0;
 	while (all_suites[count])
 		count++;
 	bool chosen[count];
-	for (size_t i = 0; i < count; i++)
-		chosen[i] = false;
-	if (inside) {
-		if (!kvm_delegate_inside_ok())
-			return 2;
-		for (const char *p = inside; *p; p += strspn(p, ",")) {
-			char *end;
-			unsigned long i = strtoul(p, &end, 10);
-			if (end == p || i >= count) {
-				fprintf(stderr, "run-tests: %s: no suite %.*s\n", inside, (int)strcspn(p, ","), p);
-				return 2;
-			}
-			chosen[i] = true;
-			p = end;
-		}
-	} else {
-		for (size_t i = 0; i < count; i++)
-			chosen[i] = wanted(all_suites[i]->pName, argc, argv);
+	char err[600];
+	if (args.inside && !kvm_delegate_inside_ok())
+		return 2;
+	if (run_choose_suites(test_all_suites(), count, argc, argv, &args, chosen, err, sizeof err) < 0) {
+		fprintf(stderr, "run-tests: %s\n", err);
+		return 2;
 	}
 
 	/* The tests that need /dev/kvm among those chosen: where do they run?
@@ -128,41 +64,27 @@ main(int argc, char **argv)
 	 * done, if it can. */
 	enum kvm_delegate_plan plan = KVM_DELEGATE_HERE;
 	char why[1024] = "", vmx_why[512] = "";
-	bool vmx = false;
-	unsigned kvm_tests = 0;
-	for (size_t i = 0; i < count; i++)
-		kvm_tests += chosen[i] ? pick_tests(all_suites[i], KVM_PICK_KVM, NULL) : 0;
-	if (!inside && kvm_tests)
+	struct run_split split;
+	run_split_hosts(test_all_suites(), chosen, count, false, &split);
+	if (!args.inside && split.kvm_tests)
 		plan = kvm_delegate_plan(why, sizeof why);
 	bool moving = plan == KVM_DELEGATE_MOVE || plan == KVM_DELEGATE_BOTH;
-	if (moving)
-		vmx = kvm_delegate_vmx_ready(vmx_why, sizeof vmx_why);
-	char svm_suites[512] = "", vmx_suites[512] = "";
-	unsigned svm_tests = 0, vmx_tests = 0;
-	for (size_t i = 0; moving && i < count; i++) {
-		unsigned ns = chosen[i] ? pick_tests(all_suites[i], vmx ? KVM_PICK_SVM_BESIDE_VMX : KVM_PICK_KVM, NULL) : 0;
-		unsigned nv = chosen[i] && vmx ? pick_tests(all_suites[i], KVM_PICK_VMX, NULL) : 0;
-		svm_tests += ns;
-		vmx_tests += nv;
-		if (ns && strlen(svm_suites) + 8 < sizeof svm_suites)
-			snprintf(svm_suites + strlen(svm_suites), sizeof svm_suites - strlen(svm_suites),
-				 "%s%zu", *svm_suites ? "," : "", i);
-		if (nv && strlen(vmx_suites) + 8 < sizeof vmx_suites)
-			snprintf(vmx_suites + strlen(vmx_suites), sizeof vmx_suites - strlen(vmx_suites),
-				 "%s%zu", *vmx_suites ? "," : "", i);
-	}
+	bool vmx = moving && kvm_delegate_vmx_ready(vmx_why, sizeof vmx_why);
+	if (vmx)
+		run_split_hosts(test_all_suites(), chosen, count, true, &split);
+	unsigned kvm_tests = split.kvm_tests;
 
 	CU_SuiteInfo list[count + 1];
 	size_t n = 0;
 	for (size_t i = 0; i < count; i++) {
 		if (!chosen[i])
 			continue;
-		enum kvm_pick pick = inside                     ? inside_pick
+		enum kvm_pick pick = args.inside                ? args.inside_pick
 				   : plan == KVM_DELEGATE_MOVE ? KVM_PICK_NOT_KVM
 				   : plan == KVM_DELEGATE_BOTH ? KVM_PICK_NOT_HARDWARE
 				   : KVM_PICK_ALL;
-		if (pick_tests(all_suites[i], pick, NULL))
-			pick_tests(all_suites[i], pick, &list[n++]);
+		if (run_pick_tests(all_suites[i], pick, NULL))
+			run_pick_tests(all_suites[i], pick, &list[n++]);
 	}
 	list[n] = (CU_SuiteInfo)CU_SUITE_INFO_NULL;
 	if (CU_register_suites(list) != CUE_SUCCESS) {
@@ -183,12 +105,13 @@ main(int argc, char **argv)
 		if (vmx)
 			printf("run-tests: and %u of them in the VMX host (guests/x86/vmx-host/: Bochs's "
 			       "software VT-x, /dev/kvm from kvm_intel), %u of those there only\n",
-			       vmx_tests, kvm_tests - svm_tests);
+			       split.vmx_tests, kvm_tests - split.svm_tests);
 		else
 			printf("run-tests: none in the VMX host: %s\n", vmx_why);
-		svm = kvm_delegate_start(KVM_TEST_SVM_HOST, svm_suites, svm_tests, vmx, NULL);
+		svm = kvm_delegate_start(KVM_TEST_SVM_HOST, split.svm_suites, split.svm_tests, vmx, NULL);
 		if (vmx)
-			vmx_run = kvm_delegate_start(KVM_TEST_VMX_HOST, vmx_suites, vmx_tests, false, svm);
+			vmx_run = kvm_delegate_start(KVM_TEST_VMX_HOST, split.vmx_suites, split.vmx_tests,
+						     false, svm);
 	}
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
@@ -204,9 +127,9 @@ main(int argc, char **argv)
 	c.passed = c.ran - c.failed >= c.skipped ? c.ran - c.failed - c.skipped : 0;
 	int delegated = 0;
 	if (moving)
-		delegated = kvm_delegate_finish(svm, KVM_TEST_SVM_HOST, svm_tests, &c);
-	if (moving && vmx)
-		delegated |= kvm_delegate_finish(vmx_run, KVM_TEST_VMX_HOST, vmx_tests, &c);
+		delegated = kvm_delegate_finish(svm, KVM_TEST_SVM_HOST, split.svm_tests, &c);
+	if (vmx)
+		delegated |= kvm_delegate_finish(vmx_run, KVM_TEST_VMX_HOST, split.vmx_tests, &c);
 	if (plan == KVM_DELEGATE_UNABLE)
 		printf("\nrun-tests: the %u tests that need /dev/kvm ran here, not in the SVM host: %s\n",
 		       kvm_tests, why);

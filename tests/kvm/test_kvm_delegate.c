@@ -6,9 +6,11 @@
  * it runs here on every machine. */
 #include <CUnit/CUnit.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kvm/kvm_delegate.h"
+#include "kvm/run_plan.h"
 #include "support.h"
 
 static const CU_TestInfo *
@@ -143,11 +145,142 @@ test_console_without_its_lines_fails(void)
 		3, &in, why, sizeof why));
 }
 
+/* The runner's arguments: which host it runs inside, and what it takes there. */
+static void
+test_runner_arguments(void)
+{
+	struct run_args a;
+	char *plain[] = { "run-tests", "isa", NULL };
+	run_parse_args(2, plain, &a);
+	CU_ASSERT_PTR_NULL(a.inside);
+	char *vmx[] = { "run-tests", "--in-vmx-host=3,5", NULL };
+	run_parse_args(2, vmx, &a);
+	CU_ASSERT_STRING_EQUAL(a.inside, "3,5");
+	CU_ASSERT_EQUAL(a.inside_pick, KVM_PICK_VMX);
+	char *svm[] = { "run-tests", "--vmx-host-too", "--in-svm-host=1", NULL };
+	run_parse_args(3, svm, &a);
+	CU_ASSERT_STRING_EQUAL(a.inside, "1");
+	CU_ASSERT_EQUAL(a.inside_pick, KVM_PICK_SVM_BESIDE_VMX);
+	char *svm_all[] = { "run-tests", "--in-svm-host=1", NULL };
+	run_parse_args(2, svm_all, &a);
+	CU_ASSERT_EQUAL(a.inside_pick, KVM_PICK_KVM);
+}
+
+static size_t
+suite_count(void)
+{
+	size_t n = 0;
+	while (test_all_suites()[n])
+		n++;
+	return n;
+}
+
+/* Filters choose by substring, a host's list by number; a bad number is an
+ * error naming it. */
+static void
+test_runner_chooses_suites(void)
+{
+	size_t count = suite_count();
+	bool chosen[count];
+	char err[200] = "";
+	struct run_args a;
+	char *filter[] = { "run-tests", "kvm: where", NULL };
+	run_parse_args(2, filter, &a);
+	CU_ASSERT_EQUAL(run_choose_suites(test_all_suites(), count, 2, filter, &a, chosen, err, sizeof err), 0);
+	unsigned n = 0;
+	for (size_t i = 0; i < count; i++)
+		n += chosen[i];
+	CU_ASSERT_EQUAL(n, 1);
+	char *none[] = { "run-tests", NULL };
+	run_parse_args(1, none, &a);
+	run_choose_suites(test_all_suites(), count, 1, none, &a, chosen, err, sizeof err);
+	n = 0;
+	for (size_t i = 0; i < count; i++)
+		n += chosen[i];
+	CU_ASSERT_EQUAL(n, count);
+	char *inside[] = { "run-tests", "--in-svm-host=0,2", "isa", NULL };
+	run_parse_args(3, inside, &a);
+	CU_ASSERT_EQUAL(run_choose_suites(test_all_suites(), count, 3, inside, &a, chosen, err, sizeof err), 0);
+	CU_ASSERT(chosen[0] && !chosen[1] && chosen[2]);
+	char bad_flag[64];
+	snprintf(bad_flag, sizeof bad_flag, "--in-vmx-host=1,%zu", count);
+	char *bad[] = { "run-tests", bad_flag, NULL };
+	run_parse_args(2, bad, &a);
+	CU_ASSERT_EQUAL(run_choose_suites(test_all_suites(), count, 2, bad, &a, chosen, err, sizeof err), -1);
+	char want[64];
+	snprintf(want, sizeof want, "no suite %zu", count);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+}
+
+/* Over every suite: without the VMX host the SVM host takes every KVM test;
+ * with it, all but the VMX host's own, and the lists name exactly the suites
+ * that have tests for each host. */
+static void
+test_runner_splits_the_hosts(void)
+{
+	size_t count = suite_count();
+	bool chosen[count];
+	for (size_t i = 0; i < count; i++)
+		chosen[i] = true;
+	struct run_split alone, both;
+	run_split_hosts(test_all_suites(), chosen, count, false, &alone);
+	run_split_hosts(test_all_suites(), chosen, count, true, &both);
+	CU_ASSERT(alone.kvm_tests > 0);
+	CU_ASSERT_EQUAL(alone.svm_tests, alone.kvm_tests);
+	CU_ASSERT_EQUAL(alone.vmx_tests, 0);
+	CU_ASSERT_STRING_EQUAL(alone.vmx_suites, "");
+	CU_ASSERT_EQUAL(both.kvm_tests, alone.kvm_tests);
+	unsigned only_vmx = 0;
+	char svm_list[512] = "", vmx_list[512] = "";
+	for (size_t i = 0; i < count; i++) {
+		const CU_SuiteInfo *s = test_all_suites()[i];
+		unsigned k = run_pick_tests(s, KVM_PICK_KVM, NULL), b = run_pick_tests(s, KVM_PICK_SVM_BESIDE_VMX, NULL);
+		unsigned v = run_pick_tests(s, KVM_PICK_VMX, NULL);
+		only_vmx += k - b;
+		if (b)
+			snprintf(svm_list + strlen(svm_list), sizeof svm_list - strlen(svm_list), "%s%zu",
+				 *svm_list ? "," : "", i);
+		if (v)
+			snprintf(vmx_list + strlen(vmx_list), sizeof vmx_list - strlen(vmx_list), "%s%zu",
+				 *vmx_list ? "," : "", i);
+	}
+	CU_ASSERT(only_vmx > 0);
+	CU_ASSERT_EQUAL(both.svm_tests + only_vmx, both.kvm_tests);
+	CU_ASSERT(both.vmx_tests > only_vmx);
+	CU_ASSERT_STRING_EQUAL(both.svm_suites, svm_list);
+	CU_ASSERT_STRING_EQUAL(both.vmx_suites, vmx_list);
+	/* none chosen: nothing to move */
+	for (size_t i = 0; i < count; i++)
+		chosen[i] = false;
+	run_split_hosts(test_all_suites(), chosen, count, true, &both);
+	CU_ASSERT_EQUAL(both.kvm_tests + both.svm_tests + both.vmx_tests, 0);
+}
+
+/* A registered suite holds exactly the tests a pick takes, in order. */
+static void
+test_runner_registers_the_picked_tests(void)
+{
+	for (const CU_SuiteInfo *const *s = test_all_suites(); *s; s++) {
+		CU_SuiteInfo out;
+		unsigned n = run_pick_tests(*s, KVM_PICK_NOT_KVM, &out);
+		unsigned listed = 0;
+		for (const CU_TestInfo *t = out.pTests; t->pName; t++, listed++)
+			CU_ASSERT_FALSE(kvm_delegate_picks((*s)->pName, t->pName, KVM_PICK_KVM));
+		CU_ASSERT_EQUAL(listed, n);
+		CU_ASSERT_STRING_EQUAL(out.pName, (*s)->pName);
+		free((void *)out.pTests);
+	}
+}
+
 static CU_TestInfo tests[] = {
 	{ "the tables name tests that exist", test_tables_name_real_tests },
 	{ "every KVM test runs in some host; the VMX host's are KVM tests", test_every_kvm_test_runs_in_some_host },
 	{ "a host's counts come from its runner's last line", test_console_counts_from_the_last_line },
 	{ "a console without its lines is a failed run", test_console_without_its_lines_fails },
+	{ "the runner's arguments: inside which host, taking what", test_runner_arguments },
+	{ "the runner chooses suites by filter or by a host's numbers", test_runner_chooses_suites },
+	{ "the runner splits the KVM tests between the hosts", test_runner_splits_the_hosts },
+	{ "a registered suite holds exactly the picked tests", test_runner_registers_the_picked_tests },
 	CU_TEST_INFO_NULL,
 };
 
