@@ -156,10 +156,39 @@ mtime(const char *path)
 	return st.st_mtim.tv_sec + st.st_mtim.tv_nsec / 1e9;
 }
 
+/* A host's image (`image`, under BUILD) is there and no older than this
+ * runner and traplab; else why, with the make target that builds it. */
+static bool
+host_image_ready(const char *image, const char *what, const char *target, char *why, size_t len)
+{
+	const char *build = build_name();
+	const char *san = strcmp(build, "build-san") == 0 ? "SAN=1 " : "";
+	char path[PATH_MAX + 300], kernel[PATH_MAX + 300], traplab[PATH_MAX + 300];
+	snprintf(path, sizeof path, "%s/%s/%s", test_top(), build, image);
+	snprintf(kernel, sizeof kernel, "%s/build/linux/vmlinuz", test_top());
+	snprintf(traplab, sizeof traplab, "%s/%s/traplab", test_top(), build);
+	if (!*build) {
+		snprintf(why, len, "this runner is not in %s's build directory, where %s is made",
+			 test_top(), what);
+		return false;
+	}
+	if (access(kernel, R_OK) != 0 || access(path, R_OK) != 0) {
+		snprintf(why, len, "%s/%s, %s with this runner, is not built: make %s%s", build, image,
+			 what, san, target);
+		return false;
+	}
+	if (mtime(path) < mtime("/proc/self/exe") || mtime(path) < mtime(traplab)) {
+		snprintf(why, len, "%s/%s is older than this runner or traplab: make %s%s", build, image,
+			 san, target);
+		return false;
+	}
+	return true;
+}
+
 enum kvm_delegate_plan
 kvm_delegate_plan(char *why, size_t len)
 {
-	char line[320];
+	char line[320], not_ready[PATH_MAX + 600];
 	enum kvm_host_kind kind = kvm_host_probe(line, sizeof line);
 	if (kind == KVM_HOST_HARDWARE) {
 		snprintf(why, len, "%s", line);
@@ -175,25 +204,9 @@ kvm_delegate_plan(char *why, size_t len)
 			 "apt-get install qemu-system-x86 (make test does it as root)", line);
 		return KVM_DELEGATE_UNABLE;
 	}
-	const char *build = build_name();
-	if (!*build) {
-		snprintf(why, len, "%s, and this runner is not in %s's build directory, where the SVM "
-			 "host's image is made", line, test_top());
-		return KVM_DELEGATE_UNABLE;
-	}
-	char image[PATH_MAX + 300], kernel[PATH_MAX + 300], traplab[PATH_MAX + 300];
-	const char *san = strcmp(build, "build-san") == 0 ? "SAN=1 " : "";
-	snprintf(image, sizeof image, "%s/%s/svm-host/with-tests.cpio.gz", test_top(), build);
-	snprintf(kernel, sizeof kernel, "%s/build/linux/vmlinuz", test_top());
-	snprintf(traplab, sizeof traplab, "%s/%s/traplab", test_top(), build);
-	if (access(kernel, R_OK) != 0 || access(image, R_OK) != 0) {
-		snprintf(why, len, "%s, and %s/svm-host/with-tests.cpio.gz, the SVM host's image with this "
-			 "runner, is not built: make %ssvm-host-tests", line, build, san);
-		return KVM_DELEGATE_UNABLE;
-	}
-	if (mtime(image) < mtime("/proc/self/exe") || mtime(image) < mtime(traplab)) {
-		snprintf(why, len, "%s, and %s/svm-host/with-tests.cpio.gz is older than this runner or "
-			 "traplab: make %ssvm-host-tests", line, build, san);
+	if (!host_image_ready("svm-host/with-tests.cpio.gz", "the SVM host's image", "svm-host-tests",
+			      not_ready, sizeof not_ready)) {
+		snprintf(why, len, "%s, and %s", line, not_ready);
 		return KVM_DELEGATE_UNABLE;
 	}
 	snprintf(why, len, "%s", line);
@@ -213,22 +226,7 @@ kvm_delegate_vmx_ready(char *why, size_t len)
 			 "bochsbios vgabios bochs-term (make test does it as root)");
 		return false;
 	}
-	const char *build = build_name();
-	char disk[PATH_MAX + 300], traplab[PATH_MAX + 300];
-	const char *san = strcmp(build, "build-san") == 0 ? "SAN=1 " : "";
-	snprintf(disk, sizeof disk, "%s/%s/vmx-host/disk.img", test_top(), build);
-	snprintf(traplab, sizeof traplab, "%s/%s/traplab", test_top(), build);
-	if (!*build || access(disk, R_OK) != 0) {
-		snprintf(why, len, "%s/vmx-host/disk.img, the VMX host's disk with this runner, is not "
-			 "built: make %svmx-host", *build ? build : "BUILD", san);
-		return false;
-	}
-	if (mtime(disk) < mtime("/proc/self/exe") || mtime(disk) < mtime(traplab)) {
-		snprintf(why, len, "%s/vmx-host/disk.img is older than this runner or traplab: make "
-			 "%svmx-host", build, san);
-		return false;
-	}
-	return true;
+	return host_image_ready("vmx-host/disk.img", "the VMX host's disk", "vmx-host", why, len);
 }
 
 /* The two hosts, as this file starts and reads them. */
