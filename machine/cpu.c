@@ -252,13 +252,13 @@ machine_run(struct machine *m, uint64_t max_instructions)
 	} while (0)
 #define LOAD_ADDR(size_) DATA_ADDR(size_, ACCESS_LOAD, lwin)
 /* A store into a page-table word some walk used drops the TLB and with it
- * the paged windows (machine_invalidate_word counted a pt_change). */
+ * the paged windows (machine_invalidate_store says so). */
 #define STORE(size_, value_) do {                                            \
 		uint32_t v_ = (value_);                                           \
 		DATA_ADDR(size_, ACCESS_STORE, swin);                             \
-		machine_invalidate_store(m, pa, (size_));                         \
+		bool pt_ = machine_invalidate_store(m, pa, (size_));              \
 		memcpy(mem + pa, &v_, (size_));   /* little-endian host */        \
-		if (unlikely(m->tlb_changes != m->watch->pt_changes)) {           \
+		if (unlikely(pt_)) {                                              \
 			tlb_flush(m);                                             \
 			fwin = lwin = swin = cpu_window(m, psw);                  \
 		}                                                                 \

@@ -383,8 +383,7 @@ machine_write_phys(struct machine *m, uint32_t addr, const void *buf, size_t len
 
 /* What machine_invalidate_word does for every word, once per chunk: the
  * decoded words only in chunks where one was decoded (shadow tables and
- * data never are), and the code watch and the TLBs' page-table marks asked
- * once per CODE_WATCH_GRAIN bytes. */
+ * data never are), then machine_note_chunk_store. */
 int
 machine_clear_phys(struct machine *m, uint32_t addr, size_t len)
 {
@@ -394,21 +393,15 @@ machine_clear_phys(struct machine *m, uint32_t addr, size_t len)
 	if (!len)
 		return 0;
 	enum { WORDS_PER_CHUNK = CODE_WATCH_GRAIN / ISA_WORD };
-	struct code_watch *cw = m->watch;
 	uint32_t first = addr / CODE_WATCH_GRAIN, last = (uint32_t)(addr + len - 1) / CODE_WATCH_GRAIN;
 	for (uint32_t c = first; c <= last; c++) {
 		uint32_t chunk = m->watch_first_page + c;
-		if (cw->decoded_seen[chunk]) {
+		if (m->watch->decoded_seen[chunk]) {
 			for (uint32_t w = 0; w < WORDS_PER_CHUNK; w++)
 				m->decoded[c * WORDS_PER_CHUNK + w].handler = DECODE_EMPTY;
-			cw->decoded_seen[chunk] = 0;
+			m->watch->decoded_seen[chunk] = 0;
 		}
-		if (cw->any && cw->pages[chunk])
-			cw->written = true;
-		if (cw->pt_marks[chunk] == cw->pt_epoch) {
-			cw->pt_epoch++;
-			cw->pt_changes++;
-		}
+		machine_note_chunk_store(m->watch, chunk);
 	}
 	return 0;
 }

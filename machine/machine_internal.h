@@ -37,9 +37,11 @@ struct decoded {
  * retired instructions, so without this limit such a guest would hang us. */
 enum { TRAP_STORM_LIMIT = 64 };
 
-/* Memory the binary translator has translated code from (machine_watch_code),
- * in chunks of CODE_WATCH_GRAIN bytes, shared by a machine and its views.
- * Finer than a page, because kernels keep data beside their code. */
+/* What stores into memory must tell, per chunk of CODE_WATCH_GRAIN bytes,
+ * shared by a machine and its views: the chunks the binary translator has
+ * translated code from (machine_watch_code), those a TLB walked page-table
+ * words in (tlb.c), those an instruction was decoded in.  Finer than a page,
+ * because kernels keep data beside their code. */
 enum { CODE_WATCH_GRAIN = 64 };
 struct code_watch {
 	uint8_t *pages;                 /* one byte per chunk of the parent's memory */
@@ -113,12 +115,18 @@ void cpu_raise_trap(struct machine *m, const struct machine_trap *trap);
 void cpu_stop(struct machine *m, enum machine_stop_reason reason);
 
 /* mmu.c: the paging walk (SPEC §5.2), the slow path of mmu_translate.
- * With `l1_at`/`l2_at` it says which physical words it read (NULL: not
- * wanted; UINT64_MAX: not read). */
+ * mmu_walk_traced also says what it read, for the TLB's fill: the physical
+ * addresses of the two page-table words (UINT64_MAX: not read) and the
+ * leaf, when it was read. */
+struct mmu_walk_trace {
+	uint64_t l1_at, l2_at;
+	uint32_t leaf;
+	bool leaf_read;
+};
 unsigned mmu_walk(const struct machine *m, uint32_t va, enum isa_access access,
 		  uint32_t *pa);
-unsigned mmu_walk_noting(const struct machine *m, uint32_t va, enum isa_access access,
-			 uint32_t *pa, uint64_t *l1_at, uint64_t *l2_at);
+unsigned mmu_walk_traced(const struct machine *m, uint32_t va, enum isa_access access,
+			 uint32_t *pa, struct mmu_walk_trace *t);
 
 /* tlb.c: empty the TLB for the current ptbr; walk and remember one page. */
 void tlb_flush(struct machine *m);
@@ -194,33 +202,44 @@ mmu_translate(struct machine *m, uint32_t va, unsigned size, enum isa_access acc
 	return mmu_translate_in(m, m->tlb_off ? NULL : m, va, size, access, pa);
 }
 
-/* A store changed memory: forget any decoded instruction in that word, note
- * it if the binary translator watches the page, and drop the TLBs' entries
- * if a walk read a page-table word there. */
-static inline void
+/* A store changed chunk `chunk` (in the shared code_watch's numbering):
+ * note it if the binary translator watches the chunk, and if a walk read a
+ * page-table word there, start a new epoch, which drops every TLB on this
+ * memory.  True in that case. */
+static inline bool
+machine_note_chunk_store(struct code_watch *w, uint32_t chunk)
+{
+	if (unlikely(w->any) && w->pages[chunk])
+		w->written = true;
+	if (likely(w->pt_marks[chunk] != w->pt_epoch))
+		return false;
+	w->pt_epoch++;
+	w->pt_changes++;
+	return true;
+}
+
+/* A store changed memory: forget any decoded instruction in that word, and
+ * note the store for the translator and the TLBs (machine_note_chunk_store,
+ * whose answer this passes on). */
+static inline bool
 machine_invalidate_word(struct machine *m, uint32_t pa)
 {
 	m->decoded[pa / ISA_WORD].handler = DECODE_EMPTY;
-	struct code_watch *w = m->watch;
-	uint32_t chunk = m->watch_first_page + pa / CODE_WATCH_GRAIN;
-	if (unlikely(w->any) && w->pages[chunk])
-		w->written = true;
-	if (unlikely(w->pt_marks[chunk] == w->pt_epoch)) {   /* a page-table word a TLB used */
-		w->pt_epoch++;
-		w->pt_changes++;
-	}
+	return machine_note_chunk_store(m->watch, m->watch_first_page + pa / CODE_WATCH_GRAIN);
 }
 
 /* A store of `size` bytes at pa changed memory: forget the decoded word it
  * starts in and, when it is unaligned (an rbase that is not a multiple of
  * 4, SPEC §5.1) and runs into the next word, that one too.  One compare on
- * the interpreter's store path. */
-static inline void
+ * the interpreter's store path.  True if it changed a page-table word a
+ * walk used (the caller's TLB is stale). */
+static inline bool
 machine_invalidate_store(struct machine *m, uint32_t pa, unsigned size)
 {
-	machine_invalidate_word(m, pa & ~(uint32_t)(ISA_WORD - 1));
+	bool pt = machine_invalidate_word(m, pa & ~(uint32_t)(ISA_WORD - 1));
 	if (unlikely((pa & (ISA_WORD - 1)) + size > ISA_WORD))
-		machine_invalidate_word(m, (pa + size - 1) & ~(uint32_t)(ISA_WORD - 1));
+		pt |= machine_invalidate_word(m, (pa + size - 1) & ~(uint32_t)(ISA_WORD - 1));
+	return pt;
 }
 
-#endif /* TRAPLAB_MACHINE_INTERNAL_H */
+#endif

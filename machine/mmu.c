@@ -1,5 +1,5 @@
-/* mmu.c — two-level paging, the slow path of mmu_translate()
- * (machine_internal.h); isa/SPEC.md §5.2.  Lab 4 shadows these tables.
+/* mmu.c — two-level paging, the walk behind mmu_translate()'s TLB
+ * (machine_internal.h, tlb.c); isa/SPEC.md §5.2.  Lab 4 shadows these tables.
  *
  * The walk reads page-table words from physical memory with bounds checks:
  * a table that lies beyond memory makes the walk fail with a page fault, so
@@ -26,31 +26,31 @@ mmu_read_pte(const struct machine *m, uint64_t addr, uint32_t *pte)
 unsigned
 mmu_walk(const struct machine *m, uint32_t va, enum isa_access access, uint32_t *pa)
 {
-	return mmu_walk_noting(m, va, access, pa, NULL, NULL);
+	struct mmu_walk_trace unused;
+	return mmu_walk_traced(m, va, access, pa, &unused);
 }
 
 unsigned
-mmu_walk_noting(const struct machine *m, uint32_t va, enum isa_access access, uint32_t *pa,
-		uint64_t *l1_at, uint64_t *l2_at)
+mmu_walk_traced(const struct machine *m, uint32_t va, enum isa_access access, uint32_t *pa,
+		struct mmu_walk_trace *t)
 {
 	const uint32_t index_mask = PT_ENTRIES - 1;
 	uint32_t l1_index = va >> L1_SHIFT;
 	uint32_t l2_index = (va >> PAGE_SHIFT) & index_mask;
+	*t = (struct mmu_walk_trace){ .l1_at = UINT64_MAX, .l2_at = UINT64_MAX };
 
 	uint32_t l1;
-	uint64_t l1_addr = (uint64_t)(m->s.cr[CR_ptbr] & PTE_FRAME_MASK) + l1_index * sizeof l1;
-	if (l1_at)
-		*l1_at = l1_addr;
-	if (!mmu_read_pte(m, l1_addr, &l1) || !(l1 & PTE_V))
+	t->l1_at = (uint64_t)(m->s.cr[CR_ptbr] & PTE_FRAME_MASK) + l1_index * sizeof l1;
+	if (!mmu_read_pte(m, t->l1_at, &l1) || !(l1 & PTE_V))
 		return CAUSE_PAGE;
 
 	/* Only the level-1 entry's V bit and frame matter (SPEC §5.2 step 1). */
 	uint32_t leaf;
-	uint64_t l2_addr = (uint64_t)(l1 & PTE_FRAME_MASK) + l2_index * sizeof leaf;
-	if (l2_at)
-		*l2_at = l2_addr;
-	if (!mmu_read_pte(m, l2_addr, &leaf))
+	t->l2_at = (uint64_t)(l1 & PTE_FRAME_MASK) + l2_index * sizeof leaf;
+	if (!mmu_read_pte(m, t->l2_at, &leaf))
 		return CAUSE_PAGE;
+	t->leaf = leaf;
+	t->leaf_read = true;
 
 	uint32_t need = mmu_needed_bits(m, access);
 	if ((leaf & need) != need)

@@ -38,21 +38,16 @@ tlb_mark(struct machine *m, uint64_t pa)
 unsigned
 tlb_fill(struct machine *m, uint32_t va, enum isa_access access, uint32_t *pa)
 {
-	uint64_t l1_at = UINT64_MAX, l2_at = UINT64_MAX;
-	unsigned cause = mmu_walk_noting(m, va, access, pa, &l1_at, &l2_at);
-	/* A leaf was read iff the walk got past level 1 inside memory; it is
-	 * cached whether or not this access may use it (a later one may), but
-	 * only if valid: a PAGE fault from an invalid entry caches nothing. */
-	if (l2_at == UINT64_MAX || l2_at + ISA_WORD > m->mem_size)
+	struct mmu_walk_trace t;
+	unsigned cause = mmu_walk_traced(m, va, access, pa, &t);
+	/* A valid leaf is cached whether or not this access may use it (a later
+	 * one may); a walk that read no leaf, or an invalid one, caches nothing. */
+	if (!t.leaf_read || !(t.leaf & PTE_V))
 		return cause;
-	uint32_t leaf;
-	memcpy(&leaf, m->mem + l2_at, sizeof leaf);
-	if (!(leaf & PTE_V))
-		return cause;
-	tlb_mark(m, l1_at);
-	tlb_mark(m, l2_at);
+	tlb_mark(m, t.l1_at);
+	tlb_mark(m, t.l2_at);
 	struct tlb_entry *e = &m->tlb[(va >> PAGE_SHIFT) & (TLB_ENTRIES - 1)];
 	e->vpn_plus_one = (va >> PAGE_SHIFT) + 1;
-	e->leaf = leaf;
+	e->leaf = t.leaf;
 	return cause;
 }
