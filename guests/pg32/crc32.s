@@ -15,15 +15,4 @@ start:
         li   sp, 0x10000                    ; stack grows down below the buffer
         .include "lib/crc32_body.s"
 
-; ---- print "crc32 = XXXXXXXX\n" and power off with status 0 --------------
-        adr  r2, message
-        call puts
-        call print_hex
-        li   r2, '\n'
-        out  CONSOLE_DATA, r2
-        out  POWER_OFF, zero
-
-        .include "lib/print.s"
-
-message:
-        .asciz "crc32 = "
+        .include "lib/crc32_report.s"

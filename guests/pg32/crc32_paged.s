@@ -39,15 +39,4 @@ map_next:
         mtcr mmu, r1                        ; from the next fetch on, translated
         .include "lib/crc32_body.s"
 
-; ---- print "crc32 = XXXXXXXX\n" and power off with status 0 --------------
-        adr  r2, message
-        call puts
-        call print_hex
-        li   r2, '\n'
-        out  CONSOLE_DATA, r2
-        out  POWER_OFF, zero
-
-        .include "lib/print.s"
-
-message:
-        .asciz "crc32 = "
+        .include "lib/crc32_report.s"

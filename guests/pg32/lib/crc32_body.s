@@ -1,6 +1,6 @@
-; crc32_body.s — the computation of the CRC-32 guests, shared by crc32.s
-; (supervisor mode, bare interpreter speed: bench/interp) and user_crc32.s
-; (user mode under a monitor: bench/trap).  CRC-32 (zlib polynomial, bitwise)
+; crc32_body.s — the computation of the CRC-32 guests, shared by crc32.s and
+; crc32_paged.s (supervisor mode, bare interpreter speed: bench/interp) and
+; user_crc32.s (user mode under a monitor: bench/trap).  CRC-32 (zlib polynomial, bitwise)
 ; over a 64 KiB buffer of pseudo-random bytes, ROUNDS times.  In: nothing.
 ; Out: r1 = the CRC.  Clobbers r2-r8.  Uses no privileged instruction, so it
 ; runs the same in either mode.  The includer defines BUFFER (64 KiB,
