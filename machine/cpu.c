@@ -46,7 +46,7 @@ cpu_predecode(struct machine *m, uint32_t pa, struct decoded *d)
 		*d = (struct decoded){ .handler = DECODE_ILLEGAL };
 		return;
 	}
-	d->handler = (uint8_t)(m->privileged[insn.op] ? HANDLER_PRIVILEGED + insn.op : insn.op);
+	d->handler = (uint8_t)((m->privileged[insn.op] ? HANDLER_PRIVILEGED : HANDLER_DIRECT) + insn.op);
 	d->rd = insn.rd;
 	d->rs = insn.rs;
 	d->rt = insn.rt;
@@ -195,7 +195,8 @@ machine_run(struct machine *m, uint64_t max_instructions)
 	 * instruction without a do_<name> handler does not compile. */
 	static void *const dispatch[HANDLER_COUNT] = {
 #define PG32_OP(name, code, fmt, strict, legacy, hybrid, meaning) \
-		[OP_##name] = &&do_##name, [HANDLER_PRIVILEGED + OP_##name] = &&do_privileged,
+		[HANDLER_DIRECT + OP_##name] = &&do_##name, \
+		[HANDLER_PRIVILEGED + OP_##name] = &&do_privileged,
 #include "opcodes.def"
 #undef PG32_OP
 		[DECODE_EMPTY] = &&do_predecode,
@@ -360,7 +361,7 @@ do_privileged:
 	/* Privileged on this variant (SPEC §4): user mode traps, supervisor runs it. */
 	if (!(psw & PSW_S))
 		RAISE(CAUSE_PRIVILEGED, ACCESS_FETCH, 0);
-	goto *dispatch[d->handler - HANDLER_PRIVILEGED];
+	goto *dispatch[d->handler - HANDLER_PRIVILEGED + HANDLER_DIRECT];
 
 	/* --- arithmetic and logic (SPEC §8.1): the register-only ones from
 	 * isa/alu.def, one handler each --- */
@@ -378,7 +379,7 @@ do_div: do_divu: do_rem: do_remu:
 	if (R[d->rt] == 0)
 		RAISE(CAUSE_DIVIDE, ACCESS_FETCH, 0);
 	/* the opcode, whether or not this variant made it privileged */
-	R[d->rd] = isa_divide((enum isa_opcode)(d->handler % HANDLER_PRIVILEGED),
+	R[d->rd] = isa_divide((enum isa_opcode)((d->handler - HANDLER_DIRECT) % OP_COUNT),
 			      R[d->rs], R[d->rt]);
 	RETIRE();
 do_cmp:  psw = (psw & ~PSW_FLAGS) | isa_compare_flags(R[d->rs], R[d->rt]); RETIRE();

@@ -6,10 +6,42 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "dev_power.h"
 #include "disasm.h"
 #include "machine_internal.h"
+
+/* Memory, the decode cache and the watch arrays come straight from the
+ * system, zeroed and untouched: a page costs something only when the guest
+ * first uses it, so creating a machine costs the same for 1 MiB and for
+ * 256 MiB (and a fresh decode cache is all DECODE_EMPTY, which is zero). */
+static void *
+machine_zeroed_pages(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		       -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void
+machine_free_pages(void *p, size_t bytes)
+{
+	if (p)
+		munmap(p, bytes);
+}
+
+static size_t
+machine_memory_bytes(const struct machine *m)
+{
+	return m->mem_size;
+}
+
+static size_t
+machine_decoded_bytes(const struct machine *m)
+{
+	return (size_t)m->mem_size / ISA_WORD * sizeof *m->decoded;
+}
 
 /* The devices of every PG32 machine, in one table (SPEC §10). */
 static int
@@ -42,24 +74,26 @@ machine_create(const struct machine_config *cfg, char *err, size_t errlen)
 	struct machine *m = calloc(1, sizeof *m);
 	if (!m)
 		goto out_of_memory;
-	m->mem = calloc(cfg->memory_size, 1);
-	m->decoded = malloc(cfg->memory_size / ISA_WORD * sizeof *m->decoded);
+	m->mem_size = cfg->memory_size;
+	m->mem = machine_zeroed_pages(machine_memory_bytes(m));
+	m->decoded = machine_zeroed_pages(machine_decoded_bytes(m));
 	m->watch = calloc(1, sizeof *m->watch);
 	if (!m->mem || !m->decoded || !m->watch)
 		goto out_of_memory;
 	m->watch->npages = cfg->memory_size / CODE_WATCH_GRAIN;
-	m->watch->pages = calloc(m->watch->npages, 1);
-	m->watch->pt_marks = calloc(m->watch->npages, 1);
-	m->watch->decoded_seen = calloc(m->watch->npages, 1);
+	m->watch->pages = machine_zeroed_pages(m->watch->npages);
+	m->watch->pt_marks = machine_zeroed_pages(m->watch->npages);
+	m->watch->decoded_seen = machine_zeroed_pages(m->watch->npages);
+	m->watch->dirty = machine_zeroed_pages(m->watch->npages / CHUNKS_PER_PAGE);
 	m->watch->pt_epoch = 1;         /* the marks start at 0: none is current */
 	/* TRAPLAB_NO_TLB=1: no TLB and no paged windows, every access walks the
 	 * tables, as SPEC's reference does and TrapLab did before its TLB --
 	 * for bench/interp's comparison and the tests that the two agree */
 	const char *no_tlb = getenv("TRAPLAB_NO_TLB");
 	m->tlb_off = no_tlb && *no_tlb && strcmp(no_tlb, "0") != 0;
-	if (!m->watch->pages || !m->watch->pt_marks || !m->watch->decoded_seen)
+	if (!m->watch->pages || !m->watch->pt_marks || !m->watch->decoded_seen ||
+	    !m->watch->dirty)
 		goto out_of_memory;
-	m->mem_size = cfg->memory_size;
 	m->variant = cfg->variant;
 	for (int op = 0; op < OP_COUNT; op++)
 		m->privileged[op] = isa_is_privileged((enum isa_opcode)op, cfg->variant);
@@ -116,12 +150,13 @@ machine_destroy(struct machine *m)
 	if (!m)
 		return;
 	if (!m->is_view) {
-		free(m->mem);
-		free(m->decoded);
+		machine_free_pages(m->mem, machine_memory_bytes(m));
+		machine_free_pages(m->decoded, machine_decoded_bytes(m));
 		if (m->watch) {
-			free(m->watch->pages);
-			free(m->watch->pt_marks);
-			free(m->watch->decoded_seen);
+			machine_free_pages(m->watch->pages, m->watch->npages);
+			machine_free_pages(m->watch->pt_marks, m->watch->npages);
+			machine_free_pages(m->watch->decoded_seen, m->watch->npages);
+			machine_free_pages(m->watch->dirty, m->watch->npages / CHUNKS_PER_PAGE);
 		}
 		free(m->watch);
 	}
@@ -133,8 +168,6 @@ machine_reset(struct machine *m)
 {
 	memset(&m->s, 0, sizeof m->s);
 	m->s.psw = PSW_S;
-	for (uint32_t i = 0; i < m->mem_size / ISA_WORD; i++)
-		m->decoded[i].handler = DECODE_EMPTY;
 	m->retired = 0;
 	m->idle_ticks = 0;
 	m->traps_in_a_row = 0;
@@ -156,10 +189,41 @@ machine_load_image(struct machine *m, const uint8_t *image, size_t size,
 			 "(use --memory to give the machine more)", size, m->mem_size);
 		return -1;
 	}
-	memset(m->mem, 0, m->mem_size);
-	memcpy(m->mem, image, size);
+	machine_wipe_memory(m);
+	machine_write_phys(m, 0, image, size);
 	machine_reset(m);
 	return 0;
+}
+
+void
+machine_wipe_memory(struct machine *m)
+{
+	struct code_watch *w = m->watch;
+	uint32_t first_page = m->watch_first_page / CHUNKS_PER_PAGE;
+	enum { WORDS_PER_CHUNK = CODE_WATCH_GRAIN / ISA_WORD };
+	for (uint32_t page = 0; page < m->mem_size / PAGE_SIZE; page++) {
+		if (!w->dirty[first_page + page])
+			continue;
+		memset(m->mem + page * PAGE_SIZE, 0, PAGE_SIZE);
+		for (uint32_t c = page * CHUNKS_PER_PAGE; c < (page + 1) * CHUNKS_PER_PAGE; c++) {
+			uint32_t chunk = m->watch_first_page + c;
+			if (w->decoded_seen[chunk])
+				for (uint32_t word = 0; word < WORDS_PER_CHUNK; word++)
+					m->decoded[c * WORDS_PER_CHUNK + word].handler = DECODE_EMPTY;
+			w->decoded_seen[chunk] = 0;
+			w->pages[chunk] = 0;
+			w->pt_marks[chunk] = 0;
+		}
+		w->dirty[first_page + page] = 0;
+	}
+	w->pt_changes++;                /* no TLB on this memory keeps an entry */
+}
+
+bool
+machine_page_written(const struct machine *m, uint32_t addr)
+{
+	return addr < m->mem_size &&
+	       m->watch->dirty[m->watch_first_page / CHUNKS_PER_PAGE + addr / PAGE_SIZE];
 }
 
 /* ===== outside view ======================================================== */

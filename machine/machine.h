@@ -94,6 +94,14 @@ void machine_reset(struct machine *m);
 /* Clear memory, copy the image to physical 0, reset.  -1 + message if too big. */
 int machine_load_image(struct machine *m, const uint8_t *image, size_t size,
 		       char *err, size_t errlen);
+/* Make memory all zero again, as machine_create left it, touching only the
+ * pages written since (a VM reused for the next run costs what its last run
+ * used, not what its memory size is). */
+void machine_wipe_memory(struct machine *m);
+/* Has the page holding physical `addr` been written since the memory was
+ * created or wiped?  If not, it is all zero: snapshots and comparisons of
+ * memory can skip it. */
+bool machine_page_written(const struct machine *m, uint32_t addr);
 
 /* A machine over a slice [base, base + size) of another machine's memory,
  * sharing its decoded-instruction cache: what the guest sees as physical

@@ -13,16 +13,19 @@
 
 
 /* A decoded instruction, cached per physical word (cpu.c).  `handler`
- * indexes the interpreter's dispatch table: the opcode itself, or
- * HANDLER_PRIVILEGED + opcode when this variant makes it privileged (then
- * the handler checks the mode first), or one of the two specials below.
- * DECODE_EMPTY until the word is first fetched; a store to the word sets it
- * back, so self-modifying code is always seen.  Eight bytes, so the cache is
- * twice the size of memory. */
+ * indexes the interpreter's dispatch table: HANDLER_DIRECT + the opcode, or
+ * HANDLER_PRIVILEGED + the opcode when this variant makes it privileged
+ * (then the handler checks the mode first), or one of the two specials.
+ * DECODE_EMPTY -- zero, so that fresh zeroed memory from the system is an
+ * empty cache with nothing to fill -- until the word is first fetched; a
+ * store to the word sets it back, so self-modifying code is always seen.
+ * Eight bytes, so the cache is twice the size of memory, but only the
+ * pages of it where code ran are ever touched. */
 enum {
-	DECODE_EMPTY = OP_COUNT,
-	DECODE_ILLEGAL = OP_COUNT + 1,
-	HANDLER_PRIVILEGED = OP_COUNT + 2,
+	DECODE_EMPTY = 0,
+	DECODE_ILLEGAL = 1,
+	HANDLER_DIRECT = 2,
+	HANDLER_PRIVILEGED = HANDLER_DIRECT + OP_COUNT,
 	HANDLER_COUNT = HANDLER_PRIVILEGED + OP_COUNT,
 };
 _Static_assert(HANDLER_COUNT <= 256, "handler indexes must fit in a byte");
@@ -42,7 +45,7 @@ enum { TRAP_STORM_LIMIT = 64 };
  * translated code from (machine_watch_code), those a TLB walked page-table
  * words in (tlb.c), those an instruction was decoded in.  Finer than a page,
  * because kernels keep data beside their code. */
-enum { CODE_WATCH_GRAIN = 64 };
+enum { CODE_WATCH_GRAIN = 64, CHUNKS_PER_PAGE = PAGE_SIZE / CODE_WATCH_GRAIN };
 struct code_watch {
 	uint8_t *pages;                 /* one byte per chunk of the parent's memory */
 	uint32_t npages;
@@ -57,6 +60,10 @@ struct code_watch {
 	 * is decoded there), so that clearing memory that never held code --
 	 * shadow tables -- skips the decoded words (machine_clear_phys). */
 	uint8_t *decoded_seen;
+	/* One byte per page: written since the memory was created or last
+	 * wiped (machine_wipe_memory), so may not be zero.  What lets a wipe,
+	 * a snapshot and a comparison touch only the pages a guest used. */
+	uint8_t *dirty;
 	uint8_t pt_epoch;
 	uint64_t pt_changes;
 };
@@ -203,12 +210,13 @@ mmu_translate(struct machine *m, uint32_t va, unsigned size, enum isa_access acc
 }
 
 /* A store changed chunk `chunk` (in the shared code_watch's numbering):
- * note it if the binary translator watches the chunk, and if a walk read a
- * page-table word there, start a new epoch, which drops every TLB on this
- * memory.  True in that case. */
+ * mark its page dirty, note it if the binary translator watches the chunk,
+ * and if a walk read a page-table word there, start a new epoch, which
+ * drops every TLB on this memory.  True in that case. */
 static inline bool
 machine_note_chunk_store(struct code_watch *w, uint32_t chunk)
 {
+	w->dirty[chunk / CHUNKS_PER_PAGE] = 1;
 	if (unlikely(w->any) && w->pages[chunk])
 		w->written = true;
 	if (likely(w->pt_marks[chunk] != w->pt_epoch))

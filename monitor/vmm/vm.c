@@ -193,14 +193,9 @@ vm_load_image(struct vm *vm, const uint8_t *image, size_t size, char *err, size_
 			 "(use --memory to give the guest more)", size, vm->cfg.guest_memory);
 		return -1;
 	}
-	/* Clear all of real memory, then load the guest at its base. */
-	uint8_t *zero = calloc(1, machine_memory_size(vm->real));
-	if (!zero) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	machine_write_phys(vm->real, 0, zero, machine_memory_size(vm->real));
-	free(zero);
+	/* Clear all of real memory (the pages the last run used), then load
+	 * the guest at its base. */
+	machine_wipe_memory(vm->real);
 	machine_write_phys(vm->virt, 0, image, size);
 	machine_reset(vm->real);
 	machine_reset(vm->virt);
