@@ -29,7 +29,15 @@ CPPFLAGS := -D_GNU_SOURCE -Iisa -Imachine -Imonitor/vmm -Imonitor/tools -Imonito
             -Imonitor/shell -Imonitor/cli -Ikvm-backend -Ikvm-backend/linux -Itests
 CFLAGS   := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes $(OPTFLAGS) -MMD -MP
 LDFLAGS  := $(filter -fsanitize%,$(OPTFLAGS))
-LDLIBS   := -llzma -lz -lzstd -lcapstone
+# The libraries are linked statically: each shared library costs every
+# traplab command its loading and relocation before main() (~1 ms for these
+# five; Capstone alone cost 5 ms and is now loaded only when a KVM session
+# disassembles, monitor/backends/x86_disasm.c) -- and `traplab run` of a
+# small guest should take no longer than starting a process (bench/vm).
+STATIC   := -Wl,-Bstatic
+DYNAMIC  := -Wl,-Bdynamic
+LDLIBS   := $(STATIC) -llzma -lz -lzstd $(DYNAMIC) -ldl
+READLINE := $(STATIC) -lreadline -ltinfo $(DYNAMIC)
 
 ifeq ($(V),1)
 Q :=
@@ -204,6 +212,7 @@ handin:
 # header-or-program  package
 DEPS := /usr/include/CUnit/CUnit.h:libcunit1-dev \
         /usr/include/readline/readline.h:libreadline-dev \
+        /usr/include/curses.h:libncurses-dev \
         /usr/bin/dot:graphviz \
         /usr/bin/tmux:tmux \
         /usr/include/lzma.h:liblzma-dev \
@@ -255,7 +264,7 @@ $(LIB): $(addprefix $(BUILD)/,$(LIB_OBJS))
 
 $(TRAPLAB): $(addprefix $(BUILD)/,$(TRAPLAB_OBJS)) $(LIB)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lreadline
+	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS) $(READLINE)
 
 $(TESTBIN): $(addprefix $(BUILD)/,$(TEST_OBJS)) $(LIB)
 	@mkdir -p $(@D)
@@ -349,6 +358,13 @@ SVM_QEMU  := /usr/bin/qemu-system-x86_64
 .PHONY: svm-host svm-host-tests svm-host-try svm-shell
 svm-host: $(SVM_IMAGE)
 
+# The shared libraries traplab needs in a host's image: what ldd lists, and
+# Capstone, which it opens only when a KVM session disassembles (x86_disasm.c).
+CAPSTONE_LIB  := $(firstword $(wildcard /usr/lib/x86_64-linux-gnu/libcapstone.so.4 \
+                                        /lib/x86_64-linux-gnu/libcapstone.so.4))
+TRAPLAB_LIBS  = $$(ldd $(TRAPLAB) | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p') \
+                $(CAPSTONE_LIB)
+
 $(SVM_IMAGE): guests/x86/svm-host/init $(TRAPLAB) $(LINUX_DIR)/vmlinuz \
               $(LINUX_DIR)/modules/kvm-amd.ko $(LINUX_DIR)/busybox $(INITRAMFS)
 	@$(if $(Q),echo "  CPIO    $@")
@@ -358,7 +374,7 @@ $(SVM_IMAGE): guests/x86/svm-host/init $(TRAPLAB) $(LINUX_DIR)/vmlinuz \
 	cp $(LINUX_DIR)/busybox $$r/bin/busybox && cp guests/x86/svm-host/init $$r/init && \
 	cp $(LINUX_DIR)/modules/*.ko $$r/modules/ && \
 	cp $(TRAPLAB) $$r/bin/traplab && \
-	for lib in $$(ldd $(TRAPLAB) | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p'); do \
+	for lib in $(TRAPLAB_LIBS); do \
 	  cp -L --parents $$lib $$r/ || exit 1; done && \
 	cp $(LINUX_DIR)/vmlinuz $$r/build/linux/vmlinuz && \
 	cp $(INITRAMFS) $$r/build/guests/x86/initramfs.cpio.gz && \
@@ -381,7 +397,7 @@ $(SVM_RUN_IMAGE): guests/x86/svm-host/init $(TRAPLAB) $(LINUX_DIR)/modules/kvm-a
 	mkdir -p $$r/bin $$r/dev $$r/proc $$r/sys $$r/tmp $$r/root $$r/modules $$r/lib && \
 	cp $(LINUX_DIR)/busybox $$r/bin/busybox && cp guests/x86/svm-host/init $$r/init && \
 	cp $(LINUX_DIR)/modules/*.ko $$r/modules/ && \
-	for lib in $$(ldd $(TRAPLAB) | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p'); do \
+	for lib in $(TRAPLAB_LIBS); do \
 	  cp -L --parents $$lib $$r/ || exit 1; done && \
 	if [ -d /lib/terminfo ]; then cp -r /lib/terminfo $$r/lib/; fi && \
 	(cd $$r && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > $@.tmp && \

@@ -205,10 +205,6 @@ kvmb_destroy(struct backend *b)
 	free(k->path);
 	symtab_free(&k->image_syms);
 	symtab_free(&k->syms);
-	csh *handles[] = { &k->cs16, &k->cs32, &k->cs64 };
-	for (size_t i = 0; i < ARRAY_SIZE(handles); i++)
-		if (*handles[i])
-			cs_close(handles[i]);
 	free(k);
 }
 
@@ -400,13 +396,5 @@ backend_kvm_create(char *err, size_t errlen)
 	k->host = host;
 	symtab_init(&k->image_syms);
 	symtab_init(&k->syms);
-	if (cs_open(CS_ARCH_X86, CS_MODE_16, &k->cs16) != CS_ERR_OK ||
-	    cs_open(CS_ARCH_X86, CS_MODE_32, &k->cs32) != CS_ERR_OK ||
-	    cs_open(CS_ARCH_X86, CS_MODE_64, &k->cs64) != CS_ERR_OK) {
-		snprintf(err, errlen, "Capstone: cannot open the x86 disassembler");
-		kvmb_destroy(&k->base);
-		return NULL;
-	}
-	k->cs_open = true;
 	return &k->base;
 }

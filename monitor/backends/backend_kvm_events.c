@@ -18,7 +18,15 @@ enum {
 	X86_IO_STRING_FIRST = 0x6c,    /* 6C-6F: ins/outs, port in DX */
 	X86_IO_STRING_LAST = 0x6f,
 	X86_IO_OUT_BIT = 0x02,
-};                                     /* prefixes: Capstone's X86_PREFIX_* */
+};
+
+/* The prefixes an in/out may carry (SDM vol. 2, 2.1.1). */
+enum {
+	X86_PREFIX_OPSIZE = 0x66,
+	X86_PREFIX_ADDRSIZE = 0x67,
+	X86_PREFIX_REPNE = 0xf2,
+	X86_PREFIX_REP = 0xf3,
+};
 
 /* ===== events: one per VM exit ===================================================== */
 

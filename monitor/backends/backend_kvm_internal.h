@@ -17,10 +17,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <capstone/capstone.h>
-
 #include "backend_common.h"
 #include "kvm.h"
+#include "x86_disasm.h"
 
 enum {
 	KVM_HW_BREAKPOINTS = 4,        /* DR0-DR3 */
@@ -58,9 +57,6 @@ struct kvm_backend {
 	volatile sig_atomic_t interrupted;
 	backend_event_fn event_fn;
 	void *event_ctx;
-	/* Capstone, one handle per code size */
-	csh cs16, cs32, cs64;
-	bool cs_open;
 };
 
 static inline struct kvm_backend *

@@ -1,6 +1,6 @@
 /* backend_kvm_memory.c — guest memory and disassembly for the KVM backend
  * (backend_kvm.c): `x` and `xp` a page at a time, linear addresses through
- * KVM_TRANSLATE, and x86 code decoded by Capstone in the vCPU's current
+ * KVM_TRANSLATE, and x86 code decoded (x86_disasm.c) in the vCPU's current
  * code size (16, 32 or 64 bits).  Lab 10.
  *
  * Addresses: "virtual" here is what x86 calls linear, the address KVM's
@@ -84,55 +84,58 @@ kvmb_fetch(struct kvm_backend *k, uint64_t addr, uint8_t *buf, size_t max)
 
 /* ===== disassembly ================================================================= */
 
-static csh
-kvmb_capstone(const struct kvm_backend *k, const struct kvmb_state *s)
+static enum x86_code_size
+kvmb_code_size(const struct kvmb_state *s)
 {
 	if (kvmb_code64(s))
-		return k->cs64;
+		return X86_CODE64;
 	if ((s->sregs.cr0 & X86_CR0_PE) && s->sregs.cs.db)
-		return k->cs32;
-	return k->cs16;
+		return X86_CODE32;
+	return X86_CODE16;
 }
 
 /* Decode one instruction at a linear address with the current code size.
- * Returns its length (0: nothing readable there). */
+ * Returns the bytes readable there (0: none), and whether they decode in
+ * *decoded; err says why when the disassembler itself is missing. */
 static size_t
-kvmb_decode(struct kvm_backend *k, uint64_t addr, cs_insn **insn)
+kvmb_decode(struct kvm_backend *k, uint64_t addr, struct x86_decoded *insn, bool *decoded,
+	    char *err, size_t errlen)
 {
 	struct kvmb_state s;
 	uint8_t code[X86_MAX_INSN];
-	*insn = NULL;
-	if (!k->cs_open || kvmb_get(k, &s) < 0)
+	*decoded = false;
+	err[0] = '\0';
+	if (kvmb_get(k, &s) < 0)
 		return 0;
 	size_t n = kvmb_fetch(k, addr, code, sizeof code);
 	if (n == 0)
 		return 0;
-	if (cs_disasm(kvmb_capstone(k, &s), code, n, addr, 1, insn) != 1) {
-		*insn = NULL;
-		return 1;               /* readable, but not an instruction */
-	}
-	return (*insn)->size;
+	*decoded = x86_disasm_one(kvmb_code_size(&s), code, n, addr, insn, err, errlen) == 1;
+	return n;
 }
 
 size_t
 kvmb_disassemble(struct backend *b, uint64_t addr, char *buf, size_t len)
 {
 	struct kvm_backend *k = kvmb(b);
-	cs_insn *insn;
-	size_t size = kvmb_decode(k, addr, &insn);
-	if (size == 0) {
+	struct x86_decoded insn;
+	bool decoded;
+	char err[256];
+	if (kvmb_decode(k, addr, &insn, &decoded, err, sizeof err) == 0) {
 		snprintf(buf, len, "(cannot read 0x%08llx)", (unsigned long long)addr);
 		return 0;
 	}
-	if (!insn) {
+	if (!decoded) {
 		uint8_t byte = 0;
 		kvmb_fetch(k, addr, &byte, 1);
-		snprintf(buf, len, "(bad) .byte 0x%02x", byte);
+		if (err[0])             /* no disassembler: say so, once per line */
+			snprintf(buf, len, "(%s) .byte 0x%02x", err, byte);
+		else
+			snprintf(buf, len, "(bad) .byte 0x%02x", byte);
 		return 1;
 	}
-	snprintf(buf, len, "%s%s%s", insn->mnemonic, insn->op_str[0] ? " " : "", insn->op_str);
-	cs_free(insn, 1);
-	return size;
+	snprintf(buf, len, "%s", insn.text);
+	return insn.size;
 }
 
 bool
@@ -142,13 +145,12 @@ kvmb_call_return_address(struct backend *b, uint64_t *addr)
 	if (!k->g)
 		return false;
 	uint64_t pc = kvmb_guest_pc(k);
-	cs_insn *insn;
-	size_t size = kvmb_decode(k, pc, &insn);
-	if (!insn)
+	struct x86_decoded insn;
+	bool decoded;
+	char err[256];
+	kvmb_decode(k, pc, &insn, &decoded, err, sizeof err);
+	if (!decoded || !insn.is_call)
 		return false;
-	bool call = insn->id == X86_INS_CALL || insn->id == X86_INS_LCALL;
-	cs_free(insn, 1);
-	if (call)
-		*addr = pc + size;
-	return call;
+	*addr = pc + insn.size;
+	return true;
 }
