@@ -432,31 +432,16 @@ machine_read_phys(const struct machine *m, uint32_t addr, void *buf, size_t len)
 	return 0;
 }
 
-int
-machine_write_phys(struct machine *m, uint32_t addr, const void *buf, size_t len)
+/* [addr, addr + len) of memory changed: what machine_invalidate_word does
+ * for every word, once per chunk -- the decoded words only in chunks where
+ * one was decoded (shadow tables, data and a freshly loaded image never
+ * are), then machine_note_chunk_store. */
+static void
+machine_note_range_store(struct machine *m, uint32_t addr, size_t len)
 {
-	if (!machine_phys_range_ok(m, addr, len))
-		return -1;
-	memcpy(m->mem + addr, buf, len);
-	for (size_t i = 0; i < len; i += ISA_WORD)
-		machine_invalidate_word(m, (uint32_t)(addr + i) & ~(uint32_t)(ISA_WORD - 1));
-	if (len)
-		machine_invalidate_word(m, (uint32_t)(addr + len - 1) & ~(uint32_t)(ISA_WORD - 1));
-	return 0;
-}
-
-/* What machine_invalidate_word does for every word, once per chunk: the
- * decoded words only in chunks where one was decoded (shadow tables and
- * data never are), then machine_note_chunk_store. */
-int
-machine_clear_phys(struct machine *m, uint32_t addr, size_t len)
-{
-	if (!machine_phys_range_ok(m, addr, len))
-		return -1;
-	memset(m->mem + addr, 0, len);
-	if (!len)
-		return 0;
 	enum { WORDS_PER_CHUNK = CODE_WATCH_GRAIN / ISA_WORD };
+	if (!len)
+		return;
 	uint32_t first = addr / CODE_WATCH_GRAIN, last = (uint32_t)(addr + len - 1) / CODE_WATCH_GRAIN;
 	for (uint32_t c = first; c <= last; c++) {
 		uint32_t chunk = m->watch_first_page + c;
@@ -467,6 +452,25 @@ machine_clear_phys(struct machine *m, uint32_t addr, size_t len)
 		}
 		machine_note_chunk_store(m->watch, chunk);
 	}
+}
+
+int
+machine_write_phys(struct machine *m, uint32_t addr, const void *buf, size_t len)
+{
+	if (!machine_phys_range_ok(m, addr, len))
+		return -1;
+	memcpy(m->mem + addr, buf, len);
+	machine_note_range_store(m, addr, len);
+	return 0;
+}
+
+int
+machine_clear_phys(struct machine *m, uint32_t addr, size_t len)
+{
+	if (!machine_phys_range_ok(m, addr, len))
+		return -1;
+	memset(m->mem + addr, 0, len);
+	machine_note_range_store(m, addr, len);
 	return 0;
 }
 

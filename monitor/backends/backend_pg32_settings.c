@@ -286,7 +286,7 @@ pg32_tool_equiv(struct pg32_backend *p, int argc, char **argv, FILE *out, char *
 	struct equiv_run bare;
 	if (equiv_run_bare(&cfg, &bare, err, errlen) < 0)
 		return -1;
-	cfg.budget = equiv_mode_budget(&bare, cfg.budget);
+	cfg.budget = equiv_mode_budget(&bare, cfg.budget, false);
 	equiv_run_free(&bare);
 	bool all = true;
 	for (int m = MODE_TRAP; m < MODE_COUNT; m++) {

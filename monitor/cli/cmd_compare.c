@@ -45,7 +45,7 @@ cmd_compare_usage(FILE *out)
 		"    --isa=VARIANT         strict (default), legacy or hybrid\n"
 		"    --memory=KiB          guest memory (default %u, at most %u)\n"
 		"    --max-instructions=N  budget of each run (default: %" PRIu64 " for the bare\n"
-		"                          run, then 20 times what it took, plus a million)\n"
+		"                          run, then twice what it took, plus a thousand)\n"
 		"    --reps=N              timed runs per mode, the best counts (default 3)\n"
 		"    --reference=GUEST     for a paravirtual guest: whose bare console output\n"
 		"                          its own must equal\n"
@@ -145,7 +145,7 @@ compare_guest(struct compare_options *o)
 			fprintf(stderr, "traplab compare: %s: %s\n", o->path, err);
 			return EXIT_SOFTWARE;
 		}
-		cfg->run.budget = equiv_mode_budget(&bare, cfg->run.budget);
+		cfg->run.budget = equiv_mode_budget(&bare, cfg->run.budget, false);
 		equiv_run_free(&bare);
 	}
 	if (compare_run(cfg, &r, err, sizeof err) < 0) {

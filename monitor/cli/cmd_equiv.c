@@ -71,8 +71,10 @@ cmd_equiv_usage(FILE *out)
 		"    --memory=KiB          guest memory (default %u, at most %u)\n"
 		"    --max-instructions=N  budget of each run, in guest instructions (default:\n"
 		"                          %" PRIu64 " for the bare run, then, if it finished,\n"
-		"                          20 times what it took plus a million for the others;\n"
-		"                          if it did not, the same %" PRIu64 ")\n"
+		"                          twice what it took plus a thousand for the others\n"
+		"                          (an equivalent mode retires exactly as many; with\n"
+		"                          --reference, 20 times plus a million); if it did\n"
+		"                          not, the same %" PRIu64 ")\n"
 		"    --reference=GUEST     compare each mode's run with GUEST's bare run, by\n"
 		"                          console output and how it ended (for a paravirtual\n"
 		"                          guest, whose hcalls cannot run bare)\n"
@@ -313,7 +315,7 @@ cmd_equiv(int argc, char **argv)
 		goto out;
 	}
 	if (!o.budget_given)
-		o.cfg.budget = equiv_mode_budget(&bare, o.cfg.budget);
+		o.cfg.budget = equiv_mode_budget(&bare, o.cfg.budget, o.reference != NULL);
 	for (int m = 0; m < MODE_COUNT; m++) {
 		if (!o.modes[m])
 			continue;

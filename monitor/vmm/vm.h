@@ -143,6 +143,9 @@ void vm_describe_stop(const struct vm *vm, char *buf, size_t len);
 void vm_guest_state(struct vm *vm, struct cpu_state *out);
 int vm_read_guest_phys(const struct vm *vm, uint32_t addr, void *buf, size_t len);
 uint32_t vm_guest_memory_size(const struct vm *vm);
+/* Has the guest's page holding `addr` been written since the guest was
+ * loaded?  If not, it is all zero (equivalence snapshots skip it). */
+bool vm_guest_page_written(const struct vm *vm, uint32_t addr);
 /* Change what the guest believes (the monitor's `set` and `write`).  A
  * write to guest memory drops the shadow page tables, which may map it. */
 void vm_set_guest_state(struct vm *vm, const struct cpu_state *in);

@@ -87,6 +87,12 @@ vm_guest_memory_size(const struct vm *vm)
 	return machine_memory_size(vm->virt);
 }
 
+bool
+vm_guest_page_written(const struct vm *vm, uint32_t addr)
+{
+	return machine_page_written(vm->virt, addr);
+}
+
 uint64_t
 vm_guest_instructions(const struct vm *vm)
 {

@@ -393,10 +393,13 @@ test_modes_get_the_bare_runs_budget_when_it_did_not_finish(void)
 {
 	struct equiv_run finished = { .stop = { .reason = STOP_POWER_OFF } };
 	finished.stats.guest_instructions = 1000;
-	CU_ASSERT_EQUAL(equiv_mode_budget(&finished, 5000), EQUIV_AUTO_BUDGET(1000));
+	CU_ASSERT_EQUAL(equiv_mode_budget(&finished, 5000, false), EQUIV_AUTO_BUDGET(1000));
+	CU_ASSERT(EQUIV_AUTO_BUDGET(1000) > 1000);     /* room for an equivalent run */
+	CU_ASSERT_EQUAL(equiv_mode_budget(&finished, 5000, true), EQUIV_REFERENCE_BUDGET(1000));
 	struct equiv_run stopped = { .stop = { .reason = STOP_BUDGET } };
 	stopped.stats.guest_instructions = 5000;
-	CU_ASSERT_EQUAL(equiv_mode_budget(&stopped, 5000), 5000);
+	CU_ASSERT_EQUAL(equiv_mode_budget(&stopped, 5000, false), 5000);
+	CU_ASSERT_EQUAL(equiv_mode_budget(&stopped, 5000, true), 5000);
 	CU_ASSERT_FALSE(equiv_run_finished(&stopped));
 	CU_ASSERT_TRUE(equiv_run_finished(&finished));
 }
