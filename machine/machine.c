@@ -84,7 +84,7 @@ machine_create(const struct machine_config *cfg, char *err, size_t errlen)
 	m->watch->pages = machine_zeroed_pages(m->watch->npages);
 	m->watch->pt_marks = machine_zeroed_pages(m->watch->npages);
 	m->watch->decoded_seen = machine_zeroed_pages(m->watch->npages);
-	m->watch->dirty = machine_zeroed_pages(m->watch->npages / CHUNKS_PER_PAGE);
+	m->watch->dirty = machine_zeroed_pages(m->watch->npages);
 	m->watch->pt_epoch = 1;         /* the marks start at 0: none is current */
 	/* TRAPLAB_NO_TLB=1: no TLB and no paged windows, every access walks the
 	 * tables, as SPEC's reference does and TrapLab did before its TLB --
@@ -156,7 +156,7 @@ machine_destroy(struct machine *m)
 			machine_free_pages(m->watch->pages, m->watch->npages);
 			machine_free_pages(m->watch->pt_marks, m->watch->npages);
 			machine_free_pages(m->watch->decoded_seen, m->watch->npages);
-			machine_free_pages(m->watch->dirty, m->watch->npages / CHUNKS_PER_PAGE);
+			machine_free_pages(m->watch->dirty, m->watch->npages);
 		}
 		free(m->watch);
 	}
@@ -198,32 +198,17 @@ machine_load_image(struct machine *m, const uint8_t *image, size_t size,
 void
 machine_wipe_memory(struct machine *m)
 {
-	struct code_watch *w = m->watch;
-	uint32_t first_page = m->watch_first_page / CHUNKS_PER_PAGE;
-	enum { WORDS_PER_CHUNK = CODE_WATCH_GRAIN / ISA_WORD };
-	for (uint32_t page = 0; page < m->mem_size / PAGE_SIZE; page++) {
-		if (!w->dirty[first_page + page])
-			continue;
-		memset(m->mem + page * PAGE_SIZE, 0, PAGE_SIZE);
-		for (uint32_t c = page * CHUNKS_PER_PAGE; c < (page + 1) * CHUNKS_PER_PAGE; c++) {
-			uint32_t chunk = m->watch_first_page + c;
-			if (w->decoded_seen[chunk])
-				for (uint32_t word = 0; word < WORDS_PER_CHUNK; word++)
-					m->decoded[c * WORDS_PER_CHUNK + word].handler = DECODE_EMPTY;
-			w->decoded_seen[chunk] = 0;
-			w->pages[chunk] = 0;
-			w->pt_marks[chunk] = 0;
-		}
-		w->dirty[first_page + page] = 0;
-	}
-	w->pt_changes++;                /* no TLB on this memory keeps an entry */
+	machine_clear_phys(m, 0, m->mem_size);
+	m->watch->pt_changes++;         /* no TLB on this memory keeps an entry */
 }
 
 bool
 machine_page_written(const struct machine *m, uint32_t addr)
 {
-	return addr < m->mem_size &&
-	       m->watch->dirty[m->watch_first_page / CHUNKS_PER_PAGE + addr / PAGE_SIZE];
+	if (addr >= m->mem_size)
+		return false;
+	uint32_t first = m->watch_first_page + addr / PAGE_SIZE * CHUNKS_PER_PAGE;
+	return memchr(m->watch->dirty + first, 1, CHUNKS_PER_PAGE) != NULL;
 }
 
 /* ===== outside view ======================================================== */
@@ -432,26 +417,22 @@ machine_read_phys(const struct machine *m, uint32_t addr, void *buf, size_t len)
 	return 0;
 }
 
-/* [addr, addr + len) of memory changed: what machine_invalidate_word does
- * for every word, once per chunk -- the decoded words only in chunks where
- * one was decoded (shadow tables, data and a freshly loaded image never
- * are), then machine_note_chunk_store. */
-static void
-machine_note_range_store(struct machine *m, uint32_t addr, size_t len)
+/* Chunk `c` of this machine (its watch chunk m->watch_first_page + c)
+ * changed: forget its decoded words if one was decoded there, tell the
+ * translator if it watches the chunk, and start a new TLB epoch if a walk
+ * read a page-table word there.  True in that case.  (What
+ * machine_invalidate_word does for one word, for a whole chunk.) */
+static bool
+machine_note_chunk_changed(struct machine *m, uint32_t c)
 {
 	enum { WORDS_PER_CHUNK = CODE_WATCH_GRAIN / ISA_WORD };
-	if (!len)
-		return;
-	uint32_t first = addr / CODE_WATCH_GRAIN, last = (uint32_t)(addr + len - 1) / CODE_WATCH_GRAIN;
-	for (uint32_t c = first; c <= last; c++) {
-		uint32_t chunk = m->watch_first_page + c;
-		if (m->watch->decoded_seen[chunk]) {
-			for (uint32_t w = 0; w < WORDS_PER_CHUNK; w++)
-				m->decoded[c * WORDS_PER_CHUNK + w].handler = DECODE_EMPTY;
-			m->watch->decoded_seen[chunk] = 0;
-		}
-		machine_note_chunk_store(m->watch, chunk);
+	uint32_t chunk = m->watch_first_page + c;
+	if (m->watch->decoded_seen[chunk]) {
+		for (uint32_t word = 0; word < WORDS_PER_CHUNK; word++)
+			m->decoded[c * WORDS_PER_CHUNK + word].handler = DECODE_EMPTY;
+		m->watch->decoded_seen[chunk] = 0;
 	}
+	return machine_note_chunk_store(m->watch, chunk);
 }
 
 int
@@ -460,17 +441,41 @@ machine_write_phys(struct machine *m, uint32_t addr, const void *buf, size_t len
 	if (!machine_phys_range_ok(m, addr, len))
 		return -1;
 	memcpy(m->mem + addr, buf, len);
-	machine_note_range_store(m, addr, len);
+	if (len)
+		for (uint32_t c = addr / CODE_WATCH_GRAIN; c <= (addr + len - 1) / CODE_WATCH_GRAIN; c++)
+			machine_note_chunk_changed(m, c);
 	return 0;
 }
 
+/* Only chunks that were written can hold anything but zeros (the dirty
+ * marks): clearing the others changes nothing, and costs nothing.  A
+ * shadow page table with three entries in use is cleared with three
+ * 64-byte stores, not 4096 bytes; wiping a 16 MiB machine touches only
+ * what its guest wrote.  memchr finds the few marked chunks among many. */
 int
 machine_clear_phys(struct machine *m, uint32_t addr, size_t len)
 {
 	if (!machine_phys_range_ok(m, addr, len))
 		return -1;
-	memset(m->mem + addr, 0, len);
-	machine_note_range_store(m, addr, len);
+	if (!len)
+		return 0;
+	uint32_t first = addr / CODE_WATCH_GRAIN, last = (uint32_t)(addr + len - 1) / CODE_WATCH_GRAIN;
+	uint8_t *dirty = m->watch->dirty + m->watch_first_page;
+	uint32_t end = addr + (uint32_t)len;
+	for (uint8_t *at = memchr(dirty + first, 1, last - first + 1); at;
+	     at = memchr(at + 1, 1, last - (uint32_t)(at - dirty))) {
+		uint32_t c = (uint32_t)(at - dirty);
+		uint32_t from = c * CODE_WATCH_GRAIN, to = from + CODE_WATCH_GRAIN;
+		bool whole = from >= addr && to <= end;
+		if (from < addr)
+			from = addr;
+		if (to > end)
+			to = end;
+		memset(m->mem + from, 0, to - from);
+		machine_note_chunk_changed(m, c);
+		if (whole)
+			*at = 0;                /* all zero again */
+	}
 	return 0;
 }
 

@@ -60,9 +60,10 @@ struct code_watch {
 	 * is decoded there), so that clearing memory that never held code --
 	 * shadow tables -- skips the decoded words (machine_clear_phys). */
 	uint8_t *decoded_seen;
-	/* One byte per page: written since the memory was created or last
-	 * wiped (machine_wipe_memory), so may not be zero.  What lets a wipe,
-	 * a snapshot and a comparison touch only the pages a guest used. */
+	/* One byte per chunk: written since the memory was created or last
+	 * cleared, so may not be zero; 0 means all zero.  What lets a wipe, a
+	 * snapshot and a comparison touch only the pages a guest used, and
+	 * clearing a shadow table page only its few entries. */
 	uint8_t *dirty;
 	uint8_t pt_epoch;
 	uint64_t pt_changes;
@@ -76,9 +77,25 @@ struct code_watch {
  * monitor, drops every entry. */
 enum { TLB_ENTRIES = 256 };
 struct tlb_entry {
-	uint32_t vpn_plus_one;          /* va >> PAGE_SHIFT, plus one; 0: empty */
+	uint32_t tag;                   /* tlb_tag(): the generation and the page */
 	uint32_t leaf;                  /* the level-2 entry: frame and V/W/X/U */
 };
+/* A flush starts a new generation instead of clearing 256 entries (a
+ * monitor's shadow tables change on every world switch that rebuilds
+ * them): an entry is valid only if its tag has the current generation.  The
+ * tag is the generation above the virtual page number plus one (so 0, what
+ * memset leaves, is never valid); when the generations run out, the
+ * entries are cleared once and counting starts again. */
+enum {
+	TLB_VPN_BITS = 32 - PAGE_SHIFT + 1,            /* vpn + 1 needs one more bit */
+	TLB_GENERATIONS = 1u << (32 - TLB_VPN_BITS),
+};
+
+static inline uint32_t
+tlb_tag(uint32_t generation, uint32_t va)
+{
+	return generation << TLB_VPN_BITS | ((va >> PAGE_SHIFT) + 1);
+}
 
 struct machine {
 	struct cpu_state s;             /* what the program sees (SPEC §3) */
@@ -112,6 +129,7 @@ struct machine {
 
 	struct tlb_entry tlb[TLB_ENTRIES];
 	bool tlb_off;                   /* TRAPLAB_NO_TLB: walk every access (bench/interp) */
+	uint32_t tlb_generation;        /* of the valid entries: 1 .. TLB_GENERATIONS - 1 */
 	uint32_t tlb_ptbr;              /* the ptbr its entries were walked under */
 	uint64_t tlb_changes;           /* watch->pt_changes when they were */
 };
@@ -161,7 +179,7 @@ tlb_translate(struct machine *m, uint32_t va, enum isa_access access, uint32_t *
 	if (unlikely(m->tlb_changes != m->watch->pt_changes || m->tlb_ptbr != m->s.cr[CR_ptbr]))
 		tlb_flush(m);
 	const struct tlb_entry *e = &m->tlb[(va >> PAGE_SHIFT) & (TLB_ENTRIES - 1)];
-	if (likely(e->vpn_plus_one == (va >> PAGE_SHIFT) + 1)) {
+	if (likely(e->tag == tlb_tag(m->tlb_generation, va))) {
 		uint32_t need = mmu_needed_bits(m, access);
 		if ((e->leaf & need) != need)
 			return CAUSE_PAGE;
@@ -210,13 +228,13 @@ mmu_translate(struct machine *m, uint32_t va, unsigned size, enum isa_access acc
 }
 
 /* A store changed chunk `chunk` (in the shared code_watch's numbering):
- * mark its page dirty, note it if the binary translator watches the chunk,
+ * mark it dirty, note it if the binary translator watches the chunk,
  * and if a walk read a page-table word there, start a new epoch, which
  * drops every TLB on this memory.  True in that case. */
 static inline bool
 machine_note_chunk_store(struct code_watch *w, uint32_t chunk)
 {
-	w->dirty[chunk / CHUNKS_PER_PAGE] = 1;
+	w->dirty[chunk] = 1;
 	if (unlikely(w->any) && w->pages[chunk])
 		w->written = true;
 	if (likely(w->pt_marks[chunk] != w->pt_epoch))
@@ -228,12 +246,17 @@ machine_note_chunk_store(struct code_watch *w, uint32_t chunk)
 
 /* A store changed memory: forget any decoded instruction in that word, and
  * note the store for the translator and the TLBs (machine_note_chunk_store,
- * whose answer this passes on). */
+ * whose answer this passes on).  Only a chunk where an instruction was ever
+ * decoded can hold one: a store to data leaves the decode cache untouched,
+ * so a guest that fills its memory does not make us hold a decode cache
+ * twice its size. */
 static inline bool
 machine_invalidate_word(struct machine *m, uint32_t pa)
 {
-	m->decoded[pa / ISA_WORD].handler = DECODE_EMPTY;
-	return machine_note_chunk_store(m->watch, m->watch_first_page + pa / CODE_WATCH_GRAIN);
+	uint32_t chunk = m->watch_first_page + pa / CODE_WATCH_GRAIN;
+	if (m->watch->decoded_seen[chunk])
+		m->decoded[pa / ISA_WORD].handler = DECODE_EMPTY;
+	return machine_note_chunk_store(m->watch, chunk);
 }
 
 /* A store of `size` bytes at pa changed memory: forget the decoded word it

@@ -22,7 +22,10 @@
 void
 tlb_flush(struct machine *m)
 {
-	memset(m->tlb, 0, sizeof m->tlb);
+	if (++m->tlb_generation == TLB_GENERATIONS) {
+		memset(m->tlb, 0, sizeof m->tlb);
+		m->tlb_generation = 1;
+	}
 	m->tlb_ptbr = m->s.cr[CR_ptbr];
 	m->tlb_changes = m->watch->pt_changes;
 }
@@ -47,7 +50,7 @@ tlb_fill(struct machine *m, uint32_t va, enum isa_access access, uint32_t *pa)
 	tlb_mark(m, t.l1_at);
 	tlb_mark(m, t.l2_at);
 	struct tlb_entry *e = &m->tlb[(va >> PAGE_SHIFT) & (TLB_ENTRIES - 1)];
-	e->vpn_plus_one = (va >> PAGE_SHIFT) + 1;
+	e->tag = tlb_tag(m->tlb_generation, va);
 	e->leaf = t.leaf;
 	return cause;
 }

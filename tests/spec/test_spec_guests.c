@@ -130,6 +130,9 @@ struct spec_guest {
 	X(no_tlbflush, "no_tlbflush.s", \
 	  "data page-table changes with no tlbflush take effect at once (the reference caches nothing), every mode", \
 	  V_ALL, 7, 0, NULL, NULL, M_NONE, M_NONE, M_NONE, F_IDENTITY) \
+	X(tlb_generations, "tlb_generations.s", \
+	  "6,000 page-table changes, each used at once, with and without tlbflush, every mode", \
+	  V_ALL, 1, 0, NULL, NULL, M_NONE, M_NONE, M_NONE, F_IDENTITY) \
 	X(paging_fetch_end, "paging_fetch_end.s", \
 	  "code running to the end of an executable page retires, then faults on the next page, every mode", \
 	  V_ALL, 17, 0, NULL, NULL, M_NONE, M_NONE, M_NONE, F_IDENTITY) \
