@@ -609,4 +609,7 @@ uninstall:
 clean:
 	rm -rf build build-san
 
+# ---- coverage-guided fuzzing with libFuzzer (tests/fuzz/: make fuzz) ----------------------
+-include tests/fuzz/fuzz.mk
+
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
