@@ -303,6 +303,7 @@ machine_run(struct machine *m, uint64_t max_instructions)
 
 	m->stopped = false;
 	m->stop.reason = STOP_NONE;
+	m->watch->pristine = false;     /* its stores mark chunks dirty from here on */
 	icount = m->retired;
 	SYNC_IN();
 	DISPATCH();

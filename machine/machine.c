@@ -15,13 +15,26 @@
 /* Memory, the decode cache and the watch arrays come straight from the
  * system, zeroed and untouched: a page costs something only when the guest
  * first uses it, so creating a machine costs the same for 1 MiB and for
- * 256 MiB (and a fresh decode cache is all DECODE_EMPTY, which is zero). */
+ * 256 MiB (and a fresh decode cache is all DECODE_EMPTY, which is zero).
+ * `sparse`: only a few scattered pages will ever be touched (the decode
+ * cache, where code runs): small pages, so that a first touch does not
+ * zero -- and keep -- a 2 MiB transparent huge page. */
 static void *
-machine_zeroed_pages(size_t bytes)
+machine_zeroed_pages_for(size_t bytes, bool sparse)
 {
 	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		       -1, 0);
-	return p == MAP_FAILED ? NULL : p;
+	if (p == MAP_FAILED)
+		return NULL;
+	if (sparse)
+		madvise(p, bytes, MADV_NOHUGEPAGE);   /* advice: harmless if refused */
+	return p;
+}
+
+static void *
+machine_zeroed_pages(size_t bytes)
+{
+	return machine_zeroed_pages_for(bytes, false);
 }
 
 static void
@@ -76,7 +89,7 @@ machine_create(const struct machine_config *cfg, char *err, size_t errlen)
 		goto out_of_memory;
 	m->mem_size = cfg->memory_size;
 	m->mem = machine_zeroed_pages(machine_memory_bytes(m));
-	m->decoded = machine_zeroed_pages(machine_decoded_bytes(m));
+	m->decoded = machine_zeroed_pages_for(machine_decoded_bytes(m), true);
 	m->watch = calloc(1, sizeof *m->watch);
 	if (!m->mem || !m->decoded || !m->watch)
 		goto out_of_memory;
@@ -86,6 +99,7 @@ machine_create(const struct machine_config *cfg, char *err, size_t errlen)
 	m->watch->decoded_seen = machine_zeroed_pages(m->watch->npages);
 	m->watch->dirty = machine_zeroed_pages(m->watch->npages);
 	m->watch->pt_epoch = 1;         /* the marks start at 0: none is current */
+	m->watch->pristine = true;
 	/* TRAPLAB_NO_TLB=1: no TLB and no paged windows, every access walks the
 	 * tables, as SPEC's reference does and TrapLab did before its TLB --
 	 * for bench/interp's comparison and the tests that the two agree */
@@ -198,6 +212,8 @@ machine_load_image(struct machine *m, const uint8_t *image, size_t size,
 void
 machine_wipe_memory(struct machine *m)
 {
+	if (m->watch->pristine)         /* as created: nothing to find */
+		return;
 	machine_clear_phys(m, 0, m->mem_size);
 	m->watch->pt_changes++;         /* no TLB on this memory keeps an entry */
 }
@@ -441,6 +457,7 @@ machine_write_phys(struct machine *m, uint32_t addr, const void *buf, size_t len
 	if (!machine_phys_range_ok(m, addr, len))
 		return -1;
 	memcpy(m->mem + addr, buf, len);
+	m->watch->pristine = false;
 	if (len)
 		for (uint32_t c = addr / CODE_WATCH_GRAIN; c <= (addr + len - 1) / CODE_WATCH_GRAIN; c++)
 			machine_note_chunk_changed(m, c);

@@ -51,6 +51,7 @@ struct code_watch {
 	uint32_t npages;
 	bool written;                   /* a watched page was stored to */
 	bool any;                       /* some page is watched (fast check) */
+	bool pristine;                  /* nothing ran or wrote since creation: all zero */
 	/* The TLBs' side (tlb.c): a chunk holds a page-table word some TLB
 	 * used when its mark equals pt_epoch; a store there starts a new
 	 * epoch and counts one more pt_change, which every TLB sharing this
