@@ -94,6 +94,10 @@ GUESTS += $(BUILD)/guests/x86/realmode.bin
 GUESTS += $(BUILD)/guests/x86/modes.bin
 GUESTS += $(BUILD)/guests/x86/exits.bin
 GUESTS += $(BUILD)/guests/x86/uartirq.bin
+GUESTS += $(BUILD)/guests/x86/uartflood.bin
+GUESTS += $(BUILD)/guests/x86/uartdrain.bin
+GUESTS += $(BUILD)/guests/x86/mmiosweep.bin
+GUESTS += $(BUILD)/guests/x86/spin.bin
 
 LIB      := $(BUILD)/libtraplab.a
 TRAPLAB  := $(BUILD)/traplab

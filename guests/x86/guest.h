@@ -30,6 +30,13 @@
 /* at PROOF_ADDR: 16 bits read from EXITS_PORT (0xffff), at PROOF_ADDR + 4:
  * 32 bits read from EXITS_MMIO (0xffffffff) */
 
+/* mmiosweep.S: a write and a read at every MiB from here (the end of the
+ * default 16 MiB of RAM) to 4 GiB; at PROOF_ADDR, 32 bits: the reads that
+ * were not all ones (0) */
+#define MMIOSWEEP_LINE  "mmiosweep: 4080 MiB of MMIO written and read\n"
+#define MMIOSWEEP_FIRST 0x01000000
+#define MMIOSWEEP_STEP  0x00100000
+
 /* the architecture (Intel SDM vol. 3A §2.5, §3.4.5) */
 #define COM1_THR      0x3f8
 #define COM1_LSR      0x3fd

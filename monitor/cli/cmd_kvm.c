@@ -23,12 +23,13 @@
 #include "guest_file.h"
 #include "gdbstub.h"
 #include "kvm.h"
+#include "kvm_time_limit.h"
 #include "svm_host.h"
 
 /* Every status `traplab kvm` can return (commands.h). */
 #define CMD_KVM_EXIT_BITS (EXIT_BIT(OK) | EXIT_BIT(USAGE) | EXIT_BIT(DATAERR) | EXIT_BIT(NOINPUT) | \
 			   EXIT_BIT(UNAVAILABLE) | EXIT_BIT(SOFTWARE) | EXIT_BIT(RESET) | \
-			   EXIT_BIT(KVM_REFUSED) | EXIT_BIT(INTERRUPTED))
+			   EXIT_BIT(KVM_REFUSED) | EXIT_BIT(INTERRUPTED) | EXIT_BIT(TIMED_OUT))
 enum {
 	KVM_DEFAULT_MEMORY_MIB = 16,
 	KVM_DEFAULT_LINUX_MEMORY_MIB = 256,
@@ -52,6 +53,7 @@ struct kvm_options {
 	const char *input;          /* --input=TEXT; "-" = standard input */
 	bool svm_host;              /* --svm-host: the same command in the SVM host */
 	unsigned gdb_port;          /* --gdb=PORT: a GDB remote stub first (0: none) */
+	double timeout;             /* --timeout=SECONDS (0: none) */
 	const char *path;
 };
 
@@ -117,6 +119,9 @@ cmd_kvm_usage(FILE *out)
 		"                         the guest: registers (cr0-cr4, efer too), memory\n"
 		"                         through the page tables, breakpoints, watchpoints,\n"
 		"                         stepi, continue, Ctrl-C; after `detach` it runs on\n"
+		"    --timeout=SECONDS    stop the guest after SECONDS of wall time (0.5 will\n"
+		"                         do), as Ctrl-C would, with exit status 91: for a\n"
+		"                         guest that may never stop by itself\n"
 		"    --svm-host           run this same command inside the SVM host, a Linux on\n"
 		"                         QEMU's software AMD-V whose /dev/kvm is kvm_amd, for\n"
 		"                         a machine without a usable /dev/kvm (made by make\n"
@@ -189,7 +194,7 @@ static int
 kvm_parse_options(int argc, char **argv, struct kvm_options *o)
 {
 	enum { OPT_MEMORY = 256, OPT_LINUX, OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_MODE,
-	       OPT_LOAD, OPT_STATS, OPT_INPUT, OPT_GDB, OPT_NO_KERNEL_CACHE };
+	       OPT_LOAD, OPT_STATS, OPT_INPUT, OPT_GDB, OPT_NO_KERNEL_CACHE, OPT_TIMEOUT };
 	static const struct option longopts[] = {
 		{ "memory", required_argument, NULL, OPT_MEMORY },
 		{ "linux", no_argument, NULL, OPT_LINUX },
@@ -202,6 +207,7 @@ kvm_parse_options(int argc, char **argv, struct kvm_options *o)
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "input", required_argument, NULL, OPT_INPUT },
 		{ "gdb", required_argument, NULL, OPT_GDB },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "svm-host", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -241,6 +247,10 @@ kvm_parse_options(int argc, char **argv, struct kvm_options *o)
 				return -1;
 			}
 			o->gdb_port = (unsigned)v;
+			break;
+		case OPT_TIMEOUT:
+			if (!kvm_time_limit_parse(optarg, &o->timeout))
+				return -1;
 			break;
 		case 'S': o->svm_host = true; break;
 		case 'h':
@@ -352,7 +362,7 @@ kvm_print_stats(struct kvm_guest *g)
 }
 
 static int
-kvm_report_stop(const struct kvm_stop *stop)
+kvm_report_stop(const struct kvm_stop *stop, bool timed_out)
 {
 	switch (stop->kind) {
 	case KVM_STOP_POWER_OFF:
@@ -362,6 +372,11 @@ kvm_report_stop(const struct kvm_stop *stop)
 		fprintf(stderr, "traplab kvm: %s\n", stop->message);
 		return EXIT_RESET;
 	case KVM_STOP_INTERRUPTED:
+		if (timed_out) {
+			fprintf(stderr, "traplab kvm: stopped by --timeout at rip=0x%" PRIx64 "\n",
+				stop->rip);
+			return EXIT_TIMED_OUT;
+		}
 		fprintf(stderr, "traplab kvm: stopped at rip=0x%" PRIx64 "\n", stop->rip);
 		return EXIT_INTERRUPTED;
 	case KVM_STOP_EMULATION:
@@ -545,10 +560,14 @@ cmd_kvm(int argc, char **argv)
 	sigaction(SIGINT, &sa, &old_sa);
 
 	struct kvm_stop stop;
+	if (kvm_time_limit_start(g, o.timeout) < 0)
+		fprintf(stderr, "traplab kvm: --timeout: no timer (%s); running without one\n",
+			strerror(errno));
 	if (o.gdb_port)
 		kvm_run_with_gdb(g, o.gdb_port, &stop);
 	else
 		kvm_guest_run(g, 0, &stop);
+	bool timed_out = kvm_time_limit_stop();
 
 	sigaction(SIGINT, &old_sa, NULL);
 	kvm_sigint_guest = NULL;
@@ -559,7 +578,7 @@ cmd_kvm(int argc, char **argv)
 	if (kb.raw)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 	fflush(stdout);
-	int status = kvm_report_stop(&stop);
+	int status = kvm_report_stop(&stop, timed_out);
 	if (o.stats)
 		kvm_print_stats(g);
 	kvm_guest_destroy(g);

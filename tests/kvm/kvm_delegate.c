@@ -26,6 +26,7 @@ static const struct test_name {
 	const char *suite, *test;
 } kvm_tests[] = {
 	{ "kvm: x86 guests", NULL },
+	{ "kvm: hostile guests", NULL },
 	{ "kvm: debugging", NULL },
 	{ "kvm: monitor --backend=kvm", NULL },
 	{ "kvm: Linux boot protocol", "kvm: " },
