@@ -267,6 +267,15 @@ vm_handle_exit(struct kvm_guest *g, unsigned reason, struct kvm_stop *stop)
 	}
 }
 
+bool
+kvm_guest_handle_exit(struct kvm_guest *g, struct kvm_stop *stop)
+{
+	memset(stop, 0, sizeof *stop);
+	unsigned reason = g->run->exit_reason;
+	g->counts.by_reason[reason < KVM_EXIT_REASONS ? reason : KVM_EXIT_UNKNOWN]++;
+	return vm_handle_exit(g, reason, stop);
+}
+
 void
 kvm_guest_run_loop(struct kvm_guest *g, uint64_t max_exits, struct kvm_stop *stop)
 {

@@ -18,6 +18,7 @@
  *                 line, entry state), mptable.c (the IOAPIC, for Linux)
  *   debug.c       single step, hardware breakpoints, address translation
  *   gdbstub.c     a GDB remote stub on localhost (gdbstub.h; gdbstub_proto.c the wire)
+ *   detached.c    a guest without KVM, whose exits tests and fuzzers hand in
  *
  * Every function that can fail returns a negative number or NULL and puts
  * one line in `err` naming the ioctl (or the field and value of a bad
@@ -110,6 +111,18 @@ struct kvm_stop {
 void kvm_guest_run(struct kvm_guest *g, uint64_t max_exits, struct kvm_stop *stop);
 /* From another thread or a signal handler: make kvm_guest_run return. */
 void kvm_guest_interrupt(struct kvm_guest *g);
+
+/* ---- without KVM (detached.c): for tests and fuzzing ----------------------------------- */
+/* RAM and the devices, no VM: nothing runs, exits are handed in.  Works on
+ * any machine; kvm_guest_destroy frees it. */
+struct kvm_guest *kvm_guest_create_detached(size_t memory, char *err, size_t errlen);
+/* The exit page to fill as KVM would (exit_reason, io/mmio, data at
+ * io.data_offset), and its size in bytes. */
+struct kvm_run *kvm_guest_exit_page(struct kvm_guest *g, size_t *size);
+/* Handle the exit in the page exactly as kvm_guest_run does; true if it
+ * ends the run (*stop says how). */
+bool kvm_guest_handle_exit(struct kvm_guest *g, struct kvm_stop *stop);
+
 /* The console (UART output) goes here, byte by byte. */
 void kvm_guest_set_console(struct kvm_guest *g, void (*sink)(void *ctx, uint8_t byte), void *ctx);
 /* Bytes the guest can read from the UART (interrupt-driven input). */

@@ -118,6 +118,9 @@ void halt_watch_stop(struct kvm_guest *g);
 /* exit_loop.c: the exit loop alone, without kvm_guest_run's set-up (kick
  * timer, resume). */
 void kvm_guest_run_loop(struct kvm_guest *g, uint64_t max_exits, struct kvm_stop *stop);
+/* vm.c: the port bus's devices (COM1, the i8042), for kvm_guest_create and
+ * kvm_guest_create_detached. */
+int kvm_guest_add_devices(struct kvm_guest *g, char *err, size_t errlen);
 /* Read up to `len` bytes at linear address `gva` through the guest's page
  * tables (KVM_TRANSLATE); returns how many were readable. */
 unsigned kvm_guest_read_virt(struct kvm_guest *g, uint64_t gva, uint8_t *buf, unsigned len);

@@ -87,6 +87,8 @@ vm_uart_set_irq(void *ctx, int level)
 {
 	struct kvm_guest *g = ctx;
 	struct kvm_irq_level irq = { .irq = UART_COM1_IRQ, .level = (uint32_t)level };
+	if (g->vm_fd < 0)
+		return;         /* detached (detached.c): the level stays in uart.irq_level */
 	if (ioctl(g->vm_fd, KVM_IRQ_LINE, &irq) < 0)
 		fprintf(stderr, "traplab kvm: KVM_IRQ_LINE %u: %s\n", irq.irq, strerror(errno));
 }
@@ -284,8 +286,8 @@ vm_create_vcpu(struct kvm_guest *g, char *err, size_t errlen)
 }
 
 /* the devices on the port bus: COM1 and the i8042's two ports */
-static int
-vm_add_devices(struct kvm_guest *g, char *err, size_t errlen)
+int
+kvm_guest_add_devices(struct kvm_guest *g, char *err, size_t errlen)
 {
 	uart_init(&g->uart, vm_uart_transmit, vm_uart_set_irq, g);
 	if (bus_register(&g->bus, &uart_ops, &g->uart, UART_COM1_BASE, UART_NPORTS) < 0 ||
@@ -320,7 +322,7 @@ kvm_guest_create(const struct kvm_config *cfg, char *err, size_t errlen)
 	if (vm_open_system(g, err, errlen) < 0 || vm_create_vm(g, err, errlen) < 0 ||
 	    vm_add_ram(g, memory, err, errlen) < 0 || vm_create_irqchip(g, err, errlen) < 0 ||
 	    vm_create_vcpu(g, err, errlen) < 0 || vm_set_cpuid(g, err, errlen) < 0 ||
-	    vm_add_devices(g, err, errlen) < 0) {
+	    kvm_guest_add_devices(g, err, errlen) < 0) {
 		kvm_guest_destroy(g);
 		return NULL;
 	}
