@@ -84,11 +84,24 @@ bt_data_address(const struct bt_run *r, uint32_t va, unsigned size, enum isa_acc
  * the next block, as chained translations jump to each other.  Returns the
  * exit by which the last block (left in *bp) was left, when the next one is
  * not chained yet (the caller looks it up and chains it), or -1.  The
- * guest's PC is left in r->g.pc, and what retired in r->pending. */
+ * guest's PC is left in r->g.pc, and what retired in r->pending.
+ *
+ * Two ways to run a block:
+ *   - fast, when the whole block fits in what is left of the budget and
+ *     nobody traces: the budget is checked once, as the block is entered,
+ *     not per op; ops go straight from one to the next (fused ones two
+ *     instructions at a time), and an exit into a chained block that fits
+ *     too goes straight on into it (a block that loops on itself too);
+ *   - checked, otherwise: every op first passes do_checked, which stops
+ *     before the op that would exceed the budget, traces it (run --trace),
+ *     and runs one guest instruction per op.
+ * Either way every guest instruction is counted: an op is one instruction
+ * (BT_FALLTHROUGH, which is none, is never counted), and the count of ops
+ * run in a block is taken from `op - first` as it is left. */
 static int
 bt_run_block(struct bt_run *r, struct bt_block **bp)
 {
-	static void *const dispatch[BT_KINDS] = {
+	static void *const fast[BT_KINDS] = {
 #define PG32_ALU(name, expr) [OP_##name] = &&do_##name,
 #include "alu.def"
 #undef PG32_ALU
@@ -96,65 +109,128 @@ bt_run_block(struct bt_run *r, struct bt_block **bp)
 		[BT_COMPARE] = &&do_cmp, [BT_COMPARE_IMM] = &&do_cmpi,
 		[BT_LOAD] = &&do_load, [BT_STORE] = &&do_store,
 		[BT_LOAD_CONST] = &&do_load_const,
-		[BT_JUMP] = &&do_exit_branch, [BT_BRANCH] = &&do_exit_branch,
-		[BT_CALL] = &&do_exit_branch,
+		[BT_JUMP] = &&do_jump, [BT_BRANCH] = &&do_branch, [BT_CALL] = &&do_call,
 		[BT_JUMP_REG] = &&do_jump_reg,
 		[BT_SET_IE] = &&do_set_ie,
 		[BT_CALLOUT] = &&do_callout,
 		[BT_TRAP] = &&do_trap,
 		[BT_ILLEGAL] = &&do_illegal,
 		[BT_FALLTHROUGH] = &&do_fallthrough,
+		[BT_NOP] = &&do_nop,
+		[BT_COMPARE_BRANCH] = &&do_cmp_branch,
+		[BT_COMPARE_IMM_BRANCH] = &&do_cmpi_branch,
 	};
-	/* Tracing sends every op through do_trace first (as the machine's
-	 * decode-every-time table does): no cost when nobody watches. */
-	static void *traced[BT_KINDS];
-	if (!traced[0])
-		for (unsigned i = 0; i < BT_KINDS; i++)
-			traced[i] = &&do_trace;
-	void *const *const table = r->tracing ? traced : dispatch;
+	/* Checked running sends every op through do_checked first (as the
+	 * machine's decode-every-time table does): no cost on the fast path. */
+	static void *const checked[BT_KINDS] = { [0 ... BT_KINDS - 1] = &&do_checked };
+	struct bt_cache *const bt = r->bt;
+	const struct bt_op *const ops = bt->ops;
+	const bool tracing = r->tracing;
 	uint32_t *const R = r->g.r;
 	struct bt_block *b = *bp;
-	const struct bt_op *first, *op, *stop;
-	uint32_t pa, v;
+	void *const *table;
+	const struct bt_op *first, *op, *stop = NULL;
+	/* The counts, in locals while blocks run (r's copies are brought up to
+	 * date before anything outside the executor looks, and on return):
+	 * `ran` is what retired from the cache before `first`, not yet in r;
+	 * `left` how many instructions may still run from `first` on. */
+	uint64_t ran = 0, left = r->left, chain_jumps = 0;
+	uint32_t pa, v, flags, next_pc;
 	int exit = -1;
-	/* b->runs is counted in a register while a block loops on itself (a
-	 * store per iteration would cost a tight loop more than it runs). */
-	uint64_t runs = 1;
 
-enter:
-	first = op = &r->bt->ops[b->first];
-	/* Stop before the op that would exceed the budget: one compare per op.
-	 * `first` moves past each in-place callout, which counts itself. */
-	stop = b->count <= r->left ? first + b->count : first + r->left;
-
-/* The op retired: next one (a fall-through op never counts: it is not a
- * guest instruction). */
+/* The ops from `first` up to `op` retired: count them. */
+#define COUNT_RUN() do {                                                     \
+		uint64_t n_ = (uint64_t)(op - first);                             \
+		ran += n_;                                                        \
+		left -= n_;                                                       \
+		first = op;                                                       \
+	} while (0)
+/* Bring r's counts up to date (before a callout, a trap or a return). */
+#define SETTLE() do {                                                        \
+		COUNT_RUN();                                                      \
+		r->pending += ran;                                                \
+		r->translated += ran;                                             \
+		r->left = left;                                                   \
+		ran = 0;                                                          \
+		bt->stats.chain_jumps += chain_jumps;                             \
+		chain_jumps = 0;                                                  \
+	} while (0)
+/* The op retired: next one. */
 #define NEXT() do {                                                          \
-		R[ISA_REG_ZERO] = 0;                                              \
 		op++;                                                             \
-		if (unlikely(op == stop))                                         \
-			goto budget;                                              \
 		goto *table[op->kind];                                            \
 	} while (0)
-/* Leave the block after `op` retired, at guest address pc_. */
-#define LEAVE(pc_, exit_) do {                                               \
-		R[ISA_REG_ZERO] = 0;                                              \
-		r->g.pc = (pc_);                                                  \
+/* The ops up to `op` (not included) retired and the guest goes on at pc_,
+ * by exit exit_: straight into the block chained there when it is still
+ * the code at pc_ in this address space and the budget covers all of it.
+ * Inline in every exit, so the host predicts each exit's successor on
+ * its own (as threaded code does); anything else takes leave_slowly. */
+#define FOLLOW(pc_, exit_) do {                                              \
+		next_pc = (pc_);                                                  \
 		exit = (exit_);                                                   \
+		COUNT_RUN();                                                      \
+		struct bt_block *const next_ = b->chain[exit_];                   \
+		if (likely(next_ && next_->guest_pc == next_pc &&                 \
+			   next_->epoch == bt->epoch && next_->count <= left &&   \
+			   !tracing)) {                                           \
+			chain_jumps++;                                            \
+			b = next_;                                                \
+			b->runs++;                                                \
+			first = op = ops + b->first;                              \
+			table = fast;                                             \
+			goto *fast[op->kind];                                     \
+		}                                                                 \
+		goto leave_slowly;                                                \
+	} while (0)
+/* `op` retired: leave the block by exit exit_, at guest address pc_. */
+#define LEAVE(pc_, exit_) do {                                               \
+		next_pc = (pc_);              /* before op moves on */            \
 		op++;                                                             \
-		goto out;                                                         \
+		FOLLOW(next_pc, exit_);                                           \
+	} while (0)
+/* `op` retired: leave the block for bt_execute, which looks again. */
+#define LEAVE_TO_LOOK(pc_) do {                                              \
+		next_pc = (pc_);                                                  \
+		op++;                                                             \
+		exit = -1;                                                        \
+		COUNT_RUN();                                                      \
+		goto leave_slowly;                                                \
+	} while (0)
+/* `op` (a branch) retired: taken or not, with flags psw_. */
+#define BRANCH(psw_) do {                                                    \
+		if (bt_branch_taken(op, (psw_)))                                  \
+			LEAVE((uint32_t)op->imm, EXIT_TAKEN);                     \
+		LEAVE(op->guest_pc + ISA_WORD, EXIT_FALLTHROUGH);                 \
 	} while (0)
 
+enter:
+	b->runs++;
+	first = op = ops + b->first;
+	if (likely(!tracing && b->count <= left)) {
+		table = fast;
+		goto *fast[op->kind];
+	}
+	/* The budget ends inside this block, or someone traces. */
+	stop = b->count <= left ? first + b->count : first + left;
+	table = checked;
+	goto do_checked;
+
+do_checked:
 	if (op == stop)
 		goto budget;
-	goto *table[op->kind];
-
-do_trace:
-	if (op->kind != BT_FALLTHROUGH)      /* not a guest instruction */
-		vm_trace_translated(r->vm, machine_retired(r->vm->virt) + r->pending +
+	if (tracing && op->kind != BT_FALLTHROUGH)      /* not a guest instruction */
+		vm_trace_translated(r->vm, machine_retired(r->vm->virt) + r->pending + ran +
 				    (uint64_t)(op - first), op->guest_pc, op->word);
-	goto *dispatch[op->kind];
+	/* One guest instruction per op here: a fused compare runs as the
+	 * compare alone, and its branch is checked (and traced) in turn. */
+	if (op->kind == BT_COMPARE_BRANCH)
+		goto do_cmp;
+	if (op->kind == BT_COMPARE_IMM_BRANCH)
+		goto do_cmpi;
+	goto *fast[op->kind];
 
+/* rd is never r0 here (bt_specialise_block made those ops BT_NOP), so r0
+ * stays zero without being written back after every op. */
 #define PG32_ALU(name, expr)                                                 \
 do_##name: {                                                                 \
 		const uint32_t A = R[op->rs], B = R[op->rt];                      \
@@ -166,10 +242,13 @@ do_##name: {                                                                 \
 #include "alu.def"
 #undef PG32_ALU
 
+do_nop:
+	NEXT();
 do_divide:
 	if (R[op->rt] == 0)
 		goto fault_divide;
 	R[op->rd] = isa_divide((enum isa_opcode)op->opcode, R[op->rs], R[op->rt]);
+	R[ISA_REG_ZERO] = 0;          /* in case rd was r0: the write is discarded */
 	NEXT();
 do_cmp:
 	r->g.psw = (r->g.psw & ~PSW_FLAGS) | isa_compare_flags(R[op->rs], R[op->rt]);
@@ -177,6 +256,16 @@ do_cmp:
 do_cmpi:
 	r->g.psw = (r->g.psw & ~PSW_FLAGS) | isa_compare_flags(R[op->rs], (uint32_t)op->imm);
 	NEXT();
+do_cmp_branch:
+	flags = isa_compare_flags(R[op->rs], R[op->rt]);
+	r->g.psw = (r->g.psw & ~PSW_FLAGS) | flags;
+	op++;                         /* the branch, which the fused op runs too */
+	BRANCH(flags);
+do_cmpi_branch:
+	flags = isa_compare_flags(R[op->rs], (uint32_t)op->imm);
+	r->g.psw = (r->g.psw & ~PSW_FLAGS) | flags;
+	op++;
+	BRANCH(flags);
 do_load: {
 	unsigned size = isa_mem_access_size((enum isa_opcode)op->opcode);
 	uint32_t va = R[op->rs] + (uint32_t)op->imm;
@@ -185,6 +274,7 @@ do_load: {
 	v = 0;
 	memcpy(&v, r->mem + pa, size);                 /* little-endian host */
 	R[op->rd] = isa_load_result((enum isa_opcode)op->opcode, v);
+	R[ISA_REG_ZERO] = 0;          /* in case rd was r0 (the load still faults) */
 	NEXT();
 }
 do_store: {
@@ -197,23 +287,22 @@ do_store: {
 	if (unlikely(machine_code_written(r->vm->virt))) {
 		/* The guest wrote code we translated (maybe this very block):
 		 * finish this instruction, then start over from a clean cache. */
-		bt_flush(r->bt);
-		r->bt->stats.invalidations++;
-		LEAVE(op->guest_pc + ISA_WORD, -1);
+		bt_flush(bt);
+		bt->stats.invalidations++;
+		LEAVE_TO_LOOK(op->guest_pc + ISA_WORD);
 	}
 	NEXT();
 }
 do_load_const:
 	R[op->rd] = (uint32_t)op->imm;
 	NEXT();
-do_exit_branch: {
-	bool taken = op->kind != BT_BRANCH || isa_branch_taken((enum isa_opcode)op->opcode, r->g.psw);
-	if (op->kind == BT_CALL)
-		R[ISA_REG_LR] = op->guest_pc + ISA_WORD;
-	if (taken)
-		LEAVE((uint32_t)op->imm, EXIT_TAKEN);
-	LEAVE(op->guest_pc + ISA_WORD, EXIT_FALLTHROUGH);
-}
+do_jump:
+	LEAVE((uint32_t)op->imm, EXIT_TAKEN);
+do_call:
+	R[ISA_REG_LR] = op->guest_pc + ISA_WORD;
+	LEAVE((uint32_t)op->imm, EXIT_TAKEN);
+do_branch:
+	BRANCH(r->g.psw);
 do_jump_reg: {
 	uint32_t target = R[op->rs];     /* read before lr is written */
 	if (op->opcode == OP_callr)
@@ -227,7 +316,7 @@ do_set_ie:
 	if (op->imm) {
 		r->g.psw |= PSW_IE;
 		if (unlikely(machine_interrupt_pending(r->vm->virt)))
-			LEAVE(op->guest_pc + ISA_WORD, -1);
+			LEAVE_TO_LOOK(op->guest_pc + ISA_WORD);
 	} else {
 		r->g.psw &= ~PSW_IE;
 	}
@@ -236,112 +325,104 @@ do_callout: {
 	/* The monitor's routine for this instruction (vcpu.c) does to the
 	 * vCPU what the instruction means — in place, on the executor's own
 	 * copy of the vCPU, counting itself as retired. */
+	const struct bt_op *const callout = op;
 	struct isa_insn insn = { .op = (enum isa_opcode)op->opcode, .rd = op->rd, .rs = op->rs,
 				 .rt = op->rt, .imm = op->imm };
-	r->pending += (uint64_t)(op - first);
-	r->translated += (uint64_t)(op - first);
-	r->left -= (uint64_t)(op - first) + 1;
-	r->g.pc = op->guest_pc;
+	SETTLE();                        /* the ops before it */
+	r->left = --left;                /* ... and itself */
+	first = op = callout + 1;        /* counted, so the block goes on after it */
+	r->g.pc = callout->guest_pc;
 	struct vcpu vc = { .vm = r->vm->virt, .s = &r->g, .unaccounted = &r->pending };
 	vcpu_emulate(&vc, &insn);
-	r->bt->stats.callouts++;
-	r->bt->stats.callouts_by_op[insn.op]++;
+	bt->stats.callouts++;
+	bt->stats.callouts_by_op[insn.op]++;
 	r->vm->stats.emulated++;
 	r->vm->stats.transitions++;
 	/* The guest goes on at the vCPU's pc (the virtual machine's copy is
 	 * not synced while blocks run). */
 	if (r->vm->event_hook)
 		vm_emit_to(r->vm, VM_EVENT_CALLOUT, &(struct machine_trap){
-			.cause = CAUSE_PRIVILEGED, .epc = op->guest_pc, .insn = op->word },
+			.cause = CAUSE_PRIVILEGED, .epc = callout->guest_pc, .insn = callout->word },
 			r->g.pc);
 	bool leave = bt_callout_ends_block(&insn) || !(r->g.psw & PSW_S) ||
 		     ((r->g.psw & PSW_IE) && machine_interrupt_pending(r->vm->virt));
 	if (insn.op == OP_tlbflush || (insn.op == OP_mtcr && leave)) {
 		r->vm->shadow.next_free = 0;     /* the guest's tables may have changed */
-		r->bt->epoch++;                  /* ... and so may where code is */
+		bt->epoch++;                     /* ... and so may where code is */
 		bt_set_window(r);                /* ... and how data is translated */
-		if (insn.op == OP_tlbflush && !leave && !bt_still_there(r->vm, r->bt, b))
+		if (insn.op == OP_tlbflush && !leave && !bt_still_there(r->vm, bt, b))
 			leave = true;            /* this very block's code moved */
 	}
-	if (!leave) {
-		first = op + 1;                  /* what retired so far is counted */
-		if (unlikely(first == stop))
-			return b->runs += runs, *bp = b, -1;               /* the routine left the PC after it */
-		op = first;
+	if (!leave)      /* the routine left the PC after it: the block goes on */
 		goto *table[op->kind];
-	}
 	/* It may have changed the mode, R or the page tables: the virtual
 	 * machine, which translates for us, must see the vCPU as it is now. */
 	machine_set_state(r->vm->virt, &r->g);
-	return b->runs += runs, *bp = b, -1;
+	exit = -1;
+	goto out;
 }
-do_trap: {
-	r->pending += (uint64_t)(op - first) + 1;     /* these retire, then trap (§8.4) */
-	r->translated += (uint64_t)(op - first) + 1;
-	r->left -= (uint64_t)(op - first) + 1;
+do_trap:
+	/* These retire, then trap (§8.4). */
+	op++;
+	SETTLE();
 	r->vm->stats.transitions++;
-	bt_trap(r, isa_trap_instruction_cause((enum isa_opcode)op->opcode), ACCESS_FETCH,
-		op->guest_pc, 0, op->word);
-	return b->runs += runs, *bp = b, -1;
-}
+	bt_trap(r, isa_trap_instruction_cause((enum isa_opcode)op[-1].opcode), ACCESS_FETCH,
+		op[-1].guest_pc, 0, op[-1].word);
+	exit = -1;
+	goto out;
 do_illegal:
-	r->pending += (uint64_t)(op - first);
-	r->translated += (uint64_t)(op - first);
-	r->left -= (uint64_t)(op - first);
+	SETTLE();
 	bt_trap(r, CAUSE_ILLEGAL, ACCESS_FETCH, op->guest_pc, 0, op->word);
-	return b->runs += runs, *bp = b, -1;
+	exit = -1;
+	goto out;
 fault_divide:
-	r->pending += (uint64_t)(op - first);
-	r->translated += (uint64_t)(op - first);
-	r->left -= (uint64_t)(op - first);
+	SETTLE();
 	bt_trap(r, CAUSE_DIVIDE, ACCESS_FETCH, op->guest_pc, 0, op->word);
-	return b->runs += runs, *bp = b, -1;
+	exit = -1;
+	goto out;
 fault_memory: {
 	/* Which fault the guest's own access would raise: ask again, slowly. */
 	uint32_t va = R[op->rs] + (uint32_t)op->imm;
 	enum isa_opcode mem_op = (enum isa_opcode)op->opcode;
 	enum isa_access access = isa_mem_access_kind(mem_op);
 	unsigned cause = vm_guest_translate(r->vm, va, isa_mem_access_size(mem_op), access, &pa);
-	r->pending += (uint64_t)(op - first);
-	r->translated += (uint64_t)(op - first);
-	r->left -= (uint64_t)(op - first);
+	SETTLE();
 	bt_trap(r, cause, access, op->guest_pc, va, op->word);
-	return b->runs += runs, *bp = b, -1;
+	exit = -1;
+	goto out;
 }
 do_fallthrough:
-	r->g.pc = (uint32_t)op->imm;
-	exit = EXIT_FALLTHROUGH;
-	goto count;      /* the fall-through op itself is not an instruction */
+	/* The fall-through op itself is not an instruction: not counted. */
+	FOLLOW((uint32_t)op->imm, EXIT_FALLTHROUGH);
 budget:
+	COUNT_RUN();
 	r->g.pc = op->guest_pc;
 	exit = -1;
-	goto count;
-out:
-count:
-	r->pending += (uint64_t)(op - first);
-	r->translated += (uint64_t)(op - first);
-	r->left -= (uint64_t)(op - first);
-	if (exit >= 0 && r->left > 0) {
+	goto out;
+leave_slowly:
+	/* Not straight into a chained block that fits: one that does not fit
+	 * (entered checked), or none (bt_execute looks it up). */
+	r->g.pc = next_pc;
+	if (exit >= 0 && left > 0) {
 		struct bt_block *next = b->chain[exit];
-		if (next && next->guest_pc == r->g.pc && next->epoch == r->bt->epoch) {
-			r->bt->stats.chain_jumps++;
-			if (next == b) {
-				runs++;
-			} else {
-				b->runs += runs;
-				runs = 1;
-				b = next;
-			}
+		if (next && next->guest_pc == next_pc && next->epoch == bt->epoch) {
+			chain_jumps++;
+			b = next;
 			goto enter;
 		}
 	}
-	b->runs += runs;
+out:
+	SETTLE();
 	*bp = b;
 	return exit;
+#undef COUNT_RUN
+#undef SETTLE
 #undef NEXT
+#undef FOLLOW
 #undef LEAVE
+#undef LEAVE_TO_LOOK
+#undef BRANCH
 }
-
 void
 bt_execute(struct vm *vm, uint64_t budget)
 {

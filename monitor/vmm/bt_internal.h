@@ -37,8 +37,21 @@ enum bt_kind {
 	BT_TRAP,                    /* sys, brk, hcall: retire and trap; leave */
 	BT_ILLEGAL,                 /* a word that does not decode: trap; leave */
 	BT_FALLTHROUGH,             /* the block ends without a branch: leave */
+	/* Kinds bt_specialise_block gives ops once their block is whole: */
+	BT_NOP,                     /* an ALU op or adr whose rd is r0: no effect, since
+				     * writes to r0 are discarded (SPEC §3.1) */
+	BT_COMPARE_BRANCH,          /* cmp whose next op is a conditional branch: */
+	BT_COMPARE_IMM_BRANCH,      /* ... or cmpi: both in one dispatch (the branch op
+				     * stays, for running one instruction at a time) */
 	BT_KINDS
 };
+
+/* The PSW's flags Z, N, C, V are its bits 4-7 (SPEC §3.2): shifted down,
+ * a number below BT_FLAG_COMBINATIONS, which picks a bit of a conditional
+ * branch's taken_when. */
+enum { BT_FLAGS_SHIFT = 4, BT_FLAG_COMBINATIONS = 16 };
+_Static_assert(PSW_FLAGS >> BT_FLAGS_SHIFT == BT_FLAG_COMBINATIONS - 1,
+	       "the flags are four adjacent PSW bits");
 
 /* Exits, for chaining: where a block can go next without a look-up.  An
  * indirect exit (jr, callr) has no fixed target; its chain slot caches the
@@ -50,6 +63,8 @@ struct bt_op {
 	uint16_t kind;              /* an ALU opcode or enum bt_kind */
 	uint8_t rd, rs, rt;
 	uint8_t opcode;             /* the guest instruction's opcode */
+	uint16_t taken_when;        /* conditional branch: bit f set when it is taken
+				     * with flags f (isa_branch_taken, tabulated) */
 	int32_t imm;                /* operand; for exits and adr: the guest address */
 	uint32_t guest_pc;
 	uint32_t word;              /* the guest instruction (callouts, traps) */
@@ -78,6 +93,15 @@ struct bt_cache {
 	uint32_t epoch;                   /* bumped when the address space may change */
 	struct bt_stats stats;
 };
+
+/* Is the conditional branch `op` taken with these PSW flags?  One shift
+ * and mask instead of isa_branch_taken's switch, with the same answers
+ * (bt_translate.c tabulates them from it). */
+static inline bool
+bt_branch_taken(const struct bt_op *op, uint32_t psw)
+{
+	return (op->taken_when >> ((psw & PSW_FLAGS) >> BT_FLAGS_SHIFT)) & 1u;
+}
 
 /* A block whose code is no longer at its address (another address space
  * maps something else there): no guest PC is misaligned, so none matches. */

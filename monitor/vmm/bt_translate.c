@@ -93,6 +93,19 @@ bt_lookup(struct bt_cache *bt, uint32_t guest_pc)
 
 /* ===== translation =============================================================== */
 
+/* The conditional branch `branch` as a table: bit f is set when it is
+ * taken with PSW flags f (SPEC §8.3), as isa_branch_taken answers.  The
+ * executor then decides with a shift (bt_branch_taken). */
+static uint16_t
+bt_taken_when(enum isa_opcode branch)
+{
+	uint16_t taken = 0;
+	for (uint32_t f = 0; f < BT_FLAG_COMBINATIONS; f++)
+		if (isa_branch_taken(branch, f << BT_FLAGS_SHIFT))
+			taken |= (uint16_t)(1u << f);
+	return taken;
+}
+
 /* Translate an innocuous or location-dependent instruction (not sensitive,
  * not trapping) by its group; returns true if it ends the block. */
 static bool
@@ -125,8 +138,10 @@ bt_translate_plain(const struct isa_insn *insn, uint32_t pc, struct bt_op *op,
 		op->kind = insn->op == OP_b ? BT_JUMP : insn->op == OP_call ? BT_CALL : BT_BRANCH;
 		op->imm = (int32_t)target;
 		block->target[EXIT_TAKEN] = target;
-		if (op->kind == BT_BRANCH)
+		if (op->kind == BT_BRANCH) {
+			op->taken_when = bt_taken_when(insn->op);
 			block->target[EXIT_FALLTHROUGH] = pc + ISA_WORD;
+		}
 		return true;
 	case ISA_GROUP_JUMP_REG:
 		op->kind = BT_JUMP_REG;
@@ -205,6 +220,39 @@ bt_callout_ends_block(const struct isa_insn *insn)
 	}
 }
 
+/* Does the op only write rd (an ALU op, or adr's constant)?  With rd =
+ * r0 it then does nothing at all. */
+static bool
+bt_only_writes_rd(const struct bt_op *op)
+{
+	return op->kind < OP_COUNT || op->kind == BT_LOAD_CONST;
+}
+
+/* Once a block is whole, make its ops cheaper to run — still one op per
+ * guest instruction, since the executor counts instructions by ops:
+ *   - an op that only writes r0 becomes BT_NOP (writes to r0 are
+ *     discarded, SPEC §3.1), so that the executor's ALU handlers never
+ *     write r0 and need not put its zero back after every op;
+ *   - a compare followed by a conditional branch (SPEC §8.1, §8.3) becomes
+ *     one fused op for the executor's fast path, which runs both and sets
+ *     the flags exactly as cmp does; the branch op stays as it is, for
+ *     when the executor runs a block one checked instruction at a time
+ *     (tracing, or a budget that ends between the two). */
+static void
+bt_specialise_block(struct bt_cache *bt, const struct bt_block *b)
+{
+	struct bt_op *ops = &bt->ops[b->first];
+	for (uint32_t i = 0; i < b->count; i++) {
+		if (bt_only_writes_rd(&ops[i]) && ops[i].rd == ISA_REG_ZERO)
+			ops[i].kind = BT_NOP;
+		bool branch_next = i + 1 < b->count && ops[i + 1].kind == BT_BRANCH;
+		if (branch_next && ops[i].kind == BT_COMPARE)
+			ops[i].kind = BT_COMPARE_BRANCH;
+		else if (branch_next && ops[i].kind == BT_COMPARE_IMM)
+			ops[i].kind = BT_COMPARE_IMM_BRANCH;
+	}
+}
+
 struct bt_block *
 bt_translate(struct vm *vm, struct bt_cache *bt, uint32_t guest_pc, struct machine_trap *fault)
 {
@@ -247,6 +295,7 @@ bt_translate(struct vm *vm, struct bt_cache *bt, uint32_t guest_pc, struct machi
 	b->count++;
 	b->target[EXIT_FALLTHROUGH] = pc;
 done:
+	bt_specialise_block(bt, b);
 	bt->nblocks++;
 	unsigned h = bt_hash(guest_pc);
 	b->hash_next = bt->hash[h];
@@ -322,6 +371,8 @@ bt_write_dot(const struct bt_cache *bt, const struct symtab *syms, FILE *out)
 					: op->kind == BT_LOAD_CONST || op->kind == BT_JUMP ||
 					  op->kind == BT_BRANCH || op->kind == BT_CALL ? "  [fixed up]" : "";
 			callout |= op->kind == BT_CALLOUT;
+			if (op->kind == BT_COMPARE_BRANCH || op->kind == BT_COMPARE_IMM_BRANCH)
+				tag = "  [fused with the branch]";
 			fprintf(out, "%s%s\\l", text, tag);
 		}
 		fprintf(out, "\"%s];\n", callout ? ", color=red" : "");
