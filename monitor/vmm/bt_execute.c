@@ -119,39 +119,37 @@ bt_run_block(struct bt_run *r, struct bt_block **bp)
 		[BT_NOP] = &&do_nop,
 		[BT_COMPARE_BRANCH] = &&do_cmp_branch,
 		[BT_COMPARE_IMM_BRANCH] = &&do_cmpi_branch,
+		[BT_JUMP_ON] = &&do_jump_on, [BT_CALL_ON] = &&do_call_on,
 	};
 	/* Checked running sends every op through do_checked first (as the
 	 * machine's decode-every-time table does): no cost on the fast path. */
 	static void *const checked[BT_KINDS] = { [0 ... BT_KINDS - 1] = &&do_checked };
 	struct bt_cache *const bt = r->bt;
-	const struct bt_op *const ops = bt->ops;
 	const bool tracing = r->tracing;
 	uint32_t *const R = r->g.r;
 	struct bt_block *b = *bp;
 	void *const *table;
-	const struct bt_op *first, *op, *stop = NULL;
-	/* The counts, in locals while blocks run (r's copies are brought up to
-	 * date before anything outside the executor looks, and on return):
-	 * `ran` is what retired from the cache before `first`, not yet in r;
-	 * `left` how many instructions may still run from `first` on. */
-	uint64_t ran = 0, left = r->left, chain_jumps = 0;
+	const struct bt_op *first, *op;
+	/* The counts, in locals while blocks run: `left` is how many guest
+	 * instructions may still run from `first` on.  r's counts are brought
+	 * up to date (SETTLE) only before anything outside the executor looks,
+	 * and on return; what ran from the cache since is `settled - left` (an
+	 * instruction run as a callout counts itself). */
+	uint64_t left = r->left, settled = r->left, chain_jumps = 0;
 	uint32_t pa, v, flags, next_pc;
 	int exit = -1;
 
 /* The ops from `first` up to `op` retired: count them. */
 #define COUNT_RUN() do {                                                     \
-		uint64_t n_ = (uint64_t)(op - first);                             \
-		ran += n_;                                                        \
-		left -= n_;                                                       \
+		left -= (uint64_t)(op - first);                                   \
 		first = op;                                                       \
 	} while (0)
 /* Bring r's counts up to date (before a callout, a trap or a return). */
 #define SETTLE() do {                                                        \
 		COUNT_RUN();                                                      \
-		r->pending += ran;                                                \
-		r->translated += ran;                                             \
-		r->left = left;                                                   \
-		ran = 0;                                                          \
+		r->pending += settled - left;                                     \
+		r->translated += settled - left;                                  \
+		r->left = settled = left;                                         \
 		bt->stats.chain_jumps += chain_jumps;                             \
 		chain_jumps = 0;                                                  \
 	} while (0)
@@ -162,7 +160,9 @@ bt_run_block(struct bt_run *r, struct bt_block **bp)
 	} while (0)
 /* The ops up to `op` (not included) retired and the guest goes on at pc_,
  * by exit exit_: straight into the block chained there when it is still
- * the code at pc_ in this address space and the budget covers all of it.
+ * the code at pc_ in this address space and the budget covers all of it —
+ * run as this one was: fast, or checked if someone traces (a block run
+ * checked for the budget never gets this far: the budget ends inside it).
  * Inline in every exit, so the host predicts each exit's successor on
  * its own (as threaded code does); anything else takes leave_slowly. */
 #define FOLLOW(pc_, exit_) do {                                              \
@@ -171,14 +171,12 @@ bt_run_block(struct bt_run *r, struct bt_block **bp)
 		COUNT_RUN();                                                      \
 		struct bt_block *const next_ = b->chain[exit_];                   \
 		if (likely(next_ && next_->guest_pc == next_pc &&                 \
-			   next_->epoch == bt->epoch && next_->count <= left &&   \
-			   !tracing)) {                                           \
+			   next_->epoch == bt->epoch && next_->count <= left)) {  \
 			chain_jumps++;                                            \
 			b = next_;                                                \
 			b->runs++;                                                \
-			first = op = ops + b->first;                              \
-			table = fast;                                             \
-			goto *fast[op->kind];                                     \
+			first = op = b->ops;                                      \
+			goto *table[op->kind];                                    \
 		}                                                                 \
 		goto leave_slowly;                                                \
 	} while (0)
@@ -205,21 +203,20 @@ bt_run_block(struct bt_run *r, struct bt_block **bp)
 
 enter:
 	b->runs++;
-	first = op = ops + b->first;
+	first = op = b->ops;
 	if (likely(!tracing && b->count <= left)) {
 		table = fast;
 		goto *fast[op->kind];
 	}
 	/* The budget ends inside this block, or someone traces. */
-	stop = b->count <= left ? first + b->count : first + left;
 	table = checked;
 	goto do_checked;
 
 do_checked:
-	if (op == stop)
+	if ((uint64_t)(op - first) == left)     /* this one would exceed the budget */
 		goto budget;
 	if (tracing && op->kind != BT_FALLTHROUGH)      /* not a guest instruction */
-		vm_trace_translated(r->vm, machine_retired(r->vm->virt) + r->pending + ran +
+		vm_trace_translated(r->vm, machine_retired(r->vm->virt) + r->pending + (settled - left) +
 				    (uint64_t)(op - first), op->guest_pc, op->word);
 	/* One guest instruction per op here: a fused compare runs as the
 	 * compare alone, and its branch is checked (and traced) in turn. */
@@ -303,6 +300,11 @@ do_call:
 	LEAVE((uint32_t)op->imm, EXIT_TAKEN);
 do_branch:
 	BRANCH(r->g.psw);
+do_jump_on:                           /* the next op is its target's */
+	NEXT();
+do_call_on:
+	R[ISA_REG_LR] = op->guest_pc + ISA_WORD;
+	NEXT();
 do_jump_reg: {
 	uint32_t target = R[op->rs];     /* read before lr is written */
 	if (op->opcode == OP_callr)
@@ -329,7 +331,7 @@ do_callout: {
 	struct isa_insn insn = { .op = (enum isa_opcode)op->opcode, .rd = op->rd, .rs = op->rs,
 				 .rt = op->rt, .imm = op->imm };
 	SETTLE();                        /* the ops before it */
-	r->left = --left;                /* ... and itself */
+	r->left = settled = --left;      /* ... and itself */
 	first = op = callout + 1;        /* counted, so the block goes on after it */
 	r->g.pc = callout->guest_pc;
 	struct vcpu vc = { .vm = r->vm->virt, .s = &r->g, .unaccounted = &r->pending };

@@ -43,6 +43,10 @@ enum bt_kind {
 	BT_COMPARE_BRANCH,          /* cmp whose next op is a conditional branch: */
 	BT_COMPARE_IMM_BRANCH,      /* ... or cmpi: both in one dispatch (the branch op
 				     * stays, for running one instruction at a time) */
+	/* Kinds of b and call through which the block goes on at their target
+	 * (bt_translate.c, bt_goes_on_at_target): no exit. */
+	BT_JUMP_ON,                 /* b: nothing more to do */
+	BT_CALL_ON,                 /* call: lr := guest return address */
 	BT_KINDS
 };
 
@@ -59,7 +63,10 @@ _Static_assert(PSW_FLAGS >> BT_FLAGS_SHIFT == BT_FLAG_COMBINATIONS - 1,
  * usually do). */
 enum { EXIT_TAKEN, EXIT_FALLTHROUGH, EXIT_INDIRECT, EXITS };
 
-struct bt_op {
+/* 32-byte aligned, so that its size is a power of two and counting the ops
+ * run (`op - first`, as the executor does at every block exit) is a shift,
+ * not a division. */
+struct __attribute__((aligned(32))) bt_op {
 	uint16_t kind;              /* an ALU opcode or enum bt_kind */
 	uint8_t rd, rs, rt;
 	uint8_t opcode;             /* the guest instruction's opcode */
@@ -74,7 +81,8 @@ struct bt_block {
 	uint32_t guest_pc;          /* BT_DEAD once its code has moved away */
 	uint32_t guest_pa;          /* where its code was, guest-physical */
 	uint32_t epoch;             /* the address-space epoch it was checked in */
-	uint32_t first, count;      /* its ops: cache->ops[first .. first + count) */
+	struct bt_op *ops;          /* its ops, in the cache's array ... */
+	uint32_t count;             /* ... this many */
 	uint32_t target[EXITS];     /* guest addresses of its fixed exits */
 	struct bt_block *chain[EXITS];
 	struct bt_block *hash_next;

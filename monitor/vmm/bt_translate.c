@@ -239,9 +239,9 @@ bt_only_writes_rd(const struct bt_op *op)
  *     when the executor runs a block one checked instruction at a time
  *     (tracing, or a budget that ends between the two). */
 static void
-bt_specialise_block(struct bt_cache *bt, const struct bt_block *b)
+bt_specialise_block(const struct bt_block *b)
 {
-	struct bt_op *ops = &bt->ops[b->first];
+	struct bt_op *ops = b->ops;
 	for (uint32_t i = 0; i < b->count; i++) {
 		if (bt_only_writes_rd(&ops[i]) && ops[i].rd == ISA_REG_ZERO)
 			ops[i].kind = BT_NOP;
@@ -253,6 +253,26 @@ bt_specialise_block(struct bt_cache *bt, const struct bt_block *b)
 	}
 }
 
+/* A block may go on through `b` and `call` (SPEC §8.3) to their target,
+ * rather than end there: one chained exit fewer to follow each time it
+ * runs (a call to a leaf and its return run as one block).  Only forward,
+ * so that no instruction is translated twice into one block, and only
+ * within the page of the block's first instruction, since that is the
+ * page whose mapping the executor checks (bt_still_there).  The op stays
+ * in the block, as BT_JUMP_ON or BT_CALL_ON: it is a guest instruction,
+ * counted, traced, and the place a budget can stop. */
+static bool
+bt_goes_on_at_target(struct bt_op *op, struct bt_block *block)
+{
+	uint32_t target = (uint32_t)op->imm;
+	if ((op->kind != BT_JUMP && op->kind != BT_CALL) || target <= op->guest_pc ||
+	    target / PAGE_SIZE != block->guest_pc / PAGE_SIZE)
+		return false;
+	op->kind = op->kind == BT_CALL ? BT_CALL_ON : BT_JUMP_ON;
+	block->target[EXIT_TAKEN] = 0;          /* it is no exit */
+	return true;
+}
+
 struct bt_block *
 bt_translate(struct vm *vm, struct bt_cache *bt, uint32_t guest_pc, struct machine_trap *fault)
 {
@@ -260,10 +280,10 @@ bt_translate(struct vm *vm, struct bt_cache *bt, uint32_t guest_pc, struct machi
 		bt_flush(bt);
 	bt->stats.misses++;
 	struct bt_block *b = &bt->blocks[bt->nblocks];
-	*b = (struct bt_block){ .guest_pc = guest_pc, .first = bt->nops, .epoch = bt->epoch };
+	*b = (struct bt_block){ .guest_pc = guest_pc, .ops = &bt->ops[bt->nops], .epoch = bt->epoch };
 	enum isa_variant variant = machine_variant(vm->virt);
 	uint32_t pc = guest_pc;
-	for (unsigned i = 0; i < BT_BLOCK_MAX; i++, pc += ISA_WORD) {
+	for (unsigned i = 0; i < BT_BLOCK_MAX; i++) {
 		uint32_t pa, word;
 		unsigned cause = vm_guest_translate(vm, pc, ISA_WORD, ACCESS_FETCH, &pa);
 		if (cause) {
@@ -280,14 +300,16 @@ bt_translate(struct vm *vm, struct bt_cache *bt, uint32_t guest_pc, struct machi
 			b->guest_pa = pa;
 		struct bt_op *op = &bt->ops[bt->nops++];
 		b->count++;
-		if (bt_translate_one(bt, variant, pc, word, op, b))
-			goto done;
-		if ((pc + ISA_WORD) % PAGE_SIZE == 0) {
-			/* Blocks do not cross pages: fall through to the next
-			 * page's first word, which may fault (SPEC §5, §6.2). */
-			pc += ISA_WORD;
-			break;
+		if (bt_translate_one(bt, variant, pc, word, op, b)) {
+			if (!bt_goes_on_at_target(op, b))
+				goto done;
+			pc = (uint32_t)op->imm;
+			continue;
 		}
+		pc += ISA_WORD;
+		if (pc % PAGE_SIZE == 0)
+			break;  /* blocks do not cross pages: fall through to the
+				 * next page's first word, which may fault (SPEC §5, §6.2) */
 	}
 	/* The block ended without a control transfer: fall through. */
 	bt->ops[bt->nops++] = (struct bt_op){ .kind = BT_FALLTHROUGH, .imm = (int32_t)pc,
@@ -295,7 +317,7 @@ bt_translate(struct vm *vm, struct bt_cache *bt, uint32_t guest_pc, struct machi
 	b->count++;
 	b->target[EXIT_FALLTHROUGH] = pc;
 done:
-	bt_specialise_block(bt, b);
+	bt_specialise_block(b);
 	bt->nblocks++;
 	unsigned h = bt_hash(guest_pc);
 	b->hash_next = bt->hash[h];
@@ -361,7 +383,7 @@ bt_write_dot(const struct bt_cache *bt, const struct symtab *syms, FILE *out)
 		fprintf(out, "\\lruns %llu\\l", (unsigned long long)b->runs);
 		bool callout = false;
 		for (uint32_t k = 0; k < b->count; k++) {
-			const struct bt_op *op = &bt->ops[b->first + k];
+			const struct bt_op *op = &b->ops[k];
 			if (op->kind == BT_FALLTHROUGH)
 				continue;
 			char text[96];
@@ -369,7 +391,9 @@ bt_write_dot(const struct bt_cache *bt, const struct symtab *syms, FILE *out)
 			const char *tag = op->kind == BT_CALLOUT ? "  [callout]"
 					: op->kind == BT_SET_IE ? "  [inline]"
 					: op->kind == BT_LOAD_CONST || op->kind == BT_JUMP ||
-					  op->kind == BT_BRANCH || op->kind == BT_CALL ? "  [fixed up]" : "";
+					  op->kind == BT_BRANCH || op->kind == BT_CALL ? "  [fixed up]"
+					: op->kind == BT_JUMP_ON || op->kind == BT_CALL_ON
+					? "  [fixed up, block goes on at its target]" : "";
 			callout |= op->kind == BT_CALLOUT;
 			if (op->kind == BT_COMPARE_BRANCH || op->kind == BT_COMPARE_IMM_BRANCH)
 				tag = "  [fused with the branch]";
