@@ -120,6 +120,7 @@ bt_run_block(struct bt_run *r, struct bt_block **bp)
 		[BT_COMPARE_BRANCH] = &&do_cmp_branch,
 		[BT_COMPARE_IMM_BRANCH] = &&do_cmpi_branch,
 		[BT_JUMP_ON] = &&do_jump_on, [BT_CALL_ON] = &&do_call_on,
+		[BT_RETURN_ON] = &&do_jump_on,
 	};
 	/* Checked running sends every op through do_checked first (as the
 	 * machine's decode-every-time table does): no cost on the fast path. */
@@ -300,7 +301,7 @@ do_call:
 	LEAVE((uint32_t)op->imm, EXIT_TAKEN);
 do_branch:
 	BRANCH(r->g.psw);
-do_jump_on:                           /* the next op is its target's */
+do_jump_on:                   /* b or a return: the next op is its target's */
 	NEXT();
 do_call_on:
 	R[ISA_REG_LR] = op->guest_pc + ISA_WORD;

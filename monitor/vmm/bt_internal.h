@@ -43,10 +43,12 @@ enum bt_kind {
 	BT_COMPARE_BRANCH,          /* cmp whose next op is a conditional branch: */
 	BT_COMPARE_IMM_BRANCH,      /* ... or cmpi: both in one dispatch (the branch op
 				     * stays, for running one instruction at a time) */
-	/* Kinds of b and call through which the block goes on at their target
+	/* Kinds of jumps through which the block goes on at their target
 	 * (bt_translate.c, bt_goes_on_at_target): no exit. */
 	BT_JUMP_ON,                 /* b: nothing more to do */
 	BT_CALL_ON,                 /* call: lr := guest return address */
+	BT_RETURN_ON,               /* jr lr, returning from a BT_CALL_ON in the
+				     * block: nothing more to do */
 	BT_KINDS
 };
 

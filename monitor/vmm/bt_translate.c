@@ -253,22 +253,76 @@ bt_specialise_block(const struct bt_block *b)
 	}
 }
 
-/* A block may go on through `b` and `call` (SPEC §8.3) to their target,
- * rather than end there: one chained exit fewer to follow each time it
- * runs (a call to a leaf and its return run as one block).  Only forward,
- * so that no instruction is translated twice into one block, and only
- * within the page of the block's first instruction, since that is the
- * page whose mapping the executor checks (bt_still_there).  The op stays
- * in the block, as BT_JUMP_ON or BT_CALL_ON: it is a guest instruction,
- * counted, traced, and the place a budget can stop. */
+/* What a block being translated knows lr holds (SPEC §3.1: call writes
+ * the return address there): after a call it went on through, until an op
+ * that may write lr. */
+struct bt_known_lr {
+	bool known;
+	uint32_t value;
+};
+
+/* Can the op write lr?  Only the kinds listed write no register at all;
+ * the others write rd (or, callouts, whatever the routine does). */
 static bool
-bt_goes_on_at_target(struct bt_op *op, struct bt_block *block)
+bt_may_write_lr(const struct bt_op *op)
 {
-	uint32_t target = (uint32_t)op->imm;
-	if ((op->kind != BT_JUMP && op->kind != BT_CALL) || target <= op->guest_pc ||
-	    target / PAGE_SIZE != block->guest_pc / PAGE_SIZE)
+	switch (op->kind) {
+	case BT_COMPARE: case BT_COMPARE_IMM: case BT_STORE: case BT_SET_IE:
+	case BT_JUMP_ON: case BT_RETURN_ON:
 		return false;
-	op->kind = op->kind == BT_CALL ? BT_CALL_ON : BT_JUMP_ON;
+	case BT_DIVIDE: case BT_LOAD: case BT_LOAD_CONST:
+		return op->rd == ISA_REG_LR;
+	default:
+		return op->kind >= OP_COUNT || op->rd == ISA_REG_LR;   /* ALU: rd */
+	}
+}
+
+static void
+bt_track_lr(const struct bt_op *op, struct bt_known_lr *lr)
+{
+	if (op->kind == BT_CALL_ON)
+		*lr = (struct bt_known_lr){ .known = true, .value = op->guest_pc + ISA_WORD };
+	else if (bt_may_write_lr(op))
+		lr->known = false;
+}
+
+static bool
+bt_block_has(const struct bt_block *block, uint32_t guest_pc)
+{
+	for (uint32_t k = 0; k < block->count; k++)
+		if (block->ops[k].guest_pc == guest_pc)
+			return true;
+	return false;
+}
+
+/* A block may go on through a jump whose target it knows (SPEC §8.3): `b`,
+ * `call`, and a `jr lr` that returns from a call the block went on
+ * through, lr unchanged since — rather than end there: fewer chained
+ * exits to follow each time it runs (a loop that calls a leaf runs as one
+ * block, which chains to itself).  Only to an instruction not yet in the
+ * block, so that none is translated twice into one block, and only within
+ * the page of the block's first instruction, since that is the page whose
+ * mapping the executor checks (bt_still_there).  The op stays in the
+ * block, as BT_JUMP_ON, BT_CALL_ON or BT_RETURN_ON: it is a guest
+ * instruction, counted, traced, and a place a budget can stop. */
+static bool
+bt_goes_on_at_target(struct bt_op *op, struct bt_block *block, const struct bt_known_lr *lr,
+		     uint32_t *target)
+{
+	enum bt_kind on;
+	if (op->kind == BT_JUMP || op->kind == BT_CALL) {
+		*target = (uint32_t)op->imm;
+		on = op->kind == BT_CALL ? BT_CALL_ON : BT_JUMP_ON;
+	} else if (op->kind == BT_JUMP_REG && op->opcode == OP_jr && op->rs == ISA_REG_LR &&
+		   lr->known) {
+		*target = lr->value;
+		on = BT_RETURN_ON;
+	} else {
+		return false;
+	}
+	if (*target / PAGE_SIZE != block->guest_pc / PAGE_SIZE || bt_block_has(block, *target))
+		return false;
+	op->kind = (uint16_t)on;
 	block->target[EXIT_TAKEN] = 0;          /* it is no exit */
 	return true;
 }
@@ -283,6 +337,7 @@ bt_translate(struct vm *vm, struct bt_cache *bt, uint32_t guest_pc, struct machi
 	*b = (struct bt_block){ .guest_pc = guest_pc, .ops = &bt->ops[bt->nops], .epoch = bt->epoch };
 	enum isa_variant variant = machine_variant(vm->virt);
 	uint32_t pc = guest_pc;
+	struct bt_known_lr lr = { .known = false };
 	for (unsigned i = 0; i < BT_BLOCK_MAX; i++) {
 		uint32_t pa, word;
 		unsigned cause = vm_guest_translate(vm, pc, ISA_WORD, ACCESS_FETCH, &pa);
@@ -301,11 +356,12 @@ bt_translate(struct vm *vm, struct bt_cache *bt, uint32_t guest_pc, struct machi
 		struct bt_op *op = &bt->ops[bt->nops++];
 		b->count++;
 		if (bt_translate_one(bt, variant, pc, word, op, b)) {
-			if (!bt_goes_on_at_target(op, b))
+			if (!bt_goes_on_at_target(op, b, &lr, &pc))
 				goto done;
-			pc = (uint32_t)op->imm;
+			bt_track_lr(op, &lr);
 			continue;
 		}
+		bt_track_lr(op, &lr);
 		pc += ISA_WORD;
 		if (pc % PAGE_SIZE == 0)
 			break;  /* blocks do not cross pages: fall through to the
@@ -392,7 +448,8 @@ bt_write_dot(const struct bt_cache *bt, const struct symtab *syms, FILE *out)
 					: op->kind == BT_SET_IE ? "  [inline]"
 					: op->kind == BT_LOAD_CONST || op->kind == BT_JUMP ||
 					  op->kind == BT_BRANCH || op->kind == BT_CALL ? "  [fixed up]"
-					: op->kind == BT_JUMP_ON || op->kind == BT_CALL_ON
+					: op->kind == BT_JUMP_ON || op->kind == BT_CALL_ON ||
+					  op->kind == BT_RETURN_ON
 					? "  [fixed up, block goes on at its target]" : "";
 			callout |= op->kind == BT_CALLOUT;
 			if (op->kind == BT_COMPARE_BRANCH || op->kind == BT_COMPARE_IMM_BRANCH)
