@@ -99,6 +99,7 @@ test_memory_access_sizes_agree_with_opcodes_def(void)
 struct run {
 	struct vm_stats stats;
 	struct machine_stop_info stop;
+	struct cpu_state state;     /* the guest's registers when it stopped */
 	char output[2048];
 	size_t len;
 };
@@ -129,6 +130,7 @@ run_text(const char *src, const struct vm_config *cfg, struct run *out)
 	vm_run(vm, BT_BUDGET);
 	vm_get_stats(vm, &out->stats);
 	out->stop = *vm_last_stop(vm);
+	vm_guest_state(vm, &out->state);
 	vm_destroy(vm);
 	asm_result_free(&a);
 }
@@ -153,6 +155,7 @@ run_file(const char *relpath, const struct vm_config *cfg, struct run *out)
 	vm_run(vm, BT_BUDGET);
 	vm_get_stats(vm, &out->stats);
 	out->stop = *vm_last_stop(vm);
+	vm_guest_state(vm, &out->state);
 	vm_destroy(vm);
 	asm_result_free(&a);
 }
@@ -479,6 +482,291 @@ test_supervisor_code_never_runs_from_guest_memory(void)
 	CU_ASSERT_TRUE(r.stats.bt.blocks_translated > 0);
 }
 
+/* ===== the executor's shortcuts (bt_specialise_block, bt_goes_on_at_target,
+ * and running a block that fits the budget unchecked) keep bare's meaning */
+
+/* A kernel loop that translates into one block chaining to itself, with
+ * every shortcut in it: a call to a leaf and its return gone on through, a
+ * write to r0, a fused compare and branch.  8 instructions an iteration. */
+static const char self_looping_block[] =
+	"        li   r8, 50\n"
+	"loop:   shli r2, r1, 5\n"
+	"        call leaf\n"
+	"        xor  r1, r1, r2\n"
+	"        nop\n"                     /* add r0, r0, r0 */
+	"        addi r7, r7, 1\n"
+	"        cmp  r7, r8\n"
+	"        bne  loop\n"
+	"        out  0x20, r1\n"
+	"leaf:   addi r1, r1, 3\n"
+	"        ret\n";
+
+static struct vm *
+vm_with(const char *src, enum vm_mode mode)
+{
+	struct asm_result a;
+	CU_ASSERT_EQUAL_FATAL(asm_assemble_string("<bt test>", src, &a), 0);
+	char err[256];
+	struct vm *vm = vm_create(&(struct vm_config){ .mode = mode, .variant = ISA_STRICT,
+						       .guest_memory = MACHINE_DEFAULT_MEMORY },
+				  err, sizeof err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vm);
+	CU_ASSERT_EQUAL(vm_load_image(vm, a.image, a.size, err, sizeof err), 0);
+	asm_result_free(&a);
+	return vm;
+}
+
+/* The state two runs must agree on: where, after how many instructions,
+ * and every register and the PSW. */
+static bool
+same_guest_state(struct vm *x, struct vm *y)
+{
+	struct cpu_state a, b;
+	vm_guest_state(x, &a);
+	vm_guest_state(y, &b);
+	return vm_guest_instructions(x) == vm_guest_instructions(y) && a.pc == b.pc &&
+	       a.psw == b.psw && memcmp(a.r, b.r, sizeof a.r) == 0;
+}
+
+/* Run in slices of every size from 1 to past an iteration: each budget
+ * ends somewhere else inside the block — in the leaf, between the fused
+ * compare and its branch — and bt must stop at exactly the instruction
+ * bare stops at, with the same registers, every time. */
+static void
+test_a_budget_ending_inside_a_self_looping_block_stops_at_the_exact_instruction(void)
+{
+	const unsigned iteration = 8;
+	for (unsigned slice = 1; slice <= 2 * iteration + 1; slice++) {
+		struct vm *bare = vm_with(self_looping_block, MODE_BARE);
+		struct vm *bt = vm_with(self_looping_block, MODE_BT);
+		unsigned steps = 0, differ = 0;
+		while (!vm_last_stop(bare)->reason && steps < 10000) {
+			vm_run(bare, slice);
+			vm_run(bt, slice);
+			steps++;
+			if (!same_guest_state(bare, bt))
+				differ++;
+		}
+		if (differ)
+			fprintf(stderr, "\n      slices of %u: %u of %u stops differ ", slice, differ,
+				steps);
+		CU_ASSERT_EQUAL(differ, 0);
+		CU_ASSERT_EQUAL(vm_last_stop(bare)->reason, STOP_POWER_OFF);
+		CU_ASSERT_EQUAL(vm_last_stop(bt)->reason, STOP_POWER_OFF);
+		CU_ASSERT_EQUAL(vm_last_stop(bt)->exit_status, vm_last_stop(bare)->exit_status);
+		struct vm_stats st;
+		vm_get_stats(bt, &st);
+		CU_ASSERT_TRUE(st.bt.chain_jumps > 0 || slice < iteration);
+		vm_destroy(bare);
+		vm_destroy(bt);
+	}
+}
+
+/* The loop above is one block, chaining to itself: the call and the
+ * return inside it are no exits. */
+static void
+test_a_loop_calling_a_leaf_is_one_block_that_chains_to_itself(void)
+{
+	struct run bare, bt;
+	run_text(self_looping_block, &(struct vm_config){ .mode = MODE_BARE, .variant = ISA_STRICT,
+			 .guest_memory = MACHINE_DEFAULT_MEMORY }, &bare);
+	run_text(self_looping_block, &(struct vm_config){ .mode = MODE_BT, .variant = ISA_STRICT,
+			 .guest_memory = MACHINE_DEFAULT_MEMORY }, &bt);
+	CU_ASSERT_EQUAL(bt.stop.reason, STOP_POWER_OFF);
+	CU_ASSERT_EQUAL(bt.stop.exit_status, bare.stop.exit_status);
+	CU_ASSERT_EQUAL(bt.stats.guest_instructions, bare.stats.guest_instructions);
+	/* from li to bne; from loop to bne; out */
+	CU_ASSERT_TRUE(bt.stats.bt.blocks_translated <= 3);
+	/* one chain an iteration, but for the first three (they look up and
+	 * chain); with the call and return as exits, three an iteration */
+	CU_ASSERT_TRUE(bt.stats.bt.chain_jumps >= 45);
+	CU_ASSERT_TRUE(bt.stats.bt.chain_jumps <= 50);
+}
+
+/* A return goes where lr says, also when the leaf changed lr after the
+ * call the block went on through: then the block must not go on at the
+ * call's return address.  Each leaf skips the instruction after its call. */
+static const char leaves_that_move_lr[] =
+	"        call skip_by_add\n"
+	"        addi r1, r1, 1000\n"        /* skipped */
+	"        addi r1, r1, 1\n"
+	"        call skip_by_load\n"
+	"        addi r1, r1, 1000\n"        /* skipped */
+	"        addi r1, r1, 2\n"
+	"        out  0x20, r1\n"            /* 3 */
+	"skip_by_add:\n"
+	"        addi lr, lr, 4\n"
+	"        ret\n"
+	"skip_by_load:\n"
+	"        la   r3, target\n"
+	"        ldw  lr, 0(r3)\n"
+	"        ret\n"
+	"target: .word 20\n";               /* the address of `addi r1, r1, 2` */
+
+static void
+test_a_return_goes_where_lr_says_after_the_leaf_changed_it(void)
+{
+	struct run bare, bt;
+	run_text(leaves_that_move_lr, &(struct vm_config){ .mode = MODE_BARE,
+			 .variant = ISA_STRICT, .guest_memory = MACHINE_DEFAULT_MEMORY }, &bare);
+	run_text(leaves_that_move_lr, &(struct vm_config){ .mode = MODE_BT,
+			 .variant = ISA_STRICT, .guest_memory = MACHINE_DEFAULT_MEMORY }, &bt);
+	CU_ASSERT_EQUAL(bare.stop.reason, STOP_POWER_OFF);
+	CU_ASSERT_EQUAL(bare.stop.exit_status, 3);
+	CU_ASSERT_EQUAL(bt.stop.reason, STOP_POWER_OFF);
+	CU_ASSERT_EQUAL(bt.stop.exit_status, 3);
+	CU_ASSERT_EQUAL(bt.stats.guest_instructions, bare.stats.guest_instructions);
+}
+
+/* SPEC §3.1: writes to r0 are discarded — by an ALU op, lui, la (lui and
+ * ori), a load, a division, a callout (mfcr).  r1 collects r0 after each;
+ * the guest powers off with 42 if r0 always read 0. */
+static const char writes_to_r0[] =
+	"        la   r3, data\n"
+	"        mtcr tvec, r3\n"
+	"        addi r0, r0, 5\n"
+	"        or   r1, r1, r0\n"
+	"        lui  r0, 0x1234\n"
+	"        or   r1, r1, r0\n"
+	"        la   r0, data\n"
+	"        or   r1, r1, r0\n"
+	"        ldw  r0, 0(r3)\n"
+	"        or   r1, r1, r0\n"
+	"        li   r4, 7\n"
+	"        div  r0, r4, r4\n"
+	"        or   r1, r1, r0\n"
+	"        mfcr r0, tvec\n"
+	"        or   r1, r1, r0\n"
+	"        addi r1, r1, 42\n"
+	"        out  0x20, r1\n"
+	"data:   .word 0x5555\n";
+
+static void
+test_a_write_to_r0_under_bt_leaves_it_zero(void)
+{
+	struct run bare, bt;
+	run_text(writes_to_r0, &(struct vm_config){ .mode = MODE_BARE, .variant = ISA_STRICT,
+			 .guest_memory = MACHINE_DEFAULT_MEMORY }, &bare);
+	run_text(writes_to_r0, &(struct vm_config){ .mode = MODE_BT, .variant = ISA_STRICT,
+			 .guest_memory = MACHINE_DEFAULT_MEMORY }, &bt);
+	CU_ASSERT_EQUAL(bare.stop.exit_status, 42);
+	CU_ASSERT_EQUAL(bt.stop.reason, STOP_POWER_OFF);
+	CU_ASSERT_EQUAL(bt.stop.exit_status, 42);
+	CU_ASSERT_EQUAL(bt.state.r[ISA_REG_ZERO], 0);
+	CU_ASSERT_EQUAL(bt.stats.guest_instructions, bare.stats.guest_instructions);
+}
+
+/* SPEC §8.1, §8.3: every conditional branch after cmp and after cmpi, on
+ * operands that set each flag (equal, negative, borrow, overflow), taken
+ * and not: the PSW read right after (rdpsw) and which way it went are
+ * folded into r10, which must come out as on bare — the fused compare and
+ * branch sets the flags exactly as cmp does.  The guest is generated. */
+static char *
+compare_and_branch_guest(void)
+{
+	static const char *const branches[] = { "beq", "bne", "blt", "bge", "bgt", "ble",
+						"bltu", "bgeu" };
+	static const struct { int32_t x, y; } pairs[] = {
+		{ 0, 0 }, { 5, 7 }, { 7, 5 }, { -1, 1 }, { 1, -1 },
+		{ INT32_MIN, 1 }, { INT32_MAX, -1 }, { -32768, 32767 },
+	};
+	size_t cap = 64 * 1024, len = 0;
+	char *src = malloc(cap);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(src);
+	len += (size_t)snprintf(src + len, cap - len, "        li   r10, 0\n");
+	unsigned n = 0;
+	for (size_t p = 0; p < ARRAY_SIZE(pairs); p++)
+		for (size_t k = 0; k < ARRAY_SIZE(branches); k++)
+			for (int immediate = 0; immediate <= 1; immediate++, n++) {
+				char compare[64];
+				if (immediate)  /* y fits in cmpi's 16 signed bits? */
+					if (pairs[p].y < INT16_MIN || pairs[p].y > INT16_MAX)
+						continue;
+				if (immediate)
+					snprintf(compare, sizeof compare, "cmpi r1, %d",
+						 (int)pairs[p].y);
+				else
+					snprintf(compare, sizeof compare, "cmp  r1, r2");
+				len += (size_t)snprintf(src + len, cap - len,
+					"        li   r1, %d\n"
+					"        li   r2, %d\n"
+					"        %s\n"
+					"        %-4s taken%u\n"
+					"        rdpsw r9\n"
+					"        b    fold%u\n"
+					"taken%u: rdpsw r9\n"
+					"        addi r10, r10, 1\n"
+					"fold%u:  shli r11, r10, 5\n"
+					"        add  r10, r10, r11\n"
+					"        xor  r10, r10, r9\n",
+					(int)pairs[p].x, (int)pairs[p].y, compare, branches[k], n,
+					n, n, n);
+				CU_ASSERT_FATAL(len < cap);
+			}
+	len += (size_t)snprintf(src + len, cap - len, "        out  0x20, r10\n");
+	CU_ASSERT_FATAL(len < cap);
+	return src;
+}
+
+static void
+test_a_fused_compare_and_branch_sets_the_flags_exactly_as_bare(void)
+{
+	char *src = compare_and_branch_guest();
+	struct run bare, bt;
+	run_text(src, &(struct vm_config){ .mode = MODE_BARE, .variant = ISA_STRICT,
+			 .guest_memory = MACHINE_DEFAULT_MEMORY }, &bare);
+	run_text(src, &(struct vm_config){ .mode = MODE_BT, .variant = ISA_STRICT,
+			 .guest_memory = MACHINE_DEFAULT_MEMORY }, &bt);
+	CU_ASSERT_EQUAL(bare.stop.reason, STOP_POWER_OFF);
+	CU_ASSERT_EQUAL(bt.stop.reason, STOP_POWER_OFF);
+	CU_ASSERT_EQUAL(bt.state.r[10], bare.state.r[10]);
+	CU_ASSERT_EQUAL(bt.state.psw, bare.state.psw);
+	CU_ASSERT_EQUAL(bt.stats.guest_instructions, bare.stats.guest_instructions);
+	CU_ASSERT_TRUE(bt.stats.bt.callouts_by_op[OP_rdpsw] > 100);   /* it did read them */
+	free(src);
+}
+
+/* run --trace under bt shows every instruction, as bare does: the fused
+ * compare and its branch, the call and return gone on through, each one
+ * with its count. */
+struct trace {
+	uint32_t pc[512];
+	uint64_t retired[512];
+	size_t n;
+};
+
+static void
+record(void *ctx, const struct vm_insn *insn)
+{
+	struct trace *t = ctx;
+	if (t->n < ARRAY_SIZE(t->pc)) {
+		t->pc[t->n] = insn->pc;
+		t->retired[t->n] = insn->retired;
+	}
+	t->n++;
+}
+
+static void
+test_tracing_under_bt_shows_every_instruction_as_bare_does(void)
+{
+	struct trace bare_trace = { .n = 0 }, bt_trace = { .n = 0 };
+	struct vm *bare = vm_with(self_looping_block, MODE_BARE);
+	struct vm *bt = vm_with(self_looping_block, MODE_BT);
+	vm_set_insn_hook(bare, record, &bare_trace);
+	vm_set_insn_hook(bt, record, &bt_trace);
+	vm_run(bare, BT_BUDGET);
+	vm_run(bt, BT_BUDGET);
+	CU_ASSERT_EQUAL(vm_last_stop(bt)->reason, STOP_POWER_OFF);
+	CU_ASSERT_EQUAL(bt_trace.n, vm_guest_instructions(bt));
+	CU_ASSERT_EQUAL(bt_trace.n, bare_trace.n);
+	size_t shown = bt_trace.n < ARRAY_SIZE(bt_trace.pc) ? bt_trace.n : ARRAY_SIZE(bt_trace.pc);
+	CU_ASSERT_EQUAL(memcmp(bt_trace.pc, bare_trace.pc, shown * sizeof bt_trace.pc[0]), 0);
+	CU_ASSERT_EQUAL(memcmp(bt_trace.retired, bare_trace.retired,
+			       shown * sizeof bt_trace.retired[0]), 0);
+	vm_destroy(bare);
+	vm_destroy(bt);
+}
+
 static CU_TestInfo tests[] = {
 	{ "every sensitive instruction becomes a callout", test_every_sensitive_instruction_becomes_a_callout },
 	{ "every innocuous instruction is copied or fixed up, by its group",
@@ -493,6 +781,17 @@ static CU_TestInfo tests[] = {
 	{ "an inline ei lets a pending interrupt in right after it (SPEC 6.3)",
 	  test_an_inline_ei_lets_a_pending_interrupt_in_right_after_it },
 	{ "supervisor code never runs from guest memory", test_supervisor_code_never_runs_from_guest_memory },
+	{ "a budget ending inside a self-looping block stops at the exact instruction",
+	  test_a_budget_ending_inside_a_self_looping_block_stops_at_the_exact_instruction },
+	{ "a loop calling a leaf is one block that chains to itself",
+	  test_a_loop_calling_a_leaf_is_one_block_that_chains_to_itself },
+	{ "a return goes where lr says after the leaf changed it",
+	  test_a_return_goes_where_lr_says_after_the_leaf_changed_it },
+	{ "a write to r0 under bt leaves it zero (SPEC 3.1)", test_a_write_to_r0_under_bt_leaves_it_zero },
+	{ "a fused compare and branch sets the flags exactly as bare",
+	  test_a_fused_compare_and_branch_sets_the_flags_exactly_as_bare },
+	{ "tracing under bt shows every instruction as bare does",
+	  test_tracing_under_bt_shows_every_instruction_as_bare_does },
 	CU_TEST_INFO_NULL,
 };
 
