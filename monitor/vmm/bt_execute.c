@@ -161,7 +161,9 @@ bt_run_block(struct bt_run *r, struct bt_block **bp)
 	} while (0)
 /* The ops up to `op` (not included) retired and the guest goes on at pc_,
  * by exit exit_: straight into the block chained there when it is still
- * the code at pc_ in this address space and the budget covers all of it —
+ * the code at pc_ in this address space and the budget covers all of it
+ * (a block that loops on itself is: a callout that moves code or the
+ * address space ends the block, or checks it again, bt_still_there) —
  * run as this one was: fast, or checked if someone traces (a block run
  * checked for the budget never gets this far: the budget ends inside it).
  * Inline in every exit, so the host predicts each exit's successor on
@@ -172,7 +174,8 @@ bt_run_block(struct bt_run *r, struct bt_block **bp)
 		COUNT_RUN();                                                      \
 		struct bt_block *const next_ = b->chain[exit_];                   \
 		if (likely(next_ && next_->guest_pc == next_pc &&                 \
-			   next_->epoch == bt->epoch && next_->count <= left)) {  \
+			   (next_ == b || next_->epoch == bt->epoch) &&           \
+			   next_->count <= left)) {                               \
 			chain_jumps++;                                            \
 			b = next_;                                                \
 			b->runs++;                                                \
