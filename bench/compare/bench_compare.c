@@ -7,7 +7,8 @@
  * then a summary in the shape of the paper's table (host time per mode,
  * relative to bare) and the checks the issue names:
  *   - kernel-heavy nanobenchmarks: bt takes at most half hybrid's time;
- *   - a supervisor compute loop: bt at least as fast as the bare interpreter;
+ *   - a supervisor compute loop: bt takes at most 0.8 of the bare
+ *     interpreter's time (issue 14), and a call/return loop at most as much;
  *   - page-table updates: pv with batching makes at least 5x fewer
  *     transitions into the monitor than trap mode does on strict.
  * Ratios come from one run on one machine; absolute times do not travel.
@@ -133,10 +134,21 @@ main(int argc, char **argv)
 	}
 	printf("- kernel-heavy nanobenchmarks, bt time / hybrid time <= 0.50: %s (worst %.2f, %s)\n",
 	       worst <= 0.5 ? "met" : "MISSED", worst, worst_name);
-	const struct compare_result *compute = &results[NBENCH - 1];
-	double compute_ratio = row_of(compute, MODE_BT)->ratio_to_bare;
-	printf("- supervisor compute loop under bt / bare interpreter <= 1.00: %s (%.2f)\n",
-	       compute_ratio <= 1.0 ? "met" : "MISSED", compute_ratio);
+	/* Translated code must beat interpreting it (issue 14): pure
+	 * computation by a fifth, call/return (a chained or inlined exit per
+	 * call) at least break even. */
+	static const struct { const char *name, *what; double at_most; } bt_vs_bare[] = {
+		{ "compute", "supervisor compute loop", 0.80 },
+		{ "callret", "supervisor call/return loop", 1.00 },
+	};
+	for (size_t t = 0; t < ARRAY_SIZE(bt_vs_bare); t++) {
+		int bi = 0;
+		while (bi < NBENCH - 1 && strcmp(benches[bi].name, bt_vs_bare[t].name) != 0)
+			bi++;
+		double ratio = row_of(&results[bi], MODE_BT)->ratio_to_bare;
+		printf("- %s under bt / bare interpreter <= %.2f: %s (%.2f)\n", bt_vs_bare[t].what,
+		       bt_vs_bare[t].at_most, ratio <= bt_vs_bare[t].at_most ? "met" : "MISSED", ratio);
+	}
 
 	/* Shadow paging's price per guest page-table store (issue 14): what trap
 	 * mode adds to ptemod's bare run, over its page-table writes. */
