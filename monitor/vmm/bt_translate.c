@@ -4,8 +4,9 @@
  *
  * Virtual-supervisor code never runs from guest memory.  The monitor reads
  * it a block at a time (up to BT_BLOCK_MAX instructions, ending at a
- * control transfer or a page end) and translates it into the translation
- * cache, where it is kept pre-decoded:
+ * control transfer or a page end; a jump whose target the translator knows
+ * it goes on through, within the page: bt_goes_on_at_target) and
+ * translates it into the translation cache, where it is kept pre-decoded:
  *   - innocuous instructions are copied as they are (the ALU, divide,
  *     compare, load and store groups of isa.h);
  *   - every sensitive instruction — privileged or not, so also legacy's
@@ -21,7 +22,8 @@
  * translator, because both switches name every case.  Stores into pages
  * that code was translated from (by the guest kernel, by its user programs,
  * or by the monitor) are noticed by the machine's code watch and flush the
- * cache, as does a full cache.  Running the translations, and chaining
+ * cache, as does a full cache.  A finished block's ops are made cheaper to
+ * run (bt_specialise_block).  Running the translations, and chaining
  * blocks to each other, is bt_execute.c's job.
  */
 #include <stdlib.h>
