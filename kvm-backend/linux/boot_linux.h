@@ -133,11 +133,15 @@ size_t linux_e820_layout(uint64_t ram_size, struct linux_e820_entry *out, size_t
 /* ---- everything together, on a RAM buffer (boot_linux.c) ---------------------- */
 struct linux_boot {
 	struct bzimage bz;
+	const char *payload_format;         /* "xz", ... (bzimage_payload_format) */
+	size_t vmlinux_size;                /* the payload decompressed: the ELF's bytes */
 	struct vmlinux vmlinux;
+	uint64_t kernel_end;                /* max(PT_LOADs' end, start + init_size) */
 	uint64_t initrd_addr, initrd_size;  /* 0, 0 without an initrd */
 	size_t cmdline_len;
 	struct linux_e820_entry e820[LINUX_E820_COUNT];
 	size_t e820_count;
+	size_t mptable_size;                /* bytes at LINUX_MPTABLE_ADDR */
 };
 /* Parse, decompress, load the kernel (and initrd), write zero page, command
  * line, GDT and page tables into `ram`.  0, or -1 with err. */
@@ -154,6 +158,13 @@ int linux_boot_build_cached(uint8_t *ram, size_t ram_size, const uint8_t *kernel
  * saves.  0, or -1 with err. */
 int linux_kernel_image(const uint8_t *kernel, size_t kernel_size, struct kernel_cache *kc,
 		       uint8_t **elf, size_t *elf_size, char *err, size_t errlen);
+/* The kernel and initrd files of `lc` (kvm.h) read and linux_boot_build_cached
+ * into `ram`: a VM's memory, or any buffer (`traplab kvm --check-kernel`
+ * needs no /dev/kvm).  Errors start with the file at fault ("initrd PATH:
+ * ..."), a kernel's do not repeat its path.  0, or -1 with err. */
+struct kvm_linux_config;
+int linux_boot_files(uint8_t *ram, size_t ram_size, const struct kvm_linux_config *lc,
+		     struct linux_boot *lb, char *err, size_t errlen);
 /* The 64-bit entry state (KVM-NOTES §3.3) over `sregs` as KVM_GET_SREGS gave it. */
 void linux_boot_entry_state(const struct linux_boot *lb, struct kvm_regs *regs,
 			    struct kvm_sregs *sregs);

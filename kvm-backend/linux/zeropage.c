@@ -16,6 +16,16 @@
 #define MiB (1024ull * 1024)
 #define LINUX_PAYLOAD_MAX (512 * MiB)   /* a decompressed vmlinux is ~60 MiB */
 
+/* The most the payload may decompress to in a guest of ram_size bytes.  The
+ * kernel's own decompressor writes its vmlinux ELF below init_size from the
+ * load address (Debian 6.1: 65,906,612 bytes of ELF, init_size 66,682,880),
+ * so one larger than guest memory cannot be a kernel that fits in it. */
+static size_t
+payload_limit(size_t ram_size)
+{
+	return ram_size < LINUX_PAYLOAD_MAX ? ram_size : LINUX_PAYLOAD_MAX;
+}
+
 size_t
 linux_e820_layout(uint64_t ram_size, struct linux_e820_entry *out, size_t max)
 {
@@ -98,10 +108,13 @@ static int
 kernel_fits(uint64_t start, uint32_t init_size, uint64_t end, size_t ram_size, char *err,
 	    size_t errlen)
 {
-	if (end <= ram_size)
+	if (end >= start && end <= ram_size)
 		return 0;
+	/* a hostile pref_address near 2^64 wraps `end`: count from `start` then */
+	uint64_t need_mib = end >= start ? (end + MiB - 1) / MiB
+					 : start / MiB + (end - start + MiB - 1) / MiB;
 	snprintf(err, errlen, "kernel needs %llu MiB (load address 0x%llx + init_size 0x%x) "
-		 "but guest memory is %zu MiB; use --memory", (unsigned long long)((end + MiB - 1) / MiB),
+		 "but guest memory is %zu MiB; use --memory", (unsigned long long)need_mib,
 		 (unsigned long long)start, init_size, (size_t)(ram_size / MiB));
 	return -1;
 }
@@ -161,9 +174,11 @@ linux_boot_build_cached(uint8_t *ram, size_t ram_size, const uint8_t *kernel,
 		return -1;
 	uint8_t *elf;
 	size_t elf_size;
-	if (kernel_cache_decompress(&lb->bz, LINUX_PAYLOAD_MAX, kc, &elf, &elf_size, err,
+	if (kernel_cache_decompress(&lb->bz, payload_limit(ram_size), kc, &elf, &elf_size, err,
 				    errlen) < 0)
 		return -1;
+	lb->payload_format = bzimage_payload_format(lb->bz.payload, lb->bz.payload_length);
+	lb->vmlinux_size = elf_size;
 	int rc = vmlinux_load(elf, elf_size, ram, ram_size, &lb->vmlinux, err, errlen);
 	kernel_cache_release(kc, elf);
 	if (rc < 0)
@@ -173,6 +188,7 @@ linux_boot_build_cached(uint8_t *ram, size_t ram_size, const uint8_t *kernel,
 		kernel_end = lb->vmlinux.end;
 	if (kernel_fits(lb->vmlinux.start, lb->bz.init_size, kernel_end, ram_size, err, errlen) < 0)
 		return -1;
+	lb->kernel_end = kernel_end;
 	if (initrd) {
 		if (place_initrd(lb, ram_size, kernel_end, initrd_size, err, errlen) < 0)
 			return -1;
@@ -182,7 +198,7 @@ linux_boot_build_cached(uint8_t *ram, size_t ram_size, const uint8_t *kernel,
 	write_zero_page(ram, kernel, lb);
 	memcpy(ram + LINUX_CMDLINE_ADDR, cmdline, lb->cmdline_len + 1);
 	write_gdt_and_page_tables(ram);
-	linux_mptable_write(ram, ram_size);
+	lb->mptable_size = linux_mptable_write(ram, ram_size);
 	return 0;
 }
 
