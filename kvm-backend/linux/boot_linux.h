@@ -62,6 +62,10 @@ struct bzimage {
 };
 /* 0, or -1 with err naming the field, its offset and value. */
 int bzimage_parse(const uint8_t *img, size_t size, struct bzimage *bz, char *err, size_t errlen);
+/* The kernel_version string of a parsed image ("6.1.0-57-amd64 (...) #1 SMP
+ * ..."), "" if it has none inside the setup code; non-ASCII bytes as '?'. */
+void bzimage_kernel_version(const uint8_t *img, const struct bzimage *bz, char *out,
+			    size_t outlen);
 
 /* ---- the payload (decompress.c) ----------------------------------------------- */
 /* The compression the payload's magic names ("xz", "gzip", ..., "ELF" if none). */
@@ -131,8 +135,10 @@ enum { LINUX_E820_RAM = 1, LINUX_E820_RESERVED = 2, LINUX_E820_COUNT = 3 };
 size_t linux_e820_layout(uint64_t ram_size, struct linux_e820_entry *out, size_t max);
 
 /* ---- everything together, on a RAM buffer (boot_linux.c) ---------------------- */
+enum { LINUX_KERNEL_VERSION_MAX = 160 };
 struct linux_boot {
 	struct bzimage bz;
+	char kernel_version[LINUX_KERNEL_VERSION_MAX];  /* bzimage_kernel_version */
 	const char *payload_format;         /* "xz", ... (bzimage_payload_format) */
 	size_t vmlinux_size;                /* the payload decompressed: the ELF's bytes */
 	struct vmlinux vmlinux;

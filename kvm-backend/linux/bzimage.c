@@ -97,3 +97,25 @@ bzimage_parse(const uint8_t *img, size_t size, struct bzimage *bz, char *err, si
 	}
 	return 0;
 }
+
+/* boot.rst: kernel_version at 0x20e, if nonzero, is the string's offset
+ * minus 0x200; the string lives in the setup code, so it must end there. */
+void
+bzimage_kernel_version(const uint8_t *img, const struct bzimage *bz, char *out, size_t outlen)
+{
+	enum { BP_KERNEL_VERSION = 0x20e, KERNEL_VERSION_BASE = 0x200 };
+	out[0] = '\0';
+	uint32_t ptr = le(img, BP_KERNEL_VERSION, 2);
+	if (ptr == 0 || outlen == 0)
+		return;
+	size_t at = KERNEL_VERSION_BASE + (size_t)ptr;
+	const uint8_t *nul = at < bz->setup_size ? memchr(img + at, 0, bz->setup_size - at) : NULL;
+	if (!nul)
+		return;
+	size_t len = (size_t)(nul - (img + at));
+	if (len >= outlen)
+		len = outlen - 1;
+	for (size_t i = 0; i < len; i++)     /* a hostile string prints as '?' where not ASCII */
+		out[i] = img[at + i] >= ' ' && img[at + i] < 0x7f ? (char)img[at + i] : '?';
+	out[len] = '\0';
+}

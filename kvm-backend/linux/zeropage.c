@@ -151,6 +151,7 @@ linux_boot_build_cached(uint8_t *ram, size_t ram_size, const uint8_t *kernel,
 		cmdline = "";
 	if (bzimage_parse(kernel, kernel_size, &lb->bz, err, errlen) < 0)
 		return -1;
+	bzimage_kernel_version(kernel, &lb->bz, lb->kernel_version, sizeof lb->kernel_version);
 	lb->cmdline_len = strlen(cmdline);
 	if (lb->cmdline_len > lb->bz.cmdline_size) {
 		snprintf(err, errlen, "command line is %zu bytes, longer than the kernel's cmdline_size %u",

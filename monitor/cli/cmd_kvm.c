@@ -19,6 +19,7 @@
 
 #include "backend_common.h"
 #include "cli_options.h"
+#include "cmd_kvm_check.h"
 #include "commands.h"
 #include "guest_file.h"
 #include "gdbstub.h"
@@ -46,7 +47,7 @@ struct kvm_options {
 	unsigned memory_mib;
 	bool linux_boot;
 	bool no_kernel_cache;       /* --no-kernel-cache */
-	const char *kernel, *initrd, *append;
+	const char *kernel, *initrd, *append, *check_kernel;
 	enum kvm_cpu_mode mode;
 	uint64_t load_address;
 	bool stats;
@@ -70,6 +71,7 @@ cmd_kvm_usage(FILE *out)
 		"    traplab kvm --linux [--kernel=FILE] [--initrd=FILE] [--append=\"ARGS\"]\n"
 		"                [--memory=MiB] [--stats] [--input=TEXT|-] [--no-kernel-cache]\n"
 		"                [--gdb=PORT] [--svm-host]\n"
+		"    traplab kvm --check-kernel=FILE [--initrd=FILE] [--append=ARGS] [--memory=MiB]\n"
 		"\n"
 		"DESCRIPTION\n"
 		"    Runs one guest on the real CPU through Linux KVM, with traplab as the\n"
@@ -95,8 +97,8 @@ cmd_kvm_usage(FILE *out)
 		"    cannot execute int n/int3 outside real mode.\n"
 		"\n"
 		"OPTIONS\n"
-		"    --memory=MiB         guest RAM from address 0 (default %u, with --linux %u;\n"
-		"                         at most 3072)\n"
+		"    --memory=MiB         guest RAM from address 0 (default %u, with --linux or\n"
+		"                         --check-kernel %u; at most 3072)\n"
 		"    --mode=MODE          real (default), protected or long: the CPU mode the\n"
 		"                         flat guest starts in\n"
 		"    --load-address=ADDR  where the flat guest is loaded and entered (default\n"
@@ -106,6 +108,10 @@ cmd_kvm_usage(FILE *out)
 		"    --initrd=FILE        the initramfs (default %s if it exists)\n"
 		"    --append=ARGS        the kernel command line (default \"%s\")\n"
 		"    --no-kernel-cache    decompress anew, not from ~/.cache/traplab (4 kernels)\n"
+		"    --check-kernel=FILE  load the bzImage FILE as --linux would (no initrd unless\n"
+		"                         given) into plain memory, no /dev/kvm; print what goes\n"
+		"                         where and run nothing. A bad image: one line naming\n"
+		"                         the field and value, exit status 65\n"
 		"    --stats              at the end, print the exits that reached traplab by\n"
 		"                         reason and by port, and KVM's own per-vCPU counters\n"
 		"                         (KVM_GET_STATS_FD), which include the exits KVM\n"
@@ -142,7 +148,8 @@ cmd_kvm_usage(FILE *out)
 		"    traplab kvm build/guests/x86/realmode.bin\n"
 		"    traplab kvm build/guests/x86/modes.bin\n"
 		"    traplab kvm --stats build/guests/x86/exits.bin; echo $?\n"
-		"    traplab kvm --linux --append=\"console=ttyS0 quiet\"\n");
+		"    traplab kvm --linux --append=\"console=ttyS0 quiet\"\n"
+		"    traplab kvm --check-kernel build/linux/vmlinuz --memory=128\n");
 }
 
 static bool
@@ -194,7 +201,8 @@ static int
 kvm_parse_options(int argc, char **argv, struct kvm_options *o)
 {
 	enum { OPT_MEMORY = 256, OPT_LINUX, OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_MODE,
-	       OPT_LOAD, OPT_STATS, OPT_INPUT, OPT_GDB, OPT_NO_KERNEL_CACHE, OPT_TIMEOUT };
+	       OPT_LOAD, OPT_STATS, OPT_INPUT, OPT_GDB, OPT_NO_KERNEL_CACHE, OPT_TIMEOUT,
+	       OPT_CHECK_KERNEL };
 	static const struct option longopts[] = {
 		{ "memory", required_argument, NULL, OPT_MEMORY },
 		{ "linux", no_argument, NULL, OPT_LINUX },
@@ -202,6 +210,7 @@ kvm_parse_options(int argc, char **argv, struct kvm_options *o)
 		{ "initrd", required_argument, NULL, OPT_INITRD },
 		{ "append", required_argument, NULL, OPT_APPEND },
 		{ "no-kernel-cache", no_argument, NULL, OPT_NO_KERNEL_CACHE },
+		{ "check-kernel", required_argument, NULL, OPT_CHECK_KERNEL },
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "load-address", required_argument, NULL, OPT_LOAD },
 		{ "stats", no_argument, NULL, OPT_STATS },
@@ -228,6 +237,7 @@ kvm_parse_options(int argc, char **argv, struct kvm_options *o)
 		case OPT_INITRD: o->initrd = optarg; break;
 		case OPT_APPEND: o->append = optarg; break;
 		case OPT_NO_KERNEL_CACHE: o->no_kernel_cache = true; break;
+		case OPT_CHECK_KERNEL: o->check_kernel = optarg, o->linux_boot = true; break;
 		case OPT_MODE:
 			if (!kvm_parse_mode(optarg, &o->mode))
 				return -1;
@@ -262,9 +272,10 @@ kvm_parse_options(int argc, char **argv, struct kvm_options *o)
 			return -1;
 		}
 	}
-	if (o->linux_boot) {
+	if (o->linux_boot) {        /* --check-kernel too */
 		if (optind != argc) {
-			fprintf(stderr, "traplab kvm: --linux takes no GUEST (use --kernel=FILE)\n");
+			fprintf(stderr, "traplab kvm: --linux and --check-kernel take no GUEST (use "
+				"--kernel=FILE or --check-kernel=FILE)\n");
 			return -1;
 		}
 	} else if (optind != argc - 1) {
@@ -504,6 +515,9 @@ cmd_kvm(int argc, char **argv)
 	int r = kvm_parse_options(argc, argv, &o);
 	if (r != 0)
 		return r > 0 ? EXIT_OK : EXIT_USAGE;
+	if (o.check_kernel)
+		return cmd_kvm_check_kernel(o.check_kernel, o.initrd, o.append ? o.append :
+					    KVM_DEFAULT_APPEND, o.memory_mib, o.no_kernel_cache);
 
 	/* the inputs first, then the facility that runs them */
 	const char *initrd;
