@@ -114,23 +114,49 @@ lzma_name(lzma_ret r)
 	}
 }
 
+/* The dictionary size the first xz block header's LZMA2 filter declares
+ * (xz file format 1.0.4 §3.1: the block header follows the 12-byte stream
+ * header), or 0 if it cannot be read. */
+static uint64_t
+xz_first_dict_size(const uint8_t *p, size_t n)
+{
+	enum { XZ_STREAM_HEADER = LZMA_STREAM_HEADER_SIZE };
+	if (n <= XZ_STREAM_HEADER || p[XZ_STREAM_HEADER] == 0)  /* 0: the index, no block */
+		return 0;
+	lzma_filter filters[LZMA_FILTERS_MAX + 1];
+	lzma_block block = { .version = 0, .check = (lzma_check)(p[7] & 0x0f), .filters = filters };
+	block.header_size = lzma_block_header_size_decode(p[XZ_STREAM_HEADER]);
+	if (n - XZ_STREAM_HEADER < block.header_size ||
+	    lzma_block_header_decode(&block, NULL, p + XZ_STREAM_HEADER) != LZMA_OK)
+		return 0;
+	uint64_t dict = 0;
+	for (size_t i = 0; filters[i].id != LZMA_VLI_UNKNOWN; i++) {
+		if (filters[i].id == LZMA_FILTER_LZMA2)
+			dict = ((const lzma_options_lzma *)filters[i].options)->dict_size;
+		free(filters[i].options);      /* liblzma's malloc: no allocator given */
+	}
+	return dict;
+}
+
 /* LZMA_MEMLIMIT_ERROR as the header field that caused it: a .lzma header's
- * dict_size (bytes 1-4, the dictionary liblzma allocates whole), or what
- * an xz block's LZMA2 dictionary needs (lzma_memusage: the value is
- * spread over a filter chain, liblzma adds it up). */
+ * dict_size (bytes 1-4, the dictionary liblzma allocates whole), an xz
+ * block's LZMA2 dictionary, or, if the first block's is not too large (a
+ * later block's is), what liblzma adds up over the filter chain. */
 static void
 lzma_memlimit_error(lzma_stream *s, const uint8_t *p, size_t n, bool alone, size_t limit,
 		    char *err, size_t errlen)
 {
 	enum { LZMA_DICT_SIZE_OFFSET = 1, LZMA_DICT_SIZE_BYTES = 4 };
+	uint64_t dict = 0;
 	if (alone && n >= LZMA_DICT_SIZE_OFFSET + LZMA_DICT_SIZE_BYTES) {
-		uint64_t dict = 0;
 		for (unsigned i = 0; i < LZMA_DICT_SIZE_BYTES; i++)
 			dict |= (uint64_t)p[LZMA_DICT_SIZE_OFFSET + i] << (8 * i);
 		window_error(err, errlen, "lzma header: dictionary", dict, limit);
+	} else if (!alone && (dict = xz_first_dict_size(p, n)) > decoder_limit(limit)) {
+		window_error(err, errlen, "xz block header: LZMA2 dictionary", dict, limit);
 	} else {
-		window_error(err, errlen, "xz block header: LZMA2 dictionary and decoder state", lzma_memusage(s),
-			     limit);
+		window_error(err, errlen, "xz block header: the filter chain's memory",
+			     lzma_memusage(s), limit);
 	}
 }
 
