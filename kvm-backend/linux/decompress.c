@@ -80,7 +80,8 @@ outbuf_grow(struct outbuf *o, const char *fmt, char *err, size_t errlen)
  * (kbuild pipes the kernel in): Debian's 6.1 kernel declares 32 MiB
  * (scripts/xz_wrap.sh), `lzma -9` writes 64 MiB and `zstd -22 --ultra`
  * 128 MiB, so a small kernel in a small guest is allowed the largest of
- * those, KBUILD_WINDOW_MAX. */
+ * those, KBUILD_WINDOW_MAX.  gzip needs no bound: deflate's window is
+ * 32 KiB whatever the header says (zlib allocates it so). */
 #define KBUILD_WINDOW_MAX (128ull << 20)
 #define LZMA_DECODER_STATE (1ull << 20) /* liblzma's own tables beside the dictionary (~60 KiB) */
 
