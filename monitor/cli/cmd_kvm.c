@@ -7,14 +7,10 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <poll.h>
-#include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "backend_common.h"
@@ -24,6 +20,7 @@
 #include "guest_file.h"
 #include "gdbstub.h"
 #include "kvm.h"
+#include "kvm_keyboard.h"
 #include "kvm_time_limit.h"
 #include "svm_host.h"
 
@@ -36,7 +33,6 @@ enum {
 	KVM_DEFAULT_LINUX_MEMORY_MIB = 256,
 	KVM_DEFAULT_LOAD = 0x7c00,
 	KVM_STATS_MAX = 128,
-	CTRL_A = 0x01,
 };
 #define KVM_DEFAULT_KERNEL  "build/linux/vmlinuz"
 #define KVM_DEFAULT_INITRD  "build/guests/x86/initramfs.cpio.gz"
@@ -58,44 +54,11 @@ struct kvm_options {
 	const char *path;
 };
 
-void
-cmd_kvm_usage(FILE *out)
+/* The OPTIONS section of cmd_kvm_usage, with the defaults it names. */
+static void
+kvm_usage_options(FILE *out)
 {
 	fprintf(out,
-		"NAME\n"
-		"    traplab kvm - run a real x86 guest on /dev/kvm\n"
-		"\n"
-		"SYNOPSIS\n"
-		"    traplab kvm [--memory=MiB] [--mode=real|protected|long] [--load-address=ADDR]\n"
-		"                [--stats] [--input=TEXT|-] [--gdb=PORT] [--svm-host] GUEST.bin\n"
-		"    traplab kvm --linux [--kernel=FILE] [--initrd=FILE] [--append=\"ARGS\"]\n"
-		"                [--memory=MiB] [--stats] [--input=TEXT|-] [--no-kernel-cache]\n"
-		"                [--gdb=PORT] [--svm-host]\n"
-		"    traplab kvm --check-kernel=FILE [--initrd=FILE] [--append=ARGS] [--memory=MiB]\n"
-		"\n"
-		"DESCRIPTION\n"
-		"    Runs one guest on the real CPU through Linux KVM, with traplab as the\n"
-		"    user-space half of the hypervisor: it owns guest RAM, loads the guest and\n"
-		"    emulates its devices: a 16550A UART on COM1 (ports 0x3f8-0x3ff, IRQ 4) and\n"
-		"    the i8042's reset line (0xFE to port 0x64). Every other port reads all ones;\n"
-		"    every guest-physical address past RAM is MMIO that reads all ones.\n"
-		"    GUEST.bin is a flat binary (guests/x86/README.md), loaded at ADDR and\n"
-		"    entered there. Real mode (default): CS = DS = ES = SS = ADDR >> 4, IP =\n"
-		"    ADDR & 0xf, SP = 0xfff0. Protected mode: flat 4 GiB segments (CS 0x08,\n"
-		"    data 0x10), EIP = ADDR. Long mode: the same with the low 1 GiB identity-\n"
-		"    mapped by 2 MiB pages. In both, the top 16 KiB of RAM hold the GDT and page\n"
-		"    tables and the stack starts below them.\n"
-		"    With --linux, a bzImage is booted through the x86 boot protocol.\n"
-		"    The guest's serial output goes to standard output; traplab's messages\n"
-		"    (the host line, why the guest stopped, --stats) go to standard error.\n"
-		"    A guest powers off by halting with interrupts off (cli; hlt): traplab\n"
-		"    looks after 0.1 ms, then half as often each time, and from ~6 ms on\n"
-		"    every 5 ms through KVM's statistics, without stopping the guest\n"
-		"    (KVM_GET_MP_STATE).\n"
-		"    On a kvm_pvm host (no VT-x/AMD-V) traplab says so in one line: guests then\n"
-		"    run through KVM's instruction emulator, about 1 us per instruction, and\n"
-		"    cannot execute int n/int3 outside real mode.\n"
-		"\n"
 		"OPTIONS\n"
 		"    --memory=MiB         guest RAM from address 0 (default %u, with --linux or\n"
 		"                         --check-kernel %u; at most 3072)\n"
@@ -135,12 +98,54 @@ cmd_kvm_usage(FILE *out)
 		"                         through, the guest files are carried in, output and\n"
 		"                         the exit status come back (guests/x86/svm-host/)\n"
 		"    -h, --help           show this manual\n"
-		"\n"
-		"EXIT STATUS\n"
-		"    A guest that powers off gives 0; when KVM refuses the guest, the\n"
-		"    instruction bytes and registers are printed.\n",
+		"\n",
 		KVM_DEFAULT_MEMORY_MIB, KVM_DEFAULT_LINUX_MEMORY_MIB, KVM_DEFAULT_LOAD,
 		KVM_DEFAULT_KERNEL, KVM_DEFAULT_INITRD, KVM_DEFAULT_APPEND);
+}
+
+void
+cmd_kvm_usage(FILE *out)
+{
+	fprintf(out,
+		"NAME\n"
+		"    traplab kvm - run a real x86 guest on /dev/kvm\n"
+		"\n"
+		"SYNOPSIS\n"
+		"    traplab kvm [--memory=MiB] [--mode=real|protected|long] [--load-address=ADDR]\n"
+		"                [--stats] [--input=TEXT|-] [--gdb=PORT] [--svm-host] GUEST.bin\n"
+		"    traplab kvm --linux [--kernel=FILE] [--initrd=FILE] [--append=\"ARGS\"]\n"
+		"                [--memory=MiB] [--stats] [--input=TEXT|-] [--no-kernel-cache]\n"
+		"                [--gdb=PORT] [--svm-host]\n"
+		"    traplab kvm --check-kernel=FILE [--initrd=FILE] [--append=ARGS] [--memory=MiB]\n"
+		"\n"
+		"DESCRIPTION\n"
+		"    Runs one guest on the real CPU through Linux KVM, with traplab as the\n"
+		"    user-space half of the hypervisor: it owns guest RAM, loads the guest and\n"
+		"    emulates its devices: a 16550A UART on COM1 (ports 0x3f8-0x3ff, IRQ 4) and\n"
+		"    the i8042's reset line (0xFE to port 0x64). Every other port reads all ones;\n"
+		"    every guest-physical address past RAM is MMIO that reads all ones.\n"
+		"    GUEST.bin is a flat binary (guests/x86/README.md), loaded at ADDR and\n"
+		"    entered there. Real mode (default): CS = DS = ES = SS = ADDR >> 4, IP =\n"
+		"    ADDR & 0xf, SP = 0xfff0. Protected mode: flat 4 GiB segments (CS 0x08,\n"
+		"    data 0x10), EIP = ADDR. Long mode: the same with the low 1 GiB identity-\n"
+		"    mapped by 2 MiB pages. In both, the top 16 KiB of RAM hold the GDT and page\n"
+		"    tables and the stack starts below them.\n"
+		"    With --linux, a bzImage is booted through the x86 boot protocol.\n"
+		"    The guest's serial output goes to standard output; traplab's messages\n"
+		"    (the host line, why the guest stopped, --stats) go to standard error.\n"
+		"    A guest powers off by halting with interrupts off (cli; hlt): traplab\n"
+		"    looks after 0.1 ms, then half as often each time, and from ~6 ms on\n"
+		"    every 5 ms through KVM's statistics, without stopping the guest\n"
+		"    (KVM_GET_MP_STATE).\n"
+		"    On a kvm_pvm host (no VT-x/AMD-V) traplab says so in one line: guests then\n"
+		"    run through KVM's instruction emulator, about 1 us per instruction, and\n"
+		"    cannot execute int n/int3 outside real mode.\n"
+		"\n");
+	kvm_usage_options(out);
+	fprintf(out,
+		"EXIT STATUS\n"
+		"    A guest that powers off gives 0; when KVM refuses the guest, the\n"
+		"    instruction bytes and registers are printed.\n");
 	cli_print_exit_statuses(out, CMD_KVM_EXIT_BITS);
 	fprintf(out,
 		"\n"
@@ -194,6 +199,29 @@ kvm_parse_mode(const char *arg, enum kvm_cpu_mode *mode)
 		return false;
 	}
 	return true;
+}
+
+/* After the options: the flat guest's path (--linux and --check-kernel take
+ * none) and the default memory.  0, or -1 with the message printed. */
+static int
+kvm_take_operands(int argc, char **argv, struct kvm_options *o)
+{
+	if (o->linux_boot) {        /* --check-kernel too */
+		if (optind != argc) {
+			fprintf(stderr, "traplab kvm: --linux and --check-kernel take no GUEST (use "
+				"--kernel=FILE or --check-kernel=FILE)\n");
+			return -1;
+		}
+	} else if (optind != argc - 1) {
+		fprintf(stderr, "traplab kvm: %s (see 'traplab kvm --help')\n",
+			optind == argc ? "which guest? give a flat binary" : "give exactly one guest");
+		return -1;
+	} else {
+		o->path = argv[optind];
+	}
+	if (!o->memory_mib)
+		o->memory_mib = o->linux_boot ? KVM_DEFAULT_LINUX_MEMORY_MIB : KVM_DEFAULT_MEMORY_MIB;
+	return 0;
 }
 
 /* Returns -1 for a bad command line (message printed), 1 for --help, 0 to run. */
@@ -272,22 +300,7 @@ kvm_parse_options(int argc, char **argv, struct kvm_options *o)
 			return -1;
 		}
 	}
-	if (o->linux_boot) {        /* --check-kernel too */
-		if (optind != argc) {
-			fprintf(stderr, "traplab kvm: --linux and --check-kernel take no GUEST (use "
-				"--kernel=FILE or --check-kernel=FILE)\n");
-			return -1;
-		}
-	} else if (optind != argc - 1) {
-		fprintf(stderr, "traplab kvm: %s (see 'traplab kvm --help')\n",
-			optind == argc ? "which guest? give a flat binary" : "give exactly one guest");
-		return -1;
-	} else {
-		o->path = argv[optind];
-	}
-	if (!o->memory_mib)
-		o->memory_mib = o->linux_boot ? KVM_DEFAULT_LINUX_MEMORY_MIB : KVM_DEFAULT_MEMORY_MIB;
-	return 0;
+	return kvm_take_operands(argc, argv, o);
 }
 
 /* ---- the console ------------------------------------------------------------------- */
@@ -309,40 +322,6 @@ kvm_sigint(int sig)
 	(void)sig;
 	if (kvm_sigint_guest)
 		kvm_guest_interrupt(kvm_sigint_guest);
-}
-
-/* The keyboard: a thread copies standard input to the UART until told to stop. */
-struct kvm_keyboard {
-	struct kvm_guest *g;
-	bool raw;                   /* a terminal in raw mode: Ctrl-A x stops */
-	atomic_bool stop;
-	pthread_t thread;
-};
-
-static void *
-kvm_keyboard_thread(void *arg)
-{
-	struct kvm_keyboard *k = arg;
-	bool ctrl_a = false;
-	while (!atomic_load(&k->stop)) {
-		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
-		if (poll(&p, 1, 100) <= 0)
-			continue;
-		char buf[256];
-		ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
-		if (n <= 0)
-			break;
-		for (ssize_t i = 0; i < n; i++) {
-			if (k->raw && ctrl_a && buf[i] == 'x') {
-				kvm_guest_interrupt(k->g);
-				return NULL;
-			}
-			ctrl_a = k->raw && buf[i] == CTRL_A && !ctrl_a;
-			if (!ctrl_a)
-				kvm_guest_console_input(k->g, &buf[i], 1);
-		}
-	}
-	return NULL;
 }
 
 /* ---- reporting ----------------------------------------------------------------------- */
@@ -552,21 +531,8 @@ cmd_kvm(int argc, char **argv)
 	}
 	kvm_guest_set_console(g, kvm_console_sink, NULL);
 
-	/* input: --input=TEXT at once; standard input through a thread */
-	struct kvm_keyboard kb = { .g = g };
-	struct termios saved;
-	bool use_stdin = (o.input && strcmp(o.input, "-") == 0) || (!o.input && isatty(STDIN_FILENO));
-	if (o.input && strcmp(o.input, "-") != 0)
-		kvm_guest_console_input(g, o.input, strlen(o.input));
-	if (use_stdin && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0) {
-		struct termios raw = saved;
-		cfmakeraw(&raw);
-		raw.c_oflag |= OPOST;   /* keep \n -> \r\n on our side */
-		kb.raw = tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
-		if (kb.raw)
-			fprintf(stderr, "traplab kvm: keys go to the guest; Ctrl-A x stops it\r\n");
-	}
-	bool have_kb = use_stdin && pthread_create(&kb.thread, NULL, kvm_keyboard_thread, &kb) == 0;
+	struct kvm_keyboard kb;
+	kvm_keyboard_start(&kb, g, o.input);
 
 	kvm_sigint_guest = g;
 	struct sigaction sa = { .sa_handler = kvm_sigint }, old_sa;
@@ -585,12 +551,7 @@ cmd_kvm(int argc, char **argv)
 
 	sigaction(SIGINT, &old_sa, NULL);
 	kvm_sigint_guest = NULL;
-	if (have_kb) {
-		atomic_store(&kb.stop, true);
-		pthread_join(kb.thread, NULL);
-	}
-	if (kb.raw)
-		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+	kvm_keyboard_stop(&kb);
 	fflush(stdout);
 	int status = kvm_report_stop(&stop, timed_out);
 	if (o.stats)
