@@ -65,6 +65,11 @@ struct backend_event {
 	uint64_t handler;              /* where the guest went next */
 };
 typedef void (*backend_event_fn)(void *ctx, const struct backend_event *event);
+/* Where the guest's console output goes, a byte at a time: the shell sends
+ * it into its own output stream, so that it is interleaved in order with
+ * the commands' output wherever that stream goes (a script's redirected
+ * stdout, a fuzzing harness's memory stream). */
+typedef void (*backend_console_fn)(void *ctx, uint8_t byte);
 
 /* Backend-specific settings (`mode trap`, `isa legacy`) and tools (`classify`,
  * `equiv`, `compare`) are named here, so the shell can list, complete and
@@ -125,6 +130,9 @@ struct backend_ops {
 	/* figures and events */
 	size_t (*stats)(struct backend *b, struct backend_stat *out, size_t max);
 	void (*set_event_hook)(struct backend *b, backend_event_fn fn, void *ctx);
+	/* The guest's console output (NULL fn: to stdout, as before any call).
+	 * May be NULL in a backend that only prints to stdout. */
+	void (*set_console)(struct backend *b, backend_console_fn fn, void *ctx);
 
 	/* settings and tools: NULL-terminated lists, and the calls behind them */
 	const struct backend_option *(*options)(const struct backend *b);

@@ -32,25 +32,36 @@ pg32_watched_word(void *ctx, uint64_t addr, uint32_t *value, char *err, size_t e
 	return 0;
 }
 
-/* (Re)create the VM with the current settings and load the image into it. */
+/* (Re)start the guest with the current settings: reload the VM there is
+ * when the settings have not changed since it was made -- a machine is
+ * mmap'd and a reload clears only the pages the last run wrote, so a reset
+ * costs microseconds, not a new VM (tests/fuzz/fuzz_shell.c resets for
+ * every input) -- else make a new one. */
 int
 pg32_start(struct pg32_backend *p, char *err, size_t errlen)
 {
-	vm_destroy(p->vm);
-	p->vm = NULL;
 	p->ended = false;
 	struct vm_config cfg = { .mode = p->mode, .variant = p->variant,
 				 .guest_memory = p->memory, .placement = p->placement };
-	struct vm *vm = vm_create(&cfg, err, errlen);
+	bool same = cfg.mode == p->vm_cfg.mode && cfg.variant == p->vm_cfg.variant &&
+		    cfg.guest_memory == p->vm_cfg.guest_memory &&
+		    cfg.placement == p->vm_cfg.placement;
+	if (p->vm && !same) {
+		vm_destroy(p->vm);
+		p->vm = NULL;
+	}
+	struct vm *vm = p->vm ? p->vm : vm_create(&cfg, err, errlen);
+	p->vm = NULL;
 	if (!vm)
 		return -1;
 	if (vm_load_image(vm, p->image, p->size, err, errlen) < 0) {
 		vm_destroy(vm);
 		return -1;
 	}
-	vm_set_console(vm, backend_console_byte, NULL);
+	vm_set_console(vm, p->console_fn, p->console_ctx);
 	vm_set_event_hook(vm, p->event_fn ? pg32_forward_event : NULL, p);
 	p->vm = vm;
+	p->vm_cfg = cfg;
 	/* a word that cannot be read in the new VM keeps the value last seen */
 	for (size_t i = 0; i < p->watches.count; i++) {
 		struct backend_watchpoint *w = &p->watches.entries[i];
@@ -270,6 +281,7 @@ static const struct backend_ops pg32_ops = {
 	.remove_watchpoint = pg32_remove_watchpoint,
 	.stats = pg32_stats,
 	.set_event_hook = pg32_set_event_hook,
+	.set_console = pg32_set_console,
 	.options = pg32_options,
 	.get_option = pg32_get_option,
 	.set_option = pg32_set_option,
@@ -290,6 +302,7 @@ backend_pg32_create(char *err, size_t errlen)
 	p->mode = MODE_TRAP;
 	p->placement = PLACE_RELOCATED;
 	p->memory = MACHINE_DEFAULT_MEMORY;
+	p->console_fn = backend_console_byte;
 	symtab_init(&p->syms);
 	pg32_settings_init(p);
 	return &p->base;

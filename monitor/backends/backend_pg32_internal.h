@@ -40,6 +40,11 @@ struct pg32_backend {
 	volatile sig_atomic_t interrupted;
 	backend_event_fn event_fn;
 	void *event_ctx;
+	backend_console_fn console_fn;  /* the guest's console output (set_console) */
+	void *console_ctx;
+	/* how p->vm was made: a restart with the same settings reloads that VM
+	 * (vm_load_image) instead of making a new one */
+	struct vm_config vm_cfg;
 	/* the settings as backend.h lists them, choices built from vm.h and isa.h */
 	struct backend_option options[PG32_SETTINGS + 1];
 	char mode_choices[PG32_CHOICES_LEN], variant_choices[PG32_CHOICES_LEN];
@@ -78,6 +83,7 @@ int pg32_remove_watchpoint(struct backend *b, uint64_t addr);
 void pg32_forward_event(void *ctx, const struct vm_event *e);
 size_t pg32_stats(struct backend *b, struct backend_stat *out, size_t max);
 void pg32_set_event_hook(struct backend *b, backend_event_fn fn, void *ctx);
+void pg32_set_console(struct backend *b, backend_console_fn fn, void *ctx);
 const struct backend_option *pg32_options(const struct backend *b);
 int pg32_get_option(const struct backend *b, const char *name, char *buf, size_t len);
 int pg32_set_option(struct backend *b, const char *name, const char *value, char *err,

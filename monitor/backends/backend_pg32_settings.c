@@ -35,6 +35,16 @@ pg32_forward_event(void *ctx, const struct vm_event *e)
 	p->event_fn(p->event_ctx, &be);
 }
 
+void
+pg32_set_console(struct backend *b, backend_console_fn fn, void *ctx)
+{
+	struct pg32_backend *p = pg32(b);
+	p->console_fn = fn ? fn : backend_console_byte;
+	p->console_ctx = fn ? ctx : NULL;
+	if (p->vm)
+		vm_set_console(p->vm, p->console_fn, p->console_ctx);
+}
+
 /* ===== figures ======================================================================== */
 
 /* The figures report.h's table marks for `stats`, in its order. */
@@ -282,7 +292,9 @@ pg32_tool_equiv(struct pg32_backend *p, int argc, char **argv, FILE *out, char *
 	}
 	struct equiv_config cfg = { .image = p->image, .image_size = p->size,
 				    .variant = p->variant, .guest_memory = p->memory,
-				    .placement = p->placement, .budget = MACHINE_DEFAULT_BUDGET };
+				    .placement = p->placement, .budget = MACHINE_DEFAULT_BUDGET,
+				    .interrupted = &p->interrupted };
+	p->interrupted = 0;    /* Control-C from now on stops it (pg32_interrupt) */
 	struct equiv_run bare;
 	if (equiv_run_bare(&cfg, &bare, err, errlen) < 0)
 		return -1;

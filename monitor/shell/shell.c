@@ -68,6 +68,18 @@ shell_on_event(void *ctx, const struct backend_event *event)
 		event->what, event->action, handler, *hsym ? " " : "", hsym);
 }
 
+/* The guest's console output, into the shell's output stream: in order
+ * with what the commands print, wherever sh->out goes; a line at a time,
+ * so that it shows as it goes, even into a pipe. */
+static void
+shell_console_byte(void *ctx, uint8_t byte)
+{
+	struct shell *sh = ctx;
+	fputc(byte, sh->out);
+	if (byte == '\n')
+		fflush(sh->out);
+}
+
 /* ===== create, destroy ================================================================ */
 
 struct shell *
@@ -86,6 +98,8 @@ shell_create(struct backend *backend, bool interactive)
 		snprintf(sh->history_path, sizeof sh->history_path, "%s/%s", home,
 			 SHELL_HISTORY_FILE);
 	backend->ops->set_event_hook(backend, shell_on_event, sh);
+	if (backend->ops->set_console)
+		backend->ops->set_console(backend, shell_console_byte, sh);
 	return sh;
 }
 
@@ -95,6 +109,8 @@ shell_destroy(struct shell *sh)
 	if (!sh)
 		return;
 	sh->backend->ops->set_event_hook(sh->backend, NULL, NULL);
+	if (sh->backend->ops->set_console)
+		sh->backend->ops->set_console(sh->backend, NULL, NULL);
 	sh->backend->ops->destroy(sh->backend);
 	free(sh->points);
 	free(sh->flows);
@@ -166,6 +182,26 @@ shell_sigint_running(int sig)
 		running_backend->ops->interrupt(running_backend);
 }
 
+void
+shell_catch_interrupt(struct shell *sh, bool on)
+{
+	static struct sigaction old;
+	static int depth;              /* a tool inside a command that runs: catch once */
+	if (!on) {
+		if (--depth == 0) {
+			sigaction(SIGINT, &old, NULL);
+			running_backend = NULL;
+		}
+		return;
+	}
+	if (depth++ > 0)
+		return;
+	struct sigaction sa = { .sa_handler = shell_sigint_running };
+	sigemptyset(&sa.sa_mask);
+	running_backend = sh->backend;
+	sigaction(SIGINT, &sa, &old);
+}
+
 /* Check the words against the command's row of the table, then run it;
  * a command that runs the guest gives Control-C to the backend meanwhile. */
 static void
@@ -179,13 +215,9 @@ shell_dispatch(struct shell *sh, const struct shell_cmd *cmd, int argc, char **a
 		cmd->fn(sh, &args);
 		return;
 	}
-	struct sigaction sa = { .sa_handler = shell_sigint_running }, old;
-	sigemptyset(&sa.sa_mask);
-	running_backend = sh->backend;
-	sigaction(SIGINT, &sa, &old);
+	shell_catch_interrupt(sh, true);
 	cmd->fn(sh, &args);
-	sigaction(SIGINT, &old, NULL);
-	running_backend = NULL;
+	shell_catch_interrupt(sh, false);
 }
 
 void

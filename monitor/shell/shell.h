@@ -52,6 +52,11 @@ struct shell {
 	bool quit;                     /* `quit` or end of input */
 	bool failed;                   /* some command failed: exit status 87 */
 	bool trace_traps;              /* `trace traps on` */
+	/* `set max-instructions N`: a `continue` or `next` without a count of
+	 * its own stops after this many instructions (0: no limit, as GDB's
+	 * "unlimited"), so that no script -- nor a fuzzer's input -- runs for
+	 * ever on a guest that loops */
+	uint64_t max_instructions;
 	int script_depth;
 	/* breakpoints and watchpoints */
 	struct shell_point *points;
@@ -88,6 +93,9 @@ void shell_error(struct shell *sh, const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Forget the trap flow (the guest restarted). */
 void shell_events_clear(struct shell *sh);
+/* The shell's own setting, beside the backend's (MONITOR.md "Settings and
+ * tools"): `set max-instructions N|unlimited`, `show max-instructions`. */
+#define SHELL_MAX_INSNS_SETTING "max-instructions"
 
 /* ---- shell_table.c: the command table ------------------------------------------ */
 

@@ -19,6 +19,18 @@ enum {
 	SHELL_SYMBOL_MAX = 160,        /* "<minios_trap_entry+8>" */
 };
 
+/* While the guest runs or a tool works (equiv): Control-C asks the
+ * backend to stop (its interrupt op) instead of ending the program; off
+ * again after.  shell.c. */
+void shell_catch_interrupt(struct shell *sh, bool on);
+
+/* A run without a count of its own: what `set max-instructions` allows. */
+static inline uint64_t
+shell_run_budget(const struct shell *sh)
+{
+	return sh->max_instructions ? sh->max_instructions : UINT64_MAX;
+}
+
 static inline struct backend *
 B(struct shell *sh)
 {

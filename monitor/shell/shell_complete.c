@@ -40,6 +40,7 @@ shell_add_options(struct shell *sh, shell_add_fn add, void *ctx)
 {
 	for (const struct backend_option *o = B(sh)->ops->options(B(sh)); o && o->name; o++)
 		add(ctx, o->name);
+	add(ctx, SHELL_MAX_INSNS_SETTING);
 }
 
 /* `set`: a setting or a register first, then the setting's choices, or

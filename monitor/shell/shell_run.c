@@ -90,10 +90,21 @@ shell_cmd_reset(struct shell *sh, const struct shell_argv *a)
 	shell_print_insn(sh, B(sh)->ops->pc(B(sh)), true, 0);
 }
 
+/* A run that the setting, not a count of its own, ended: say which. */
+static void
+shell_explain_limit(struct shell *sh, bool counted, struct backend_stop *stop)
+{
+	if (counted || !sh->max_instructions || stop->kind != BSTOP_BUDGET)
+		return;
+	snprintf(stop->message, sizeof stop->message,
+		 "stopped after %llu instructions (set %s)",
+		 (unsigned long long)sh->max_instructions, SHELL_MAX_INSNS_SETTING);
+}
+
 void
 shell_cmd_continue(struct shell *sh, const struct shell_argv *a)
 {
-	uint64_t budget = a->arg[0].given ? a->arg[0].value : UINT64_MAX;
+	uint64_t budget = a->arg[0].given ? a->arg[0].value : shell_run_budget(sh);
 	struct backend_stop stop;
 	B(sh)->ops->run(B(sh), budget, &stop);
 	if (stop.kind == BSTOP_STEPPED) {
@@ -103,6 +114,7 @@ shell_cmd_continue(struct shell *sh, const struct shell_argv *a)
 		snprintf(stop.message, sizeof stop.message,
 			 "stopped after the budget of %llu instructions", (unsigned long long)budget);
 	}
+	shell_explain_limit(sh, a->arg[0].given, &stop);
 	shell_report_stop(sh, a->cmd, &stop);
 }
 
@@ -132,7 +144,7 @@ shell_cmd_next(struct shell *sh, const struct shell_argv *a)
 		shell_error(sh, a->cmd, "%s", err);
 		return;
 	}
-	b->ops->run(b, UINT64_MAX, &stop);
+	b->ops->run(b, shell_run_budget(sh), &stop);
 	if (temporary) {
 		b->ops->remove_breakpoint(b, ret);
 		if (stop.kind == BSTOP_BREAKPOINT && stop.addr == ret) {
@@ -140,5 +152,6 @@ shell_cmd_next(struct shell *sh, const struct shell_argv *a)
 			stop.message[0] = '\0';
 		}
 	}
+	shell_explain_limit(sh, false, &stop);
 	shell_report_stop(sh, a->cmd, &stop);
 }

@@ -10,6 +10,37 @@
 
 enum { OPTION_VALUE_MAX = 128, WORD_BYTES = 4, BITS_PER_BYTE = 8 };
 
+/* ===== the shell's own setting: max-instructions ================================= */
+
+#define UNLIMITED "unlimited"
+
+static void
+shell_max_insns_show(struct shell *sh)
+{
+	if (sh->max_instructions)
+		fprintf(sh->out, "%s: %llu (choices: N, %s)\n", SHELL_MAX_INSNS_SETTING,
+			(unsigned long long)sh->max_instructions, UNLIMITED);
+	else
+		fprintf(sh->out, "%s: %s (choices: N, %s)\n", SHELL_MAX_INSNS_SETTING, UNLIMITED,
+			UNLIMITED);
+}
+
+/* `set max-instructions N|unlimited` (0 is unlimited too, as in GDB).  It
+ * limits runs to come; the guest does not restart. */
+static void
+shell_max_insns_set(struct shell *sh, const char *cmd, const char *value)
+{
+	char err[SHELL_ERR_MAX];
+	uint64_t n = 0;
+	if (strcmp(value, UNLIMITED) != 0 && shell_expr_eval(sh, value, &n, err, sizeof err) < 0) {
+		shell_error(sh, cmd, "%s: %s (usage: set %s N|%s)", SHELL_MAX_INSNS_SETTING, err,
+			    SHELL_MAX_INSNS_SETTING, UNLIMITED);
+		return;
+	}
+	sh->max_instructions = n;
+	shell_max_insns_show(sh);
+}
+
 const struct backend_option *
 shell_option(struct shell *sh, const char *name)
 {
@@ -136,10 +167,20 @@ shell_cmd_set(struct shell *sh, const struct shell_argv *a)
 		shell_trim(lhs);
 		shell_trim(rhs);
 		const struct backend_option *o = shell_option(sh, lhs);
-		if (o)
+		if (strcmp(lhs, SHELL_MAX_INSNS_SETTING) == 0)
+			shell_max_insns_set(sh, a->cmd, rhs);
+		else if (o)
 			shell_option_set(sh, a->cmd, o, rhs);
 		else
 			shell_set_register(sh, a->cmd, lhs, rhs);
+		return;
+	}
+	if (strcmp(v->text, SHELL_MAX_INSNS_SETTING) == 0) {
+		if (v->words < 2)
+			shell_error(sh, a->cmd, "missing VALUE (usage: set %s N|%s)",
+				    SHELL_MAX_INSNS_SETTING, UNLIMITED);
+		else
+			shell_max_insns_set(sh, a->cmd, text + strlen(SHELL_MAX_INSNS_SETTING) + 1);
 		return;
 	}
 	const struct backend_option *o = shell_option(sh, v->text);
@@ -164,6 +205,11 @@ shell_cmd_show(struct shell *sh, const struct shell_argv *a)
 	if (!a->arg[0].given) {
 		for (const struct backend_option *o = B(sh)->ops->options(B(sh)); o && o->name; o++)
 			shell_option_show(sh, o);
+		shell_max_insns_show(sh);
+		return;
+	}
+	if (strcmp(a->arg[0].text, SHELL_MAX_INSNS_SETTING) == 0) {
+		shell_max_insns_show(sh);
 		return;
 	}
 	const struct backend_option *o = shell_option(sh, a->arg[0].text);
@@ -182,7 +228,11 @@ shell_run_tool(struct shell *sh, int argc, char **argv)
 	if (!shell_need_guest(sh, argv[0]))
 		return;
 	fflush(sh->out);
-	if (b->ops->run_tool(b, argc, argv, sh->out, err, sizeof err) < 0)
+	/* a tool may run the guest many times (equiv): Control-C stops it too */
+	shell_catch_interrupt(sh, true);
+	int rc = b->ops->run_tool(b, argc, argv, sh->out, err, sizeof err);
+	shell_catch_interrupt(sh, false);
+	if (rc < 0)
 		shell_error(sh, argv[0], "%s", shell_strip_prefix(argv[0], err));
 }
 

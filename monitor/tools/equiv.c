@@ -97,6 +97,31 @@ seconds_now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* Run n guest instructions (or to the end); with cfg->interrupted, a
+ * slice at a time, giving up when it is set.  0, or -1 interrupted. */
+static int
+snapshot_run(const struct equiv_config *cfg, struct vm *vm, uint64_t n, char *err,
+	     size_t errlen)
+{
+	if (!cfg->interrupted) {
+		vm_run(vm, n);
+		return 0;
+	}
+	for (;;) {
+		if (*cfg->interrupted) {
+			snprintf(err, errlen, "interrupted (Control-C): no verdict");
+			return -1;
+		}
+		uint64_t before = vm_guest_instructions(vm);
+		enum machine_stop_reason why = vm_run(vm, n < EQUIV_INTERRUPT_SLICE ? n
+							 : EQUIV_INTERRUPT_SLICE);
+		uint64_t ran = vm_guest_instructions(vm) - before;
+		n -= ran < n ? ran : n;
+		if (n == 0 || ran == 0 || (why != STOP_NONE && why != STOP_BUDGET))
+			return 0;
+	}
+}
+
 /* Run `mode` for n guest instructions (or to the end) from a fresh load. */
 static int
 snapshot_take(const struct equiv_config *cfg, enum vm_mode mode, uint64_t n, bool trace,
@@ -116,7 +141,11 @@ snapshot_take(const struct equiv_config *cfg, enum vm_mode mode, uint64_t n, boo
 	if (trace)
 		vm_set_tracer(vm, &(struct machine_tracer){ .insn = snapshot_trace_insn, .ctx = s });
 	double t0 = seconds_now();
-	vm_run(vm, n);
+	if (snapshot_run(cfg, vm, n, err, errlen) < 0) {
+		vm_destroy(vm);
+		snapshot_free(s);
+		return -1;
+	}
 	s->seconds = seconds_now() - t0;
 	vm_guest_state(vm, &s->state);
 	s->stop = *vm_last_stop(vm);

@@ -6,6 +6,7 @@
 #ifndef TRAPLAB_EQUIV_H
 #define TRAPLAB_EQUIV_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,7 +22,13 @@ struct equiv_config {
 	uint32_t guest_memory;
 	enum vm_placement placement;
 	uint64_t budget;               /* guest instructions per run */
+	/* Control-C (the monitor's `equiv`): when not NULL, runs go in slices
+	 * of EQUIV_INTERRUPT_SLICE instructions, and once *interrupted is set
+	 * the check stops with -1 and "interrupted" in err, between probes of
+	 * the search or inside a long run */
+	const volatile sig_atomic_t *interrupted;
 };
+enum { EQUIV_INTERRUPT_SLICE = 100000 };
 
 /* When no budget is given.  A monitor mode that is equivalent retires
  * exactly bare's guest instructions, so one still running after twice as
