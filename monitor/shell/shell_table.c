@@ -65,7 +65,8 @@ const struct shell_cmd shell_cmds[] = {
 	{ "continue", "c run", CLASS_RUNNING, { COUNT_ARG }, NULL,
 	  "Runs the guest until something stops it",
 	  "Runs the guest until something stops it. It stops at a breakpoint, a watchpoint, "
-	  "its end, Control-C, or after N instructions when N is given. From a breakpoint "
+	  "its end, Control-C, or after N instructions when N is given -- without N, after "
+	  "max-instructions if that is set ('set max-instructions N'). From a breakpoint "
 	  "it moves on first.",
 	  shell_cmd_continue, CMD_RUNS | CMD_GUEST, NULL },
 	{ "step", "s stepi si", CLASS_RUNNING, { COUNT_ARG }, NULL,
@@ -76,7 +77,8 @@ const struct shell_cmd shell_cmds[] = {
 	{ "next", "n nexti ni", CLASS_RUNNING, { { 0 } }, NULL,
 	  "Executes one instruction, or a whole call",
 	  "Executes one instruction, or a whole call. At a call it runs until the "
-	  "instruction after it (a temporary breakpoint there). An empty line repeats it.",
+	  "instruction after it (a temporary breakpoint there), or for max-instructions "
+	  "if that is set. An empty line repeats it.",
 	  shell_cmd_next, CMD_RUNS | CMD_REPEAT | CMD_GUEST, NULL },
 	/* breakpoints and watchpoints */
 	{ "break", "b", CLASS_BREAKPOINTS, { ADDR_ARG }, NULL,
@@ -140,11 +142,13 @@ const struct shell_cmd shell_cmds[] = {
 	  NULL, "Changes a register, a memory word or a setting",
 	  "Changes a register, a memory word or a setting. Registers are the guest's, as it "
 	  "believes them; *ADDR is a word of its memory (virtual); a setting of the backend "
-	  "(mode, isa, ...) restarts the guest.",
+	  "(mode, isa, ...) restarts the guest. The shell's own setting, max-instructions "
+	  "N|unlimited, does not: it bounds every continue or next without a count.",
 	  shell_cmd_set, 0, NULL },
 	{ "show", "", CLASS_SETTINGS, { { ARG_OPTION, "OPTION", ARG_OPTIONAL, NULL } }, NULL,
 	  "Shows the backend's settings, or one of them",
-	  "Shows the backend's settings, or one of them. The choices are listed too.",
+	  "Shows the backend's settings, or one of them, and the shell's max-instructions. "
+	  "The choices are listed too.",
 	  shell_cmd_show, 0, NULL },
 	/* traps: tracing, counting, drawing */
 	{ "trace", "", CLASS_TRACING,

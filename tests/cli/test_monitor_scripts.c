@@ -348,6 +348,116 @@ test_control_c(void)
 	free(dir);
 }
 
+/* The guest's console goes into the shell's output stream (issue 15):
+ * in order with what the commands print, with stdout a pipe. */
+static void
+test_console_in_order(void)
+{
+	const char *args[] = { "monitor", MINIOS, NULL };
+	char *out;
+	int rc = cli_run(args, "print 1\ncontinue 60000\nprint 2\n", &out);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	const char *one = strstr(out, "0x00000001  1\n");
+	const char *boot = strstr(out, "minios: booting");
+	const char *stop = strstr(out, "stopped after the budget of 60000 instructions");
+	const char *two = strstr(out, "0x00000002  2\n");
+	CU_ASSERT(one && boot && stop && two && one < boot && boot < stop && stop < two);
+	free(out);
+}
+
+/* The backend sends the console where it is told (set_console), never to
+ * stdout; and a reset, which reloads the VM it keeps, runs the guest again
+ * exactly as the first time. */
+struct console_capture {
+	char text[4096];
+	size_t len;
+};
+
+static void
+capture_byte(void *ctx, uint8_t byte)
+{
+	struct console_capture *c = ctx;
+	if (c->len + 1 < sizeof c->text)
+		c->text[c->len++] = (char)byte;
+}
+
+static void
+test_backend_console_sink_and_reset(void)
+{
+	enum { BUDGET = 60000 };
+	char err[320], path[PATH_LEN];
+	snprintf(path, sizeof path, "%s/%s", test_top(), MINIOS);
+	struct backend *b = backend_pg32_create(err, sizeof err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	struct console_capture first = { .len = 0 }, again = { .len = 0 };
+	b->ops->set_console(b, capture_byte, &first);
+	CU_ASSERT_EQUAL_FATAL(b->ops->load(b, path, err, sizeof err), 0);
+	struct backend_stop stop;
+	b->ops->run(b, BUDGET, &stop);
+	uint64_t pc = b->ops->pc(b);
+	CU_ASSERT_EQUAL(stop.kind, BSTOP_BUDGET);
+	CU_ASSERT_PTR_NOT_NULL(strstr(first.text, "minios: booting"));
+	b->ops->set_console(b, capture_byte, &again);
+	CU_ASSERT_EQUAL(b->ops->reset(b, err, sizeof err), 0);
+	b->ops->run(b, BUDGET, &stop);
+	CU_ASSERT_EQUAL(b->ops->pc(b), pc);
+	CU_ASSERT(first.len == again.len && memcmp(first.text, again.text, first.len) == 0);
+	b->ops->destroy(b);
+}
+
+/* `set max-instructions N` ends a `continue` without a count after exactly
+ * N instructions, with a stop line that names the setting. */
+static void
+test_max_instructions(void)
+{
+	const char *args[] = { "monitor", MINIOS, NULL };
+	char *out;
+	int rc = cli_run(args, "set max-instructions 1000\ncontinue\ncontinue\nstats\n"
+			 "show max-instructions\nset max-instructions unlimited\n"
+			 "show max-instructions\n", &out);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "max-instructions: 1000 (choices: N, unlimited)\n"
+				      "stopped after 1000 instructions (set max-instructions)\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "guest_instructions   2000\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "max-instructions: unlimited"));
+	free(out);
+}
+
+/* Control-C during `equiv` of a guest that loops forever: equiv stops with
+ * one line, no verdict, and the session goes on. */
+static void
+test_control_c_equiv(void)
+{
+	enum { WHILE_EQUIV_RUNS_US = 300000 };
+	char *dir = cli_tempdir();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	char guest[PATH_LEN];
+	snprintf(guest, sizeof guest, "%s/spin.s", dir);
+	CU_ASSERT_EQUAL_FATAL(cli_write_file(guest, "start:  b     start\n"), 0);
+	const char *args[] = { "monitor", guest, NULL };
+	struct cli_proc p;
+	CU_ASSERT_EQUAL_FATAL(cli_spawn(&p, args), 0);
+	const char go[] = "equiv\n";
+	CU_ASSERT_EQUAL(write(p.in, go, strlen(go)), (ssize_t)strlen(go));
+	usleep(WHILE_EQUIV_RUNS_US);
+	kill(p.pid, SIGINT);
+	char *buf = NULL;
+	size_t len = 0;
+	CU_ASSERT(cli_read_until(&p, &buf, &len, "equiv: interrupted (Control-C): no verdict\n",
+				 CLI_WAIT_MS));
+	const char after[] = "print 6*7\nquit\n";
+	CU_ASSERT_EQUAL(write(p.in, after, strlen(after)), (ssize_t)strlen(after));
+	int rc = cli_finish(&p, &buf, &len);
+	CU_ASSERT_EQUAL(rc, 87);        /* a command failed: the interrupted equiv */
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "0x0000002a  42"));
+	CU_ASSERT_PTR_NULL(strstr(buf, "equivalent"));
+	free(buf);
+	cli_rmtree(dir);
+	free(dir);
+}
+
 static CU_TestInfo tests[] = {
 	{ "vcpu: guest user -> supervisor at sys, machine stays user", test_vcpu_syscall },
 	{ "break minios_syscall, continue, x, disassemble, next", test_break_syscall },
@@ -364,6 +474,11 @@ static CU_TestInfo tests[] = {
 	{ "exit status 0/87, also with -x", test_exit_status },
 	{ "dot: a graph Graphviz renders", test_dot },
 	{ "Control-C stops continue; the next command works", test_control_c },
+	{ "the guest's console is in order with command output", test_console_in_order },
+	{ "backend: console to its sink; reset runs the guest again alike",
+	  test_backend_console_sink_and_reset },
+	{ "set max-instructions: continue stops after exactly N", test_max_instructions },
+	{ "Control-C stops equiv; the next command works", test_control_c_equiv },
 	CU_TEST_INFO_NULL,
 };
 
