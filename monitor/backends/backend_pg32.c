@@ -40,24 +40,25 @@ pg32_watched_word(void *ctx, uint64_t addr, uint32_t *value, char *err, size_t e
 int
 pg32_start(struct pg32_backend *p, char *err, size_t errlen)
 {
-	p->ended = false;
 	struct vm_config cfg = { .mode = p->mode, .variant = p->variant,
 				 .guest_memory = p->memory, .placement = p->placement };
-	bool same = cfg.mode == p->vm_cfg.mode && cfg.variant == p->vm_cfg.variant &&
+	bool same = p->vm && cfg.mode == p->vm_cfg.mode && cfg.variant == p->vm_cfg.variant &&
 		    cfg.guest_memory == p->vm_cfg.guest_memory &&
 		    cfg.placement == p->vm_cfg.placement;
-	if (p->vm && !same) {
-		vm_destroy(p->vm);
-		p->vm = NULL;
-	}
-	struct vm *vm = p->vm ? p->vm : vm_create(&cfg, err, errlen);
-	p->vm = NULL;
+	/* a new VM replaces the old one only once the image is in it: a guest
+	 * that cannot start so leaves the old one as it was */
+	struct vm *vm = same ? p->vm : vm_create(&cfg, err, errlen);
 	if (!vm)
 		return -1;
 	if (vm_load_image(vm, p->image, p->size, err, errlen) < 0) {
+		if (vm == p->vm)
+			p->vm = NULL;       /* its reload failed half-way: no guest */
 		vm_destroy(vm);
 		return -1;
 	}
+	if (vm != p->vm)
+		vm_destroy(p->vm);
+	p->ended = false;
 	vm_set_console(vm, p->console_fn, p->console_ctx);
 	vm_set_event_hook(vm, p->event_fn ? pg32_forward_event : NULL, p);
 	p->vm = vm;
@@ -91,6 +92,8 @@ pg32_load(struct backend *b, const char *path, char *err, size_t errlen)
 	guest_image_free(&g);
 	p->path = strdup(path);
 	p->nbreakpoints = p->watches.count = 0;
+	vm_destroy(p->vm);             /* another guest: never the old one's VM */
+	p->vm = NULL;
 	return pg32_start(p, err, errlen);
 }
 

@@ -248,9 +248,19 @@ pg32_set_option(struct backend *b, const char *name, const char *value, char *er
 	const struct pg32_setting *s = pg32_setting(name);
 	if (!s)
 		return backend_no_option(p->options, name, err, errlen);
+	const struct pg32_backend before = *p;
 	if (s->set(p, value, err, errlen) < 0)
 		return -1;
-	return p->image ? pg32_start(p, err, errlen) : 0;
+	if (!p->image || pg32_start(p, err, errlen) == 0)
+		return 0;
+	/* The guest cannot start so (minios in 4 KiB): refuse the value; the
+	 * guest goes on as it was (pg32_start left its VM alone), rather than
+	 * the session being left with no guest (found by tests/fuzz/fuzz_shell.c). */
+	p->mode = before.mode;
+	p->variant = before.variant;
+	p->placement = before.placement;
+	p->memory = before.memory;
+	return -1;
 }
 
 /* ===== tools ============================================================================ */

@@ -458,6 +458,23 @@ test_control_c_equiv(void)
 	free(dir);
 }
 
+/* A setting the guest cannot start with (minios in 4 KiB) is refused with
+ * one line, and the guest goes on where it was (found by fuzz_shell). */
+static void
+test_refused_setting_keeps_the_guest(void)
+{
+	const char *args[] = { "monitor", MINIOS, NULL };
+	char *out;
+	int rc = cli_run(args, "continue 100\nmemory 4\nshow memory\ncontinue 100\nstats\n", &out);
+	CU_ASSERT_EQUAL(rc, 87);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "memory: image is 8192 bytes but guest memory is only "
+				      "4096 bytes"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "memory: 1024\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "guest_instructions   200\n"));
+	free(out);
+}
+
 static CU_TestInfo tests[] = {
 	{ "vcpu: guest user -> supervisor at sys, machine stays user", test_vcpu_syscall },
 	{ "break minios_syscall, continue, x, disassemble, next", test_break_syscall },
@@ -479,6 +496,8 @@ static CU_TestInfo tests[] = {
 	  test_backend_console_sink_and_reset },
 	{ "set max-instructions: continue stops after exactly N", test_max_instructions },
 	{ "Control-C stops equiv; the next command works", test_control_c_equiv },
+	{ "a setting the guest cannot start with is refused; the guest goes on",
+	  test_refused_setting_keeps_the_guest },
 	CU_TEST_INFO_NULL,
 };
 

@@ -116,7 +116,9 @@ static void
 restore_settings(struct backend *b)
 {
 	char now[SETTING_VALUE_MAX], err[SHELL_ERR_MAX];
-	for (size_t i = 0; i < nsettings; i++) {
+	/* last first: memory before mode, so that no step on the way back is a
+	 * combination the guest cannot start in (16 MiB under a monitor) */
+	for (size_t i = nsettings; i-- > 0;) {
 		if (b->ops->get_option(b, settings[i].name, now, sizeof now) < 0 ||
 		    strcmp(now, settings[i].value) == 0)
 			continue;
