@@ -10,7 +10,8 @@
  * /dev/null.  So that no input runs for long, `max-instructions` is held at
  * HARNESS_MAX_INSTRUCTIONS and a run with a larger count of its own is not
  * executed; so that none writes outside a temporary directory (the working
- * directory, emptied after each input that wrote there), a file argument
+ * directory while an input runs, emptied after each input that wrote
+ * there), a file argument
  * with a '/' in it is refused, as is a picture `dot` would run dot(1) for.
  * `explain` (which runs the classifier, ~80 ms) and `equiv` (bare and three
  * modes over the whole of minios, up to ~60 ms) would make every input
@@ -18,6 +19,7 @@
  * FUZZ_SHELL_SLOW=1 in the environment.
  */
 #include <dirent.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -40,6 +42,7 @@ enum {
 static struct shell *sh;
 static char minios_path[PATH_MAX];
 static char temp_dir[] = "/tmp/traplab-fuzz-shell-XXXXXX";
+static int home_fd = -1, temp_fd = -1;    /* where libFuzzer runs; where inputs do */
 /* the backend's settings as they were at the start, restored after each input */
 static struct {
 	char name[SETTING_VALUE_MAX], value[SETTING_VALUE_MAX];
@@ -89,8 +92,12 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	find_minios();
 	const char *slow = getenv("FUZZ_SHELL_SLOW");
 	slow_commands = slow && strcmp(slow, "1") == 0;
-	if (!mkdtemp(temp_dir) || chdir(temp_dir) != 0)
-		fail(temp_dir, "cannot make and enter the temporary directory");
+	/* the working directory is the temporary one only while an input runs:
+	 * libFuzzer reads its corpus and writes artifacts relative to the
+	 * directory it was started in */
+	if (!mkdtemp(temp_dir) || (home_fd = open(".", O_RDONLY | O_DIRECTORY)) < 0 ||
+	    (temp_fd = open(temp_dir, O_RDONLY | O_DIRECTORY)) < 0)
+		fail(temp_dir, "cannot make and open the temporary directory");
 	struct backend *b = backend_pg32_create(err, sizeof err);
 	if (!b || !(sh = shell_create(b, false)))
 		fail("backend_pg32_create", err);
@@ -231,6 +238,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char line[SHELL_LINE_MAX + 1];
+	if (fchdir(temp_fd) != 0)
+		fail(temp_dir, "cannot enter the temporary directory");
 	reset_session();
 	bool wrote = false;
 	size_t at = 0;
@@ -246,5 +255,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (wrote)
 		empty_temp_dir();
+	if (fchdir(home_fd) != 0)
+		fail(".", "cannot go back to the starting directory");
 	return 0;
 }
