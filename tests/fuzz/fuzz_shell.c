@@ -81,6 +81,19 @@ find_minios(void)
 		fail(path, "minios not found (set TRAPLAB_TOP to the tree)");
 }
 
+static void empty_temp_dir(void);
+
+/* At exit, the temporary directory goes: one is made per process. */
+static void
+remove_temp_dir(void)
+{
+	if (temp_fd < 0 || fchdir(temp_fd) != 0)
+		return;
+	empty_temp_dir();
+	if (fchdir(home_fd) == 0)
+		rmdir(temp_dir);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 int
@@ -98,6 +111,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (!mkdtemp(temp_dir) || (home_fd = open(".", O_RDONLY | O_DIRECTORY)) < 0 ||
 	    (temp_fd = open(temp_dir, O_RDONLY | O_DIRECTORY)) < 0)
 		fail(temp_dir, "cannot make and open the temporary directory");
+	atexit(remove_temp_dir);
 	struct backend *b = backend_pg32_create(err, sizeof err);
 	if (!b || !(sh = shell_create(b, false)))
 		fail("backend_pg32_create", err);
