@@ -7,10 +7,13 @@
 #include "asm_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 enum {
 	IMAGE_FIRST_CAP = 4096,  /* the image buffer starts here and doubles */
@@ -119,30 +122,84 @@ asm_error_plain(struct asm_ctx *c, const char *name, const char *msg)
 
 /* ===== Sources =========================================================== */
 
-static int
-asm_read_file(const char *path, char **text, size_t *len)
+/* A source file is read whole into memory, so it must be a regular file of
+ * bounded size: `.include "/dev/zero"` would otherwise read until memory
+ * runs out, and a FIFO would block forever (issue 15).  The cap is the
+ * kernel reader's (kvm-backend/linux/boot_linux.c); guests are a few KiB. */
+#define ASM_MAX_SOURCE ((size_t)256 << 20)
+
+/* What kind of file `mode` names, for "not a regular file (a directory)". */
+static const char *
+asm_file_kind(mode_t mode)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return errno;
-	errno = 0;
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "a special file";
+}
+
+/* Read a whole source file.  NULL on success, else why not, written into
+ * why[] (an errno's text, "not a regular file (...)", "larger than ..."). */
+static const char *
+asm_read_file(const char *path, char **text, size_t *len, char *why, size_t whylen)
+{
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; it makes no
+	 * difference to reading a regular file. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		snprintf(why, whylen, "%s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return why;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(why, whylen, "not a regular file (%s)", asm_file_kind(st.st_mode));
+		close(fd);
+		return why;
+	}
+	if ((uint64_t)st.st_size > ASM_MAX_SOURCE) {
+		snprintf(why, whylen, "larger than %zu MiB (%lld bytes)", ASM_MAX_SOURCE >> 20,
+			 (long long)st.st_size);
+		close(fd);
+		return why;
+	}
+	/* st_size is a hint, not a promise: /proc files say 0, and a file may
+	 * grow while it is read.  Read to EOF, but never past the cap. */
 	size_t cap = 0, n = 0;
 	char *buf = NULL;
-	int err = 0;
-	for (;;) {
+	const char *err = NULL;
+	if (asm_grow(&buf, &cap, (size_t)st.st_size + BUFSIZ + 1, 1) < 0)
+		err = strerror(ENOMEM);
+	while (!err) {
+		if (n > ASM_MAX_SOURCE) {
+			snprintf(why, whylen, "larger than %zu MiB", ASM_MAX_SOURCE >> 20);
+			err = why;
+			break;
+		}
 		if (asm_grow(&buf, &cap, n + BUFSIZ + 1, 1) < 0) {
-			err = ENOMEM;
+			err = strerror(ENOMEM);
 			break;
 		}
-		size_t got = fread(buf + n, 1, BUFSIZ, f);
-		n += got;
-		if (got < BUFSIZ) {
-			if (ferror(f))  /* a directory, say: EISDIR */
-				err = errno ? errno : EIO;
-			break;
+		ssize_t got = read(fd, buf + n, cap - n - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			snprintf(why, whylen, "%s", strerror(errno));
+			err = why;
 		}
+		if (got <= 0)
+			break;
+		n += (size_t)got;
 	}
-	fclose(f);
+	close(fd);
 	if (err) {
 		free(buf);
 		return err;
@@ -150,7 +207,7 @@ asm_read_file(const char *path, char **text, size_t *len)
 	buf[n] = '\0';
 	*text = buf;
 	*len = n;
-	return 0;
+	return NULL;
 }
 
 /* Takes ownership of text; the directory is everything before the last '/'. */
@@ -188,12 +245,12 @@ asm_source_include(struct asm_ctx *c, const struct asm_token *name)
 		c->out_of_memory = true;
 		return -1;
 	}
-	char *text;
+	char *text, why[128];
 	size_t len;
-	int err = asm_read_file(path, &text, &len);
+	const char *err = asm_read_file(path, &text, &len, why, sizeof(why));
 	long index = -1;
 	if (err)
-		asm_error(c, name->col, "cannot open include file '%s': %s", path, strerror(err));
+		asm_error(c, name->col, "cannot open include file '%s': %s", path, err);
 	else
 		index = asm_source_add(c, path, text, len);
 	free(path);
@@ -549,13 +606,13 @@ int
 asm_assemble_file(const char *path, struct asm_result *out)
 {
 	struct asm_ctx c = { 0 };
-	char *text;
+	char *text, why[128];
 	size_t len;
 	asm_result_init(out);
-	int err = asm_read_file(path, &text, &len);
+	const char *err = asm_read_file(path, &text, &len, why, sizeof(why));
 	if (err) {
 		char *msg;
-		if (asprintf(&msg, "%s: error: cannot open '%s': %s\n", path, path, strerror(err)) < 0)
+		if (asprintf(&msg, "%s: error: cannot open '%s': %s\n", path, path, err) < 0)
 			msg = NULL;
 		c.errors[0].total++;
 		asm_error_push(&c, &c.errors[0], 0, msg);

@@ -4,7 +4,11 @@
  * a run must be reported in source order, and the count is capped.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "asm.h"
 #include "support.h"
@@ -213,6 +217,94 @@ test_conditional_errors(void)
 	asm_result_free(&r);
 }
 
+/* Issue 15: a source is read whole, so only a regular file of at most
+ * 256 MiB is read at all.  `.include "/dev/zero"` used to read 2.1 GB and
+ * then fail to allocate; a FIFO blocked forever.  Each must now give one
+ * error at the .include, quickly. */
+static double
+seconds_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Assemble `.include "PATH"` and expect exactly one error, `want`'s first line. */
+static void
+check_include_refused(const char *path, const char *why)
+{
+	char src[512], want[768], line[768];
+	struct asm_result r;
+	snprintf(src, sizeof(src), "\tnop\n  .include \"%s\"\n\tnop\n", path);
+	snprintf(want, sizeof(want), "bad.s:2:12: error: cannot open include file '%s': %s", path, why);
+	double start = seconds_now();
+	CU_ASSERT_EQUAL(asm_assemble_string("bad.s", src, &r), -1);
+	CU_ASSERT_TRUE(seconds_now() - start < 2.0);
+	CU_ASSERT_EQUAL_FATAL(r.nerrors, 1);
+	first_line(r.errors[0], line, sizeof(line));
+	CU_ASSERT_STRING_EQUAL(line, want);
+	asm_result_free(&r);
+}
+
+/* The top-level file goes through the same reader (`traplab asm`). */
+static void
+check_file_refused(const char *path, const char *why)
+{
+	char want[768];
+	struct asm_result r;
+	snprintf(want, sizeof(want), "%s: error: cannot open '%s': %s\n", path, path, why);
+	CU_ASSERT_EQUAL(asm_assemble_file(path, &r), -1);
+	CU_ASSERT_EQUAL_FATAL(r.nerrors, 1);
+	CU_ASSERT_STRING_EQUAL(r.errors[0], want);
+	asm_result_free(&r);
+}
+
+static void
+test_include_only_regular_files(void)
+{
+	check_include_refused("/dev/zero", "not a regular file (a character device)");
+	check_file_refused("/dev/zero", "not a regular file (a character device)");
+
+	char dir[] = "/tmp/traplab-asm-XXXXXX";
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	check_include_refused(dir, "not a regular file (a directory)");
+	check_file_refused(dir, "not a regular file (a directory)");
+
+	/* Nobody ever writes to it: opening it for reading used to wait forever. */
+	char fifo[sizeof(dir) + 8];
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	CU_ASSERT_EQUAL_FATAL(mkfifo(fifo, 0600), 0);
+	check_include_refused(fifo, "not a regular file (a FIFO)");
+	check_file_refused(fifo, "not a regular file (a FIFO)");
+
+	/* A sparse regular file one byte past the cap: refused before any read. */
+	char big[sizeof(dir) + 8];
+	snprintf(big, sizeof(big), "%s/big.s", dir);
+	FILE *f = fopen(big, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(ftruncate(fileno(f), (256l << 20) + 1), 0);
+	fclose(f);
+	check_include_refused(big, "larger than 256 MiB (268435457 bytes)");
+
+	/* An ordinary include still works, with a path given absolutely. */
+	char ok[sizeof(dir) + 8], src[256];
+	snprintf(ok, sizeof(ok), "%s/ok.s", dir);
+	f = fopen(ok, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("\tnop\n", f);
+	fclose(f);
+	snprintf(src, sizeof(src), ".include \"%s\"\n", ok);
+	struct asm_result r;
+	CU_ASSERT_EQUAL(asm_assemble_string("good.s", src, &r), 0);
+	CU_ASSERT_EQUAL(r.size, 4);
+	asm_result_free(&r);
+
+	unlink(ok);
+	unlink(big);
+	unlink(fifo);
+	rmdir(dir);
+}
+
 static CU_TestInfo tests[] = {
 	{ "each malformed input: its exact message", test_each_bad_input_gives_its_message },
 	{ "message, source line and caret", test_message_shows_line_and_caret },
@@ -220,6 +312,7 @@ static CU_TestInfo tests[] = {
 	{ "at most 50, then 'too many errors'", test_too_many_errors },
 	{ "missing source file", test_missing_file },
 	{ ".if structure: unclosed, unmatched, per file", test_conditional_errors },
+	{ ".include and sources: regular files of at most 256 MiB", test_include_only_regular_files },
 	CU_TEST_INFO_NULL,
 };
 
