@@ -1,0 +1,4 @@
+main:
+	nop
+	b main	; crlf and tabs
+	.asciz "A\0\r\n\"\\"
