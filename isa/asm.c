@@ -229,11 +229,41 @@ asm_source_add(struct asm_ctx *c, const char *name, char *text, size_t len)
 	return (long)c->nsources++;
 }
 
+/* A path as a message shows it: a control character (a "\n" in the
+ * .include string, say) as an escape, so that every message stays one
+ * line (fuzz_asm found "cannot open include file 'a<newline>b'").  NULL
+ * when out of memory. */
+static char *
+asm_show_path(const char *path)
+{
+	size_t n = strlen(path);
+	char *out = malloc(4 * n + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (*p == '\n' || *p == '\r' || *p == '\t') {
+			*o++ = '\\';
+			*o++ = *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't';
+		} else if (*p < 0x20 || *p == 0x7f) {
+			o += sprintf(o, "\\x%02x", *p);
+		} else {
+			*o++ = (char)*p;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
 long
 asm_source_include(struct asm_ctx *c, const struct asm_token *name)
 {
 	if (c->depth >= ASM_MAX_INCLUDE_DEPTH) {
 		asm_error(c, name->col, "include nesting too deep");
+		return -1;
+	}
+	/* A path is a C string: "a\0b" would silently open "a". */
+	if (memchr(name->str, '\0', name->str_len)) {
+		asm_error(c, name->col, "include file name contains a NUL byte");
 		return -1;
 	}
 	const char *dir = c->sources[c->at.source].dir;
@@ -249,9 +279,14 @@ asm_source_include(struct asm_ctx *c, const struct asm_token *name)
 	size_t len;
 	const char *err = asm_read_file(path, &text, &len, why, sizeof(why));
 	long index = -1;
-	if (err)
-		asm_error(c, name->col, "cannot open include file '%s': %s", path, err);
-	else
+	if (err) {
+		char *shown = asm_show_path(path);
+		if (!shown)
+			c->out_of_memory = true;
+		else
+			asm_error(c, name->col, "cannot open include file '%s': %s", shown, err);
+		free(shown);
+	} else
 		index = asm_source_add(c, path, text, len);
 	free(path);
 	return index;

@@ -36,6 +36,10 @@ static const struct {
 	{ ".org 8\nnop\n.org 4\n",      "bad.s:3:6: error: '.org' moves backwards from 0x0000000c to 0x00000004" },
 	{ ".include \"/nonexistent/x.s\"\n",
 	  "bad.s:1:10: error: cannot open include file '/nonexistent/x.s': No such file or directory" },
+	/* fuzz_asm: an escape in the path must not break the message's one line */
+	{ ".include \"a\\nb\"\n",
+	  "bad.s:1:10: error: cannot open include file 'a\\nb': No such file or directory" },
+	{ ".include \"a\\0b\"\n",     "bad.s:1:10: error: include file name contains a NUL byte" },
 	{ ".word 1 / (2 - 2)\n",        "bad.s:1:9: error: division by zero" },
 	{ "\tli r1, 0x\n",              "bad.s:1:9: error: bad number '0x'" },
 	{ "\tadd r1, r2, r3 r4\n",      "bad.s:1:17: error: unexpected 'r4' after operands" },

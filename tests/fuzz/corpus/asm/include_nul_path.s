@@ -1,0 +1,1 @@
+.include "guests/pg32/lib/print.s\0junk"
