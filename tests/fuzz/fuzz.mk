@@ -39,7 +39,7 @@ fuzz: fuzz-build
 
 # clang and libFuzzer's runtime: link an empty harness once, else say what to install.
 $(FUZZ_OK): tests/fuzz/fuzz.mk
-	@mkdir -p $(@D)
+	@mkdir -p $(@D) && rm -f $@
 	$(Q)printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n);\nint LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' \
 	  > $(@D)/toolchain-check.c; \
 	if ! command -v $(FUZZ_CC) >/dev/null 2>&1; then \
