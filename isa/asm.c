@@ -18,6 +18,7 @@
 enum {
 	IMAGE_FIRST_CAP = 4096,  /* the image buffer starts here and doubles */
 	ERROR_INDENT = 4,        /* source and caret lines are indented this much */
+	ASM_MAX_SOURCE = 256 << 20,  /* bytes in a source file: the kernel reader's cap */
 };
 
 int
@@ -122,84 +123,34 @@ asm_error_plain(struct asm_ctx *c, const char *name, const char *msg)
 
 /* ===== Sources =========================================================== */
 
-/* A source file is read whole into memory, so it must be a regular file of
- * bounded size: `.include "/dev/zero"` would otherwise read until memory
- * runs out, and a FIFO would block forever (issue 15).  The cap is the
- * kernel reader's (kvm-backend/linux/boot_linux.c); guests are a few KiB. */
-#define ASM_MAX_SOURCE ((size_t)256 << 20)
-
-/* What kind of file `mode` names, for "not a regular file (a directory)". */
-static const char *
-asm_file_kind(mode_t mode)
-{
-	if (S_ISDIR(mode))
-		return "a directory";
-	if (S_ISCHR(mode))
-		return "a character device";
-	if (S_ISBLK(mode))
-		return "a block device";
-	if (S_ISFIFO(mode))
-		return "a FIFO";
-	if (S_ISSOCK(mode))
-		return "a socket";
-	return "a special file";
-}
-
-/* Read a whole source file.  NULL on success, else why not, written into
- * why[] (an errno's text, "not a regular file (...)", "larger than ..."). */
+/* Read a whole source: only a regular file of at most ASM_MAX_SOURCE, since
+ * `.include "/dev/zero"` read until memory ran out and a FIFO blocked
+ * forever (issue 15).  NULL on success, else why not (errno's text or why). */
 static const char *
 asm_read_file(const char *path, char **text, size_t *len, char *why, size_t whylen)
 {
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer; it makes no
-	 * difference to reading a regular file. */
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		snprintf(why, whylen, "%s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return why;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(why, whylen, "not a regular file (%s)", asm_file_kind(st.st_mode));
-		close(fd);
-		return why;
-	}
-	if ((uint64_t)st.st_size > ASM_MAX_SOURCE) {
-		snprintf(why, whylen, "larger than %zu MiB (%lld bytes)", ASM_MAX_SOURCE >> 20,
-			 (long long)st.st_size);
-		close(fd);
-		return why;
-	}
-	/* st_size is a hint, not a promise: /proc files say 0, and a file may
-	 * grow while it is read.  Read to EOF, but never past the cap. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);  /* a FIFO: no waiting */
+	struct stat st = { 0 };
 	size_t cap = 0, n = 0;
 	char *buf = NULL;
-	const char *err = NULL;
-	if (asm_grow(&buf, &cap, (size_t)st.st_size + BUFSIZ + 1, 1) < 0)
-		err = strerror(ENOMEM);
-	while (!err) {
-		if (n > ASM_MAX_SOURCE) {
-			snprintf(why, whylen, "larger than %zu MiB", ASM_MAX_SOURCE >> 20);
+	const char *err = fd < 0 || fstat(fd, &st) < 0 ? strerror(errno)
+			  : !S_ISREG(st.st_mode) ? "not a regular file" : NULL;
+	snprintf(why, whylen, "larger than %d MiB", ASM_MAX_SOURCE >> 20);
+	/* st_size is a hint: /proc files say 0, and a file may grow meanwhile. */
+	for (size_t want = (size_t)st.st_size; !err; want = n) {
+		ssize_t got = 0;
+		if (want > ASM_MAX_SOURCE)
 			err = why;
-			break;
-		}
-		if (asm_grow(&buf, &cap, n + BUFSIZ + 1, 1) < 0) {
+		else if (asm_grow(&buf, &cap, want + BUFSIZ + 1, 1) < 0)
 			err = strerror(ENOMEM);
+		else if ((got = read(fd, buf + n, cap - n - 1)) < 0 && errno != EINTR)
+			err = strerror(errno);
+		else if (got == 0)
 			break;
-		}
-		ssize_t got = read(fd, buf + n, cap - n - 1);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			snprintf(why, whylen, "%s", strerror(errno));
-			err = why;
-		}
-		if (got <= 0)
-			break;
-		n += (size_t)got;
+		n += got > 0 ? (size_t)got : 0;
 	}
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	if (err) {
 		free(buf);
 		return err;
@@ -229,31 +180,6 @@ asm_source_add(struct asm_ctx *c, const char *name, char *text, size_t len)
 	return (long)c->nsources++;
 }
 
-/* A path as a message shows it: a control character (a "\n" in the
- * .include string, say) as an escape, so that every message stays one
- * line (fuzz_asm found "cannot open include file 'a<newline>b'").  NULL
- * when out of memory. */
-static char *
-asm_show_path(const char *path)
-{
-	size_t n = strlen(path);
-	char *out = malloc(4 * n + 1), *o = out;
-	if (!out)
-		return NULL;
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if (*p == '\n' || *p == '\r' || *p == '\t') {
-			*o++ = '\\';
-			*o++ = *p == '\n' ? 'n' : *p == '\r' ? 'r' : 't';
-		} else if (*p < 0x20 || *p == 0x7f) {
-			o += sprintf(o, "\\x%02x", *p);
-		} else {
-			*o++ = (char)*p;
-		}
-	}
-	*o = '\0';
-	return out;
-}
-
 long
 asm_source_include(struct asm_ctx *c, const struct asm_token *name)
 {
@@ -266,27 +192,20 @@ asm_source_include(struct asm_ctx *c, const struct asm_token *name)
 		asm_error(c, name->col, "include file name contains a NUL byte");
 		return -1;
 	}
-	const char *dir = c->sources[c->at.source].dir;
-	char *path;
-	int n = (dir[0] == '\0' || name->str[0] == '/')
-		? asprintf(&path, "%.*s", (int)name->str_len, name->str)
-		: asprintf(&path, "%s/%.*s", dir, (int)name->str_len, name->str);
-	if (n < 0) {
+	const char *dir = name->str[0] == '/' ? "" : c->sources[c->at.source].dir;
+	char *path, *text, why[64];
+	size_t len;
+	if (asprintf(&path, "%s%s%.*s", dir, dir[0] ? "/" : "", (int)name->str_len, name->str) < 0) {
 		c->out_of_memory = true;
 		return -1;
 	}
-	char *text, why[128];
-	size_t len;
 	const char *err = asm_read_file(path, &text, &len, why, sizeof(why));
 	long index = -1;
-	if (err) {
-		char *shown = asm_show_path(path);
-		if (!shown)
-			c->out_of_memory = true;
-		else
-			asm_error(c, name->col, "cannot open include file '%s': %s", shown, err);
-		free(shown);
-	} else
+	/* The name as written ("a\nb", not a line break): messages stay one line. */
+	if (err)
+		asm_error(c, name->col, "cannot open include file '%s%s%.*s': %s", dir,
+			  dir[0] ? "/" : "", (int)name->len - 2, name->text + 1, err);
+	else
 		index = asm_source_add(c, path, text, len);
 	free(path);
 	return index;
@@ -367,19 +286,6 @@ asm_symbol_value(struct asm_ctx *c, const struct asm_token *name, struct asm_val
 			  "'%s' has no value: its .equ depends on itself or on an undefined symbol",
 			  s->name);
 	return -1;
-}
-
-int
-asm_pending_add(struct asm_ctx *c, size_t sym, size_t expr_tok)
-{
-	if (asm_grow(&c->pending, &c->cap_pending, c->npending + 1, sizeof(*c->pending)) < 0) {
-		c->out_of_memory = true;
-		return -1;
-	}
-	c->pending[c->npending++] = (struct asm_pending){
-		.sym = sym, .src = c->at.src, .len = c->at.len, .expr_tok = expr_tok, .loc = c->stmt_loc,
-	};
-	return 0;
 }
 
 /* Between the passes every label is known, so an .equ that named a later
@@ -641,7 +547,7 @@ int
 asm_assemble_file(const char *path, struct asm_result *out)
 {
 	struct asm_ctx c = { 0 };
-	char *text, why[128];
+	char *text, why[64];
 	size_t len;
 	asm_result_init(out);
 	const char *err = asm_read_file(path, &text, &len, why, sizeof(why));

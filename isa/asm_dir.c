@@ -174,6 +174,20 @@ dir_align(struct asm_ctx *c, struct asm_line *l, const struct asm_token *tok,
 		asm_emit(c, NULL, 0, pad, tok->col);
 }
 
+/* An .equ pass 1 could not evaluate: retried between the passes (asm.c). */
+int
+asm_pending_add(struct asm_ctx *c, size_t sym, size_t expr_tok)
+{
+	if (asm_grow(&c->pending, &c->cap_pending, c->npending + 1, sizeof(*c->pending)) < 0) {
+		c->out_of_memory = true;
+		return -1;
+	}
+	c->pending[c->npending++] = (struct asm_pending){
+		.sym = sym, .src = c->at.src, .len = c->at.len, .expr_tok = expr_tok, .loc = c->stmt_loc,
+	};
+	return 0;
+}
+
 void
 asm_equ(struct asm_ctx *c, struct asm_line *l, const struct asm_token *name)
 {

@@ -266,20 +266,20 @@ check_file_refused(const char *path, const char *why)
 static void
 test_include_only_regular_files(void)
 {
-	check_include_refused("/dev/zero", "not a regular file (a character device)");
-	check_file_refused("/dev/zero", "not a regular file (a character device)");
+	check_include_refused("/dev/zero", "not a regular file");
+	check_file_refused("/dev/zero", "not a regular file");
 
 	char dir[] = "/tmp/traplab-asm-XXXXXX";
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
-	check_include_refused(dir, "not a regular file (a directory)");
-	check_file_refused(dir, "not a regular file (a directory)");
+	check_include_refused(dir, "not a regular file");
+	check_file_refused(dir, "not a regular file");
 
 	/* Nobody ever writes to it: opening it for reading used to wait forever. */
 	char fifo[sizeof(dir) + 8];
 	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
 	CU_ASSERT_EQUAL_FATAL(mkfifo(fifo, 0600), 0);
-	check_include_refused(fifo, "not a regular file (a FIFO)");
-	check_file_refused(fifo, "not a regular file (a FIFO)");
+	check_include_refused(fifo, "not a regular file");
+	check_file_refused(fifo, "not a regular file");
 
 	/* A sparse regular file one byte past the cap: refused before any read. */
 	char big[sizeof(dir) + 8];
@@ -288,7 +288,7 @@ test_include_only_regular_files(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	CU_ASSERT_EQUAL(ftruncate(fileno(f), (256l << 20) + 1), 0);
 	fclose(f);
-	check_include_refused(big, "larger than 256 MiB (268435457 bytes)");
+	check_include_refused(big, "larger than 256 MiB");
 
 	/* An ordinary include still works, with a path given absolutely. */
 	char ok[sizeof(dir) + 8], src[256];
