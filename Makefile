@@ -5,6 +5,8 @@
 #   make test       build and run every CUnit suite (tests/)
 #   make SAN=1 test the same suite under AddressSanitizer + UBSan (build-san/)
 #   make bench      run the benchmarks under bench/ and print their ratios
+#   make fuzz       every libFuzzer target: its corpus, then FUZZ_SECONDS of fuzzing
+#   make valgrind   memcheck over the PG32 and monitor suites (slow: not in CI)
 #   make deps       install missing Debian packages (apt-get as root, else
 #                   print the exact command); the other targets run it first
 #   make linux      Debian's kernel (+ kvm modules) and the busybox initramfs
@@ -103,7 +105,7 @@ LIB      := $(BUILD)/libtraplab.a
 TRAPLAB  := $(BUILD)/traplab
 TESTBIN  := $(BUILD)/tests/run-tests
 
-.PHONY: all run test bench deps clean
+.PHONY: all run test bench valgrind deps clean
 all: $(TRAPLAB) $(GUESTS)
 
 run: all
@@ -113,6 +115,11 @@ run: all
 # through TRAPLAB_BIN (build/ or build-san/).
 test: $(TESTBIN) $(TRAPLAB) $(GUESTS)
 	TRAPLAB_TOP=$(CURDIR) TRAPLAB_BIN=$(CURDIR)/$(TRAPLAB) $(TESTBIN)
+
+# Valgrind's memcheck over the PG32 and monitor suites, runner and program
+# (tools-build/valgrind.sh; ~30 min, so not in CI).
+valgrind: $(TESTBIN) $(TRAPLAB) $(GUESTS)
+	tools-build/valgrind.sh $(BUILD)
 
 bench: all
 	bench/interp/run
@@ -221,12 +228,13 @@ handin:
 	$(Q)MAKE="$(MAKE)" tools-build/handin.sh
 
 # ---- dependencies: Debian packages -------------------------------------------
-# header-or-program  package
+# header-or-program  package (clang-14 and libFuzzer's runtime: make fuzz)
 DEPS := /usr/include/CUnit/CUnit.h:libcunit1-dev \
         /usr/include/readline/readline.h:libreadline-dev \
         /usr/include/curses.h:libncurses-dev \
         /usr/bin/dot:graphviz \
         /usr/bin/tmux:tmux \
+        /usr/bin/valgrind:valgrind \
         /usr/include/lzma.h:liblzma-dev \
         /usr/include/zlib.h:zlib1g-dev \
         /usr/include/zstd.h:libzstd-dev \
@@ -234,7 +242,9 @@ DEPS := /usr/include/CUnit/CUnit.h:libcunit1-dev \
         /usr/bin/as:binutils \
         /usr/bin/cpio:cpio \
         /usr/bin/patch:patch \
-        /usr/bin/python3:python3
+        /usr/bin/python3:python3 \
+        /usr/bin/clang-14:clang-14 \
+        /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a:libclang-rt-14-dev
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 $(DEPS_STAMP): Makefile

@@ -132,7 +132,7 @@ cli_finish(struct cli_proc *p, char **buf, size_t *len)
 	if (p->in >= 0)
 		close(p->in);
 	p->in = -1;
-	long deadline = cli_now_ms() + CLI_WAIT_MS;
+	long deadline = cli_now_ms() + cli_wait_ms();
 	while (cli_now_ms() < deadline && cli_read_some(p->out, buf, len, CLI_POLL_MS * 10))
 		;
 	close(p->out);
@@ -140,17 +140,25 @@ cli_finish(struct cli_proc *p, char **buf, size_t *len)
 	pid_t done;
 	while ((done = waitpid(p->pid, &status, WNOHANG)) == 0 && cli_now_ms() < deadline)
 		usleep(CLI_POLL_MS * 1000);
-	if (done == 0) {
-		kill(p->pid, SIGKILL);
-		waitpid(p->pid, &status, 0);
-		fprintf(stderr, "traplab did not finish within %d ms: killed\n", CLI_WAIT_MS);
-		return -1;
-	}
-	if (!*buf) {
+	if (!*buf) {                    /* callers search it: never NULL */
 		*buf = calloc(1, 1);
 		*len = 0;
 	}
+	if (done == 0) {
+		kill(p->pid, SIGKILL);
+		waitpid(p->pid, &status, 0);
+		fprintf(stderr, "traplab did not finish within %ld ms: killed\n", cli_wait_ms());
+		return -1;
+	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+long
+cli_wait_ms(void)
+{
+	const char *scale = getenv("TRAPLAB_TEST_SLOWDOWN");
+	long factor = scale ? strtol(scale, NULL, 10) : 1;
+	return CLI_WAIT_MS * (factor > 1 ? factor : 1);
 }
 
 int

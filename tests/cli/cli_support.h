@@ -10,7 +10,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-enum { CLI_WAIT_MS = 5000 };       /* the longest any one wait may take */
+enum { CLI_WAIT_MS = 5000 };       /* the longest any one wait may take ... */
+/* ... times $TRAPLAB_TEST_SLOWDOWN (make valgrind runs the program 20x slower). */
+long cli_wait_ms(void);
 
 /* $TRAPLAB_BIN if set; else the traplab beside this runner's build
  * directory (build-san/tests/run-tests -> build-san/traplab); else

@@ -20,7 +20,7 @@ FUZZ_SECONDS ?= 10
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS  := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
                 -g -O1 -fno-omit-frame-pointer $(FUZZ_SAN) -MMD -MP
-FUZZ_LDLIBS  := -llzma -lz -lzstd -ldl
+FUZZ_LDLIBS  := -llzma -lz -lzstd -ldl -lreadline -ltinfo -lpthread
 
 # fuzz_support.c (if any) holds helpers, not a target.
 FUZZ_SRCS    := $(filter-out tests/fuzz/fuzz_support.c,$(wildcard tests/fuzz/fuzz_*.c))
@@ -28,7 +28,9 @@ FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRCS))
 FUZZ_BINS    := $(addprefix $(FUZZ_DIR)/,$(FUZZ_NAMES))
 FUZZ_SUPPORT := $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(wildcard tests/fuzz/fuzz_support.c))
 FUZZ_LIB     := $(FUZZ_DIR)/libtraplab-fuzz.a
-FUZZ_LIBOBJS := $(addprefix $(FUZZ_DIR)/obj/,$(LIB_OBJS))
+# the library, and the shell for fuzz_shell (not cli/: it has main())
+FUZZ_LIBOBJS := $(addprefix $(FUZZ_DIR)/obj/,$(LIB_OBJS) \
+                  $(patsubst %.c,%.o,$(wildcard monitor/shell/*.c)))
 FUZZ_OK      := $(FUZZ_DIR)/.toolchain-ok
 
 .PHONY: fuzz fuzz-build
