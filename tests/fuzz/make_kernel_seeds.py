@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
-# _make_seeds.py — writes the seed corpus of tests/fuzz/fuzz_kernel.c (issue 15,
+# make_kernel_seeds.py — writes the seed corpus of tests/fuzz/fuzz_kernel.c (issue 15,
 # Lab 10) beside itself: tiny synthetic bzImages (protocol 2.15, a vmlinux of
 # one PT_LOAD at 16 MiB) with raw, gzip, xz, lzma and zstd payloads, one with
 # fuzz_kernel.c's trailer (memory, command line, initrd), and the hostile
 # headers tests/kvm/test_check_kernel.c checks.  Each is under 64 KiB; none is
 # Debian's kernel.  libFuzzer reads this script as one more (refused) input.
-#   python3 tests/fuzz/corpus/kernel/_make_seeds.py
+#   python3 tests/fuzz/make_kernel_seeds.py
 import gzip, lzma, os, struct, zlib
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", "kernel")
 PADDR, VADDR, INIT_SIZE, CODE_AT = 0x1000000, 0xffffffff81000000, 0x200000, 0x1000
 SETUP, PAYLOAD_OFFSET = 1024, 0x40
 VERSION = b"6.1.0-fuzz (traplab) #1 SMP"
