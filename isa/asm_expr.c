@@ -10,6 +10,11 @@
 
 enum { SHIFT_MAX = 63 };  /* shifting an int64 further is undefined in C */
 
+/* The parser recurses once per '(' and per unary operator, so hostile input
+ * ('-(' repeated 300,000 times) would overflow the stack.  No real program
+ * nests anywhere near this deep; past it the expression is one error. */
+enum { EXPR_MAX_DEPTH = 256 };
+
 /* Binary operators, loosest first, as in C. */
 static const struct {
 	int punct;
@@ -89,15 +94,23 @@ expr_apply(struct asm_ctx *c, const struct asm_token *op, struct asm_value *a,
 	return 0;
 }
 
-static int expr_binary(struct asm_ctx *c, struct asm_line *l, int min_prec, struct asm_value *out);
+static int expr_binary(struct asm_ctx *c, struct asm_line *l, int min_prec, int depth,
+		       struct asm_value *out);
 
+/* `depth` counts the '(' and unary operators around the token at l->pos. */
 static int
-expr_unary(struct asm_ctx *c, struct asm_line *l, struct asm_value *out)
+expr_unary(struct asm_ctx *c, struct asm_line *l, int depth, struct asm_value *out)
 {
 	const struct asm_token *t = &l->toks[l->pos];
-	if (asm_tok_is(t, '-') || asm_tok_is(t, '+') || asm_tok_is(t, '~')) {
+	bool nests = asm_tok_is(t, '-') || asm_tok_is(t, '+') || asm_tok_is(t, '~')
+		|| asm_tok_is(t, '(');
+	if (nests && depth >= EXPR_MAX_DEPTH) {
+		asm_error(c, t->col, "expression nested deeper than %d levels", EXPR_MAX_DEPTH);
+		return -1;
+	}
+	if (nests && !asm_tok_is(t, '(')) {
 		l->pos++;
-		if (expr_unary(c, l, out) < 0)
+		if (expr_unary(c, l, depth + 1, out) < 0)
 			return -1;
 		uint64_t x = (uint64_t)out->v;
 		if (t->punct == '-')
@@ -108,7 +121,7 @@ expr_unary(struct asm_ctx *c, struct asm_line *l, struct asm_value *out)
 	}
 	if (asm_tok_is(t, '(')) {
 		l->pos++;
-		if (expr_binary(c, l, 1, out) < 0)
+		if (expr_binary(c, l, 1, depth + 1, out) < 0)
 			return -1;
 		if (!asm_tok_is(&l->toks[l->pos], ')')) {
 			asm_error_expected(c, &l->toks[l->pos], "')'");
@@ -136,9 +149,10 @@ expr_unary(struct asm_ctx *c, struct asm_line *l, struct asm_value *out)
 }
 
 static int
-expr_binary(struct asm_ctx *c, struct asm_line *l, int min_prec, struct asm_value *out)
+expr_binary(struct asm_ctx *c, struct asm_line *l, int min_prec, int depth,
+	    struct asm_value *out)
 {
-	if (expr_unary(c, l, out) < 0)
+	if (expr_unary(c, l, depth, out) < 0)
 		return -1;
 	for (;;) {
 		const struct asm_token *op = &l->toks[l->pos];
@@ -148,7 +162,7 @@ expr_binary(struct asm_ctx *c, struct asm_line *l, int min_prec, struct asm_valu
 		l->pos++;
 		struct asm_value rhs;
 		/* prec + 1: operators of one level group to the left */
-		if (expr_binary(c, l, prec + 1, &rhs) < 0)
+		if (expr_binary(c, l, prec + 1, depth, &rhs) < 0)
 			return -1;
 		if (expr_apply(c, op, out, &rhs) < 0)
 			return -1;
@@ -159,5 +173,5 @@ int
 asm_expr(struct asm_ctx *c, struct asm_line *l, struct asm_value *out)
 {
 	*out = (struct asm_value){ .known = true };
-	return expr_binary(c, l, 1, out);
+	return expr_binary(c, l, 1, 0, out);
 }

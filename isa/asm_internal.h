@@ -175,7 +175,6 @@ struct asm_sym *asm_sym_find(struct asm_ctx *c, const char *name, size_t len);
  * reports duplicates and register names.  Returns the index or -1. */
 long asm_sym_define(struct asm_ctx *c, const struct asm_token *name, enum symbol_kind kind,
 		    int64_t value, enum asm_sym_state state);
-int asm_pending_add(struct asm_ctx *c, size_t sym, size_t expr_tok);
 /* Run every line of sources[index] (used again by .include). */
 void asm_source_run(struct asm_ctx *c, size_t index);
 /* Read an .include file relative to the current one: its index, or -1. */
@@ -208,6 +207,9 @@ bool asm_cond_line(struct asm_ctx *c, struct asm_line *l);
 void asm_cond_close(struct asm_ctx *c, size_t base);
 /* `.equ name, expr` and `name = expr`: l->pos is at the expression. */
 void asm_equ(struct asm_ctx *c, struct asm_line *l, const struct asm_token *name);
+/* An .equ pass 1 could not evaluate, kept to retry between the passes
+ * (asm_dir.c, beside asm_equ, its only caller). */
+int asm_pending_add(struct asm_ctx *c, size_t sym, size_t expr_tok);
 /* Expect the end of the statement: else "unexpected 'x' after operands". */
 int asm_expect_end(struct asm_ctx *c, struct asm_line *l);
 /* Check v (if known) against lo..hi: "WHAT V out of range for 'USER' (LO..HI)". */

@@ -309,6 +309,75 @@ test_include_only_regular_files(void)
 	rmdir(dir);
 }
 
+/* Issue 15: asm_expr.c recursed once per '(' and unary operator without
+ * bound, so `.word -(-(-(...` 300,000 deep overflowed the stack.  Past 256
+ * levels it is now one error at the first token too deep. */
+enum { DEPTH_LIMIT = 256, DEPTH_HOSTILE = 300000 };
+
+/* ".word " + `open` n times + "1" + `close` n times + "\n" (malloc'd). */
+static char *
+nested_word(const char *open, const char *close, size_t n)
+{
+	size_t lo = strlen(open), lc = strlen(close);
+	char *src = malloc(sizeof(".word 1\n") + n * (lo + lc));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(src);
+	char *p = src + sprintf(src, ".word ");
+	for (size_t i = 0; i < n; i++, p += lo)
+		memcpy(p, open, lo);
+	*p++ = '1';
+	for (size_t i = 0; i < n; i++, p += lc)
+		memcpy(p, close, lc);
+	strcpy(p, "\n");
+	return src;
+}
+
+/* Too deep: exactly one error, at column `col`. */
+static void
+check_too_deep(const char *open, const char *close, size_t n, unsigned col)
+{
+	char *src = nested_word(open, close, n), want[128], line[128];
+	struct asm_result r;
+	snprintf(want, sizeof(want), "deep.s:1:%u: error: expression nested deeper than %d levels",
+		 col, DEPTH_LIMIT);
+	CU_ASSERT_EQUAL(asm_assemble_string("deep.s", src, &r), -1);
+	CU_ASSERT_EQUAL_FATAL(r.nerrors, 1);
+	first_line(r.errors[0], line, sizeof(line));
+	CU_ASSERT_STRING_EQUAL(line, want);
+	asm_result_free(&r);
+	free(src);
+}
+
+/* At the limit: assembles to the one word `want`. */
+static void
+check_deep_ok(const char *open, const char *close, size_t n, uint32_t want)
+{
+	char *src = nested_word(open, close, n);
+	struct asm_result r;
+	CU_ASSERT_EQUAL(asm_assemble_string("deep.s", src, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.size, 4);
+	uint32_t got = (uint32_t)r.image[0] | (uint32_t)r.image[1] << 8 |
+		       (uint32_t)r.image[2] << 16 | (uint32_t)r.image[3] << 24;
+	CU_ASSERT_EQUAL(got, want);
+	asm_result_free(&r);
+	free(src);
+}
+
+static void
+test_expression_depth_limit(void)
+{
+	/* ".word " is 6 columns: the 257th nesting token is at column 7 + 256. */
+	unsigned col = 7 + DEPTH_LIMIT;
+	check_too_deep("(", ")", DEPTH_HOSTILE, col);
+	check_too_deep("-", "", DEPTH_HOSTILE, col);
+	check_too_deep("~", "", DEPTH_LIMIT + 1, col);
+	check_too_deep("-(", ")", DEPTH_HOSTILE, col);   /* two levels each */
+	check_too_deep("(", ")", DEPTH_LIMIT + 1, col);
+	check_deep_ok("(", ")", DEPTH_LIMIT, 1);
+	check_deep_ok("-", "", DEPTH_LIMIT, 1);
+	check_deep_ok("-(", ")", DEPTH_LIMIT / 2, 1);
+	check_deep_ok("~(1+", ")", DEPTH_LIMIT / 2, 1);  /* ~(1 + ~(1 + 1)) ... */
+}
+
 static CU_TestInfo tests[] = {
 	{ "each malformed input: its exact message", test_each_bad_input_gives_its_message },
 	{ "message, source line and caret", test_message_shows_line_and_caret },
@@ -317,6 +386,7 @@ static CU_TestInfo tests[] = {
 	{ "missing source file", test_missing_file },
 	{ ".if structure: unclosed, unmatched, per file", test_conditional_errors },
 	{ ".include and sources: regular files of at most 256 MiB", test_include_only_regular_files },
+	{ "expressions nested past 256 levels: one error", test_expression_depth_limit },
 	CU_TEST_INFO_NULL,
 };
 
