@@ -3,10 +3,13 @@
 #include "guest_image.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "asm.h"
 #include "image.h"
@@ -18,23 +21,26 @@ has_suffix(const char *s, const char *suffix)
 	return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
+/* Only a regular file is a guest: a FIFO would block the open (hence
+ * O_NONBLOCK) and the read, and a device such as /dev/zero never ends
+ * (issue 15).  A directory keeps its own message ("Is a directory"). */
 enum guest_image_status
 guest_image_probe(const char *path, char *err, size_t errlen)
 {
-	int e = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		e = errno;
-	} else {
-		errno = 0;
-		(void)fgetc(f);           /* a directory opens, but does not read */
-		if (ferror(f))
-			e = errno ? errno : EIO;
-		fclose(f);
-	}
-	if (e == 0)
+	const char *why = NULL;
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		why = strerror(errno);
+	else if (S_ISDIR(st.st_mode))
+		why = strerror(EISDIR);
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	if (fd >= 0)
+		close(fd);
+	if (!why)
 		return GUEST_IMAGE_LOADED;
-	snprintf(err, errlen, "%s: %s", path, strerror(e));
+	snprintf(err, errlen, "%s: %s", path, why);
 	return GUEST_IMAGE_UNREADABLE;
 }
 

@@ -41,8 +41,9 @@ void guest_image_free(struct guest_image *g);
 void guest_image_take(struct guest_image *g, uint8_t **bytes, size_t *size,
 		      struct symtab *syms);
 
-/* Can PATH be opened and read (a directory opens but does not read)?
- * GUEST_IMAGE_LOADED, or GUEST_IMAGE_UNREADABLE with "PATH: why" in err. */
+/* Is PATH a regular file that can be opened for reading (never waiting,
+ * even on a FIFO)?  GUEST_IMAGE_LOADED, or GUEST_IMAGE_UNREADABLE with
+ * "PATH: why" in err ("not a regular file", "Is a directory", errno's text). */
 enum guest_image_status guest_image_probe(const char *path, char *err, size_t errlen);
 
 #endif

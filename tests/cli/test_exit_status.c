@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli_support.h"
 #include "kvm.h"
@@ -297,6 +300,39 @@ test_a_directory_is_66(void)
 	expect_status(66, "Is a directory", disasm);
 }
 
+/* Issue 15: a FIFO hung `run` and `asm` (a blocking open), and /dev/zero
+ * was read for 256 MiB.  Each is now refused before a byte is read, with
+ * exactly this message. */
+static void
+expect_refused(int status, const char *command, const char *path, const char *why)
+{
+	char want[PATH_LEN + 128], *out = NULL;
+	struct timespec t0, t1;
+	snprintf(want, sizeof want, "traplab %s: %s: %s\n", command, path, why);
+	const char *args[] = { command, path, NULL };
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CU_ASSERT_EQUAL(traplab(args, &out), status);   /* -1 if it hung: killed */
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CU_ASSERT(t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9 < 0.5);
+	CU_ASSERT_STRING_EQUAL(out ? out : "", want);
+	free(out);
+}
+
+static void
+test_not_a_regular_file_is_66_before_any_read(void)
+{
+	char fifo[PATH_LEN], fifo_s[PATH_LEN];
+	snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+	snprintf(fifo_s, sizeof fifo_s, "%s/fifo.s", dir);
+	CU_ASSERT_EQUAL_FATAL(mkfifo(fifo, 0600) | mkfifo(fifo_s, 0600), 0);
+	expect_refused(66, "run", fifo_s, "not a regular file");
+	expect_refused(66, "asm", fifo_s, "not a regular file");
+	expect_refused(66, "run", fifo, "not a regular file");
+	expect_refused(66, "run", "/dev/zero", "not a regular file");
+	unlink(fifo);
+	unlink(fifo_s);
+}
+
 static void
 test_assembly_error_is_65_for_every_command_that_assembles(void)
 {
@@ -526,6 +562,7 @@ static CU_TestInfo tests[] = {
 	{ "missing file: 66, every command that reads one",
 	  test_missing_file_is_66_for_every_command_that_reads_one },
 	{ "a directory as input: 66", test_a_directory_is_66 },
+	{ "FIFO or device as input: 66, at once", test_not_a_regular_file_is_66_before_any_read },
 	{ "assembly error: 65, every command that assembles",
 	  test_assembly_error_is_65_for_every_command_that_assembles },
 	{ "disasm, bad symbol file: 65", test_bad_symbol_file_is_65_for_disasm },
