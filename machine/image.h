@@ -9,8 +9,10 @@
 #include <stdint.h>
 
 /* Returns 0 and a malloc'd buffer, or one of these with "PATH: reason" in
- * err: the file could not be opened or read, it is larger than the largest
- * machine, or there was no memory for it. */
+ * err: the file could not be opened or read or is not a regular file
+ * ("not a regular file", "Is a directory"; checked before any read, and a
+ * FIFO does not block), it is larger than the largest machine (its size is
+ * checked first too), or there was no memory for it. */
 enum { IMAGE_ERR_READ = -1, IMAGE_ERR_TOO_LARGE = -2, IMAGE_ERR_MEMORY = -3 };
 int image_read_file(const char *path, uint8_t **data, size_t *size, char *err, size_t errlen);
 

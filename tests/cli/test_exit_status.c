@@ -301,8 +301,8 @@ test_a_directory_is_66(void)
 }
 
 /* Issue 15: a FIFO hung `run` and `asm` (a blocking open), and /dev/zero
- * was read for 256 MiB.  Each is now refused before a byte is read, with
- * exactly this message. */
+ * was read for 256 MiB; a 300 MiB image likewise, though its size was known.
+ * Each is now refused before a byte is read, with exactly this message. */
 static void
 expect_refused(int status, const char *command, const char *path, const char *why)
 {
@@ -328,9 +328,22 @@ test_not_a_regular_file_is_66_before_any_read(void)
 	expect_refused(66, "run", fifo_s, "not a regular file");
 	expect_refused(66, "asm", fifo_s, "not a regular file");
 	expect_refused(66, "run", fifo, "not a regular file");
+	expect_refused(66, "disasm", fifo, "not a regular file");
 	expect_refused(66, "run", "/dev/zero", "not a regular file");
+	expect_refused(66, "disasm", "/dev/zero", "not a regular file");
 	unlink(fifo);
 	unlink(fifo_s);
+}
+
+static void
+test_image_larger_than_any_machine_is_65_before_any_read(void)
+{
+	char big[PATH_LEN];
+	CU_ASSERT_EQUAL_FATAL(write_in_dir(big, "big.img", ""), 0);
+	CU_ASSERT_EQUAL_FATAL(truncate(big, 300l << 20), 0);     /* sparse: no disk used */
+	expect_refused(65, "run", big, "larger than the largest machine (268435456 bytes)");
+	expect_refused(65, "disasm", big, "larger than the largest machine (268435456 bytes)");
+	unlink(big);
 }
 
 static void
@@ -563,6 +576,8 @@ static CU_TestInfo tests[] = {
 	  test_missing_file_is_66_for_every_command_that_reads_one },
 	{ "a directory as input: 66", test_a_directory_is_66 },
 	{ "FIFO or device as input: 66, at once", test_not_a_regular_file_is_66_before_any_read },
+	{ "image larger than any machine: 65, at once",
+	  test_image_larger_than_any_machine_is_65_before_any_read },
 	{ "assembly error: 65, every command that assembles",
 	  test_assembly_error_is_65_for_every_command_that_assembles },
 	{ "disasm, bad symbol file: 65", test_bad_symbol_file_is_65_for_disasm },
