@@ -197,3 +197,13 @@ test_cheat_from_patch(const char *patch, char *out, size_t len)
 		 original, path);
 	return system(cmd) == 0 ? 0 : -1;
 }
+
+uint32_t
+test_random_next(uint32_t *state)
+{
+	uint32_t x = *state;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return *state = x;
+}

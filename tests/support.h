@@ -56,4 +56,8 @@ int test_run_source_text(const char *text, enum isa_variant variant, uint64_t bu
 			 struct test_run *out);
 void test_run_free(struct test_run *run);
 
+/* xorshift32 (Marsaglia, 2003): small, seeded, the same sequence on every
+ * machine, so a test that draws random inputs can be replayed. */
+uint32_t test_random_next(uint32_t *state);
+
 #endif

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "pv.h"
+#include "fuzz_support.h"
 #include "vm.h"
 
 enum {
@@ -44,15 +45,6 @@ static struct vm *vms[ISA_VARIANT_COUNT][2];
 static uint32_t image[GUEST_MEMORY / ISA_WORD];
 
 static uint32_t
-read_le(const uint8_t *p, size_t n)
-{
-	uint32_t v = 0;
-	for (size_t i = 0; i < n; i++)
-		v |= (uint32_t)p[i] << (8 * i);
-	return v;
-}
-
-static uint32_t
 encode(enum isa_opcode op, unsigned rd, unsigned rs, int32_t imm)
 {
 	struct isa_insn in = { .op = op, .rd = (uint8_t)rd, .rs = (uint8_t)rs, .imm = imm };
@@ -75,12 +67,12 @@ emit_record(size_t at, const uint8_t *rec)
 {
 	unsigned kind = rec[0], pointers = rec[1];
 	if (kind >= RAW_KIND_MIN) {
-		image[at++] = read_le(rec + 2, ISA_WORD);
+		image[at++] = fuzz_read_le(rec + 2, ISA_WORD);
 		return at;
 	}
 	at = emit_constant(at, 1, kind % HC_NUMBERS);
 	for (unsigned i = 0; i < RECORD_ARGS; i++) {
-		uint32_t v = read_le(rec + 2 + i * ISA_WORD, ISA_WORD);
+		uint32_t v = fuzz_read_le(rec + 2 + i * ISA_WORD, ISA_WORD);
 		if (pointers & (1u << i))
 			v = DATA_BASE + v % DATA_SIZE;
 		at = emit_constant(at, 2 + i, v);
@@ -189,7 +181,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum isa_variant v = (ctl & CTL_VARIANT_MASK) < ISA_VARIANT_COUNT
 				     ? (enum isa_variant)(ctl & CTL_VARIANT_MASK) : ISA_LEGACY;
 	bool identity = ctl & CTL_IDENTITY;
-	uint64_t budget = BUDGET_MIN + read_le(data + 1, 2) % BUDGET_RANGE;
+	uint64_t budget = BUDGET_MIN + fuzz_read_le(data + 1, 2) % BUDGET_RANGE;
 	char err[256];
 	struct vm **slot = &vms[v][identity];
 	if (!*slot) {

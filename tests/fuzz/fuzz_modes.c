@@ -30,6 +30,7 @@
 #include "disasm.h"
 #include "equiv.h"
 #include "fuzzgen.h"
+#include "fuzz_support.h"
 #include "vm.h"
 
 enum {
@@ -308,24 +309,15 @@ judge_difference(const struct guest *g, enum vm_mode mode, const char *what, uin
 
 /* ===== from input to guest ========================================================= */
 
-static uint32_t
-read_le(const uint8_t *p, size_t n)
-{
-	uint32_t v = 0;
-	for (size_t i = 0; i < n; i++)
-		v |= (uint32_t)p[i] << (8 * i);
-	return v;
-}
-
 /* A generated guest, seeded and patched by the input. */
 static void
 guest_generated(const uint8_t *data, size_t size, bool hostile, struct guest *g)
 {
-	unsigned seed = size >= SEED_BYTES ? read_le(data, SEED_BYTES) : 0;
+	unsigned seed = size >= SEED_BYTES ? fuzz_read_le(data, SEED_BYTES) : 0;
 	(hostile ? fuzzgen_hostile : fuzzgen_guest)(seed, &generated);
 	size_t words = generated.size / ISA_WORD;
 	for (size_t at = SEED_BYTES; words && at + PATCH_BYTES <= size; at += PATCH_BYTES)
-		generated.words[read_le(data + at, 2) % words] = read_le(data + at + 2, 4);
+		generated.words[fuzz_read_le(data + at, 2) % words] = fuzz_read_le(data + at + 2, 4);
 	g->image = (const uint8_t *)generated.words;
 	g->size = generated.size;
 	g->memory = generated.memory;
@@ -340,7 +332,7 @@ guest_from_input(const uint8_t *data, size_t size, struct guest *g)
 		return -1;
 	unsigned ctl = data[0];
 	unsigned kind = (ctl >> CTL_KIND_SHIFT) & CTL_KIND_MASK;
-	unsigned budget = read_le(data + 1, 2);
+	unsigned budget = fuzz_read_le(data + 1, 2);
 	g->only = (enum vm_mode)(ctl >> CTL_MODE_SHIFT);   /* 0 is MODE_BARE: all */
 	g->variant = (ctl & CTL_VARIANT_MASK) < ISA_VARIANT_COUNT
 			     ? (enum isa_variant)(ctl & CTL_VARIANT_MASK) : ISA_STRICT;

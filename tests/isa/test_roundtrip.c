@@ -96,17 +96,6 @@ test_every_opcode_round_trips(void)
 	CU_ASSERT_EQUAL(checked, OP_COUNT * COMBOS);
 }
 
-/* xorshift32: small, seeded, the same sequence on every machine. */
-static uint32_t
-next_random(uint32_t *state)
-{
-	uint32_t x = *state;
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return *state = x;
-}
-
 /* The bits a format uses, so that some random words are legal. */
 static uint32_t
 used_bits(unsigned fields)
@@ -137,7 +126,7 @@ test_random_words_decode_or_print_as_word(void)
 			if (isa_op_info((enum isa_opcode)op)->code == code)
 				mask = used_bits(isa_format_info(isa_op_info((enum isa_opcode)op)->format)->fields);
 		for (unsigned k = 0; k < RANDOM_PER_OPCODE; k++) {
-			uint32_t bits = next_random(&state) & ISA_FIELD_MASK(ISA_OPCODE_POS);
+			uint32_t bits = test_random_next(&state) & ISA_FIELD_MASK(ISA_OPCODE_POS);
 			if (k % 2)
 				bits &= mask;
 			uint32_t word = ISA_PUT(code, ISA_OPCODE_POS, ISA_OPCODE_WIDTH) | bits;

@@ -89,17 +89,6 @@ guest_end_status(int status)
 	       status == STATUS_KVM_REFUSED || status == STATUS_TIMED_OUT;
 }
 
-/* A deterministic generator (xorshift32), so a failure can be replayed. */
-static uint32_t
-next_random(uint32_t *state)
-{
-	uint32_t x = *state;
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return *state = x;
-}
-
 static void
 test_random_bytes_end_cleanly_in_every_mode(void)
 {
@@ -117,7 +106,7 @@ test_random_bytes_end_cleanly_in_every_mode(void)
 			FILE *f = fopen(path, "wb");
 			CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 			for (int b = 0; b < RANDOM_GUEST_BYTES; b++)
-				fputc((int)(next_random(&state) & 0xff), f);
+				fputc((int)(test_random_next(&state) & 0xff), f);
 			fclose(f);
 			const char *args[] = { "kvm", modes[m], TIMEOUT, path, NULL };
 			struct kvm_output out;
