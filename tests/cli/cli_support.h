@@ -11,7 +11,8 @@
 #include <sys/types.h>
 
 enum { CLI_WAIT_MS = 5000 };       /* the longest any one wait may take ... */
-/* ... times $TRAPLAB_TEST_SLOWDOWN (make valgrind runs the program 20x slower). */
+/* ... times 4 in a sanitizer build, and times $TRAPLAB_TEST_SLOWDOWN (make
+ * valgrind runs the program 20x slower). */
 long cli_wait_ms(void);
 
 /* $TRAPLAB_BIN if set; else the traplab beside this runner's build
