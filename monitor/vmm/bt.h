@@ -32,6 +32,9 @@ struct vm;
  * exits to lead straight to the next block. */
 struct bt_cache *bt_create(uint32_t max_blocks, bool chaining);
 void bt_destroy(struct bt_cache *bt);
+/* Empty it, as bt_create left it (no blocks, no figures): the cache of a VM
+ * reloaded with a new guest, which keeps its allocation. */
+void bt_reset(struct bt_cache *bt);
 /* Run virtual-supervisor code from the translation cache for at most
  * `budget` guest instructions; returns when the guest leaves supervisor
  * mode, a virtual interrupt is due, the budget is spent or the guest ends. */

@@ -67,6 +67,15 @@ bt_get_stats(const struct bt_cache *bt, struct bt_stats *out)
 }
 
 void
+bt_reset(struct bt_cache *bt)
+{
+	bt_flush(bt);
+	memset(&bt->stats, 0, sizeof bt->stats);
+	bt->built_ptbr = bt->built_mmu = 0;
+	bt->epoch = 0;
+}
+
+void
 bt_flush(struct bt_cache *bt)
 {
 	bt->nops = 0;

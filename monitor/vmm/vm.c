@@ -203,14 +203,8 @@ vm_load_image(struct vm *vm, const uint8_t *image, size_t size, char *err, size_
 	memset(&vm->shadow.stats, 0, sizeof vm->shadow.stats);
 	vm->shadow.next_free = 0;   /* shadows are rebuilt on first use */
 	pv_init(&vm->pv);
-	if (vm->bt) {
-		/* a fresh cache for a fresh guest */
-		bt_destroy(vm->bt);
-		if (!(vm->bt = bt_create(vm->cfg.bt_cache_blocks, !vm->cfg.bt_no_chaining))) {
-			snprintf(err, errlen, "out of memory for the translation cache");
-			return -1;
-		}
-	}
+	if (vm->bt)
+		bt_reset(vm->bt);       /* an empty cache for a fresh guest */
 	vm->stopped = false;
 	vm->events_without_progress = 0;
 	memset(&vm->stop, 0, sizeof vm->stop);
