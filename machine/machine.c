@@ -408,6 +408,12 @@ machine_get_state(const struct machine *m, struct cpu_state *out)
 	*out = m->s;
 }
 
+const struct cpu_state *
+machine_state(const struct machine *m)
+{
+	return &m->s;
+}
+
 void
 machine_set_state(struct machine *m, const struct cpu_state *in)
 {

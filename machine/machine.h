@@ -185,6 +185,10 @@ enum isa_variant machine_variant(const struct machine *m);
 uint32_t machine_memory_size(const struct machine *m);
 void machine_get_state(const struct machine *m, struct cpu_state *out);
 void machine_set_state(struct machine *m, const struct cpu_state *in);
+/* The CPU state read in place, without a copy: valid until the machine
+ * runs or its state is set.  (A monitor looks at the vCPU on every exit;
+ * a copy of all 34 words each time was a sixth of a trap-mode run.) */
+const struct cpu_state *machine_state(const struct machine *m);
 /* Physical memory: return 0, or -1 if [addr, addr+len) is not all inside memory. */
 int machine_read_phys(const struct machine *m, uint32_t addr, void *buf, size_t len);
 int machine_write_phys(struct machine *m, uint32_t addr, const void *buf, size_t len);

@@ -73,13 +73,12 @@ shadow_enter(struct shadow *s, struct machine *real, const struct machine *virt,
 	/* STUB: (void)virt; */
 	/* STUB: if (s->next_free == 0) */
 	/* STUB: 	shadow_flush(s, real); */
-	struct cpu_state g;
-	machine_get_state(virt, &g);
-	if (s->next_free == 0 || g.cr[CR_ptbr] != s->built_ptbr || g.cr[CR_mmu] != s->built_mmu) {
+	const struct cpu_state *g = machine_state(virt);
+	if (s->next_free == 0 || g->cr[CR_ptbr] != s->built_ptbr || g->cr[CR_mmu] != s->built_mmu) {
 		memset(s->pt_frame, 0, s->guest_frames);
 		shadow_flush(s, real);
-		s->built_ptbr = g.cr[CR_ptbr];
-		s->built_mmu = g.cr[CR_mmu];
+		s->built_ptbr = g->cr[CR_ptbr];
+		s->built_mmu = g->cr[CR_mmu];
 	}
 	/* END LAB 4 */
 	return s->root[space];

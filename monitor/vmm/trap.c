@@ -66,8 +66,7 @@ trap_emulate(struct vm *vm, const struct machine_trap *trap)
 void
 trap_handle(struct vm *vm, const struct machine_trap *trap)
 {
-	struct cpu_state g;
-	machine_get_state(vm->virt, &g);
+	const struct cpu_state *g = machine_state(vm->virt);
 	if (trap->cause < MACHINE_CAUSE_SLOTS)
 		vm->stats.real_traps[trap->cause]++;
 	vm->stats.transitions++;
@@ -82,7 +81,7 @@ trap_handle(struct vm *vm, const struct machine_trap *trap)
 		return;
 	}
 
-	if (trap->cause == CAUSE_PAGE && (g.cr[CR_mmu] & MMU_PG)) {
+	if (trap->cause == CAUSE_PAGE && (g->cr[CR_mmu] & MMU_PG)) {
 		struct machine_trap reflect;
 		switch (shadow_handle_fault(&vm->shadow, vm->real, vm->virt, trap, &reflect)) {
 		case SHADOW_FILLED:
@@ -98,7 +97,7 @@ trap_handle(struct vm *vm, const struct machine_trap *trap)
 			return;
 		}
 	}
-	if (trap->cause == CAUSE_PRIVILEGED && (g.psw & PSW_S))
+	if (trap->cause == CAUSE_PRIVILEGED && (g->psw & PSW_S))
 		trap_emulate(vm, trap);
 	else
 		trap_reflect(vm, trap);

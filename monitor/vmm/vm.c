@@ -74,9 +74,7 @@ vm_emit(struct vm *vm, enum vm_event_kind kind, const struct machine_trap *trap)
 {
 	if (!vm->event_hook)
 		return;
-	struct cpu_state g;
-	machine_get_state(vm->virt, &g);
-	vm_emit_to(vm, kind, trap, g.pc);
+	vm_emit_to(vm, kind, trap, machine_state(vm->virt)->pc);
 }
 
 void
@@ -344,15 +342,14 @@ vm_compose_translation(struct vm *vm, const struct cpu_state *g, struct cpu_stat
 static void
 vm_enter_guest(struct vm *vm)
 {
-	struct cpu_state g, r;
-	machine_get_state(vm->virt, &g);
-	machine_get_state(vm->real, &r);
-	memcpy(r.r, g.r, sizeof r.r);
-	r.pc = g.pc;
+	const struct cpu_state *g = machine_state(vm->virt);
+	struct cpu_state r = *machine_state(vm->real);
+	memcpy(r.r, g->r, sizeof r.r);
+	r.pc = g->pc;
 	/* Real user mode always; the guest's flags and IE bit as it set them
 	 * (the real timer is never started, so IE lets no real interrupt in). */
-	r.psw = g.psw & (PSW_FLAGS | PSW_IE);
-	vm_compose_translation(vm, &g, &r);
+	r.psw = g->psw & (PSW_FLAGS | PSW_IE);
+	vm_compose_translation(vm, g, &r);
 	machine_set_state(vm->real, &r);
 	vm->stats.world_switches++;
 }
@@ -361,12 +358,11 @@ vm_enter_guest(struct vm *vm)
 static void
 vm_leave_guest(struct vm *vm)
 {
-	struct cpu_state g, r;
-	machine_get_state(vm->virt, &g);
-	machine_get_state(vm->real, &r);
-	memcpy(g.r, r.r, sizeof g.r);
-	g.pc = r.pc;
-	g.psw = (g.psw & ~PSW_FLAGS) | (r.psw & PSW_FLAGS);
+	struct cpu_state g = *machine_state(vm->virt);
+	const struct cpu_state *r = machine_state(vm->real);
+	memcpy(g.r, r->r, sizeof g.r);
+	g.pc = r->pc;
+	g.psw = (g.psw & ~PSW_FLAGS) | (r->psw & PSW_FLAGS);
 	machine_set_state(vm->virt, &g);
 }
 
@@ -405,13 +401,12 @@ vm_inject_interrupts(struct vm *vm)
 {
 	/* LAB 5: vm_inject_interrupts: if the *virtual* IE is 1 and the virtual timer's interrupt is pending, deliver it to the virtual CPU (SPEC §6.2, §6.3) */
 	/* STUB: (void)vm; */
-	struct cpu_state g;
-	machine_get_state(vm->virt, &g);
-	bool enabled = vm->cfg.mode == MODE_PV ? pv_interrupts_enabled(vm) : (g.psw & PSW_IE);
+	const struct cpu_state *g = machine_state(vm->virt);
+	bool enabled = vm->cfg.mode == MODE_PV ? pv_interrupts_enabled(vm) : (g->psw & PSW_IE);
 	if (!enabled || !machine_interrupt_pending(vm->virt))
 		return;
 	/* the interrupt is taken before the next instruction: epc is it */
-	struct machine_trap irq = { .cause = CAUSE_TIMER, .epc = g.pc };
+	struct machine_trap irq = { .cause = CAUSE_TIMER, .epc = g->pc };
 	if (vm->cfg.mode != MODE_PV || !pv_deliver(vm, &irq))
 		machine_deliver_trap(vm->virt, &irq);
 	vm->stats.injected_interrupts++;
@@ -436,9 +431,8 @@ vm_run(struct vm *vm, uint64_t max_instructions)
 		if (now >= end)
 			break;
 		if (++vm->events_without_progress > MONITOR_LIVELOCK_LIMIT) {
-			struct cpu_state g;
-			machine_get_state(vm->virt, &g);
-			vm->stop = (struct machine_stop_info){ .reason = STOP_TRAP_STORM, .pc = g.pc };
+			vm->stop = (struct machine_stop_info){ .reason = STOP_TRAP_STORM,
+							       .pc = machine_state(vm->virt)->pc };
 			vm->stop.trap = machine_last_stop(vm->real)->trap;
 			vm->stopped = true;
 			break;
@@ -449,11 +443,10 @@ vm_run(struct vm *vm, uint64_t max_instructions)
 			vm->stopped = true;
 			break;
 		}
-		struct cpu_state g;
-		machine_get_state(vm->virt, &g);
-		if (vm->cfg.mode == MODE_HYBRID && (g.psw & PSW_S))
+		bool supervisor = machine_state(vm->virt)->psw & PSW_S;
+		if (vm->cfg.mode == MODE_HYBRID && supervisor)
 			hybrid_interpret(vm, end - now);
-		else if (vm->cfg.mode == MODE_BT && (g.psw & PSW_S))
+		else if (vm->cfg.mode == MODE_BT && supervisor)
 			bt_execute(vm, end - now);
 		else
 			vm_run_direct(vm, end - now);
@@ -461,8 +454,6 @@ vm_run(struct vm *vm, uint64_t max_instructions)
 	vm->stats.guest_instructions = machine_retired(vm->virt);
 	if (!vm->stopped)
 		vm->stop.reason = STOP_NONE;
-	struct cpu_state g;
-	machine_get_state(vm->virt, &g);
-	vm->stop.pc = g.pc;
+	vm->stop.pc = machine_state(vm->virt)->pc;
 	return vm->stop.reason;
 }
