@@ -345,7 +345,7 @@ machine_watch_code(struct machine *m, uint32_t pa)
 {
 	if (pa >= m->mem_size)
 		return;
-	m->watch->pages[m->watch_first_page + pa / CODE_WATCH_GRAIN] = 1;
+	m->watch->pages[m->watch_first_page + pa / CODE_WATCH_GRAIN] |= WATCH_CODE;
 	m->watch->any = true;
 }
 
@@ -513,6 +513,39 @@ machine_translate(const struct machine *m, uint32_t va, unsigned size,
 		  enum isa_access access, uint32_t *pa)
 {
 	return mmu_translate_in(m, NULL, va, size, access, pa);
+}
+
+/* Watch the chunk of page-table word pa (machine_translate_watched). */
+static uint32_t
+machine_watch_page_table_word(struct machine *m, uint64_t pa)
+{
+	m->watch->pages[m->watch_first_page + pa / CODE_WATCH_GRAIN] |= WATCH_PAGE_TABLE;
+	m->watch->any = true;
+	return (uint32_t)pa;
+}
+
+unsigned
+machine_translate_watched(struct machine *m, uint32_t va, unsigned size,
+			  enum isa_access access, uint32_t *pa, struct machine_walk_words *words)
+{
+	*words = (struct machine_walk_words){ .l1 = NO_WALK_WORD, .l2 = NO_WALK_WORD };
+	if (m->s.cr[CR_mmu] & MMU_PG) {
+		/* the level-1 entry even when it is invalid: a store may make it valid */
+		struct mmu_walk_trace t;
+		uint32_t walked;
+		mmu_walk_traced(m, va, access, &walked, &t);
+		if (t.l1_at < m->mem_size)
+			words->l1 = machine_watch_page_table_word(m, t.l1_at);
+		if (t.leaf_read)
+			words->l2 = machine_watch_page_table_word(m, t.l2_at);
+	}
+	return machine_translate(m, va, size, access, pa);
+}
+
+uint64_t
+machine_page_table_changes(const struct machine *m)
+{
+	return m->watch->page_table_stores;
 }
 
 /* ===== why it stopped ========================================================= */

@@ -158,9 +158,27 @@ bool machine_stopped(const struct machine *m);
  * machine_watch_code(m, pa), any store near pa (the same 64-byte chunk) — by this
  * machine, its parent or another view, by an instruction or by
  * machine_write_phys — is remembered.  machine_code_written() says whether
- * one happened since it was last asked, and if so forgets every watch. */
+ * one happened since it was last asked, and if so forgets every watch
+ * (page-table watches too). */
 void machine_watch_code(struct machine *m, uint32_t pa);
 bool machine_code_written(struct machine *m);
+/* Page-table watching, for a cache of translations kept outside the machine
+ * (the binary translator's blocks, found by virtual pc): as
+ * machine_translate, and the page-table words the walk read are watched --
+ * their 64-byte chunks, as code is -- and returned in *words.
+ * machine_page_table_changes() counts the stores to watched chunks (by any
+ * machine on this memory, or machine_write_phys); when it moves, a
+ * translation made before may be stale.  The bare machine caches nothing
+ * (SPEC §5.3): a new mapping of code is fetched through at once.  Watches
+ * last until machine_code_written() forgets them all. */
+struct machine_walk_words {
+	uint32_t l1, l2;            /* physical addresses of the entries read (NO_WALK_WORD: none) */
+};
+#define NO_WALK_WORD UINT32_MAX
+unsigned machine_translate_watched(struct machine *m, uint32_t va, unsigned size,
+				   enum isa_access access, uint32_t *pa,
+				   struct machine_walk_words *words);
+uint64_t machine_page_table_changes(const struct machine *m);
 void machine_set_console(struct machine *m, machine_console_sink sink, void *ctx);
 void machine_set_tracer(struct machine *m, const struct machine_tracer *tracer);  /* NULL: off */
 void machine_console_input(struct machine *m, const char *text, size_t len);

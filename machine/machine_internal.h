@@ -42,15 +42,18 @@ enum { TRAP_STORM_LIMIT = 64 };
 
 /* What stores into memory must tell, per chunk of CODE_WATCH_GRAIN bytes,
  * shared by a machine and its views: the chunks the binary translator has
- * translated code from (machine_watch_code), those a TLB walked page-table
+ * translated code from (machine_watch_code) or walked its code's page-table
+ * words in (machine_translate_watched), those a TLB walked page-table
  * words in (tlb.c), those an instruction was decoded in.  Finer than a page,
  * because kernels keep data beside their code. */
 enum { CODE_WATCH_GRAIN = 64, CHUNKS_PER_PAGE = PAGE_SIZE / CODE_WATCH_GRAIN };
+enum { WATCH_CODE = 1, WATCH_PAGE_TABLE = 2 };   /* what a chunk of pages[] holds */
 struct code_watch {
-	uint8_t *pages;                 /* one byte per chunk of the parent's memory */
+	uint8_t *pages;                 /* one byte per chunk of the parent's memory: WATCH_* */
 	uint32_t npages;
-	bool written;                   /* a watched page was stored to */
-	bool any;                       /* some page is watched (fast check) */
+	bool written;                   /* a WATCH_CODE chunk was stored to */
+	bool any;                       /* some chunk is watched (fast check) */
+	uint64_t page_table_stores;     /* stores to WATCH_PAGE_TABLE chunks */
 	bool pristine;                  /* nothing ran or wrote since creation: all zero */
 	/* The TLBs' side (tlb.c): a chunk holds a page-table word some TLB
 	 * used when its mark equals pt_epoch; a store there starts a new
@@ -236,8 +239,12 @@ static inline bool
 machine_note_chunk_store(struct code_watch *w, uint32_t chunk)
 {
 	w->dirty[chunk] = 1;
-	if (unlikely(w->any) && w->pages[chunk])
-		w->written = true;
+	if (unlikely(w->any) && w->pages[chunk]) {
+		if (w->pages[chunk] & WATCH_CODE)
+			w->written = true;
+		if (w->pages[chunk] & WATCH_PAGE_TABLE)
+			w->page_table_stores++;
+	}
 	if (likely(w->pt_marks[chunk] != w->pt_epoch))
 		return false;
 	w->pt_epoch++;

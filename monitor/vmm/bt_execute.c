@@ -80,6 +80,16 @@ bt_data_address(const struct bt_run *r, uint32_t va, unsigned size, enum isa_acc
 	return vm_guest_translate(r->vm, va, size, access, pa);
 }
 
+/* Did a store of `size` bytes at pa change an entry block b's page was
+ * found through? */
+static bool
+bt_maps_block(const struct bt_block *b, uint32_t pa, unsigned size)
+{
+	uint32_t word = pa & ~(uint32_t)(ISA_WORD - 1);
+	(void)size;        /* stores are aligned (SPEC §4): never two words */
+	return word == b->mapped_by.l1 || word == b->mapped_by.l2;
+}
+
 /* Run translated code from block *bp, following chained exits straight into
  * the next block, as chained translations jump to each other.  Returns the
  * exit by which the last block (left in *bp) was left, when the next one is
@@ -292,6 +302,19 @@ do_store: {
 		bt->stats.invalidations++;
 		LEAVE_TO_LOOK(op->guest_pc + ISA_WORD);
 	}
+	if (unlikely(machine_page_table_changes(r->vm->virt) != bt->pt_changes)) {
+		/* A store near a page-table word some block's code was found
+		 * through.  SPEC §5.3 would let us keep blocks until tlbflush,
+		 * but the bare machine caches nothing, and neither do we: every
+		 * other block is checked again before it next runs, and this
+		 * one stops now if the word is one its own page is found
+		 * through.  It goes on otherwise (ptemod's loop rewrites an
+		 * entry beside its own), its entries still watched. */
+		bt->pt_changes = machine_page_table_changes(r->vm->virt);
+		bt->epoch++;
+		if (bt_maps_block(b, pa, size))
+			LEAVE_TO_LOOK(op->guest_pc + ISA_WORD);
+	}
 	NEXT();
 }
 do_load_const:
@@ -442,11 +465,15 @@ bt_execute(struct vm *vm, uint64_t budget)
 		bt_flush(bt);
 		bt->stats.invalidations++;
 	}
-	if (r.g.cr[CR_ptbr] != bt->built_ptbr || r.g.cr[CR_mmu] != bt->built_mmu) {
-		/* Another address space: blocks are checked again when entered. */
+	uint64_t pt_changes = machine_page_table_changes(vm->virt);
+	if (r.g.cr[CR_ptbr] != bt->built_ptbr || r.g.cr[CR_mmu] != bt->built_mmu ||
+	    pt_changes != bt->pt_changes) {
+		/* Another address space, or a page-table word of this one
+		 * changed: blocks are checked again when entered. */
 		bt->epoch++;
 		bt->built_ptbr = r.g.cr[CR_ptbr];
 		bt->built_mmu = r.g.cr[CR_mmu];
+		bt->pt_changes = pt_changes;
 	}
 
 	uint64_t start = machine_retired(vm->virt);

@@ -83,6 +83,7 @@ struct bt_block {
 	uint32_t guest_pc;          /* BT_DEAD once its code has moved away */
 	uint32_t guest_pa;          /* where its code was, guest-physical */
 	uint32_t epoch;             /* the address-space epoch it was checked in */
+	struct machine_walk_words mapped_by;  /* the page-table entries its page was found through */
 	struct bt_op *ops;          /* its ops, in the cache's array ... */
 	uint32_t count;             /* ... this many */
 	uint32_t target[EXITS];     /* guest addresses of its fixed exits */
@@ -101,6 +102,7 @@ struct bt_cache {
 	struct bt_block *hash[BT_HASH_SIZE];
 	uint32_t built_ptbr, built_mmu;   /* the address space last seen */
 	uint32_t epoch;                   /* bumped when the address space may change */
+	uint64_t pt_changes;              /* machine_page_table_changes() as last seen */
 	struct bt_stats stats;
 };
 

@@ -351,7 +351,9 @@ bt_translate(struct vm *vm, struct bt_cache *bt, uint32_t guest_pc, struct machi
 	struct bt_known_lr lr = { .known = false };
 	for (unsigned i = 0; i < BT_BLOCK_MAX; i++) {
 		uint32_t pa, word;
-		unsigned cause = vm_guest_translate(vm, pc, ISA_WORD, ACCESS_FETCH, &pa);
+		struct machine_walk_words words;
+		unsigned cause = machine_translate_watched(vm->virt, pc, ISA_WORD, ACCESS_FETCH, &pa,
+							   &words);
 		if (cause) {
 			if (i == 0) {
 				*fault = (struct machine_trap){ .cause = cause, .access = ACCESS_FETCH,
@@ -362,8 +364,10 @@ bt_translate(struct vm *vm, struct bt_cache *bt, uint32_t guest_pc, struct machi
 		}
 		vm_read_guest_phys(vm, pa, &word, sizeof word);
 		machine_watch_code(vm->virt, pa);   /* a store here must flush us */
-		if (i == 0)
+		if (i == 0) {
 			b->guest_pa = pa;
+			b->mapped_by = words;
+		}
 		struct bt_op *op = &bt->ops[bt->nops++];
 		b->count++;
 		if (bt_translate_one(bt, variant, pc, word, op, b)) {
@@ -423,8 +427,8 @@ bool
 bt_still_there(struct vm *vm, struct bt_cache *bt, struct bt_block *b)
 {
 	uint32_t pa;
-	if (vm_guest_translate(vm, b->guest_pc, ISA_WORD, ACCESS_FETCH, &pa) == 0 &&
-	    pa == b->guest_pa) {
+	if (machine_translate_watched(vm->virt, b->guest_pc, ISA_WORD, ACCESS_FETCH, &pa,
+				      &b->mapped_by) == 0 && pa == b->guest_pa) {
 		b->epoch = bt->epoch;
 		return true;
 	}

@@ -368,6 +368,26 @@ input_hash(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* FUZZ_MODES_SAVE=FILE: write each input's guest image to FILE, with its
+ * settings on stderr, so a finding can be replayed with `traplab equiv`. */
+static void
+save_guest(const struct guest *g)
+{
+	const char *path = getenv("FUZZ_MODES_SAVE");
+	if (!path || !*path)
+		return;
+	FILE *f = fopen(path, "wb");
+	if (!f || fwrite(g->image, 1, g->size, f) != g->size || fclose(f) != 0) {
+		fprintf(stderr, "fuzz_modes: cannot write %s\n", path);
+		abort();
+	}
+	fprintf(stderr, "fuzz_modes: %s: traplab equiv --isa=%s --memory=%u --place=%s "
+		"--max-instructions=%llu%s%s %s\n", path, isa_variant_name(g->variant),
+		g->memory / 1024, g->placement == PLACE_IDENTITY ? "identity" : "relocated",
+		(unsigned long long)g->budget, g->only == MODE_BARE ? "" : " --modes=",
+		g->only == MODE_BARE ? "" : vm_mode_name(g->only), path);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -375,6 +395,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *what;
 	if (guest_from_input(data, size, &g) < 0)
 		return 0;
+	save_guest(&g);
 	for (enum vm_mode m = MODE_BARE; m <= MODE_BT; m++) {
 		if (!chosen(&g, m))
 			continue;

@@ -20,6 +20,7 @@ static const char *const paged_guests[] = {
 	"tests/spec/guests/paging_user.s",
 	"tests/spec/guests/tlbflush.s",
 	"tests/spec/guests/no_tlbflush.s",
+	"tests/spec/guests/no_tlbflush_code.s",
 	"tests/spec/guests/tlb_generations.s",
 	"tests/spec/guests/paging_fetch_end.s",
 	"tests/spec/guests/smc_alias.s",

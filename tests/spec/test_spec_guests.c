@@ -130,6 +130,9 @@ struct spec_guest {
 	X(no_tlbflush, "no_tlbflush.s", \
 	  "data page-table changes with no tlbflush take effect at once (the reference caches nothing), every mode", \
 	  V_ALL, 7, 0, NULL, NULL, M_NONE, M_NONE, M_NONE, F_IDENTITY) \
+	X(no_tlbflush_code, "no_tlbflush_code.s", \
+	  "the running code's page remapped or made non-executable with no tlbflush: the next fetch sees it, every mode (bt too)", \
+	  V_ALL, 5, 0, NULL, NULL, M_NONE, M_NONE, M_NONE, F_IDENTITY) \
 	X(tlb_generations, "tlb_generations.s", \
 	  "6,000 page-table changes, each used at once, with and without tlbflush, every mode", \
 	  V_ALL, 1, 0, NULL, NULL, M_NONE, M_NONE, M_NONE, F_IDENTITY) \

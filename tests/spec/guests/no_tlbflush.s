@@ -2,8 +2,8 @@
 ; SPEC §5.3: software must execute tlbflush after changing an entry that
 ; may have been used, but the reference machine caches nothing, so there a
 ; missing tlbflush is harmless: every access sees the tables as they are.
-; A monitor may rely on the rule for code it translates; for data, shadow
-; paging write-protects the tables (Lab 4), so every mode agrees.  Each
+; For data, shadow paging write-protects the tables (Lab 4), so every mode
+; agrees (for code, no_tlbflush_code.s).  Each
 ; mapping is used first, so a machine that cached it would show the old
 ; one: a remap, V cleared, W cleared and set, and the level-1 entry itself
 ; rewritten, from supervisor mode.
