@@ -10,5 +10,8 @@
 /* Branch hints for the interpreters' hot paths. */
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
+/* For the few helpers of the interpreter's hot path that must be inlined
+ * whatever the compiler's size budget says (machine_internal.h). */
+#define ALWAYS_INLINE inline __attribute__((always_inline))
 
 #endif

@@ -246,6 +246,15 @@ isa_cause_has_address(unsigned cause)
 	return cause == CAUSE_MEMORY || cause == CAUSE_PAGE || cause == CAUSE_MISALIGNED;
 }
 
+/* A fault: the instruction that raised it did not retire (SPEC §6.1, §6.2)
+ * -- not sys, brk or hcall, which retire first (§8.4), nor an interrupt. */
+static inline bool
+isa_cause_is_fault(unsigned cause)
+{
+	return cause < CAUSE_FIRST_INTERRUPT && cause != CAUSE_SYSCALL &&
+	       cause != CAUSE_BREAKPOINT && cause != CAUSE_HYPERCALL;
+}
+
 
 
 const char *isa_variant_name(enum isa_variant v);

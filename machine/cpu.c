@@ -100,19 +100,22 @@ machine_deliver_trap(struct machine *m, const struct machine_trap *trap)
 	m->s.pc = m->s.cr[CR_tvec];
 }
 
-void
+enum machine_trap_action
 cpu_raise_trap(struct machine *m, const struct machine_trap *trap)
 {
 	if (trap->cause < MACHINE_CAUSE_SLOTS)
 		m->traps[trap->cause]++;
 	if (m->tracer.trap)
 		m->tracer.trap(m->tracer.ctx, m, trap);
-	if (m->trap_hook && m->trap_hook(m->trap_hook_ctx, m, trap) == TRAP_STOP) {
+	enum machine_trap_action action =
+		m->trap_hook ? m->trap_hook(m->trap_hook_ctx, m, trap) : TRAP_DELIVER;
+	if (action == TRAP_STOP) {
 		m->stop.trap = *trap;
 		cpu_stop(m, STOP_HOOK);
-		return;
+	} else if (action == TRAP_DELIVER) {
+		machine_deliver_trap(m, trap);
 	}
-	machine_deliver_trap(m, trap);
+	return action;
 }
 
 /* ===== the loop ================================================================ */
@@ -497,7 +500,16 @@ raise:
 			trap.insn = mem_load32(mem + tpa);
 	}
 	SYNC_OUT();
-	cpu_raise_trap(m, &trap);
+	if (cpu_raise_trap(m, &trap) == TRAP_EMULATED) {
+		/* The monitor carried it out: it retired, and the mode and the
+		 * translation are as they were (machine.h), so the windows stand. */
+		if (isa_cause_is_fault(trap.cause))
+			icount++;
+		pc = m->s.pc;
+		psw = m->s.psw;
+		event_at = icount;
+		DISPATCH();
+	}
 	if (m->stopped)
 		goto out;
 	SYNC_IN();

@@ -65,10 +65,21 @@ struct machine_stop_info {
  * machine_run() returns STOP_HOOK with the trap in machine_last_stop() and
  * the PC at its epc, nothing delivered, and the monitor decides what
  * happens next (emulate, machine_deliver_trap(), ...) before running again.
- * A hook that only watches answers TRAP_DELIVER. */
+ * A hook that only watches answers TRAP_DELIVER.  A monitor that carried
+ * out the trapping instruction itself, there and then, answers
+ * TRAP_EMULATED: the instruction retired (machine_retired() counts it; sys,
+ * brk and hcall had retired already, SPEC §8.4), and the run goes on from
+ * the state the hook left, at the PC it set --
+ * registers, PC, flags and IE only: the mode and the translation must be
+ * as they were.  A hook that removed the cause of a fault -- a page it
+ * mapped -- answers TRAP_RETRY: nothing retired, and the instruction runs
+ * again, through the page tables as they are now (monitor/vmm/trap.c:
+ * exits handled in place). */
 enum machine_trap_action {
 	TRAP_DELIVER,   /* deliver to the guest's own vector, as the bare machine would */
 	TRAP_STOP,      /* stop machine_run() with STOP_HOOK */
+	TRAP_EMULATED,  /* the hook did what the instruction does: go on */
+	TRAP_RETRY,     /* the hook removed the cause (mapped a page): run it again */
 };
 struct machine;
 typedef enum machine_trap_action (*machine_trap_hook)(void *ctx, struct machine *m,

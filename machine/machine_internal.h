@@ -140,7 +140,7 @@ struct machine {
 
 /* cpu.c: the one place a trap is raised.  Consults the hook, then either
  * delivers it (SPEC §6.2) or stops the machine with STOP_HOOK. */
-void cpu_raise_trap(struct machine *m, const struct machine_trap *trap);
+enum machine_trap_action cpu_raise_trap(struct machine *m, const struct machine_trap *trap);
 void cpu_stop(struct machine *m, enum machine_stop_reason reason);
 
 /* mmu.c: the paging walk (SPEC §5.2), the slow path of mmu_translate.
@@ -231,6 +231,10 @@ mmu_translate(struct machine *m, uint32_t va, unsigned size, enum isa_access acc
 	return mmu_translate_in(m, m->tlb_off ? NULL : m, va, size, access, pa);
 }
 
+/* A store hit a chunk the translator watches (machine.c; out of line, so
+ * that the interpreter's inlined store path stays small). */
+void machine_note_watched_store(struct code_watch *w, uint32_t chunk);
+
 /* A store changed chunk `chunk` (in the shared code_watch's numbering):
  * mark it dirty, note it if the binary translator watches the chunk,
  * and if a walk read a page-table word there, start a new epoch, which
@@ -239,12 +243,8 @@ static inline bool
 machine_note_chunk_store(struct code_watch *w, uint32_t chunk)
 {
 	w->dirty[chunk] = 1;
-	if (unlikely(w->any) && w->pages[chunk]) {
-		if (w->pages[chunk] & WATCH_CODE)
-			w->written = true;
-		if (w->pages[chunk] & WATCH_PAGE_TABLE)
-			w->page_table_stores++;
-	}
+	if (unlikely(w->any) && w->pages[chunk])
+		machine_note_watched_store(w, chunk);
 	if (likely(w->pt_marks[chunk] != w->pt_epoch))
 		return false;
 	w->pt_epoch++;
@@ -272,7 +272,7 @@ machine_invalidate_word(struct machine *m, uint32_t pa)
  * 4, SPEC §5.1) and runs into the next word, that one too.  One compare on
  * the interpreter's store path.  True if it changed a page-table word a
  * walk used (the caller's TLB is stale). */
-static inline bool
+static ALWAYS_INLINE bool
 machine_invalidate_store(struct machine *m, uint32_t pa, unsigned size)
 {
 	bool pt = machine_invalidate_word(m, pa & ~(uint32_t)(ISA_WORD - 1));

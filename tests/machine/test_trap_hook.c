@@ -3,8 +3,11 @@
  * delivery, SPEC §6.2) or STOP (machine_run returns STOP_HOOK, nothing
  * delivered).  After a STOP the monitor does the rest itself — emulates
  * and runs on, or reflects with machine_deliver_trap() — and these tests
- * check that both end where the bare machine would.  Part of the
- * "machine: traps" suite (test_traps.c).
+ * check that both end where the bare machine would.  A monitor may also
+ * do its work inside the hook and answer EMULATED (the instruction
+ * retired, the run goes on) or RETRY (the cause is gone: run it again), as
+ * trap mode does with its cheapest exits (monitor/vmm/trap.c).  Part of
+ * the "machine: traps" suite (test_traps.c).
  */
 #include <string.h>
 
@@ -160,3 +163,125 @@ test_hook_stop_then_machine_deliver_trap_equals_deliver(void)
 	CU_ASSERT_EQUAL(end[1].cr[CR_cause], CAUSE_MISALIGNED | ACCESS_LOAD << CAUSE_ACCESS_SHIFT);
 	CU_ASSERT(memcmp(&end[0], &end[1], sizeof end[0]) == 0);
 }
+
+/* ===== EMULATED and RETRY: a monitor's work inside the hook ===================== */
+
+enum {
+	USER_BOUND = 0x1000,        /* the user code's relocation bound */
+	RETRY_ADDR = 0x1800,        /* a load past it, until the hook raises the bound */
+};
+
+/* The hook of a monitor that emulates a user-mode `mfcr` there and then
+ * (r1 := EMULATED_R1, on to the next instruction), raises the bound of a
+ * MEMORY fault and has it retried, and stops for anything else. */
+struct in_place {
+	unsigned emulated, retried, stopped;
+	unsigned causes[RIG_MAX_TRAPS];
+};
+
+static enum machine_trap_action
+in_place_hook(void *ctx, struct machine *m, const struct machine_trap *t)
+{
+	struct in_place *h = ctx;
+	struct cpu_state s;
+	machine_get_state(m, &s);
+	if (h->emulated + h->retried + h->stopped < RIG_MAX_TRAPS)
+		h->causes[h->emulated + h->retried + h->stopped] = t->cause;
+	if (t->cause == CAUSE_PRIVILEGED) {
+		s.r[1] = EMULATED_R1;
+		s.pc = t->epc + ISA_WORD;
+		machine_set_state(m, &s);
+		h->emulated++;
+		return TRAP_EMULATED;
+	}
+	if (t->cause == CAUSE_MEMORY && s.cr[CR_rbound] == USER_BOUND) {
+		s.cr[CR_rbound] = RIG_MEMORY;
+		machine_set_state(m, &s);
+		h->retried++;
+		return TRAP_RETRY;
+	}
+	h->stopped++;
+	return TRAP_STOP;
+}
+
+/* User code under relocation (rbase 0) with the in-place hook installed. */
+static void
+in_place_open(struct rig *r, struct in_place *h, const uint32_t *prog, size_t n)
+{
+	rig_open(r, ISA_STRICT);
+	memset(h, 0, sizeof *h);
+	machine_set_trap_hook(r->m, in_place_hook, h);
+	rig_put_words(r, RIG_PC, prog, n);
+	r->s.psw = 0;
+	r->s.cr[CR_rbase] = 0;
+	r->s.cr[CR_rbound] = USER_BOUND;
+}
+
+/* EMULATED: the instruction counts as retired, nothing is delivered, and
+ * the run goes on at the PC the hook set, with what it wrote. */
+void
+test_hook_emulated_retires_the_instruction_and_runs_on(void)
+{
+	struct rig r;
+	struct in_place h;
+	uint32_t prog[] = { ENC(MFCR(1, CR_epc)), ENC(RRI(addi, 3, 1, 1)), ENC(MFCR(1, CR_cause)),
+			    ENC(RRI(addi, 3, 3, 1)), ENC(NONE(brk)) };
+	in_place_open(&r, &h, prog, ARRAY_SIZE(prog));
+	r.s.cr[CR_epc] = 0x1111;
+	rig_run(&r, HOOK_RUN);
+	CU_ASSERT_EQUAL(r.reason, STOP_HOOK);
+	CU_ASSERT_EQUAL(machine_last_stop(r.m)->trap.cause, CAUSE_BREAKPOINT);
+	CU_ASSERT_EQUAL(h.emulated, 2);
+	CU_ASSERT_EQUAL(h.stopped, 1);
+	CU_ASSERT_EQUAL(r.out.r[3], EMULATED_R1 + 2);
+	CU_ASSERT_EQUAL(r.out.r[1], EMULATED_R1);
+	CU_ASSERT_EQUAL(r.out.cr[CR_epc], 0x1111);       /* nothing was delivered */
+	CU_ASSERT_EQUAL(r.out.psw & PSW_S, 0);
+	CHECKF(machine_retired(r.m) == 5, "retired %llu, want 5 (two emulated, two addi, brk)",
+	       (unsigned long long)machine_retired(r.m));
+	rig_close(&r);
+}
+
+/* An emulated instruction counts against the run's budget like any other:
+ * a budget of 2 ends after the first mfcr and its addi. */
+void
+test_hook_emulated_counts_against_the_budget(void)
+{
+	struct rig r;
+	struct in_place h;
+	uint32_t prog[] = { ENC(MFCR(1, CR_epc)), ENC(RRI(addi, 3, 1, 1)), ENC(MFCR(2, CR_cause)),
+			    ENC(NONE(brk)) };
+	in_place_open(&r, &h, prog, ARRAY_SIZE(prog));
+	rig_run(&r, 2);
+	CU_ASSERT_EQUAL(r.reason, STOP_NONE);            /* the count ran out */
+	CU_ASSERT_EQUAL(h.emulated, 1);
+	CU_ASSERT_EQUAL(r.out.pc, RIG_PC + 2 * ISA_WORD);
+	CU_ASSERT_EQUAL(r.out.r[3], EMULATED_R1 + 1);
+	CU_ASSERT_EQUAL(machine_retired(r.m), 2);
+	rig_close(&r);
+}
+
+/* RETRY: nothing retires for the faulting attempt; the instruction runs
+ * again under the translation the hook changed, and succeeds. */
+void
+test_hook_retry_runs_the_faulting_instruction_again(void)
+{
+	struct rig r;
+	struct in_place h;
+	uint32_t prog[] = { ENC(MEMI(ldw, 4, 0, 5)), ENC(RRI(addi, 3, 4, 1)), ENC(NONE(brk)) };
+	in_place_open(&r, &h, prog, ARRAY_SIZE(prog));
+	rig_put(&r, RETRY_ADDR, 0x41);
+	r.s.r[5] = RETRY_ADDR;
+	rig_run(&r, HOOK_RUN);
+	CU_ASSERT_EQUAL(r.reason, STOP_HOOK);
+	CU_ASSERT_EQUAL(h.retried, 1);
+	CU_ASSERT_EQUAL(h.causes[0], CAUSE_MEMORY);
+	CU_ASSERT_EQUAL(h.causes[1], CAUSE_BREAKPOINT);
+	CU_ASSERT_EQUAL(r.out.r[4], 0x41);
+	CU_ASSERT_EQUAL(r.out.r[3], 0x42);
+	CU_ASSERT_EQUAL(r.out.cr[CR_rbound], RIG_MEMORY);
+	CHECKF(machine_retired(r.m) == 3, "retired %llu, want 3 (ldw once, addi, brk)",
+	       (unsigned long long)machine_retired(r.m));
+	rig_close(&r);
+}
+

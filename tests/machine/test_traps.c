@@ -579,6 +579,12 @@ static CU_TestInfo tests[] = {
 	  test_hook_stop_returns_stop_hook_with_state_untouched },
 	{ "test_hook_stop_then_machine_deliver_trap_equals_deliver",
 	  test_hook_stop_then_machine_deliver_trap_equals_deliver },
+	{ "test_hook_emulated_retires_the_instruction_and_runs_on",
+	  test_hook_emulated_retires_the_instruction_and_runs_on },
+	{ "test_hook_emulated_counts_against_the_budget",
+	  test_hook_emulated_counts_against_the_budget },
+	{ "test_hook_retry_runs_the_faulting_instruction_again",
+	  test_hook_retry_runs_the_faulting_instruction_again },
 	CU_TEST_INFO_NULL,
 };
 

@@ -7,5 +7,8 @@ void test_hook_sees_every_trap_first_then_deliver_runs_guest_handler(void);
 void test_hook_stop_then_emulate_leaves_guest_trap_state_alone(void);
 void test_hook_stop_returns_stop_hook_with_state_untouched(void);
 void test_hook_stop_then_machine_deliver_trap_equals_deliver(void);
+void test_hook_emulated_retires_the_instruction_and_runs_on(void);
+void test_hook_emulated_counts_against_the_budget(void);
+void test_hook_retry_runs_the_faulting_instruction_again(void);
 
 #endif
