@@ -173,6 +173,21 @@ shadow_emulate_pt_store(struct shadow *s, struct machine *real, struct machine *
 	/* END LAB 4 */
 }
 
+bool
+shadow_fill_if_miss(struct shadow *s, struct machine *real, const struct machine *virt,
+		    const struct machine_trap *fault)
+{
+	/* shadow_handle_fault's question, without the two other answers */
+	uint32_t gpa;
+	if (machine_translate(virt, fault->badaddr, 1, fault->access, &gpa) != 0)
+		return false;                   /* the guest's own fault */
+	if (fault->access == ACCESS_STORE && s->pt_frame[gpa / PAGE_SIZE])
+		return false;                   /* a store into a page table */
+	enum shadow_space space = (machine_state(virt)->psw & PSW_S) ? SHADOW_SUPERVISOR
+								      : SHADOW_USER;
+	return shadow_fill(s, real, virt, space, fault->badaddr, gpa) == SHADOW_FILLED;
+}
+
 enum shadow_result
 shadow_handle_fault(struct shadow *s, struct machine *real, struct machine *virt,
 		    const struct machine_trap *fault, struct machine_trap *reflect)

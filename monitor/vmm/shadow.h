@@ -59,5 +59,11 @@ uint32_t shadow_enter(struct shadow *s, struct machine *real, const struct machi
 enum shadow_result shadow_handle_fault(struct shadow *s, struct machine *real,
 				       struct machine *virt, const struct machine_trap *fault,
 				       struct machine_trap *reflect);
+/* Fill the missing entry of a real PAGE fault if it is a plain miss (the
+ * guest's tables allow the access, and it is no store into a page table);
+ * false, with nothing done, otherwise.  For a fill without leaving direct
+ * execution (monitor/vmm/trap.c): `virt` need not hold the registers. */
+bool shadow_fill_if_miss(struct shadow *s, struct machine *real, const struct machine *virt,
+			 const struct machine_trap *fault);
 
 #endif /* TRAPLAB_SHADOW_H */

@@ -33,6 +33,9 @@ struct vm {
 	vm_insn_hook insn_hook;
 	void *insn_ctx;
 	uint64_t real_retired_at_entry;   /* the real machine's count when direct execution began */
+	bool in_place;                    /* trap mode handles cheap exits in place (trap.c) */
+	uint64_t in_place_fill_at;        /* machine_retired(real) at the last fill in place */
+	unsigned in_place_fills_in_a_row; /* fills in place since, with nothing retired */
 	struct pv_state pv;          /* pv mode: the hypercall interface (pv.c) */
 	struct bt_cache *bt;         /* bt mode: the translation cache (bt_translate.c) */
 };
@@ -49,6 +52,10 @@ void vm_trace_translated(struct vm *vm, uint64_t retired, uint32_t pc, uint32_t 
 /* trap.c: the dispatcher — what to do with one trap of the real machine
  * while the guest ran directly. */
 void trap_handle(struct vm *vm, const struct machine_trap *trap);
+/* Handle a trap of the real machine there and then, if it is one of the
+ * cheap kind (trap.c): TRAP_EMULATED or TRAP_RETRY; else TRAP_STOP. */
+enum machine_trap_action trap_handle_in_place(struct vm *vm, struct machine *real,
+					      const struct machine_trap *trap);
 /* trap.c: reflect a trap into the guest, as the bare machine would deliver it. */
 void trap_reflect(struct vm *vm, const struct machine_trap *trap);
 
