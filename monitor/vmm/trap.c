@@ -39,8 +39,9 @@ trap_reflect(struct vm *vm, const struct machine_trap *trap)
 	/* END LAB 3 */
 }
 
-/* Emulate a privileged instruction of the guest's kernel on vCPU state *g,
- * then make *g the virtual machine's.  False if no routine emulates it. */
+/* Emulate a privileged instruction of the guest's kernel on vCPU state *g
+ * (the caller makes it the virtual machine's).  False if no routine
+ * emulates it. */
 static bool
 trap_emulate_on(struct vm *vm, const struct machine_trap *trap, const struct isa_insn *insn,
 		struct cpu_state *g)
@@ -49,10 +50,9 @@ trap_emulate_on(struct vm *vm, const struct machine_trap *trap, const struct isa
 	struct vcpu v = { .vm = vm->virt, .s = g, .unaccounted = &retired };
 	if (!vcpu_emulate(&v, insn))
 		return false;
-	machine_set_state(vm->virt, g);
 	machine_account(vm->virt, retired);
 	vm->stats.emulated++;
-	vm_emit(vm, VM_EVENT_EMULATED, trap);
+	vm_emit_to(vm, VM_EVENT_EMULATED, trap, g->pc);
 	vm->events_without_progress = 0;
 	return true;
 }
@@ -67,6 +67,7 @@ trap_emulate(struct vm *vm, const struct machine_trap *trap)
 		trap_reflect(vm, trap);
 		return;
 	}
+	machine_set_state(vm->virt, &g);
 	if (machine_stopped(vm->virt)) {     /* power-off, or halted forever */
 		vm->stop = *machine_last_stop(vm->virt);
 		vm->stopped = true;
@@ -167,6 +168,12 @@ trap_emulate_in_place(struct vm *vm, struct machine *real, const struct machine_
 	trap_count(vm, trap);
 	if (!trap_emulate_on(vm, trap, &insn, &g))
 		return false;
+	/* Registers, PC and flags live on the real CPU while the guest runs
+	 * directly (the virtual machine's copy is synced at the next exit the
+	 * long way); what only the virtual machine holds -- a control
+	 * register, IE -- changes with mtcr and di alone. */
+	if (insn.op == OP_mtcr || insn.op == OP_di)
+		machine_set_state(vm->virt, &g);
 	struct cpu_state back = *r;      /* and back to the real CPU */
 	memcpy(back.r, g.r, sizeof back.r);
 	back.pc = g.pc;
