@@ -85,15 +85,10 @@ test_read_file(const char *path, size_t *len)
 
 #include "asm.h"
 
-struct capture {
-	char *buf;
-	size_t len, cap;
-};
-
-static void
-capture_byte(void *ctx, uint8_t byte)
+void
+test_console_byte(void *ctx, uint8_t byte)
 {
-	struct capture *c = ctx;
+	struct test_console *c = ctx;
 	if (c->len + 2 > c->cap) {
 		size_t cap = c->cap ? c->cap * 2 : 256;
 		char *bigger = realloc(c->buf, cap);
@@ -126,8 +121,8 @@ test_run_assembled(struct asm_result *r, int rc, enum isa_variant variant, uint6
 		asm_result_free(r);
 		return -1;
 	}
-	struct capture cap = { 0 };
-	machine_set_console(m, capture_byte, &cap);
+	struct test_console cap = { 0 };
+	machine_set_console(m, test_console_byte, &cap);
 	machine_run(m, budget);
 	out->stop = *machine_last_stop(m);
 	if (out->stop.reason == STOP_NONE)

@@ -37,6 +37,15 @@ int test_cheat_from_patch(const char *patch, char *out, size_t len);
 /* Read a whole file into a NUL-terminated malloc'd buffer (NULL on error). */
 char *test_read_file(const char *path, size_t *len);
 
+/* A console sink for tests: every byte a guest prints, in a growing
+ * NUL-terminated buffer (free `buf`).  machine_set_console, vm_set_console
+ * and a backend's set_console all take test_console_byte. */
+struct test_console {
+	char *buf;
+	size_t len, cap;
+};
+void test_console_byte(void *ctx, uint8_t byte);
+
 /* Assemble a source file (path relative to the top) and run it on a fresh
  * bare machine of the given variant with the default memory size, until it
  * stops or `budget` instructions have retired.  Console output is captured.

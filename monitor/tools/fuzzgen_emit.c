@@ -373,8 +373,9 @@ emit_patch_function(struct fz_guest *g, struct fz_body *b)
  * runs through the page: interrupts off first, and between the store and the
  * tlbflush at most one quiet instruction, so no trap or interrupt handler
  * can fetch through the edited entry before the flush.  (A monitor may rely
- * on the rule for code it translates: bt keeps a translation until
- * tlbflush.  fuzz_modes found a guest whose sys came in between.) */
+ * on the rule, SPEC §5.3; bt once did, and fuzz_modes found a guest whose
+ * sys came in between.  TrapLab's monitors no longer rely on it, but the
+ * generator keeps it: valid guests are written as the SPEC asks.) */
 static void
 emit_remap(struct fz_guest *g, struct fz_body *b)
 {

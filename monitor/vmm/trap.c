@@ -12,6 +12,9 @@
  * On the strict variant every sensitive instruction lands here, which is why
  * the result is equivalent to bare.  On legacy, rdpsw, wrpsw and srr run
  * directly without trapping — and `traplab equiv` shows what goes wrong.
+ * The cheapest of these traps (a few emulations, shadow misses) are handled
+ * in place, inside the real machine's trap hook, with no world switch: the
+ * last section below.
  */
 #include <string.h>
 

@@ -369,19 +369,6 @@ test_console_in_order(void)
 /* The backend sends the console where it is told (set_console), never to
  * stdout; and a reset, which reloads the VM it keeps, runs the guest again
  * exactly as the first time. */
-struct console_capture {
-	char text[4096];
-	size_t len;
-};
-
-static void
-capture_byte(void *ctx, uint8_t byte)
-{
-	struct console_capture *c = ctx;
-	if (c->len + 1 < sizeof c->text)
-		c->text[c->len++] = (char)byte;
-}
-
 static void
 test_backend_console_sink_and_reset(void)
 {
@@ -390,20 +377,24 @@ test_backend_console_sink_and_reset(void)
 	snprintf(path, sizeof path, "%s/%s", test_top(), MINIOS);
 	struct backend *b = backend_pg32_create(err, sizeof err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
-	struct console_capture first = { .len = 0 }, again = { .len = 0 };
-	b->ops->set_console(b, capture_byte, &first);
+	struct test_console first = { 0 }, again = { 0 };
+	b->ops->set_console(b, test_console_byte, &first);
 	CU_ASSERT_EQUAL_FATAL(b->ops->load(b, path, err, sizeof err), 0);
 	struct backend_stop stop;
 	b->ops->run(b, BUDGET, &stop);
 	uint64_t pc = b->ops->pc(b);
 	CU_ASSERT_EQUAL(stop.kind, BSTOP_BUDGET);
-	CU_ASSERT_PTR_NOT_NULL(strstr(first.text, "minios: booting"));
-	b->ops->set_console(b, capture_byte, &again);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(first.buf);
+	CU_ASSERT_PTR_NOT_NULL(strstr(first.buf, "minios: booting"));
+	b->ops->set_console(b, test_console_byte, &again);
 	CU_ASSERT_EQUAL(b->ops->reset(b, err, sizeof err), 0);
 	b->ops->run(b, BUDGET, &stop);
 	CU_ASSERT_EQUAL(b->ops->pc(b), pc);
-	CU_ASSERT(first.len == again.len && memcmp(first.text, again.text, first.len) == 0);
+	CU_ASSERT(first.len == again.len && again.buf &&
+		  memcmp(first.buf, again.buf, first.len) == 0);
 	b->ops->destroy(b);
+	free(first.buf);
+	free(again.buf);
 }
 
 /* `set max-instructions N` ends a `continue` without a count after exactly
