@@ -17,6 +17,9 @@
 #         becomes "/* TODO (Lab N): what ... */" and the STUB lines,
 #         uncommented, at the marker's indentation; regions of every other
 #         lab keep their reference code, without the marker lines;
+#       - in every .s file (PG32 assembly) the same, with markers that are
+#         whole-line ";" comments: "; LAB N: ...", "; STUB: ...",
+#         "; END LAB N" (a region becomes "; TODO (Lab N): ...");
 #       - lessons/NN-*/starter/* is copied into lessons/NN-*/;
 #       - answers-labN.txt (from lessons/NN-*/answers.txt, else a template),
 #         time.txt and .handout-lab (N) are written at the top;
@@ -82,27 +85,33 @@ rm -f "$dest/.handout-files"
 regions='
 function fail(msg) { printf "%s:%d: %s\n", FILENAME, FNR, msg > "/dev/stderr"; bad = 1; exit 3 }
 function indent_of(s) { match(s, /^[ \t]*/); return substr(s, 1, RLENGTH) }
+# A C marker is a comment on a line of its own; an assembly one (.s) is a
+# line that is only a ";" comment.  m_open/m_close are the comment delimiters.
+BEGIN {
+	if (asm) { m_open = ";[ \t]*"; m_close = "[ \t]*$"; todo_fmt = "%s; TODO (Lab %d): %s\n" }
+	else { m_open = "\\/\\*[ \t]*"; m_close = "[ \t]*\\*\\/[ \t]*$"; todo_fmt = "%s/* TODO (Lab %d): %s */\n" }
+}
 {
 	line = $0
-	if (line ~ /^[ \t]*\/\*[ \t]*LAB[ \t]+[0-9]+:.*\*\/[ \t]*$/) {
+	if (line ~ ("^[ \t]*" m_open "LAB[ \t]+[0-9]+:.*" m_close)) {
 		if (inside) fail("LAB marker inside the region of lab " n " (regions do not nest)")
-		t = line; sub(/^[ \t]*\/\*[ \t]*LAB[ \t]+/, "", t)
+		t = line; sub("^[ \t]*" m_open "LAB[ \t]+", "", t)
 		n = t; sub(/:.*/, "", n); n = n + 0
-		sub(/^[0-9]+:[ \t]*/, "", t); sub(/[ \t]*\*\/[ \t]*$/, "", t)
+		sub(/^[0-9]+:[ \t]*/, "", t); sub(m_close, "", t)
 		inside = 1; ind = indent_of(line); start = FNR
-		if (n == lab) printf "%s/* TODO (Lab %d): %s */\n", ind, n, t
+		if (n == lab) printf todo_fmt, ind, n, t
 		next
 	}
-	if (line ~ /^[ \t]*\/\*[ \t]*END[ \t]+LAB[ \t]+[0-9]+[ \t]*\*\/[ \t]*$/) {
+	if (line ~ ("^[ \t]*" m_open "END[ \t]+LAB[ \t]+[0-9]+" m_close)) {
 		m = line; gsub(/[^0-9]/, "", m); m = m + 0
 		if (!inside) fail("END LAB " m " without its LAB marker")
 		if (m != n) fail("END LAB " m " closes the region of lab " n " (line " start ")")
 		inside = 0
 		next
 	}
-	if (inside && line ~ /^[ \t]*\/\*[ \t]*STUB:.*\*\/[ \t]*$/) {
+	if (inside && line ~ ("^[ \t]*" m_open "STUB:.*" m_close)) {
 		if (n == lab) {
-			s = line; sub(/^[ \t]*\/\*[ \t]*STUB:[ \t]?/, "", s); sub(/[ \t]*\*\/[ \t]*$/, "", s)
+			s = line; sub("^[ \t]*" m_open "STUB:[ \t]?", "", s); sub(m_close, "", s)
 			print ind s
 		}
 		next
@@ -112,15 +121,19 @@ function indent_of(s) { match(s, /^[ \t]*/); return substr(s, 1, RLENGTH) }
 }
 END { if (!bad && inside) { FNR = start; fail("LAB " n " region never ends (no END LAB " n ")") } }'
 
-marked=$(cd "$dest" && grep -rlE --include='*.c' --include='*.h' \
-	'^[[:space:]]*/\*[[:space:]]*(LAB[[:space:]]+[0-9]+:|END[[:space:]]+LAB)' . 2>/dev/null)
+marked=$( (cd "$dest" && grep -rlE --include='*.c' --include='*.h' \
+	'^[[:space:]]*/\*[[:space:]]*(LAB[[:space:]]+[0-9]+:|END[[:space:]]+LAB)' . 2>/dev/null;
+	grep -rlE --include='*.s' '^[[:space:]]*;[[:space:]]*(LAB[[:space:]]+[0-9]+:|END[[:space:]]+LAB)' . 2>/dev/null) |
+	sort)
 todo=0
 for f in $marked; do
 	f=${f#./}
-	awk -v lab="$lab" "$regions" "$dest/$f" >"$dest/$f.handout" ||
+	asm=0
+	case $f in *.s) asm=1 ;; esac
+	awk -v lab="$lab" -v asm="$asm" "$regions" "$dest/$f" >"$dest/$f.handout" ||
 		{ rm -f "$dest/$f.handout"; die "unbalanced lab markers in $f (see above); $dest is incomplete"; }
 	cat "$dest/$f.handout" >"$dest/$f" && rm -f "$dest/$f.handout"
-	k=$(grep -c "/\* TODO (Lab $lab):" "$dest/$f")
+	k=$(grep -cE "(/\*|;) TODO \(Lab $lab\):" "$dest/$f")
 	todo=$((todo + k))
 done
 
@@ -150,5 +163,5 @@ printf '%s\n' grade-results.json 'handin-lab*.tar.gz' >>"$dest/.git/info/exclude
 g add -A && g commit -q -m "Lab $lab handout" || die "git commit in $dest failed"
 
 echo "$me: lab $lab ($labdir) written to $dest"
-echo "$me: $todo TODO region(s) in C sources; starter in $labdir/; fill in $answers and time.txt"
+echo "$me: $todo TODO region(s) in C and assembly sources; starter in $labdir/; fill in $answers and time.txt"
 echo "$me: then, in $dest: make grade, make handin"
