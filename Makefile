@@ -218,7 +218,10 @@ lab10-check: $(TRAPLAB)
 #                                 SOLUTION=1 grades the reference, FILE=... any input
 #   make handin                   in a handout tree: handin-labN.tar.gz (patch, answers,
 #                                 time), refused if it does not build or is unanswered
-.PHONY: handout grade handin
+#   make grade-all HANDINS=DIR [OUT=grades.csv]
+#                                 grade a folder of hand-ins, each in a clean tree,
+#                                 into one CSV row per student (tools-build/grade-all.sh)
+.PHONY: handout grade handin grade-all
 handout:
 	$(Q)tools-build/handout.sh "$(LAB)" "$(DEST)"
 
@@ -227,6 +230,9 @@ grade:
 
 handin:
 	$(Q)MAKE="$(MAKE)" tools-build/handin.sh
+
+grade-all:
+	$(Q)MAKE="$(MAKE)" tools-build/grade-all.sh "$(HANDINS)" "$(or $(OUT),grades.csv)"
 
 # ---- dependencies: Debian packages -------------------------------------------
 # header-or-program  package (clang-14 and libFuzzer's runtime: make fuzz)

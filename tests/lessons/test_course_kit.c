@@ -541,7 +541,7 @@ test_grade_every_solution(void)
 	}
 }
 
-/* (f) lab regions in C, points and JSON escapes, on a fixture repository */
+/* (f) lab regions in C and assembly, points and JSON escapes, on a fixture repository */
 static const char fixture_c[] =
 	"int f(int x)\n"
 	"{\n"
@@ -572,6 +572,25 @@ static const char fixture_c_lab9[] =
 	"{\n"
 	"    return 4;\n"
 	"}\n";
+
+/* the same in PG32 assembly: markers are whole-line ";" comments */
+static const char fixture_s[] =
+	"start:\n"
+	"        ; LAB 9: r1 := the answer (SPEC §8.2)\n"
+	"        ; STUB: li r1, 0\n"
+	"        li    r1, 42\n"
+	"        ; END LAB 9\n"
+	"        ; a comment that is no marker: LAB 9: stays\n"
+	"        ; LAB 4: power off\n"
+	"        halt\n"
+	"        ; END LAB 4\n";
+
+static const char fixture_s_lab9[] =
+	"start:\n"
+	"        ; TODO (Lab 9): r1 := the answer (SPEC §8.2)\n"
+	"        li r1, 0\n"
+	"        ; a comment that is no marker: LAB 9: stays\n"
+	"        halt\n";
 
 static const char fixture_check[] =
 	"#!/bin/sh\n"
@@ -607,6 +626,7 @@ test_regions_fixture(void)
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
 	free(out);
 	write_text(src, "f.c", fixture_c, 0644);
+	write_text(src, "g.s", fixture_s, 0644);
 	write_text(src, "Makefile", "all:\n\t@true\n", 0644);
 	write_text(src, "lessons/09-x/check", fixture_check, 0755);
 	write_text(src, "lessons/09-x/points", "# check points [name]\n1 3\n2 5 f doubles x\n4 2 h is there\n", 0644);
@@ -627,6 +647,11 @@ test_regions_fixture(void)
 	char *c = test_read_file(path, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	KIT_EXPECT(!strcmp(c, fixture_c_lab9), c);
+	free(c);
+	snprintf(path, sizeof path, "%s/g.s", dest);
+	c = test_read_file(path, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	KIT_EXPECT(!strcmp(c, fixture_s_lab9), c);
 	free(c);
 	rc = kit_sh(dest, &out, "[ ! -e lessons/09-x/solution ] && [ \"$(cat lessons/09-x/lab9.txt)\" = starter ] && "
 		    "grep -q Q1. answers-lab9.txt && [ \"$(cat .handout-lab)\" = 9 ]");
@@ -658,10 +683,12 @@ test_regions_fixture(void)
 	rc = kit_sh(NULL, &out, "mkdir -p '%s/lessons/04-y' && cd '%s' && git add -A && "
 		    "git -c user.name=t -c user.email=t@t.invalid -c commit.gpgsign=false commit -q -m y "
 		    "--allow-empty; touch lessons/04-y/README.md; cd '%s' && "
-		    "TRAPLAB_SRC='%s' tools-build/handout.sh 4 '%s' && grep -n . '%s/f.c'",
-		    src, src, test_top(), src, dest, dest);
+		    "TRAPLAB_SRC='%s' tools-build/handout.sh 4 '%s' && grep -n . '%s/f.c' '%s/g.s'",
+		    src, src, test_top(), src, dest, dest, dest);
 	KIT_EXPECT(rc == 0 && strstr(out, "\treturn 2 * x;") && strstr(out, "/* TODO (Lab 4): g is four */") &&
-		   strstr(out, ":    return 0;") && !strstr(out, "LAB 9") && !strstr(out, "return 4;"), out);
+		   strstr(out, ":    return 0;") && !strstr(out, "; LAB 9: r1") && !strstr(out, "/* LAB 9") && !strstr(out, "END LAB") && !strstr(out, "return 4;") &&
+		   strstr(out, "li    r1, 42") && strstr(out, "; TODO (Lab 4): power off") &&
+		   !strstr(out, "halt"), out);
 	free(out);
 
 	/* an unbalanced region is refused */
@@ -679,7 +706,8 @@ static CU_TestInfo tests[] = {
 	{ "make handin: refusals, then the tarball", test_handin },
 	{ "every lab's handout (make handout LAB=N): make grade below full marks", test_grade_every_handout },
 	{ "every lab's solution (SOLUTION=1, or its generator): full marks", test_grade_every_solution },
-	{ "lab regions in C, points and JSON escapes (a fixture repository)", test_regions_fixture },
+	{ "lab regions in C and assembly, points and JSON escapes (a fixture repository)",
+	  test_regions_fixture },
 	CU_TEST_INFO_NULL,
 };
 

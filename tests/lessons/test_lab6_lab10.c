@@ -291,6 +291,68 @@ test_lab10_sorting_by_host_time_is_not_enough(void)
 	unlink(json);
 }
 
+/* LAB10_MONITORS: a finished Lab 3 tree's traplab measures trap.  The tree
+ * here is a folder with .handout-lab = 3 and a build/traplab that logs each
+ * call and runs the traplab under test (a student's finished Lab 3 is the
+ * reference's code): the checker must say whose monitor measures trap, run
+ * it on what it measures, and take trap's transitions from it (check 8).
+ * Trees that are not Lab 3, 7, 8 or 9 handouts, or not built, are usage
+ * errors. */
+static void
+test_lab10_measures_the_students_own_monitor(void)
+{
+	char dir[] = "/tmp/traplab-lab10-mine-XXXXXX";
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	const char *real = getenv("TRAPLAB_BIN");
+	char real_path[LAB_PATH], cmd[3 * LAB_PATH];
+	if (!real) {
+		snprintf(real_path, sizeof real_path, "%s/build/traplab", test_top());
+		real = real_path;
+	}
+	snprintf(cmd, sizeof cmd,
+		 "mkdir -p '%s/lab3/build' '%s/lab6' '%s/lab7' && echo 3 >'%s/lab3/.handout-lab' && "
+		 "echo 6 >'%s/lab6/.handout-lab' && echo 7 >'%s/lab7/.handout-lab' && "
+		 "printf '#!/bin/sh\necho \"$*\" >>%s/calls\nexec %s \"$@\"\n' >'%s/lab3/build/traplab' && "
+		 "chmod +x '%s/lab3/build/traplab'", dir, dir, dir, dir, dir, dir, dir, real, dir, dir);
+	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
+
+	char json[] = "/tmp/traplab-ranking-XXXXXX";
+	int fd = mkstemp(json);
+	CU_ASSERT_FATAL(fd >= 0);
+	static const char text[] =
+		"{\n  \"ranking\": {\n    \"ptemod\": [\"bt\", \"hybrid\", \"trap\"]\n  },\n"
+		"  \"ptemod_transitions_trap_over_bt\": 3\n}\n";
+	CU_ASSERT_FATAL(write(fd, text, sizeof text - 1) == (ssize_t)(sizeof text - 1));
+	close(fd);
+
+	char mine[LAB_PATH + 8];
+	snprintf(mine, sizeof mine, "%s/lab3", dir);
+	setenv("LAB10_MONITORS", mine, 1);
+	expect_check(LAB10 "/check", json, 1, "trap is measured with your Lab 3 monitor",
+		     "ok   8  ptemod: transitions trap / bt", (char *)NULL);
+	snprintf(cmd, sizeof cmd, "%s/calls", dir);
+	char *calls = test_read_file(cmd, NULL);
+	CU_ASSERT_PTR_NOT_NULL(calls);
+	CU_ASSERT_PTR_NOT_NULL(calls ? strstr(calls, "compare --isa=legacy") : NULL);
+	CU_ASSERT_PTR_NOT_NULL(calls ? strstr(calls, "nanobench/ptemod.s") : NULL);
+	free(calls);
+
+	static const char *const refused[][2] = {
+		{ "lab6", "only Labs 3, 7, 8 and 9 build a monitor" },
+		{ "lab7", "is not built" },
+		{ "nonexistent", "is not a handout tree" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {
+		snprintf(mine, sizeof mine, "%s/%s", dir, refused[i][0]);
+		setenv("LAB10_MONITORS", mine, 1);
+		expect_check(LAB10 "/check", json, 2, refused[i][1], (char *)NULL);
+	}
+	unsetenv("LAB10_MONITORS");
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	CU_ASSERT_EQUAL(system(cmd), 0);
+	unlink(json);
+}
+
 static CU_TestInfo tests[] = {
 	{ "lab 6: the starter fails", test_lab6_starter_fails },
 	{ "lab 6: the solution passes", test_lab6_solution_passes },
@@ -302,6 +364,8 @@ static CU_TestInfo tests[] = {
 	{ "lab 10: a wrong order fails", test_lab10_wrong_order_fails },
 	{ "lab 10: cheat: sorting by host time, no explanations, fails",
 	  test_lab10_sorting_by_host_time_is_not_enough },
+	{ "lab 10: LAB10_MONITORS measures trap with the student's Lab 3 traplab",
+	  test_lab10_measures_the_students_own_monitor },
 	CU_TEST_INFO_NULL,
 };
 
