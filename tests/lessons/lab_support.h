@@ -53,6 +53,11 @@ struct lab_stubbed_file {
 int lab_build_stubbed_handout(int lab, const struct lab_stubbed_file *files, size_t nfiles,
 			      char *traplab, size_t len);
 
+/* Copy this tree's build/ (objects and programs, not the test, fuzzing and
+ * KVM-host images) into tree/build with its times, so that `make` there
+ * compiles only the sources that differ: those a handout rewrote. */
+void lab_seed_build(const char *tree);
+
 /* Run `check` (a checker's path from the top) with FUZZ=fuzz on this tree's
  * traplab: it must give full marks (exit 0, "PASS: all N checks", N =
  * checks) and print a seed for replay, which goes to seed ("" if none).
