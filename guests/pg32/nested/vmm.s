@@ -30,7 +30,9 @@
 ; ---- the subset (what this VMM emulates, and what it does not) ----------------
 ; Emulated, from the guest's virtual supervisor mode (a PRIVILEGED trap):
 ;   rti mfcr mtcr di ei halt tlbflush in out rdpsw wrpsw srr juser — all 13
-;   system instructions of SPEC §8.5, each in a few lines.
+;   system instructions of SPEC §8.5, each in a few lines.  (Lab 11's
+;   handout lacks two: em_wrpsw and em_srr are stubs that only retire the
+;   instruction, and the student writes them: lessons/11-nested/README.md.)
 ; Devices: the console (ports 0x00, 0x01) and power-off (0x20) are passed to the
 ;   real ones.  The virtual machine has NO interval timer: `out` to the timer
 ;   ports (or any other port) is dropped and `in` reads 0xffffffff, as for a port
@@ -305,14 +307,20 @@ em_rdpsw:                               ; rd := the VIRTUAL psw: S = 1, the real
         stw   r1, gregs(r9)
         b     advance
 em_wrpsw:                               ; psw := rs (S = 0 enters virtual user mode)
-        ldw   r1, gregs(r10)
-        andi  r1, r1, PSW_WRITABLE
-        stw   r1, vpsw(zero)
+        ; LAB 11: em_wrpsw: the VIRTUAL psw := the guest's rs, only the bits wrpsw can set; a real wrpsw here would change the VMM's own mode (SPEC §3.2, §8.5)
+        ; STUB: b     advance
+        ldw   r1, gregs(r10)            ; the guest's rs (r10 = 4 * rs)
+        andi  r1, r1, PSW_WRITABLE      ; S, IE and the flags; the rest reads as 0
+        stw   r1, vpsw(zero)            ; S = 0: vmm_enter composes the user R
         b     advance
+        ; END LAB 11
 em_srr:                                 ; rd := the guest's own rbase, not the real one
-        ldw   r1, vcr+4*CR_RBASE(zero)
-        stw   r1, gregs(r9)
+        ; LAB 11: em_srr: the guest's rd := its OWN rbase (vcr), not the real one the VMM set for it (SPEC §8.5, §9.2 hole 3)
+        ; STUB: b     advance
+        ldw   r1, vcr+4*CR_RBASE(zero)  ; what the guest last wrote with mtcr rbase
+        stw   r1, gregs(r9)             ; r9 = 4 * rd
         b     advance
+        ; END LAB 11
 em_juser:                               ; pc := rs; psw.S := 0
         ldw   r1, gregs(r10)
         stw   r1, vpc(zero)
