@@ -494,7 +494,10 @@ test_grade_every_handout(void)
  * in this tree (with its traplab).  solution/<the starter's name> is graded with
  * SOLUTION=1; a starter S whose solution is a generator, solution/make-<S without
  * its extension> (Lab 10: make-ranking, host times are this machine's), is
- * generated into a folder with solution/'s other files (Lab 10's answers). */
+ * generated into a folder with solution/'s other files (Lab 10's answers).
+ * The generator's measurement is saved and graded again (LAB10_COMPARE_DIR,
+ * lessons/10-compare/check), so a ranking of host times is graded against the
+ * measurement it was made from, not against the machine's load a minute later. */
 static void
 test_grade_every_solution(void)
 {
@@ -511,10 +514,10 @@ test_grade_every_solution(void)
 				"d=$(ls -d lessons/%02d-*/ | head -n1); for s in \"$d\"starter/*; do "
 				"[ -f \"$s\" ] || continue; b=${s##*/}; "
 				"if [ -f \"$d\"solution/$b ]; then echo file; exit 0; fi; "
-				"if [ -x \"$d\"solution/make-${b%%.*} ]; then mkdir -p '%s' && "
-				"cp \"$d\"solution/* '%s'/ && %sTRAPLAB_BIN='%s' \"$d\"solution/make-${b%%.*} "
-				">'%s'/$b && echo \"gen $b\"; exit; fi; done",
-				lab, gen, gen, kit_reps(), kit_bin(), gen);
+				"if [ -x \"$d\"solution/make-${b%%.*} ]; then mkdir -p '%s/measured' && "
+				"cp \"$d\"solution/* '%s'/ && %sLAB10_COMPARE_DIR='%s/measured' TRAPLAB_BIN='%s' "
+				"\"$d\"solution/make-${b%%.*} >'%s'/$b && echo \"gen $b\"; exit; fi; done",
+				lab, gen, gen, kit_reps(), gen, kit_bin(), gen);
 		char kind[256] = "", name[200] = "";
 		sscanf(out, "%255s %199s", kind, name);
 		KIT_EXPECT(rc == 0, out);
@@ -528,8 +531,8 @@ test_grade_every_solution(void)
 			rc = kit_sh(NULL, &out, "GRADE_RESULTS='%s' TRAPLAB_BIN='%s' make -s grade LAB=%d SOLUTION=1",
 				    json, kit_bin(), lab);
 		else
-			rc = kit_sh(NULL, &out, "GRADE_RESULTS='%s' %sTRAPLAB_BIN='%s' make -s grade LAB=%d "
-				    "FILE='%s/%s'", json, kit_reps(), kit_bin(), lab, gen, name);
+			rc = kit_sh(NULL, &out, "GRADE_RESULTS='%s' %sLAB10_COMPARE_DIR='%s/measured' TRAPLAB_BIN='%s' "
+				    "make -s grade LAB=%d FILE='%s/%s'", json, kit_reps(), gen, kit_bin(), lab, gen, name);
 		int p = -1, t = -2;
 		KIT_EXPECT(rc == 0 && kit_score(out, &p, &t) == 0 && p == t && t > 0, out);
 		if (rc != 0)
