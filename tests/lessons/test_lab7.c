@@ -11,8 +11,8 @@
  *     error (2);
  *   - with answers that quote a figure the checker does not measure now, or
  *     that list numbers instead of quoting them: check 12 fails;
- *   - on a handout copy (make handout LAB=7), built on a copy of this
- *     tree's build/ so that only the stubbed files compile (make -j2
+ *   - on a handout copy (make handout LAB=7), built on this tree's
+ *     objects so that only the stubbed files compile (make -j2
  *     build/traplab, the house's warnings): every monitor check (1-10) and
  *     the cost check fail, trap mode's divergence is still reported, the
  *     handout's own answers template fails both answer checks, and the seed
@@ -95,34 +95,19 @@ test_lab7_cost_check_wants_the_figures_measured_now(void)
 	free(out);
 }
 
-/* Hand out Lab 7 into the scratch folder, with a copy of this tree's build/
- * (only the stubbed files then compile), check its stubs, build it; its
- * traplab's path to traplab.  0, or -1 (why, on stderr). */
+/* Hand out Lab 7 into the scratch folder (lab_build_stubbed_handout: seeded
+ * with this tree's objects, so only the stubbed files compile), check its
+ * stubs, build it; the tree's path to tree, its traplab's to traplab.  0, or
+ * -1 (why, on stderr). */
 static int
 lab7_build_handout(char *tree, size_t tree_len, char *traplab, size_t len)
 {
-	char *out;
-	snprintf(tree, tree_len, "%s/h7", lab_scratch());
-	int rc = lab_sh(&out, "make -s handout LAB=7 DEST='%s' && { [ ! -d build ] || cp -a build '%s/'; }",
-			tree, tree);
-	if (rc != 0)
-		fprintf(stderr, "\n  make handout LAB=7 failed (%d):\n%s\n", rc, out);
-	free(out);
-	if (rc != 0)
-		return -1;
-	CU_ASSERT_EQUAL(lab_sh(&out, "grep -c 'TODO (Lab 7)' '%s/monitor/vmm/hybrid.c'", tree), 0);
-	CU_ASSERT_EQUAL(atoi(out), LAB7_TODOS_HYBRID);
-	free(out);
-	CU_ASSERT_EQUAL(lab_sh(&out, "grep -c 'TODO (Lab 7)' '%s/monitor/vmm/vm.c'", tree), 0);
-	CU_ASSERT_EQUAL(atoi(out), LAB7_TODOS_VM);
-	free(out);
-	rc = lab_sh(&out, "cd '%s' && make -j2 build/traplab", tree);
-	if (rc != 0)
-		fprintf(stderr, "\n  the stubbed tree does not build:\n%s\n", out);
-	free(out);
-	if (snprintf(traplab, len, "%s/build/traplab", tree) >= (int)len)
-		return -1;
-	return rc == 0 ? 0 : -1;
+	static const struct lab_stubbed_file stubbed[] = {
+		{ "monitor/vmm/hybrid.c", LAB7_TODOS_HYBRID },
+		{ "monitor/vmm/vm.c", LAB7_TODOS_VM },
+	};
+	snprintf(tree, tree_len, "%s/tree", lab_scratch());
+	return lab_build_stubbed_handout(7, stubbed, ARRAY_SIZE(stubbed), traplab, len);
 }
 
 static void
