@@ -88,11 +88,15 @@ shared_put(struct vm *vm, uint32_t offset, uint32_t value)
 static bool
 pv_pte_ok(const struct vm *vm, uint32_t pte_gpa, uint32_t entry)
 {
+	/* LAB 9: pv_pte_ok: is this {PTE address, entry} pair safe to write? The PTE a word-aligned word of guest memory, not in the shared page; a valid entry's frame wholly guest memory (monitor/PV.md §2, "What the monitor checks") */
+	/* STUB: (void)vm; (void)pte_gpa; (void)entry; */
+	/* STUB: return true; */
 	if (pte_gpa % ISA_WORD != 0 || !pv_phys_ok(vm, pte_gpa, ISA_WORD))
 		return false;
 	if (vm->pv.registered && pte_gpa - vm->pv.shared_gpa < PAGE_SIZE)
 		return false;
 	return !(entry & PTE_V) || pv_phys_ok(vm, entry & PTE_FRAME_MASK, PAGE_SIZE);
+	/* END LAB 9 */
 }
 
 /* The guest changed its page tables or their base: the shadows (shadow.c)
@@ -257,6 +261,9 @@ hc_pte_update(struct vm *vm, struct cpu_state *g)
 static int64_t
 hc_pte_batch(struct vm *vm, struct cpu_state *g)
 {
+	/* LAB 9: hc_pte_batch: r2 = list (virtual) of {PTE address, entry} pairs, r3 = count; check every pair (pv_load_word, pv_pte_ok) before writing any; all or nothing; -1 (HC_ERROR) or the count (monitor/PV.md §2, §4) */
+	/* STUB: (void)vm; (void)g; */
+	/* STUB: return -1; */
 	uint32_t list = g->r[2], count = g->r[3];
 	if (count > PV_BATCH_MAX)
 		return -1;
@@ -274,6 +281,7 @@ hc_pte_batch(struct vm *vm, struct cpu_state *g)
 	if (count > 0)
 		pv_tables_changed(vm);
 	return count;
+	/* END LAB 9 */
 }
 
 static int64_t

@@ -99,6 +99,27 @@ vm_build_kernel_map:
         call  frame_alloc
         stw   r1, kernel_l1(zero)
         .if PARAVIRT
+; LAB 9: the kernel's identity map as ONE HC_PTE_BATCH: the level-1 entry, then every kernel page, listed with pv_batch_add and committed with pv_batch_commit; no plain stores to the tables, no tlbflush (monitor/PV.md §4)
+; STUB:         push  r5                        ; one exit per entry: right, but unbatched
+; STUB:         mov   r5, r1                    ; r5 = the level-1 table
+; STUB:         call  frame_alloc               ; r1 = the kernel's level-2 table
+; STUB:         mov   r4, r1
+; STUB:         li    r1, HC_PTE_UPDATE         ; level-1 entry 0 -> it
+; STUB:         mov   r2, r5
+; STUB:         ori   r3, r4, PTE_TABLE
+; STUB:         hcall
+; STUB:         mov   r2, r4                    ; r2 = the level-2 entry to write
+; STUB:         li    r5, 0                     ; r5 = virtual address = physical address
+; STUB: pv_stub_kernel_next:
+; STUB:         li    r1, HC_PTE_UPDATE
+; STUB:         ori   r3, r5, PTE_KERNEL
+; STUB:         hcall
+; STUB:         addi  r2, r2, PTE_SIZE
+; STUB:         addi  r5, r5, PAGE_SIZE
+; STUB:         li    r13, PHYS_MEMORY_TOP
+; STUB:         cmp   r5, r13
+; STUB:         bltu  pv_stub_kernel_next
+; STUB:         pop   r5
         ; PV: the same entries, listed for ONE HC_PTE_BATCH.  1 MiB needs
         ; exactly one level-2 table, so nothing has to be looked up.
         push  r5
@@ -119,6 +140,7 @@ pv_build_kernel_next:
         bltu  pv_build_kernel_next
         call  pv_batch_commit           ; checked and written by the monitor
         pop   r5
+; END LAB 9
         .else
         mov   r2, r1                    ; r2 = the level-1 table
         li    r3, 0                     ; r3 = virtual address = physical address
@@ -198,6 +220,15 @@ vm_user_no:
 ; writes all of them, or none.  One hypercall per address space.
 ; ---------------------------------------------------------------------------
 
+; LAB 9: pv_batch_add lists one {PTE address, entry} pair in pv_batch (pv_batch_count so far); pv_batch_commit hands the whole list to the monitor in ONE HC_PTE_BATCH, empties the list, and panics (msg_panic_pte_batch) if refused (monitor/PV.md §2, §4)
+; STUB: pv_batch_add:                   ; one HC_PTE_UPDATE per entry: right, but unbatched
+; STUB:         push  r1
+; STUB:         li    r1, HC_PTE_UPDATE
+; STUB:         hcall
+; STUB:         pop   r1
+; STUB:         ret
+; STUB: pv_batch_commit:
+; STUB:         ret
 ; pv_batch_add — list one page-table write.
 ; In: r2 = the entry's physical address, r3 = the entry.  Clobbers r13.
 pv_batch_add:
@@ -224,6 +255,7 @@ pv_batch_commit:
 pv_batch_refused:
         la    r2, msg_panic_pte_batch
         b     minios_panic
+; END LAB 9
 
 ; pv_take_pending — after a critical section unmasked interrupts: if one
 ; became due meanwhile, the monitor has set SH_PENDING; give it the exit it
