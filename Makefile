@@ -68,6 +68,7 @@ LIB_OBJS += machine/dev_timer.o
 LIB_OBJS += machine/dev_power.o
 LIB_OBJS += machine/image.o
 LIB_OBJS += machine/machine_describe.o
+LIB_OBJS += machine/machine_snapshot.o
 # the monitor's rooms (monitor/README.md): every .c file of a room is built,
 # so a new file of a lab is no Makefile change.  Includes go one way only:
 # cli -> shell -> backends -> tools -> vmm (tests/house checks it).
