@@ -16,7 +16,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
-#include "shell.h"
+#include "shell_timeline.h"
 
 #define SHELL_PROMPT "(traplab) "
 #define SHELL_HISTORY_FILE ".traplab_history"
@@ -55,6 +55,8 @@ static void
 shell_on_event(void *ctx, const struct backend_event *event)
 {
 	struct shell *sh = ctx;
+	if (shell_timeline_replaying(sh))
+		return;                /* seen, counted and traced the first time */
 	sh->events++;
 	shell_dot_record(sh, event);
 	if (!sh->trace_traps)
@@ -75,6 +77,8 @@ static void
 shell_console_byte(void *ctx, uint8_t byte)
 {
 	struct shell *sh = ctx;
+	if (!shell_timeline_console_new(sh))
+		return;                /* shown before: the run is being re-executed */
 	fputc(byte, sh->out);
 	if (byte == '\n')
 		fflush(sh->out);
@@ -112,6 +116,7 @@ shell_destroy(struct shell *sh)
 	if (sh->backend->ops->set_console)
 		sh->backend->ops->set_console(sh->backend, NULL, NULL);
 	sh->backend->ops->destroy(sh->backend);
+	shell_timeline_free(sh);
 	free(sh->points);
 	free(sh->flows);
 	free(sh);
@@ -173,11 +178,21 @@ shell_split(char *line, char **argv, int max)
 
 /* Control-C while the guest runs: ask the backend to stop (async-signal-safe). */
 static struct backend *running_backend;
+/* ... and remember it: a run made of several backend runs (checkpoints on
+ * the way, shell_timeline.c) must stop after the one it came in. */
+static volatile sig_atomic_t interrupt_pending;
+
+bool
+shell_interrupt_pending(void)
+{
+	return interrupt_pending != 0;
+}
 
 static void
 shell_sigint_running(int sig)
 {
 	(void)sig;
+	interrupt_pending = 1;
 	if (running_backend)
 		running_backend->ops->interrupt(running_backend);
 }
@@ -196,6 +211,7 @@ shell_catch_interrupt(struct shell *sh, bool on)
 	}
 	if (depth++ > 0)
 		return;
+	interrupt_pending = 0;
 	struct sigaction sa = { .sa_handler = shell_sigint_running };
 	sigemptyset(&sa.sa_mask);
 	running_backend = sh->backend;

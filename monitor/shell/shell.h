@@ -44,6 +44,7 @@ struct shell_flow {
 	uint64_t count;
 };
 
+struct shell_timeline;
 struct shell {
 	struct backend *backend;
 	FILE *out;                     /* results (stdout) */
@@ -69,6 +70,8 @@ struct shell {
 	/* where the last `x` or `disassemble` ended, for a bare repeat */
 	uint64_t next_examine, next_disassemble;
 	char history_path[1024];       /* "" = no history file (HOME unset) */
+	/* the run's checkpoints and typed input, for going back (shell_timeline.c) */
+	struct shell_timeline *timeline;
 };
 
 /* ---- shell.c: the loop ----------------------------------------------------- */
@@ -130,6 +133,7 @@ enum shell_arg_kind {
 	ARG_ASSIGNMENT,                /* REG = VALUE, *ADDR = VALUE, OPTION VALUE (set) */
 	ARG_POINT,                     /* a breakpoint or watchpoint number, or all */
 	ARG_MNEMONIC,                  /* an instruction mnemonic or word (explain) */
+	ARG_TEXT,                      /* words taken as they are (input) */
 };
 enum shell_arg_flags {
 	ARG_OPTIONAL = 1 << 0,         /* may be left out (and so may all after it) */

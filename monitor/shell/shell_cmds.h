@@ -23,6 +23,8 @@ enum {
  * backend to stop (its interrupt op) instead of ending the program; off
  * again after.  shell.c. */
 void shell_catch_interrupt(struct shell *sh, bool on);
+/* Did Control-C come since shell_catch_interrupt(sh, true)? */
+bool shell_interrupt_pending(void);
 
 /* A run without a count of its own: what `set max-instructions` allows. */
 static inline uint64_t
@@ -61,6 +63,18 @@ void shell_cmd_reset(struct shell *sh, const struct shell_argv *a);
 void shell_cmd_continue(struct shell *sh, const struct shell_argv *a);
 void shell_cmd_step(struct shell *sh, const struct shell_argv *a);
 void shell_cmd_next(struct shell *sh, const struct shell_argv *a);
+/* After run, step or next: one line for the stop, then where the guest is. */
+void shell_report_stop(struct shell *sh, const char *cmd, const struct backend_stop *stop);
+
+/* ---- shell_reverse.c: going back ------------------------------------------------------ */
+void shell_cmd_reverse_step(struct shell *sh, const struct shell_argv *a);
+void shell_cmd_reverse_next(struct shell *sh, const struct shell_argv *a);
+void shell_cmd_reverse_continue(struct shell *sh, const struct shell_argv *a);
+void shell_cmd_goto(struct shell *sh, const struct shell_argv *a);
+void shell_cmd_input(struct shell *sh, const struct shell_argv *a);
+void shell_cmd_record(struct shell *sh, const struct shell_argv *a);
+void shell_cmd_replay(struct shell *sh, const struct shell_argv *a);
+void shell_cmd_info_record(struct shell *sh, const struct shell_argv *a);
 
 /* ---- shell_points.c: breakpoints and watchpoints --------------------------------------- */
 struct shell_point *shell_point_by_addr(struct shell *sh, enum shell_point_kind kind,

@@ -115,6 +115,8 @@ shell_complete_kind(struct shell *sh, const struct shell_arg *g, int argc, char 
 	case ARG_MNEMONIC:
 		shell_add_mnemonics(add, ctx);
 		break;
+	case ARG_TEXT:
+		break;                 /* anything */
 	}
 	return true;
 }

@@ -6,12 +6,12 @@
 #include <errno.h>
 #include <string.h>
 
-#include "shell_cmds.h"
+#include "shell_timeline.h"
 
 enum { DESCRIBE_MAX = 512 };
 
 /* After run, step or next: one line for the stop, then where the guest is. */
-static void
+void
 shell_report_stop(struct shell *sh, const char *cmd, const struct backend_stop *stop)
 {
 	char place[SHELL_PLACE_MAX], oldv[SHELL_ADDR_MAX], newv[SHELL_ADDR_MAX];
@@ -73,6 +73,7 @@ shell_cmd_load(struct shell *sh, const struct shell_argv *a)
 	/* a new guest: the backend forgot its breakpoints, and so do we */
 	sh->npoints = 0;
 	shell_events_clear(sh);
+	shell_timeline_forget(sh);
 	B(sh)->ops->describe(B(sh), what, sizeof what);
 	fprintf(sh->out, "Loaded %s\n", what);
 }
@@ -86,6 +87,7 @@ shell_cmd_reset(struct shell *sh, const struct shell_argv *a)
 		return;
 	}
 	shell_events_clear(sh);
+	shell_timeline_forget(sh);
 	fprintf(sh->out, "The guest starts again from the beginning\n");
 	shell_print_insn(sh, B(sh)->ops->pc(B(sh)), true, 0);
 }
@@ -106,7 +108,7 @@ shell_cmd_continue(struct shell *sh, const struct shell_argv *a)
 {
 	uint64_t budget = a->arg[0].given ? a->arg[0].value : shell_run_budget(sh);
 	struct backend_stop stop;
-	B(sh)->ops->run(B(sh), budget, &stop);
+	shell_forward(sh, FORWARD_RUN, budget, SHELL_NO_BREAK, &stop);
 	if (stop.kind == BSTOP_STEPPED) {
 		/* run() ends in BUDGET, never STEPPED; backend_pg32.c does when its
 		 * not-runnable check clears the stop: say what happened anyway */
@@ -122,7 +124,8 @@ void
 shell_cmd_step(struct shell *sh, const struct shell_argv *a)
 {
 	struct backend_stop stop;
-	B(sh)->ops->step(B(sh), a->arg[0].given ? a->arg[0].value : 1, &stop);
+	shell_forward(sh, FORWARD_STEP, a->arg[0].given ? a->arg[0].value : 1, SHELL_NO_BREAK,
+		      &stop);
 	shell_report_stop(sh, a->cmd, &stop);
 }
 
@@ -134,7 +137,7 @@ shell_cmd_next(struct shell *sh, const struct shell_argv *a)
 	struct backend_stop stop;
 	uint64_t ret;
 	if (!b->ops->call_return_address(b, &ret)) {
-		b->ops->step(b, 1, &stop);
+		shell_forward(sh, FORWARD_STEP, 1, SHELL_NO_BREAK, &stop);
 		shell_report_stop(sh, a->cmd, &stop);
 		return;
 	}
@@ -144,7 +147,7 @@ shell_cmd_next(struct shell *sh, const struct shell_argv *a)
 		shell_error(sh, a->cmd, "%s", err);
 		return;
 	}
-	b->ops->run(b, shell_run_budget(sh), &stop);
+	shell_forward(sh, FORWARD_RUN, shell_run_budget(sh), ret, &stop);
 	if (temporary) {
 		b->ops->remove_breakpoint(b, ret);
 		if (stop.kind == BSTOP_BREAKPOINT && stop.addr == ret) {

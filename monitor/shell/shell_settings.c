@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "shell_cmds.h"
+#include "shell_timeline.h"
 
 enum { OPTION_VALUE_MAX = 128, WORD_BYTES = 4, BITS_PER_BYTE = 8 };
 
@@ -87,6 +87,7 @@ shell_option_set(struct shell *sh, const char *cmd, const struct backend_option 
 	if (B(sh)->ops->get_option(B(sh), o->name, after, sizeof after) < 0)
 		snprintf(after, sizeof after, "%s", value);
 	shell_events_clear(sh);
+	shell_timeline_forget(sh);
 	fprintf(sh->out, "%s: %s -> %s%s\n", o->name, before, after,
 		B(sh)->ops->loaded(B(sh)) ? " (the guest restarted from the beginning)" : "");
 }
@@ -108,6 +109,7 @@ shell_set_word(struct shell *sh, const char *cmd, const char *lhs, uint64_t v)
 		shell_error(sh, cmd, "%s", err);
 		return;
 	}
+	shell_timeline_edited(sh);   /* the run goes on from this new state */
 	shell_format_addr(sh, v, hex, sizeof hex);
 	fprintf(sh->out, "*0x%llx = %s\n", (unsigned long long)addr, hex);
 }
@@ -136,6 +138,7 @@ shell_set_register(struct shell *sh, const char *cmd, const char *lhs, const cha
 		shell_error(sh, cmd, "%s", err);
 		return;
 	}
+	shell_timeline_edited(sh);
 	shell_format_addr(sh, v, hex, sizeof hex);
 	fprintf(sh->out, "%s = %s\n", name, hex);
 }

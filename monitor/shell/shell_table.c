@@ -48,6 +48,13 @@ static const struct shell_cmd info_topics[] = {
 	  "has one; above them both modes spelled out (\"guest thinks supervisor; machine "
 	  "runs it in user mode\"): the picture of trap-and-emulate.",
 	  shell_cmd_info_vcpu, CMD_GUEST, NULL },
+	{ "record", "rec", CLASS_RUNNING, { { 0 } }, NULL,
+	  "Shows the record of the run: checkpoints, their memory, typed input",
+	  "Shows the record of the run that reverse execution moves along: where the guest "
+	  "is (guest instructions retired), how many checkpoints there are and how far apart, "
+	  "what they cost against the guest's memory (at most twice), and how often console "
+	  "input was typed.",
+	  shell_cmd_info_record, CMD_GUEST, NULL },
 	{ NULL, NULL, 0, { { 0 } }, NULL, NULL, NULL, NULL, 0, NULL },
 };
 
@@ -80,6 +87,45 @@ const struct shell_cmd shell_cmds[] = {
 	  "instruction after it (a temporary breakpoint there), or for max-instructions "
 	  "if that is set. An empty line repeats it.",
 	  shell_cmd_next, CMD_RUNS | CMD_REPEAT | CMD_GUEST, NULL },
+	{ "reverse-step", "rs reverse-stepi rsi", CLASS_RUNNING, { COUNT_ARG }, NULL,
+	  "Goes back one instruction, or N",
+	  "Goes back one instruction, or N: the guest is where it was, registers, memory, "
+	  "devices and console alike. The run is re-executed from the nearest checkpoint "
+	  "before (PG32 is deterministic), so going back works in every mode. An empty line "
+	  "repeats it.",
+	  shell_cmd_reverse_step, CMD_RUNS | CMD_REPEAT | CMD_GUEST, NULL },
+	{ "reverse-next", "rn reverse-nexti rni", CLASS_RUNNING, { { 0 } }, NULL,
+	  "Goes back one instruction, or over a whole call",
+	  "Goes back one instruction, or over a whole call: if the guest came here by "
+	  "returning from a call just before, it goes back to that call. An empty line "
+	  "repeats it.",
+	  shell_cmd_reverse_next, CMD_RUNS | CMD_REPEAT | CMD_GUEST, NULL },
+	{ "reverse-continue", "rc", CLASS_RUNNING, { { 0 } }, NULL,
+	  "Goes back to the previous breakpoint or watchpoint hit",
+	  "Goes back to the previous breakpoint or watchpoint hit: the last place before "
+	  "here where 'continue' would have stopped. With none, back to the start of the "
+	  "record.",
+	  shell_cmd_reverse_continue, CMD_RUNS | CMD_GUEST, NULL },
+	{ "goto", "", CLASS_RUNNING, { { ARG_EXPR, "N", ARG_SPACES, NULL } }, NULL,
+	  "Goes to guest instruction N, back or forward",
+	  "Goes to guest instruction N: where the guest was after N instructions had "
+	  "retired, back or forward. 'info record' says where it is now.",
+	  shell_cmd_goto, CMD_RUNS | CMD_GUEST, NULL },
+	{ "input", "", CLASS_RUNNING, { { ARG_TEXT, "TEXT", ARG_SPACES, NULL } }, NULL,
+	  "Types TEXT at the guest's console; it is recorded",
+	  "Types TEXT at the guest's console, where the guest is now (\\n \\t \\\\ and "
+	  "\\xHH are bytes). It is recorded with its place, so going back and forth types "
+	  "it again there; typed in the past, it starts a new future.",
+	  shell_cmd_input, CMD_GUEST, NULL },
+	{ "record", "", CLASS_RUNNING, { FILE_ARG }, NULL,
+	  "Saves the run's console input to FILE",
+	  "Saves the run's console input to FILE: each typing with its place, for 'replay'.",
+	  shell_cmd_record, CMD_GUEST, NULL },
+	{ "replay", "", CLASS_RUNNING, { FILE_ARG }, NULL,
+	  "Starts the guest again, typing FILE's input where it was typed",
+	  "Starts the guest again and types the input saved in FILE ('record') as the guest "
+	  "reaches each place: the run is the recorded one, instruction for instruction.",
+	  shell_cmd_replay, CMD_GUEST, NULL },
 	/* breakpoints and watchpoints */
 	{ "break", "b", CLASS_BREAKPOINTS, { ADDR_ARG }, NULL,
 	  "Stops the guest before the instruction at ADDR",
