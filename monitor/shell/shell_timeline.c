@@ -537,6 +537,7 @@ shell_timeline_describe(struct shell *sh)
 	fprintf(sh->out, "Checkpoint memory: %zu bytes, %.2fx the guest's %llu (at most %dx).\n",
 		bytes, guest ? (double)bytes / (double)guest : 0.0, (unsigned long long)guest,
 		MEMORY_FACTOR);
-	fprintf(sh->out, "Console input typed: %zu time%s.\n", tl->ninputs,
+	fprintf(sh->out, "Console: %llu bytes written so far; input typed %zu time%s.\n",
+		(unsigned long long)timeline_console_bytes(B(sh)), tl->ninputs,
 		tl->ninputs == 1 ? "" : "s");
 }
