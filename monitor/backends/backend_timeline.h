@@ -39,4 +39,17 @@ uint64_t timeline_checkpoint_console_bytes(const struct backend_checkpoint *cp);
 /* Type `len` bytes at the guest's console. */
 void timeline_console_input(struct backend *b, const char *text, size_t len);
 
+/* ---- the divergence explorer (backend_pg32_explore.c) ---- */
+
+/* Where b's mode first parts from the bare machine on this guest, as
+ * `equiv` finds it: 1 with the 1-based number of the first divergent
+ * guest instruction in *instruction and what differed first in `what`;
+ * 0 when there is no divergence (equivalent, or the same up to the
+ * budget); -1 with err (bare mode, a paravirtual guest, Control-C). */
+int timeline_first_divergence(struct backend *b, uint64_t *instruction, char *what,
+			      size_t whatlen, char *err, size_t errlen);
+/* A second PG32 backend with b's guest and settings, but on the bare
+ * machine: the reference run the explorer moves in lock-step.  NULL with err. */
+struct backend *timeline_bare_twin(struct backend *b, char *err, size_t errlen);
+
 #endif /* TRAPLAB_BACKEND_TIMELINE_H */

@@ -22,6 +22,8 @@ struct equiv_options {
 	enum cli_format format;
 	const char *path;
 	const char *reference;         /* --reference: compare with this guest's bare run */
+	bool explore;                  /* --explore: the monitor's divergence explorer */
+	char isa_arg[32], memory_arg[32], place_arg[32];
 };
 
 void
@@ -81,6 +83,12 @@ cmd_equiv_usage(FILE *out)
 		"    --place=PLACE         relocated (default) or identity: where the guest's\n"
 		"                          memory sits in real memory (REFERENCES D7)\n"
 		"    --format=FORMAT       text (default) or json (fields in monitor/REPORTS.md)\n"
+		"    --explore             instead of a verdict, open the monitor on the first\n"
+		"                          mode of --modes (trap by default) with a bare twin,\n"
+		"                          both stopped just before the first divergent\n"
+		"                          instruction: step, continue and reverse-step move\n"
+		"                          both, info vcpu shows them side by side, diff lists\n"
+		"                          what differs (the monitor's `diverge`, MONITOR.md)\n"
 		"    -h, --help            show this manual\n"
 		"\n"
 		"EXIT STATUS\n",
@@ -94,6 +102,7 @@ cmd_equiv_usage(FILE *out)
 		"EXAMPLES\n"
 		"    traplab equiv guests/pg32/minios/minios.s\n"
 		"    traplab equiv --isa=legacy guests/pg32/detect.s\n"
+		"    traplab equiv --explore --isa=legacy guests/pg32/detect.s\n"
 		"    traplab equiv --isa=hybrid --format=json guests/pg32/minios/minios.s\n"
 		"    traplab equiv --isa=legacy --modes=pv --reference=guests/pg32/minios/minios.s \\\n"
 		"                  guests/pg32/minios-pv/minios-pv.s\n");
@@ -124,7 +133,8 @@ equiv_parse_modes(const char *arg, bool modes[MODE_COUNT])
 static int
 equiv_parse_options(int argc, char **argv, struct equiv_options *o)
 {
-	enum { OPT_ISA = 256, OPT_MODES, OPT_MEMORY, OPT_MAX, OPT_PLACE, OPT_FORMAT, OPT_REFERENCE };
+	enum { OPT_ISA = 256, OPT_MODES, OPT_MEMORY, OPT_MAX, OPT_PLACE, OPT_FORMAT, OPT_REFERENCE,
+	       OPT_EXPLORE };
 	static const struct option longopts[] = {
 		{ "isa", required_argument, NULL, OPT_ISA },
 		{ "modes", required_argument, NULL, OPT_MODES },
@@ -133,6 +143,7 @@ equiv_parse_options(int argc, char **argv, struct equiv_options *o)
 		{ "place", required_argument, NULL, OPT_PLACE },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "reference", required_argument, NULL, OPT_REFERENCE },
+		{ "explore", no_argument, NULL, OPT_EXPLORE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -156,6 +167,7 @@ equiv_parse_options(int argc, char **argv, struct equiv_options *o)
 			break;
 		case OPT_PLACE:  ok = cli_parse_place("equiv", optarg, &o->cfg.placement); break;
 		case OPT_REFERENCE: o->reference = optarg; break;
+		case OPT_EXPLORE: o->explore = true; break;
 		case OPT_FORMAT:
 			ok = cli_parse_format("equiv", optarg, 1u << FORMAT_TEXT | 1u << FORMAT_JSON,
 					      &o->format);
@@ -263,6 +275,24 @@ equiv_print_json(const struct equiv_options *o, const struct equiv_run *bare,
 	json_finish(&j);
 }
 
+/* --explore: the monitor, on the first mode asked for, in the explorer. */
+static int
+equiv_explore(struct equiv_options *o)
+{
+	int mode = MODE_TRAP;
+	while (mode < MODE_COUNT && !o->modes[mode])
+		mode++;
+	char mode_arg[64];
+	snprintf(mode_arg, sizeof mode_arg, "--mode=%s", vm_mode_name((enum vm_mode)mode));
+	snprintf(o->isa_arg, sizeof o->isa_arg, "--isa=%s", isa_variant_name(o->cfg.variant));
+	snprintf(o->memory_arg, sizeof o->memory_arg, "--memory=%u", o->cfg.guest_memory / 1024);
+	snprintf(o->place_arg, sizeof o->place_arg, "--place=%s",
+		 o->cfg.placement == PLACE_IDENTITY ? "identity" : "relocated");
+	char *argv[] = { "monitor", o->isa_arg, mode_arg, o->memory_arg, o->place_arg,
+			 "--diverge", (char *)o->path, NULL };
+	return cmd_monitor((int)ARRAY_SIZE(argv) - 1, argv);
+}
+
 int
 cmd_equiv(int argc, char **argv)
 {
@@ -270,6 +300,8 @@ cmd_equiv(int argc, char **argv)
 	int rc = equiv_parse_options(argc, argv, &o);
 	if (rc != 0)
 		return rc > 0 ? EXIT_OK : EXIT_USAGE;
+	if (o.explore)
+		return equiv_explore(&o);
 
 	uint8_t *image = NULL, *ref_image = NULL;
 	size_t size = 0, ref_size = 0;

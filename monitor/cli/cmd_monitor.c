@@ -87,6 +87,9 @@ monitor_usage_options(FILE *out)
 		"    --batch        read commands from standard input without readline, even\n"
 		"                   on a terminal\n"
 		"    --no-guest     start with nothing loaded (then: load FILE)\n"
+		"    --diverge      start in the divergence explorer: run `diverge` first,\n"
+		"                   stopping this run and a bare twin just before they part\n"
+		"                   (what `traplab equiv --explore` does)\n"
 		"    -h, --help     this manual\n"
 		"\n",
 		VM_MAX_GUEST_MEMORY / 1024, MACHINE_MAX_MEMORY / 1024);
@@ -141,11 +144,12 @@ struct monitor_options {
 	const char *script;
 	bool batch;
 	bool no_guest;                 /* --no-guest: start empty */
+	bool diverge;                  /* --diverge: start exploring (traplab equiv --explore) */
 	const char *guest;
 };
 
 enum { OPT_ISA = 256, OPT_MODE, OPT_PLACE, OPT_MEMORY, OPT_BATCH, OPT_NO_GUEST, OPT_BACKEND,
-       OPT_SVM_HOST };
+       OPT_SVM_HOST, OPT_DIVERGE };
 
 /* One option (getopt's `c`, with optarg): -1 when it is bad (message
  * printed), 1 for --help, 0 to go on. */
@@ -186,6 +190,9 @@ monitor_parse_option(int c, char **argv, struct monitor_options *o)
 		return 0;
 	case OPT_SVM_HOST:
 		o->svm_host = true;
+		return 0;
+	case OPT_DIVERGE:
+		o->diverge = true;
 		return 0;
 	case 'x':
 		o->script = optarg;
@@ -244,6 +251,7 @@ monitor_parse_options(int argc, char **argv, struct monitor_options *o)
 		{ "batch", no_argument, NULL, OPT_BATCH },
 		{ "no-guest", no_argument, NULL, OPT_NO_GUEST },
 		{ "svm-host", no_argument, NULL, OPT_SVM_HOST },
+		{ "diverge", no_argument, NULL, OPT_DIVERGE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -341,6 +349,10 @@ cmd_monitor(int argc, char **argv)
 
 	if (interactive)
 		shell_banner(sh);
+	if (o.diverge && have_guest) {
+		char command[] = "diverge";
+		shell_execute(sh, command);
+	}
 	if (o.script)
 		shell_run_script(sh, o.script);
 	else

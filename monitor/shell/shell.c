@@ -79,6 +79,7 @@ shell_console_byte(void *ctx, uint8_t byte)
 	struct shell *sh = ctx;
 	if (!shell_timeline_console_new(sh))
 		return;                /* shown before: the run is being re-executed */
+	sh->console_mid_line = byte != '\n';
 	fputc(byte, sh->out);
 	if (byte == '\n')
 		fflush(sh->out);
@@ -116,6 +117,7 @@ shell_destroy(struct shell *sh)
 	if (sh->backend->ops->set_console)
 		sh->backend->ops->set_console(sh->backend, NULL, NULL);
 	sh->backend->ops->destroy(sh->backend);
+	shell_diverge_end(sh);
 	shell_timeline_free(sh);
 	free(sh->points);
 	free(sh->flows);
@@ -231,8 +233,14 @@ shell_dispatch(struct shell *sh, const struct shell_cmd *cmd, int argc, char **a
 		cmd->fn(sh, &args);
 		return;
 	}
+	/* exploring a divergence: the bare twin follows, in lock-step */
+	bool lockstep = sh->twin && cmd->fn != shell_cmd_diverge;
+	if (lockstep)
+		shell_diverge_label(sh);
 	shell_catch_interrupt(sh, true);
 	cmd->fn(sh, &args);
+	if (lockstep)
+		shell_diverge_follow(sh);
 	shell_catch_interrupt(sh, false);
 }
 

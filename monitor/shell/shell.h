@@ -72,6 +72,11 @@ struct shell {
 	char history_path[1024];       /* "" = no history file (HOME unset) */
 	/* the run's checkpoints and typed input, for going back (shell_timeline.c) */
 	struct shell_timeline *timeline;
+	/* the divergence explorer (shell_diverge.c): the bare run beside this
+	 * one, moved in lock-step, and its own record; NULL when off */
+	struct backend *twin;
+	struct shell_timeline *twin_timeline;
+	bool console_mid_line;         /* the guest's last console byte was not '\n' */
 };
 
 /* ---- shell.c: the loop ----------------------------------------------------- */

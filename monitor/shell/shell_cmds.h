@@ -76,6 +76,18 @@ void shell_cmd_record(struct shell *sh, const struct shell_argv *a);
 void shell_cmd_replay(struct shell *sh, const struct shell_argv *a);
 void shell_cmd_info_record(struct shell *sh, const struct shell_argv *a);
 
+/* ---- shell_diverge.c: the divergence explorer ------------------------------------------ */
+void shell_cmd_diverge(struct shell *sh, const struct shell_argv *a);
+void shell_cmd_diff(struct shell *sh, const struct shell_argv *a);
+/* `info vcpu` while exploring: the two runs side by side. */
+void shell_diverge_side_by_side(struct shell *sh);
+/* After a command that ran the guest: the bare twin to the same place. */
+void shell_diverge_follow(struct shell *sh);
+/* Before one: the label of this run's lines ("trap: "). */
+void shell_diverge_label(struct shell *sh);
+/* The guest restarted or the shell ends: no twin any more. */
+void shell_diverge_end(struct shell *sh);
+
 /* ---- shell_points.c: breakpoints and watchpoints --------------------------------------- */
 struct shell_point *shell_point_by_addr(struct shell *sh, enum shell_point_kind kind,
 					uint64_t addr);

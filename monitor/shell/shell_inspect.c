@@ -130,6 +130,10 @@ void
 shell_cmd_info_vcpu(struct shell *sh, const struct shell_argv *a)
 {
 	(void)a;
+	if (sh->twin) {
+		shell_diverge_side_by_side(sh);   /* exploring: the two runs instead */
+		return;
+	}
 	struct backend *b = B(sh);
 	struct backend_reg gen[SHELL_MAX_REGS], ctl[SHELL_MAX_REGS], real[SHELL_MAX_REGS];
 	size_t ngen = b->ops->registers(b, REGS_GENERAL, gen, SHELL_MAX_REGS);

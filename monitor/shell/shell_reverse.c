@@ -184,6 +184,7 @@ shell_cmd_replay(struct shell *sh, const struct shell_argv *a)
 		return;
 	}
 	shell_events_clear(sh);
+	shell_diverge_end(sh);
 	shell_timeline_forget(sh);
 	if (shell_timeline_load_inputs(sh, a->arg[0].text, err, sizeof err) < 0) {
 		shell_error(sh, a->cmd, "%s", err);

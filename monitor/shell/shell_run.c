@@ -73,6 +73,7 @@ shell_cmd_load(struct shell *sh, const struct shell_argv *a)
 	/* a new guest: the backend forgot its breakpoints, and so do we */
 	sh->npoints = 0;
 	shell_events_clear(sh);
+	shell_diverge_end(sh);
 	shell_timeline_forget(sh);
 	B(sh)->ops->describe(B(sh), what, sizeof what);
 	fprintf(sh->out, "Loaded %s\n", what);
@@ -87,6 +88,7 @@ shell_cmd_reset(struct shell *sh, const struct shell_argv *a)
 		return;
 	}
 	shell_events_clear(sh);
+	shell_diverge_end(sh);
 	shell_timeline_forget(sh);
 	fprintf(sh->out, "The guest starts again from the beginning\n");
 	shell_print_insn(sh, B(sh)->ops->pc(B(sh)), true, 0);

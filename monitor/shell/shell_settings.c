@@ -87,6 +87,7 @@ shell_option_set(struct shell *sh, const char *cmd, const struct backend_option 
 	if (B(sh)->ops->get_option(B(sh), o->name, after, sizeof after) < 0)
 		snprintf(after, sizeof after, "%s", value);
 	shell_events_clear(sh);
+	shell_diverge_end(sh);
 	shell_timeline_forget(sh);
 	fprintf(sh->out, "%s: %s -> %s%s\n", o->name, before, after,
 		B(sh)->ops->loaded(B(sh)) ? " (the guest restarted from the beginning)" : "");

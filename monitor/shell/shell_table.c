@@ -216,6 +216,21 @@ const struct shell_cmd shell_cmds[] = {
 	  "it went to, and how often, by cause and action, since the guest started. A FILE "
 	  "ending in .png, .svg or .pdf is rendered with dot(1).",
 	  shell_cmd_dot, CMD_GUEST, NULL },
+	/* comparing a mode with the bare machine */
+	{ "diverge", "", CLASS_COMPARING,
+	  { { ARG_WORD, "MODE|off", ARG_OPTIONAL, "trap hybrid bt pv off" } }, NULL,
+	  "Stops this run and a bare twin just before they part",
+	  "Finds the first guest instruction where the run under MODE (the current mode "
+	  "unless given) parts from the bare machine, as equiv does, and stops this run and "
+	  "a bare twin of it just before it. From then on step, continue, next, reverse-step, "
+	  "goto ... move both to the same guest instruction; 'info vcpu' shows the two side "
+	  "by side and 'diff' what differs. 'diverge off' ends it; load, reset or a setting too.",
+	  shell_cmd_diverge, CMD_RUNS | CMD_GUEST, NULL },
+	{ "diff", "", CLASS_COMPARING, { { 0 } }, NULL,
+	  "Lists what differs between this run and its bare twin",
+	  "Lists every register, control register and memory word that differs between "
+	  "this run and its bare twin ('diverge'), and the console when it does.",
+	  shell_cmd_diff, CMD_GUEST, NULL },
 	/* the session */
 	{ "help", "h", CLASS_SESSION, { { ARG_COMMAND, "CMD|CLASS", ARG_OPTIONAL | ARG_MANY, NULL } },
 	  NULL, "Lists the commands, or explains one",
