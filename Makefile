@@ -129,6 +129,7 @@ bench: all
 	bench/compare/run
 	bench/vm/run
 	bench/kvm/run
+	bench/reverse/run
 
 $(BUILD)/bench/bench_kvm: $(BUILD)/bench/kvm/bench_kvm.o $(LIB)
 	@mkdir -p $(@D)
@@ -141,6 +142,11 @@ $(BUILD)/bench/bench_compare: $(BUILD)/bench/compare/bench_compare.o $(LIB)
 	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BUILD)/bench/bench_vm: $(BUILD)/bench/vm/bench_vm.o $(LIB)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/bench/bench_reverse: $(BUILD)/bench/reverse/bench_reverse.o
 	@mkdir -p $(@D)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) $^ -o $@ $(LDLIBS)
