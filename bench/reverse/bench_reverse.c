@@ -139,7 +139,8 @@ bench_guest(const char *traplab, const char *guest, const char *name, double tar
 	command(m, "info record");
 	unsigned long long end = number_after(m->buf, "At guest instruction ");
 	unsigned long long checkpoints = number_after(m->buf, "Checkpoints: ");
-	double ratio = strtod(strstr(m->buf, "bytes, ") ? strstr(m->buf, "bytes, ") + 7 : "0", NULL);
+	const char *share = strstr(m->buf, "bytes, ");
+	double ratio = share ? strtod(share + strlen("bytes, "), NULL) : 0;
 	double ms[POINTS];
 	for (int i = 0; i < POINTS; i++) {
 		char cmd[CMD_MAX];

@@ -14,6 +14,10 @@
 struct backend_checkpoint {
 	struct vm_checkpoint *vm;
 	bool ended;
+	/* what it belongs to: the guest's image and the VM's settings */
+	const uint8_t *image;
+	size_t image_size;
+	struct vm_config cfg;
 };
 
 bool
@@ -53,7 +57,21 @@ timeline_save(struct backend *b, const struct backend_checkpoint *previous)
 		return NULL;
 	}
 	cp->ended = p->ended;
+	cp->image = p->image;
+	cp->image_size = p->size;
+	cp->cfg = p->vm_cfg;
 	return cp;
+}
+
+bool
+timeline_compatible(const struct backend *b, const struct backend_checkpoint *cp)
+{
+	const struct pg32_backend *p = pg32(b);
+	const struct vm_config *a = &p->vm_cfg, *c = &cp->cfg;
+	return p->vm && p->image == cp->image && p->size == cp->image_size &&
+	       a->mode == c->mode && a->variant == c->variant &&
+	       a->guest_memory == c->guest_memory && a->placement == c->placement &&
+	       a->bt_cache_blocks == c->bt_cache_blocks && a->bt_no_chaining == c->bt_no_chaining;
 }
 
 void

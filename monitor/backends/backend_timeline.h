@@ -33,6 +33,10 @@ struct backend_checkpoint *timeline_save(struct backend *b,
  * watchpoints' last-seen values are read again there. */
 void timeline_restore(struct backend *b, const struct backend_checkpoint *cp);
 void timeline_free(struct backend_checkpoint *cp);
+/* Was cp taken of this guest with these settings?  Only then may it be
+ * restored: a guest reloaded or restarted behind the shell's back (a
+ * harness, a tool) makes the record stale. */
+bool timeline_compatible(const struct backend *b, const struct backend_checkpoint *cp);
 size_t timeline_checkpoint_bytes(const struct backend_checkpoint *cp);
 uint64_t timeline_checkpoint_position(const struct backend_checkpoint *cp);
 uint64_t timeline_checkpoint_console_bytes(const struct backend_checkpoint *cp);

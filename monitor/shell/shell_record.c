@@ -43,18 +43,6 @@ shell_timeline_save_inputs(struct shell *sh, const char *path, char *err, size_t
 	return 0;
 }
 
-static int
-tl_hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* "1234 68690a" into a position and bytes; false if it is not that. */
 static bool
 tl_parse_input(const char *line, uint64_t *position, char *text, size_t *len)
@@ -67,7 +55,7 @@ tl_parse_input(const char *line, uint64_t *position, char *text, size_t *len)
 	*position = pos;
 	*len = 0;
 	for (const char *p = end + (*end == ' '); *p && *p != '\n'; p += 2) {
-		int hi = tl_hex_digit(p[0]), lo = hi < 0 ? -1 : tl_hex_digit(p[1]);
+		int hi = shell_hex_digit(p[0]), lo = hi < 0 ? -1 : shell_hex_digit(p[1]);
 		if (lo < 0 || *len == SHELL_INPUT_MAX)
 			return false;
 		text[(*len)++] = (char)(hi << 4 | lo);

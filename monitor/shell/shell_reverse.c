@@ -128,14 +128,9 @@ shell_unescape(const char *in, char *out, size_t max)
 		case 't': out[n++] = '\t'; break;
 		case 'x': {
 			unsigned v = 0;
-			int digits = 0;
-			while (digits < HEX_DIGITS_PER_BYTE && strchr("0123456789abcdefABCDEF", p[1]) &&
-			       p[1]) {
-				char c = *++p;
-				v = v << BITS_PER_HEX_DIGIT |
-				    (unsigned)(c <= '9' ? c - '0' : (c | ' ') - 'a' + 10);
-				digits++;
-			}
+			for (int digits = 0; digits < HEX_DIGITS_PER_BYTE && shell_hex_digit(p[1]) >= 0;
+			     digits++)
+				v = v << BITS_PER_HEX_DIGIT | (unsigned)shell_hex_digit(*++p);
 			out[n++] = (char)v;
 			break;
 		}

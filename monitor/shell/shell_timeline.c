@@ -193,6 +193,8 @@ tl_get(struct shell *sh)
 		sh->timeline->interval = FIRST_INTERVAL;
 	}
 	struct shell_timeline *tl = sh->timeline;
+	if (tl->npoints && !timeline_compatible(B(sh), tl->points[0].cp))
+		shell_timeline_forget(sh);   /* another guest, or other settings: a new record */
 	if (!tl->npoints) {
 		tl->console_at = tl->console_seen = timeline_console_bytes(B(sh));
 		tl_save(sh, true);

@@ -60,6 +60,19 @@ bool shell_timeline_typed(struct shell *sh, size_t i, uint64_t *position, const 
 /* Type this when the guest reaches `position` (now, if it is there);
  * -1 for a place already passed. */
 int shell_timeline_schedule(struct shell *sh, uint64_t position, const char *text, size_t len);
+/* The value of a hex digit, or -1 (`input`'s \xHH, record files). */
+static inline int
+shell_hex_digit(char c)
+{
+	enum { TEN = 10 };             /* 'a' is ten */
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + TEN;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + TEN;
+	return -1;
+}
 /* `info record`: the position, the checkpoints and what they cost. */
 void shell_timeline_describe(struct shell *sh);
 
