@@ -316,6 +316,25 @@ test_reverse_commands_have_short_forms_and_an_empty_history_says_so(void)
 	free(out);
 }
 
+/* minios starts with `call frame_alloc`: next runs the whole call (some
+ * 1,800 instructions), reverse-next comes back to the call, not into it;
+ * after a plain step it goes back one instruction. */
+static void
+test_reverse_next_goes_back_over_a_whole_call(void)
+{
+	char *out = monitor(1, NULL, "next\ninfo record\nreverse-next\ninfo record\n"
+				     "next\nstep\nreverse-next\ninfo record\n");
+	uint64_t at[3];
+	CU_ASSERT_EQUAL_FATAL(places(out, at, 3), 3);
+	CU_ASSERT(at[0] > 1);              /* the whole call ran */
+	CU_ASSERT_EQUAL(at[1], 0);         /* back at the call */
+	CU_ASSERT_EQUAL(at[2], at[0]);     /* one instruction back from the one after */
+	char *second = nth_line(out, "=> ", 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(second, "call    frame_alloc"));
+	free(second);
+	free(out);
+}
+
 static CU_TestInfo tests[] = {
 	{ "reverse-step then step returns to the same state, in every mode",
 	  test_reverse_step_then_step_returns_to_the_same_state_in_every_mode },
@@ -325,6 +344,8 @@ static CU_TestInfo tests[] = {
 	  test_reverse_continue_stops_at_the_previous_breakpoint_hit },
 	{ "typed input is replayed where it was typed; record and replay",
 	  test_typed_input_is_replayed_where_it_was_typed },
+	{ "reverse-next goes back over a whole call",
+	  test_reverse_next_goes_back_over_a_whole_call },
 	{ "reverse commands have short forms; an empty history says so",
 	  test_reverse_commands_have_short_forms_and_an_empty_history_says_so },
 	CU_TEST_INFO_NULL,
