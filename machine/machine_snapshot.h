@@ -2,7 +2,7 @@
  * from here depends on (registers, control registers, counters, the timer
  * and the console, and the memory pages written so far), so that restoring
  * it and running again retires exactly the same instructions.  PG32 is
- * deterministic (the timer counts instructions, isa/SPEC.md §10), so a
+ * deterministic (isa/SPEC.md §12; the timer counts instructions, §10.2), so a
  * checkpoint plus re-execution is reverse execution; the monitor's
  * `reverse-step` and `goto` (monitor/MONITOR.md "Going back") and Lab 6's
  * "going further" use it.

@@ -1,7 +1,7 @@
 /* backend_pg32_explore.c — what the divergence explorer (the monitor's
  * `diverge`, `traplab equiv --explore`) needs from the PG32 backend: where
  * the current mode first parts from the bare machine (monitor/tools/equiv.h,
- * Popek & Goldberg's equivalence property, lessons/REFERENCES.md), and a
+ * Popek & Goldberg's equivalence property, lessons/REFERENCES.md §1), and a
  * bare twin of the guest to step beside it.  Lab 6's "going further".
  */
 #include <string.h>

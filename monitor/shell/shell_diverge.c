@@ -1,7 +1,7 @@
 /* shell_diverge.c — the divergence explorer: `diverge [MODE]` (and
  * `traplab equiv --explore`) finds where the guest under a monitor mode
  * first parts from the bare machine (equivalence, Popek & Goldberg 1974,
- * lessons/REFERENCES.md; monitor/tools/equiv.h finds it), and stops this
+ * lessons/REFERENCES.md §1; monitor/tools/equiv.h finds it), and stops this
  * run and a bare twin of it just before that instruction.  From there
  * every command that runs the guest -- step, continue, reverse-step, goto
  * -- moves both to the same guest instruction; `info vcpu` shows the two

@@ -1,7 +1,7 @@
 /* shell_record.c — `record FILE` and `replay FILE`'s files: the console
  * input of a run, each typing with the place it was typed (guest
  * instructions retired), so that a run can be had again exactly; PG32 has
- * no other input from outside (isa/SPEC.md §10).  MONITOR.md "Going back";
+ * no other input from outside (isa/SPEC.md §12).  MONITOR.md "Going back";
  * Lab 6's "going further".
  */
 #include <errno.h>

@@ -1,10 +1,10 @@
 /* shell_timeline.c — reverse execution for the monitor (shell_timeline.h).
- * PG32 is deterministic: the timer counts instructions (isa/SPEC.md §10)
- * and the only input from outside is what is typed at the console, which
- * is recorded with the place it was typed.  So any earlier point of a run
- * is reached by restoring the nearest checkpoint before it and running
- * forward again, which is what GDB's reverse debugging and QEMU's
- * record/replay need heavy machinery for (lessons/REFERENCES.md).
+ * PG32 is deterministic (isa/SPEC.md §12): the timer counts instructions
+ * (§10.2) and the only input from outside is what is typed at the console,
+ * which is recorded with the place it was typed.  So any earlier point of
+ * a run is reached by restoring the nearest checkpoint before it and
+ * running forward again -- what GDB's reverse debugging and QEMU's
+ * record/replay need heavy machinery for.
  * Checkpoints are taken every K instructions; when they cost more than
  * twice the guest's memory, every other one is dropped and K doubles.
  * Checkpoints where input was typed or state changed by hand are pinned:

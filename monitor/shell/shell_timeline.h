@@ -17,7 +17,8 @@ enum shell_forward_kind {
 };
 /* No extra breakpoint for shell_forward. */
 #define SHELL_NO_BREAK UINT64_MAX
-/* The most text one `input` types (the console buffers 4 KiB, SPEC §10). */
+/* The most text one `input` types: what the console device buffers
+ * (CONSOLE_INPUT_MAX, machine/dev_console.h). */
 enum { SHELL_INPUT_MAX = 4096 };
 
 /* Does the backend keep a timeline (a PG32 guest is loaded)? */

@@ -4,7 +4,7 @@
  * the real memory the shadow tables live in.  The binary translator's
  * cache is emptied on restore instead of saved: it is a cache, and what is
  * in it must never change what the guest sees (Adams & Agesen, ASPLOS
- * 2006, lessons/REFERENCES.md; tests/fuzz checks that invariance).
+ * 2006, lessons/REFERENCES.md §5; tests/fuzz checks that invariance).
  * The monitor's reverse execution (monitor/MONITOR.md "Going back") and
  * Lab 6's "going further" use it.
  */
