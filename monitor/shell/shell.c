@@ -116,9 +116,9 @@ shell_destroy(struct shell *sh)
 	sh->backend->ops->set_event_hook(sh->backend, NULL, NULL);
 	if (sh->backend->ops->set_console)
 		sh->backend->ops->set_console(sh->backend, NULL, NULL);
-	sh->backend->ops->destroy(sh->backend);
 	shell_diverge_end(sh);
 	shell_timeline_free(sh);
+	sh->backend->ops->destroy(sh->backend);
 	free(sh->points);
 	free(sh->flows);
 	free(sh);
