@@ -5,7 +5,7 @@
  * memory, the console -- at points chosen at random (seed printed, set
  * TRAPLAB_TEST_SEED to replay).  This is what the monitor's reverse-step,
  * goto and reverse-continue rest on (monitor/MONITOR.md "Going back";
- * Lab 6's "going further"); tests/cli/test_reverse_cli.c drives them.
+ * Lab 6's "going further"); tests/cli/test_explore.c drives them.
  */
 #include <CUnit/CUnit.h>
 #include <stdbool.h>
