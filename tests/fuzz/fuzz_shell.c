@@ -29,6 +29,8 @@
 #include <unistd.h>
 
 #include "shell.h"
+#include "shell_cmds.h"
+#include "shell_timeline.h"
 
 enum {
 	HARNESS_MAX_INSTRUCTIONS = 20000,  /* per run from the shell */
@@ -167,6 +169,9 @@ reset_session(void)
 {
 	struct backend *b = sh->backend;
 	char what[PATH_MAX + 256], err[SHELL_ERR_MAX];
+	/* an explorer's bare twin and a record started by one input end with it */
+	shell_diverge_end(sh);
+	shell_timeline_forget(sh);
 	b->ops->describe(b, what, sizeof what);
 	if (strncmp(what, minios_path, strlen(minios_path)) != 0 ||
 	    what[strlen(minios_path)] != ' ') {
