@@ -45,6 +45,7 @@ void
 pv_init(struct pv_state *pv)
 {
 	memset(pv, 0, sizeof *pv);
+	pv->look_due = true;            /* the start is an event */
 }
 
 /* ===== checking what the guest hands us ==================================== */
@@ -407,6 +408,29 @@ pv_deliver(struct vm *vm, const struct machine_trap *trap)
 	if (trap->cause >= CAUSE_TIMER)
 		shared_put(vm, SH_PENDING, 0);
 	return true;
+}
+
+/* A paravirtual guest flips its mask with plain stores (PV.md), which the
+ * monitor does not see when they happen.  So it looks at the mask only at
+ * events — the start, an exit, the timer falling due — where it gets
+ * control however the run is cut.  Were it also to look where a run was
+ * cut (a budget ending: the monitor's `step N`, a checkpoint; a breakpoint
+ * or watchpoint stop), it could deliver an interrupt earlier, or write
+ * SH_PENDING, where an unbroken run does not: how a run is cut would change
+ * what the guest sees (isa/SPEC.md §12). */
+bool
+pv_interrupt_look_due(struct vm *vm)
+{
+	bool due = vm->pv.look_due ||
+		   (machine_interrupt_pending(vm->virt) && !vm->pv.pending_at_last_look);
+	vm->pv.look_due = false;
+	return due;
+}
+
+void
+pv_note_exit(struct vm *vm)
+{
+	vm->pv.look_due = true;
 }
 
 bool

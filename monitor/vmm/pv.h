@@ -65,6 +65,11 @@ struct pv_state {
 	bool registered;            /* the guest has told us where its shared page is */
 	uint32_t shared_gpa;        /* guest-physical address of the shared info page */
 	uint64_t refused;           /* hypercalls answered -1 */
+	/* Where the monitor looks at the guest's mask (pv_interrupt_look_due):
+	 * an event happened since it last looked (the start, an exit), and
+	 * whether the timer's interrupt was pending when it last looked. */
+	bool look_due;
+	bool pending_at_last_look;
 };
 
 struct vm;
@@ -77,6 +82,12 @@ void pv_hypercall(struct vm *vm, const struct machine_trap *trap);
 bool pv_deliver(struct vm *vm, const struct machine_trap *trap);
 /* May a virtual interrupt be injected into the guest now? */
 bool pv_interrupts_enabled(struct vm *vm);
+/* Should the monitor look at the guest's mask and pending interrupt here,
+ * before it runs the guest again?  Only at an event: after an exit
+ * (pv_note_exit), or where the timer fell due; not where a run was cut. */
+bool pv_interrupt_look_due(struct vm *vm);
+/* An exit was handled: the next chance to run the guest is an event. */
+void pv_note_exit(struct vm *vm);
 /* The name of a hypercall number ("console_write"), "?" if unknown. */
 const char *pv_hypercall_name(uint32_t number);
 

@@ -397,8 +397,11 @@ vm_run_direct(struct vm *vm, uint64_t budget)
 	if (ran)
 		vm->events_without_progress = 0;
 
-	if (why == STOP_HOOK)
+	if (why == STOP_HOOK) {
 		trap_handle(vm, &machine_last_stop(vm->real)->trap);
+		if (vm->cfg.mode == MODE_PV)
+			pv_note_exit(vm);
+	}
 }
 
 /* ===== the loop ================================================================= */
@@ -445,7 +448,11 @@ vm_run(struct vm *vm, uint64_t max_instructions)
 			vm->stopped = true;
 			break;
 		}
-		vm_inject_interrupts(vm);
+		/* pv: only at events, never where a budget ended (pv.c) */
+		if (vm->cfg.mode != MODE_PV || pv_interrupt_look_due(vm)) {
+			vm_inject_interrupts(vm);
+			vm->pv.pending_at_last_look = machine_interrupt_pending(vm->virt);
+		}
 		if (machine_stopped(vm->virt)) {
 			vm->stop = *machine_last_stop(vm->virt);
 			vm->stopped = true;
