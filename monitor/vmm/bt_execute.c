@@ -126,6 +126,7 @@ bt_run_block(struct bt_run *r, struct bt_block **bp)
 		[BT_TRAP] = &&do_trap,
 		[BT_ILLEGAL] = &&do_illegal,
 		[BT_FALLTHROUGH] = &&do_fallthrough,
+		[BT_COPIED] = &&do_copied,
 		[BT_NOP] = &&do_nop,
 		[BT_COMPARE_BRANCH] = &&do_cmp_branch,
 		[BT_COMPARE_IMM_BRANCH] = &&do_cmpi_branch,
@@ -295,6 +296,7 @@ do_store: {
 	if (unlikely(bt_data_address(r, va, size, ACCESS_STORE, &pa)))
 		goto fault_memory;
 	machine_write_phys(r->vm->virt, pa, &v, size);
+	/* LAB 8: invalidation: a store into code the cache translated (machine_code_written says so: the code watch, set by bt_translate) must not leave the old translation to run — flush, count it, leave after the store (SPEC §8.2; REFERENCES §5) */
 	if (unlikely(machine_code_written(r->vm->virt))) {
 		/* The guest wrote code we translated (maybe this very block):
 		 * finish this instruction, then start over from a clean cache. */
@@ -302,6 +304,7 @@ do_store: {
 		bt->stats.invalidations++;
 		LEAVE_TO_LOOK(op->guest_pc + ISA_WORD);
 	}
+	/* END LAB 8 */
 	if (unlikely(machine_page_table_changes(r->vm->virt) != bt->pt_changes)) {
 		/* A store near a page-table word some block's code was found
 		 * through.  SPEC §5.3 would let us keep blocks until tlbflush,
@@ -420,6 +423,31 @@ fault_memory: {
 	exit = -1;
 	goto out;
 }
+do_copied:
+	/* A system instruction copied as itself (only Lab 8's handout makes
+	 * one): translated code runs deprivileged, so it does what it does in
+	 * user mode (SPEC §8.5, §9.2).  A privileged one traps, and with no
+	 * callout to catch it the guest's own handler gets the trap; rdpsw
+	 * reads S = 0; wrpsw keeps S and IE; srr reads the real relocation,
+	 * not the guest's; hybrid's user-mode juser is a plain jump. */
+	if (isa_is_privileged((enum isa_opcode)op->opcode, machine_variant(r->vm->virt)))
+		goto fault_privileged;
+	if (op->opcode == OP_rdpsw)
+		R[op->rd] = r->g.psw & ~(uint32_t)PSW_S;
+	else if (op->opcode == OP_wrpsw)
+		r->g.psw = isa_wrpsw_result(r->g.psw & ~(uint32_t)PSW_S, R[op->rs]) |
+			   (r->g.psw & PSW_S);
+	else if (op->opcode == OP_srr)
+		R[op->rd] = isa_srr_value(machine_state(r->vm->real)->cr);
+	else if (op->opcode == OP_juser)
+		LEAVE_TO_LOOK(R[op->rs]);
+	R[ISA_REG_ZERO] = 0;          /* in case rd was r0 */
+	NEXT();
+fault_privileged:
+	SETTLE();
+	bt_trap(r, CAUSE_PRIVILEGED, ACCESS_FETCH, op->guest_pc, 0, op->word);
+	exit = -1;
+	goto out;
 do_fallthrough:
 	/* The fall-through op itself is not an instruction: not counted. */
 	FOLLOW((uint32_t)op->imm, EXIT_FALLTHROUGH);

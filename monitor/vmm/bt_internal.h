@@ -37,6 +37,12 @@ enum bt_kind {
 	BT_TRAP,                    /* sys, brk, hcall: retire and trap; leave */
 	BT_ILLEGAL,                 /* a word that does not decode: trap; leave */
 	BT_FALLTHROUGH,             /* the block ends without a branch: leave */
+	BT_COPIED,                  /* a system instruction copied as itself, as a
+				     * translator that missed it would: it runs as
+				     * deprivileged code runs it (bt_execute.c,
+				     * do_copied).  The translator never makes one;
+				     * Lab 8's handout does, until the student's
+				     * decision (bt_translate_one) is written */
 	/* Kinds bt_specialise_block gives ops once their block is whole: */
 	BT_NOP,                     /* an ALU op or adr whose rd is r0: no effect, since
 				     * writes to r0 are discarded (SPEC §3.1) */

@@ -123,7 +123,11 @@ static bool
 bt_translate_plain(const struct isa_insn *insn, uint32_t pc, struct bt_op *op,
 		   struct bt_block *block)
 {
+	/* LAB 8: the fix-up: the guest addresses a branch or call (target) and adr (address) mean, from their pc-relative offsets (SPEC §8.2, §8.3) */
+	/* STUB: uint32_t target = (uint32_t)insn->imm, address = (uint32_t)insn->imm; */
 	uint32_t target = isa_branch_target(pc, insn->imm);
+	uint32_t address = pc + ISA_WORD + (uint32_t)insn->imm;
+	/* END LAB 8 */
 	switch (isa_op_group(insn->op)) {
 	case ISA_GROUP_ALU:             /* its own handler, from alu.def */
 		op->kind = (uint16_t)insn->op;
@@ -143,7 +147,7 @@ bt_translate_plain(const struct isa_insn *insn, uint32_t pc, struct bt_op *op,
 		return false;
 	case ISA_GROUP_PC_RELATIVE:
 		op->kind = BT_LOAD_CONST;
-		op->imm = (int32_t)(pc + ISA_WORD + (uint32_t)insn->imm);
+		op->imm = (int32_t)address;
 		return false;
 	case ISA_GROUP_BRANCH:
 		op->kind = insn->op == OP_b ? BT_JUMP : insn->op == OP_call ? BT_CALL : BT_BRANCH;
@@ -190,6 +194,11 @@ bt_translate_one(struct bt_cache *bt, enum isa_variant variant, uint32_t pc, uin
 		op->kind = BT_TRAP;
 		return true;
 	}
+	/* LAB 8: the decision: nothing privileged or sensitive on the variant (cls) runs as itself: a callout (BT_CALLOUT; bt_callout_ends_block says if it ends the block), but di and ei inline (BT_SET_IE, imm = the new IE); the rest: bt_translate_plain (SPEC §8.5, §9.1; REFERENCES §5) */
+	/* STUB: if (isa_op_group(insn.op) == ISA_GROUP_SYSTEM) { */
+	/* STUB: 	op->kind = BT_COPIED; */
+	/* STUB: 	return false; */
+	/* STUB: } */
 	if (cls & (CLS_PRIV | CLS_SENSITIVE)) {
 		/* The heart of it: nothing sensitive runs as itself. */
 		if (insn.op == OP_di || insn.op == OP_ei) {
@@ -203,6 +212,7 @@ bt_translate_one(struct bt_cache *bt, enum isa_variant variant, uint32_t pc, uin
 		op->kind = BT_CALLOUT;
 		return bt_callout_ends_block(&insn);
 	}
+	/* END LAB 8 */
 	return bt_translate_plain(&insn, pc, op, block);
 }
 
@@ -460,6 +470,7 @@ bt_write_dot(const struct bt_cache *bt, const struct symtab *syms, FILE *out)
 			char text[96];
 			disasm_insn(op->word, op->guest_pc, syms, text, sizeof text);
 			const char *tag = op->kind == BT_CALLOUT ? "  [callout]"
+					: op->kind == BT_COPIED ? "  [copied: runs deprivileged]"
 					: op->kind == BT_SET_IE ? "  [inline]"
 					: op->kind == BT_LOAD_CONST || op->kind == BT_JUMP ||
 					  op->kind == BT_BRANCH || op->kind == BT_CALL ? "  [fixed up]"
