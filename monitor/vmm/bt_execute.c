@@ -7,7 +7,8 @@
  * and traps in translated code are reflected into the guest (trap.c), whose
  * handler is supervisor code and runs translated too.  Virtual-user code
  * still runs directly, as in trap mode — which is why the user-mode srr
- * (the Red Pill) still shows.
+ * (the Red Pill) still shows.  Lab 8's region (lessons/08-bt/README.md):
+ * invalidation, in do_store.
  */
 #include <string.h>
 

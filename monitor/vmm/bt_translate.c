@@ -25,6 +25,9 @@
  * cache, as does a full cache.  A finished block's ops are made cheaper to
  * run (bt_specialise_block).  Running the translations, and chaining
  * blocks to each other, is bt_execute.c's job.
+ *
+ * Lab 8's regions (lessons/08-bt/README.md): the decision in
+ * bt_translate_one and the fix-up in bt_translate_plain.
  */
 #include <stdlib.h>
 #include <string.h>
