@@ -87,8 +87,9 @@ body() {
 		[ "$cr" = mmu ] && { rand32; printf '        li    r%d, %s\n        andi  r%d, r%d, 0xfffe\n' "$rs" "$r" "$rs" "$rs"; }
 		echo "        mtcr  $cr, r$rs" ;;
 	di|ei|tlbflush) echo "        $op" ;;
-	halt)   rand_below 40
-		printf '        li    r12, %d\n        out   TIMER_INTERVAL, r12\n        ei\n        halt\n' $((r + 1)) ;;
+	halt)   # the timer's interrupt wakes it: due after ei and halt have retired (SPEC §10.2)
+		rand_below 40
+		printf '        li    r12, %d\n        out   TIMER_INTERVAL, r12\n        ei\n        halt\n' $((r + 4)) ;;
 	in)     port=${IN_PORTS[RANDOM % ${#IN_PORTS[@]}]}
 		echo "        in    r$rd, $port" ;;
 	out)    port=${OUT_PORTS[RANDOM % ${#OUT_PORTS[@]}]}
