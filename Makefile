@@ -102,6 +102,9 @@ GUESTS += $(BUILD)/guests/x86/uartflood.bin
 GUESTS += $(BUILD)/guests/x86/uartdrain.bin
 GUESTS += $(BUILD)/guests/x86/mmiosweep.bin
 GUESTS += $(BUILD)/guests/x86/spin.bin
+# Multiboot test kernels for `traplab kvm --kernel=FILE` (guests/x86/multiboot/README.md)
+MB_GUESTS := $(BUILD)/guests/x86/multiboot/mbcheck.elf $(BUILD)/guests/x86/multiboot/mbaout.bin
+GUESTS += $(MB_GUESTS)
 
 LIB      := $(BUILD)/libtraplab.a
 TRAPLAB  := $(BUILD)/traplab
@@ -480,12 +483,13 @@ $(SVM_GDB):
 	rm -rf $(SVM_DIR)/gdb-minimal/etc; \
 	rm -rf $(SVM_DIR)/gdb-deb; test -x $@ || { echo "svm-host: no gdb-minimal (apt-get download failed)"; mkdir -p $(@D); }
 
-$(SVM_TEST_IMAGE): $(SVM_IMAGE) $(TESTBIN) $(filter %.bin,$(GUESTS)) | $(SVM_GDB)
+$(SVM_TEST_IMAGE): $(SVM_IMAGE) $(TESTBIN) $(filter %.bin,$(GUESTS)) $(MB_GUESTS) | $(SVM_GDB)
 	@$(if $(Q),echo "  CPIO    $@")
 	$(Q)r=$(SVM_DIR)/tests-root; t=$$r/tree; rm -rf $$r && \
 	mkdir -p $$t/$(BUILD)/tests $$t/$(BUILD)/guests/x86 $$t/build/linux $$t/build/guests/x86 && \
 	cp $(TESTBIN) $$t/$(BUILD)/tests/run-tests && ln -s /bin/traplab $$t/$(BUILD)/traplab && \
 	cp $(BUILD)/guests/x86/*.bin $(BUILD)/guests/x86/*.sym $$t/$(BUILD)/guests/x86/ && \
+	cp -r $(BUILD)/guests/x86/multiboot $$t/$(BUILD)/guests/x86/ && \
 	ln -s /build/linux/vmlinuz $$t/build/linux/vmlinuz && \
 	ln -s /build/guests/x86/initramfs.cpio.gz $$t/build/guests/x86/initramfs.cpio.gz && \
 	ldd $(TRAPLAB) > $$r/traplab.libs && \
@@ -594,6 +598,21 @@ $(BUILD)/guests/x86/%.bin: guests/x86/%.S guests/x86/guest.h
 	$(Q)$(CC) -c $< -o $(@:.bin=.o)
 	$(Q)ld -m elf_x86_64 -Ttext=0 -e start $(@:.bin=.o) -o $(@:.bin=.elf)
 	$(Q)nm -n $(@:.bin=.elf) > $(@:.bin=.sym)
+	$(Q)objcopy -O binary -j .text $(@:.bin=.elf) $@
+
+# Multiboot test kernels (guests/x86/multiboot/README.md): mbcheck.S linked at 1 MiB as a
+# 32-bit ELF, and again (AOUT_KLUDGE) as a flat image its header's a.out addresses describe.
+$(BUILD)/guests/x86/multiboot/mbcheck.elf: guests/x86/multiboot/mbcheck.S guests/x86/multiboot/multiboot.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  AS      $<")
+	$(Q)$(CC) -m32 -c $< -o $(@:.elf=.o)
+	$(Q)ld -m elf_i386 -Ttext=0x100000 -e start $(@:.elf=.o) -o $@
+	$(Q)nm -n $@ > $(@:.elf=.sym)
+$(BUILD)/guests/x86/multiboot/mbaout.bin: guests/x86/multiboot/mbcheck.S guests/x86/multiboot/multiboot.h
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  AS      $< (a.out kludge)")
+	$(Q)$(CC) -m32 -DAOUT_KLUDGE -c $< -o $(@:.bin=.o)
+	$(Q)ld -m elf_i386 -Ttext=0x100000 -e start $(@:.bin=.o) -o $(@:.bin=.elf)
 	$(Q)objcopy -O binary -j .text $(@:.bin=.elf) $@
 
 # ---- make install, make uninstall and the man pages (README.md "Installing") ---

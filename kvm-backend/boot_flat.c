@@ -22,7 +22,7 @@
 #include "kvm_internal.h"
 
 enum {
-	FLAT_TOP_RESERVED = 0x4000,   /* GDT page + PML4 + PDPT + PD */
+	FLAT_TOP_RESERVED = KVM_FLAT_TOP_RESERVED,   /* GDT page + PML4 + PDPT + PD */
 	FLAT_SEL_CODE = 0x08,
 	FLAT_SEL_DATA = 0x10,
 };

@@ -26,6 +26,7 @@ vm_handle_io(struct kvm_guest *g)
 	uint8_t *data = (uint8_t *)run + run->io.data_offset;
 
 	pthread_mutex_lock(&g->dev_lock);
+	g->io_size = size;
 	uint64_t unowned = g->bus.unowned_accesses;
 	for (uint32_t i = 0; i < run->io.count; i++, data += size) {
 		if (run->io.direction == KVM_EXIT_IO_OUT) {
@@ -47,10 +48,16 @@ vm_handle_io(struct kvm_guest *g)
 	g->counts.io_by_port_class[class]++;
 }
 
-/* Nothing but RAM is mapped: MMIO reads see all ones (an empty bus), writes vanish. */
+/* Nothing but RAM is mapped: MMIO reads see all ones (an empty bus), writes
+ * vanish -- but for a test kernel's pc-testdev memory (pc_testdev.c). */
 static void
 vm_handle_mmio(struct kvm_guest *g)
 {
+	struct kvm_run *run = g->run;
+	unsigned len = run->mmio.len <= sizeof run->mmio.data ? run->mmio.len : sizeof run->mmio.data;
+	if (g->have_test_devices &&
+	    pc_testdev_mmio(&g->testdev, run->mmio.phys_addr, run->mmio.data, len, run->mmio.is_write))
+		return;
 	if (!g->run->mmio.is_write)
 		memset(g->run->mmio.data, 0xff, sizeof g->run->mmio.data);
 }
@@ -224,6 +231,15 @@ vm_handle_exit(struct kvm_guest *g, unsigned reason, struct kvm_stop *stop)
 	switch (reason) {
 	case KVM_EXIT_IO:
 		vm_handle_io(g);
+		if (g->debug_exit.requested) {
+			vm_complete_pending(g);
+			vm_stop(g, stop, KVM_STOP_DEBUG_EXIT, "debug exit: 0x%x written to port 0x%x "
+				"(isa-debug-exit: exit status %u)", g->debug_exit.code, DEBUG_EXIT_PORT,
+				kvm_debug_exit_status(g->debug_exit.code));
+			stop->exit_code = g->debug_exit.code;
+			g->debug_exit.requested = false;
+			return true;
+		}
 		if (!g->reset_requested)
 			return false;
 		g->reset_requested = false;

@@ -12,6 +12,9 @@
  *   stats.c       exit counts and their names, port classes, KVM's stats fd
  *   uart.c        the 8250/16550 on COM1 (machine/bus.h's struct dev_ops)
  *   boot_flat.c   flat binaries in real, protected or long mode
+ *   multiboot.c   Multiboot v1 kernels (multiboot.h); boot_multiboot.c enters them
+ *   debug_exit.c, fw_cfg.c, pc_testdev.c  the devices of a test kernel
+ *                 (test_devices.h): QEMU's isa-debug-exit, fw_cfg, pc-testdev
  *   linux/        Linux: boot_linux.c (kvm_guest_load_linux), bzimage.c (the
  *                 setup header), decompress.c (the payload, on the host),
  *                 vmlinux.c (ELF), zeropage.c (boot_params, e820, command
@@ -88,6 +91,31 @@ struct kvm_linux_config {
 int kvm_guest_load_linux(struct kvm_guest *g, const struct kvm_linux_config *lc,
 			 char *err, size_t errlen);
 
+/* A Multiboot v1 kernel (Multiboot Specification 0.6.96), as QEMU's
+ * `-kernel FILE -append ARGS -initrd MODULE` loads one (multiboot.h): a
+ * 32-bit ELF or an a.out-kludge image, its bss zeroed, entered in 32-bit
+ * protected mode with paging off, flat segments, EAX = 0x2BADB002 and EBX
+ * at the information structure (memory, memory map, command line, the one
+ * module).  It also puts a test kernel's devices on the port bus: QEMU's
+ * isa-debug-exit at 0xf4, fw_cfg at 0x510 and pc-testdev (test_devices.h).
+ * The top 16 KiB of RAM hold the GDT, as for flat guests. */
+struct kvm_multiboot_config {
+	const uint8_t *image;       /* the kernel file's bytes */
+	size_t image_size;
+	const char *cmdline;        /* the whole command line: its first word is the program */
+	const uint8_t *module;      /* the module's bytes, or NULL: none */
+	size_t module_size;
+	const char *module_name;    /* its string in the module list */
+};
+int kvm_guest_load_multiboot(struct kvm_guest *g, const struct kvm_multiboot_config *mc,
+			     char *err, size_t errlen);
+/* The exit status QEMU gives when a guest writes `code` to isa-debug-exit:
+ * (code << 1) | 1, its low 8 bits (debug_exit.c). */
+unsigned kvm_debug_exit_status(uint32_t code);
+/* The test kernel's devices alone (kvm_guest_load_multiboot adds them);
+ * 0, or -1 with why.  Adding them twice is harmless. */
+int kvm_guest_add_test_devices(struct kvm_guest *g, char *err, size_t errlen);
+
 /* ---- running (exit_loop.c, kick.c) ------------------------------------------------------------------ */
 enum kvm_stop_kind {
 	KVM_STOP_POWER_OFF,     /* the guest powered off (halted with IF=0, or the ACPI register) */
@@ -98,6 +126,7 @@ enum kvm_stop_kind {
 	KVM_STOP_FAIL_ENTRY,    /* KVM_EXIT_FAIL_ENTRY: bad vCPU state */
 	KVM_STOP_ERROR,         /* KVM_RUN itself failed, or an unknown exit */
 	KVM_STOP_EXIT_LIMIT,    /* the exit budget of kvm_guest_run ran out */
+	KVM_STOP_DEBUG_EXIT,    /* the guest wrote exit_code to isa-debug-exit (port 0xf4) */
 };
 struct kvm_stop {
 	enum kvm_stop_kind kind;
@@ -106,6 +135,8 @@ struct kvm_stop {
 	unsigned insn_len;
 	char message[320];          /* one line for people, registers included on failures */
 	unsigned dr_hit;            /* KVM_STOP_DEBUG: the slots whose condition was met (DR6.B0-B3) */
+	uint32_t exit_code;         /* KVM_STOP_DEBUG_EXIT: the value written; QEMU's exit
+				       status for it is (exit_code << 1) | 1 */
 };
 /* Run until a stop, or until `max_exits` exits to user space (0: no limit). */
 void kvm_guest_run(struct kvm_guest *g, uint64_t max_exits, struct kvm_stop *stop);

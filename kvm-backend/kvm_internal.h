@@ -14,6 +14,7 @@
 
 #include "bus.h"
 #include "kvm.h"
+#include "test_devices.h"
 #include "uart.h"
 
 /* Guest-physical layout (KVM-NOTES §3.1): RAM from 0, then nothing (MMIO
@@ -21,6 +22,9 @@
 #define KVM_TSS_ADDR          0xfffbd000u   /* 3 pages, KVM_SET_TSS_ADDR (kvmtool, Firecracker) */
 #define KVM_IDENTITY_MAP_ADDR 0xfffbc000u   /* 1 page, KVM_SET_IDENTITY_MAP_ADDR, below the TSS */
 #define KVM_MAX_MEMORY        (3072ull << 20)  /* below the PCI hole; no split slots */
+/* The top of RAM a protected- or long-mode flat guest (and a Multiboot
+ * kernel) leaves to the GDT and page tables (boot_flat.c). */
+#define KVM_FLAT_TOP_RESERVED 0x4000u
 
 /* The i8042 keyboard controller, only as far as rebooting goes (KVM-NOTES
  * §3.6): status (port 0x64) reads 0, "input buffer empty", so Linux's
@@ -46,6 +50,12 @@ struct kvm_guest {
 	bool reset_requested;       /* 0xFE written to port 0x64 */
 	void (*sink)(void *ctx, uint8_t byte);
 	void *sink_ctx;
+	/* a test kernel's devices (test_devices.h), on the bus once have_test_devices */
+	bool have_test_devices;
+	struct debug_exit debug_exit;
+	struct fw_cfg fw_cfg;
+	struct pc_testdev testdev;
+	unsigned io_size;           /* bytes of the port access being handled, for pc-testdev */
 
 	/* running */
 	struct kvm_exit_counts counts;

@@ -51,6 +51,11 @@ kvmb_translate_stop(struct kvm_backend *k, const struct kvm_stop *ks, struct bac
 		stop->kind = BSTOP_EXITED;
 		snprintf(fallback, sizeof fallback, "the guest reset the machine");
 		break;
+	case KVM_STOP_DEBUG_EXIT:   /* a Multiboot test kernel's exit(code), port 0xf4 */
+		stop->kind = BSTOP_EXITED;
+		stop->exit_status = kvm_debug_exit_status(ks->exit_code);
+		snprintf(fallback, sizeof fallback, "the guest wrote 0x%x to port 0xf4", ks->exit_code);
+		break;
 	case KVM_STOP_EMULATION:
 		stop->kind = BSTOP_EXITED;
 		snprintf(fallback, sizeof fallback, "KVM could not emulate the instruction at 0x%llx",

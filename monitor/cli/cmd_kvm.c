@@ -16,6 +16,7 @@
 #include "backend_common.h"
 #include "cli_options.h"
 #include "cmd_kvm_check.h"
+#include "cmd_kvm_internal.h"
 #include "commands.h"
 #include "guest_file.h"
 #include "gdbstub.h"
@@ -24,24 +25,10 @@
 #include "kvm_time_limit.h"
 #include "svm_host.h"
 
-/* Every status `traplab kvm` can return (commands.h). */
-#define CMD_KVM_EXIT_BITS (EXIT_BIT(OK) | EXIT_BIT(USAGE) | EXIT_BIT(DATAERR) | EXIT_BIT(NOINPUT) | \
-			   EXIT_BIT(UNAVAILABLE) | EXIT_BIT(SOFTWARE) | EXIT_BIT(RESET) | \
-			   EXIT_BIT(KVM_REFUSED) | EXIT_BIT(INTERRUPTED) | EXIT_BIT(TIMED_OUT))
-enum {
-	KVM_DEFAULT_MEMORY_MIB = 16,
-	KVM_DEFAULT_LINUX_MEMORY_MIB = 256,
-	KVM_DEFAULT_LOAD = 0x7c00,
-	KVM_STATS_MAX = 128,
-};
-#define KVM_DEFAULT_KERNEL  "build/linux/vmlinuz"
-#define KVM_DEFAULT_INITRD  "build/guests/x86/initramfs.cpio.gz"
-#define KVM_DEFAULT_APPEND  "console=ttyS0 earlyprintk=serial reboot=t panic=-1 nokaslr " \
-			    "pci=off i8042.noaux i8042.nomux i8042.nopnp i8042.dumbkbd"
-
 struct kvm_options {
 	unsigned memory_mib;
 	bool linux_boot;
+	bool multiboot;             /* --kernel without --linux: a Multiboot kernel */
 	bool no_kernel_cache;       /* --no-kernel-cache */
 	const char *kernel, *initrd, *append, *check_kernel;
 	enum kvm_cpu_mode mode;
@@ -53,109 +40,6 @@ struct kvm_options {
 	double timeout;             /* --timeout=SECONDS (0: none) */
 	const char *path;
 };
-
-/* The OPTIONS section of cmd_kvm_usage, with the defaults it names. */
-static void
-kvm_usage_options(FILE *out)
-{
-	fprintf(out,
-		"OPTIONS\n"
-		"    --memory=MiB         guest RAM from address 0 (default %u, with --linux or\n"
-		"                         --check-kernel %u; at most 3072)\n"
-		"    --mode=MODE          real (default), protected or long: the CPU mode the\n"
-		"                         flat guest starts in\n"
-		"    --load-address=ADDR  where the flat guest is loaded and entered (default\n"
-		"                         0x%x, the boot-sector address)\n"
-		"    --linux              boot Linux instead of a flat guest\n"
-		"    --kernel=FILE        the bzImage (default %s, made by `make linux`)\n"
-		"    --initrd=FILE        the initramfs (default %s if it exists)\n"
-		"    --append=ARGS        the kernel command line (default \"%s\")\n"
-		"    --no-kernel-cache    decompress anew, not from ~/.cache/traplab (4 kernels)\n"
-		"    --check-kernel=FILE  load the bzImage FILE as --linux would (no initrd unless\n"
-		"                         given) into plain memory, no /dev/kvm; print what goes\n"
-		"                         where and run nothing. A bad image: one line naming\n"
-		"                         the field and value, exit status 65\n"
-		"    --stats              at the end, print the exits that reached traplab by\n"
-		"                         reason and by port, and KVM's own per-vCPU counters\n"
-		"                         (KVM_GET_STATS_FD), which include the exits KVM\n"
-		"                         handled without us\n"
-		"    --input=TEXT         bytes the guest can read from the UART; `-` reads them\n"
-		"                         from standard input. When standard input is a terminal\n"
-		"                         (and no --input), it is the guest's keyboard: keys go\n"
-		"                         to the UART as typed; Ctrl-A x stops the guest\n"
-		"    --gdb=PORT           before the first instruction, wait for GDB on\n"
-		"                         localhost:PORT (`target remote :PORT`) and let it drive\n"
-		"                         the guest: registers (cr0-cr4, efer too), memory\n"
-		"                         through the page tables, breakpoints, watchpoints,\n"
-		"                         stepi, continue, Ctrl-C; after `detach` it runs on\n"
-		"    --timeout=SECONDS    stop the guest after SECONDS of wall time (0.5 will\n"
-		"                         do), as Ctrl-C would, with exit status 91: for a\n"
-		"                         guest that may never stop by itself\n"
-		"    --svm-host           run this same command inside the SVM host, a Linux on\n"
-		"                         QEMU's software AMD-V whose /dev/kvm is kvm_amd, for\n"
-		"                         a machine without a usable /dev/kvm (made by make\n"
-		"                         svm-host; starts in ~5 s). The terminal passes\n"
-		"                         through, the guest files are carried in, output and\n"
-		"                         the exit status come back (guests/x86/svm-host/)\n"
-		"    -h, --help           show this manual\n"
-		"\n",
-		KVM_DEFAULT_MEMORY_MIB, KVM_DEFAULT_LINUX_MEMORY_MIB, KVM_DEFAULT_LOAD,
-		KVM_DEFAULT_KERNEL, KVM_DEFAULT_INITRD, KVM_DEFAULT_APPEND);
-}
-
-void
-cmd_kvm_usage(FILE *out)
-{
-	fprintf(out,
-		"NAME\n"
-		"    traplab kvm - run a real x86 guest on /dev/kvm\n"
-		"\n"
-		"SYNOPSIS\n"
-		"    traplab kvm [--memory=MiB] [--mode=real|protected|long] [--load-address=ADDR]\n"
-		"                [--stats] [--input=TEXT|-] [--gdb=PORT] [--svm-host] GUEST.bin\n"
-		"    traplab kvm --linux [--kernel=FILE] [--initrd=FILE] [--append=\"ARGS\"]\n"
-		"                [--memory=MiB] [--stats] [--input=TEXT|-] [--no-kernel-cache]\n"
-		"                [--gdb=PORT] [--svm-host]\n"
-		"    traplab kvm --check-kernel=FILE [--initrd=FILE] [--append=ARGS] [--memory=MiB]\n"
-		"\n"
-		"DESCRIPTION\n"
-		"    Runs one guest on the real CPU through Linux KVM, with traplab as the\n"
-		"    user-space half of the hypervisor: it owns guest RAM, loads the guest and\n"
-		"    emulates its devices: a 16550A UART on COM1 (ports 0x3f8-0x3ff, IRQ 4) and\n"
-		"    the i8042's reset line (0xFE to port 0x64). Every other port reads all ones;\n"
-		"    every guest-physical address past RAM is MMIO that reads all ones.\n"
-		"    GUEST.bin is a flat binary (guests/x86/README.md), loaded at ADDR and\n"
-		"    entered there. Real mode (default): CS = DS = ES = SS = ADDR >> 4, IP =\n"
-		"    ADDR & 0xf, SP = 0xfff0. Protected mode: flat 4 GiB segments (CS 0x08,\n"
-		"    data 0x10), EIP = ADDR. Long mode: the same with the low 1 GiB identity-\n"
-		"    mapped by 2 MiB pages. In both, the top 16 KiB of RAM hold the GDT and page\n"
-		"    tables and the stack starts below them.\n"
-		"    With --linux, a bzImage is booted through the x86 boot protocol.\n"
-		"    The guest's serial output goes to standard output; traplab's messages\n"
-		"    (the host line, why the guest stopped, --stats) go to standard error.\n"
-		"    A guest powers off by halting with interrupts off (cli; hlt): traplab\n"
-		"    looks after 0.1 ms, then half as often each time, and from ~6 ms on\n"
-		"    every 5 ms through KVM's statistics, without stopping the guest\n"
-		"    (KVM_GET_MP_STATE).\n"
-		"    On a kvm_pvm host (no VT-x/AMD-V) traplab says so in one line: guests then\n"
-		"    run through KVM's instruction emulator, about 1 us per instruction, and\n"
-		"    cannot execute int n/int3 outside real mode.\n"
-		"\n");
-	kvm_usage_options(out);
-	fprintf(out,
-		"EXIT STATUS\n"
-		"    A guest that powers off gives 0; when KVM refuses the guest, the\n"
-		"    instruction bytes and registers are printed.\n");
-	cli_print_exit_statuses(out, CMD_KVM_EXIT_BITS);
-	fprintf(out,
-		"\n"
-		"EXAMPLES\n"
-		"    traplab kvm build/guests/x86/realmode.bin\n"
-		"    traplab kvm build/guests/x86/modes.bin\n"
-		"    traplab kvm --stats build/guests/x86/exits.bin; echo $?\n"
-		"    traplab kvm --linux --append=\"console=ttyS0 quiet\"\n"
-		"    traplab kvm --check-kernel build/linux/vmlinuz --memory=128\n");
-}
 
 static bool
 kvm_parse_u64(const char *opt, const char *arg, uint64_t *out)
@@ -206,10 +90,11 @@ kvm_parse_mode(const char *arg, enum kvm_cpu_mode *mode)
 static int
 kvm_take_operands(int argc, char **argv, struct kvm_options *o)
 {
-	if (o->linux_boot) {        /* --check-kernel too */
+	o->multiboot = o->kernel && !o->linux_boot;
+	if (o->linux_boot || o->multiboot) {        /* --check-kernel too */
 		if (optind != argc) {
-			fprintf(stderr, "traplab kvm: --linux and --check-kernel take no GUEST (use "
-				"--kernel=FILE or --check-kernel=FILE)\n");
+			fprintf(stderr, "traplab kvm: --linux, --kernel and --check-kernel take no "
+				"GUEST (use --kernel=FILE or --check-kernel=FILE)\n");
 			return -1;
 		}
 	} else if (optind != argc - 1) {
@@ -220,7 +105,8 @@ kvm_take_operands(int argc, char **argv, struct kvm_options *o)
 		o->path = argv[optind];
 	}
 	if (!o->memory_mib)
-		o->memory_mib = o->linux_boot ? KVM_DEFAULT_LINUX_MEMORY_MIB : KVM_DEFAULT_MEMORY_MIB;
+		o->memory_mib = o->linux_boot ? KVM_DEFAULT_LINUX_MEMORY_MIB :
+				o->multiboot ? KVM_DEFAULT_MULTIBOOT_MEMORY_MIB : KVM_DEFAULT_MEMORY_MIB;
 	return 0;
 }
 
@@ -374,6 +260,9 @@ kvm_report_stop(const struct kvm_stop *stop, bool timed_out)
 		fprintf(stderr, "traplab kvm: the guest stopped at rip=0x%" PRIx64 ": %s\n", stop->rip,
 			stop->message);
 		return EXIT_KVM_REFUSED;
+	case KVM_STOP_DEBUG_EXIT:
+		fprintf(stderr, "traplab kvm: %s\n", stop->message);
+		return (int)kvm_debug_exit_status(stop->exit_code);
 	case KVM_STOP_DEBUG:
 	case KVM_STOP_EXIT_LIMIT:
 	case KVM_STOP_ERROR:
@@ -400,6 +289,11 @@ kvm_read_inputs(const struct kvm_options *o, const char **initrd, uint8_t **imag
 		if (status == 0 && *initrd)
 			status = guest_file_probe("kvm", *initrd);
 		return status;
+	}
+	if (o->multiboot) {         /* cmd_kvm_load_multiboot reads them */
+		*initrd = o->initrd;
+		int status = guest_file_probe("kvm", o->kernel);
+		return status == 0 && o->initrd ? guest_file_probe("kvm", o->initrd) : status;
 	}
 	int status = guest_file_probe("kvm", o->path);
 	if (status != 0)
@@ -433,6 +327,8 @@ kvm_load(struct kvm_guest *g, const struct kvm_options *o, const char *initrd,
 		}
 		return 0;
 	}
+	if (o->multiboot)
+		return cmd_kvm_load_multiboot(g, o->kernel, initrd, o->append);
 	if (kvm_guest_load_flat(g, image, size, o->load_address, o->load_address, o->mode,
 				err, sizeof err) < 0) {
 		fprintf(stderr, "traplab kvm: %s: %s\n", o->path, err);
@@ -482,8 +378,8 @@ kvm_in_svm_host(int argc, char **argv, const struct kvm_options *o, const char *
 			"the SVM host; choose one\n");
 		return EXIT_USAGE;
 	}
-	const char *files[] = { o->linux_boot ? (o->kernel ? o->kernel : KVM_DEFAULT_KERNEL)
-					      : o->path, initrd };
+	const char *files[] = { o->linux_boot ? (o->kernel ? o->kernel : KVM_DEFAULT_KERNEL) :
+				o->multiboot ? o->kernel : o->path, initrd };
 	return svm_host_run(argc, argv, files, initrd ? 2 : 1);
 }
 
