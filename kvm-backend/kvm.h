@@ -109,6 +109,9 @@ struct kvm_multiboot_config {
 };
 int kvm_guest_load_multiboot(struct kvm_guest *g, const struct kvm_multiboot_config *mc,
 			     char *err, size_t errlen);
+/* Does the image carry a valid Multiboot header (magic and checksum) in its
+ * first 8 KiB?  The monitor's KVM backend boots such an image so. */
+bool kvm_image_is_multiboot(const uint8_t *image, size_t size);
 /* The exit status QEMU gives when a guest writes `code` to isa-debug-exit:
  * (code << 1) | 1, its low 8 bits (debug_exit.c). */
 unsigned kvm_debug_exit_status(uint32_t code);

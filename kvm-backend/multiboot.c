@@ -302,3 +302,11 @@ multiboot_place(uint8_t *ram, size_t ram_size, size_t usable,
 	}
 	return mb_put_info(ram, usable, next, mc, out, err, errlen);
 }
+
+bool
+kvm_image_is_multiboot(const uint8_t *image, size_t size)
+{
+	struct mb_header h;
+	char err[8];
+	return mb_find_header(image, size, &h, err, sizeof err) == 0;
+}

@@ -65,7 +65,12 @@ kvmb_start(struct kvm_backend *k, char *err, size_t errlen)
 	struct kvm_guest *g = kvm_guest_create(&cfg, err, errlen);
 	if (!g)
 		return -1;
-	if (kvm_guest_load_flat(g, k->image, k->size, k->load_address, k->load_address,
+	/* a Multiboot kernel as `traplab kvm --kernel=FILE` boots it, its name
+	 * for a command line; any other image as a flat binary */
+	struct kvm_multiboot_config mc = { .image = k->image, .image_size = k->size,
+					   .cmdline = k->path };
+	if (k->multiboot ? kvm_guest_load_multiboot(g, &mc, err, errlen) < 0 :
+	    kvm_guest_load_flat(g, k->image, k->size, k->load_address, k->load_address,
 				k->cpu_mode, err, errlen) < 0) {
 		kvm_guest_destroy(g);
 		return -1;
@@ -79,12 +84,14 @@ kvmb_start(struct kvm_backend *k, char *err, size_t errlen)
 		}
 	k->g = g;
 	kvmb_watch_refresh(k);
-	/* labels move with the load address; constants stay */
+	/* labels move with the load address; constants stay; a Multiboot
+	 * kernel's are where it was linked */
 	symtab_free(&k->syms);
 	symtab_init(&k->syms);
 	for (size_t i = 0; i < k->image_syms.count; i++) {
 		const struct symbol *sym = &k->image_syms.entries[i];
-		uint64_t v = sym->value + (sym->kind == SYMBOL_LABEL ? k->load_address : 0);
+		bool moves = sym->kind == SYMBOL_LABEL && !k->multiboot;
+		uint64_t v = sym->value + (moves ? k->load_address : 0);
 		symtab_add(&k->syms, sym->name, (uint32_t)v, sym->kind);
 	}
 	return 0;
@@ -164,6 +171,7 @@ kvmb_load(struct backend *b, const char *path, char *err, size_t errlen)
 	free(k->path);
 	k->image = image;
 	k->size = size;
+	k->multiboot = kvm_image_is_multiboot(image, size);
 	k->image_syms = syms;
 	k->path = copy;
 	memset(k->bp_used, 0, sizeof k->bp_used);
@@ -190,10 +198,14 @@ static void
 kvmb_describe(const struct backend *b, char *buf, size_t len)
 {
 	const struct kvm_backend *k = kvmb(b);
-	snprintf(buf, len, "%s on KVM, %s mode at 0x%llx, %zu MiB%s; %s",
-		 k->path ? k->path : "(no guest)", kvmb_mode_name(k->cpu_mode),
-		 (unsigned long long)k->load_address, k->memory_mib, k->ended ? " (ended)" : "",
-		 k->host_note);
+	if (k->multiboot)
+		snprintf(buf, len, "%s on KVM, a Multiboot kernel, %zu MiB%s; %s", k->path,
+			 k->memory_mib, k->ended ? " (ended)" : "", k->host_note);
+	else
+		snprintf(buf, len, "%s on KVM, %s mode at 0x%llx, %zu MiB%s; %s",
+			 k->path ? k->path : "(no guest)", kvmb_mode_name(k->cpu_mode),
+			 (unsigned long long)k->load_address, k->memory_mib,
+			 k->ended ? " (ended)" : "", k->host_note);
 }
 
 static void

@@ -41,6 +41,8 @@ struct kvm_backend {
 	char *path;
 	uint8_t *image;
 	size_t size;
+	bool multiboot;                /* a Multiboot kernel: loaded by its headers, its
+					  symbols absolute (kvm_guest_load_multiboot) */
 	struct symtab image_syms;      /* the .sym beside it: offsets in the image */
 	struct symtab syms;            /* the same at the load address (linear) */
 	struct kvm_guest *g;

@@ -31,6 +31,7 @@ static const struct test_name {
 	{ "kvm: monitor --backend=kvm", NULL },
 	{ "kvm: Linux boot protocol", "kvm: " },
 	{ "kvm: gdb remote stub", "kvm: " },
+	{ "kvm: Multiboot kernels", NULL },
 };
 
 /* Of those, the ones that need hardware assist: under kvm_pvm they run in the
