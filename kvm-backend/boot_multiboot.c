@@ -7,7 +7,7 @@
  * (boot_flat.c), which the memory map leaves out.  ESP is undefined by the
  * spec; ours is the top of low memory.  Last, the test kernel's devices go
  * on the bus (test_devices.h), as kvm-unit-tests' x86/run asks QEMU for
- * them.  Lab 10; KVM-NOTES.md §3.8.
+ * them.  Lab 10; KVM-NOTES.md §3.10.
  */
 #include <stdio.h>
 

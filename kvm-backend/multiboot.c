@@ -5,7 +5,7 @@
  * structure (§3.3) after the image, as QEMU's hw/i386/multiboot.c does.
  * Every size and address of the image is checked before it is used: a
  * hostile image gets an error naming the field and value, and nothing is
- * written outside the usable RAM.  Lab 10; KVM-NOTES.md §3.8.
+ * written outside the usable RAM.  Lab 10; KVM-NOTES.md §3.10.
  */
 #include <elf.h>
 #include <inttypes.h>

@@ -3,7 +3,7 @@
  * the header found in the image's first 8 KiB, a 32-bit ELF's PT_LOAD
  * segments (or, with header flag 16, the "a.out kludge" addresses), the bss
  * zeroed, and after the image the modules and the information structure.
- * Lab 10; kvm-backend/KVM-NOTES.md §3.8 has the facts and their sources.
+ * Lab 10; kvm-backend/KVM-NOTES.md §3.10 has the facts and their sources.
  *
  * The placement works on plain memory (no /dev/kvm), so the loader's checks
  * of hostile images are tested on any machine (tests/kvm/test_multiboot.c);

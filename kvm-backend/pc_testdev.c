@@ -4,7 +4,9 @@
  *              writes or reads bytes k..k+N-1 of it (test_ioport_write/read)
  *   0xe4       a 32-bit write of a guest-physical address drops that page's
  *              mapping, so the guest's next touch faults into KVM again
- *              (test_flush_page_write: mprotect(PROT_NONE), then back)
+ *              (test_flush_page: mprotect(PROT_NONE), then back)
+ *   0xe8-0xeb  the same scratch register, which QEMU reaches byte by byte
+ *              (test_ioport_byte_ops): the same bytes in the end
  *   0x2000+n   a write sets ISA IRQ line n (0-23) to (value != 0)
  *              (test_irq_line), here through KVM_IRQ_LINE
  *   0xff000000 64 KiB of memory that is MMIO, not RAM: every access exits
@@ -16,7 +18,7 @@
 
 #include "test_devices.h"
 
-enum { BITS_PER_BYTE = 8, SCRATCH_BYTES = 4 };
+enum { BITS_PER_BYTE = 8, SCRATCH_BYTES = 4, SCRATCH_ALIAS = 8 /* 0xe8 */ };
 
 void
 pc_testdev_init(struct pc_testdev *t, const unsigned *access_size,
@@ -46,7 +48,9 @@ static uint32_t
 pc_testdev_read(void *dev, uint16_t port)
 {
 	struct pc_testdev *t = dev;
-	if (port >= SCRATCH_BYTES)
+	if (port >= SCRATCH_ALIAS)
+		port -= SCRATCH_ALIAS;
+	else if (port >= SCRATCH_BYTES)
 		return 0;
 	return (t->scratch & pc_testdev_mask(t, port)) >> (port * BITS_PER_BYTE);
 }
@@ -60,7 +64,9 @@ pc_testdev_write(void *dev, uint16_t port, uint32_t value)
 			t->flush_page(t->ctx, value);
 		return;
 	}
-	if (port >= SCRATCH_BYTES)
+	if (port >= SCRATCH_ALIAS)
+		port -= SCRATCH_ALIAS;
+	else if (port >= SCRATCH_BYTES)
 		return;
 	uint32_t mask = pc_testdev_mask(t, port);
 	t->scratch = (t->scratch & ~mask) | ((value << (port * BITS_PER_BYTE)) & mask);

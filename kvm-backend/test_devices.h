@@ -6,14 +6,14 @@
  *   debug_exit.c  isa-debug-exit: CODE written to port 0xf4 ends the run
  *   fw_cfg.c      QEMU's firmware configuration, ports 0x510 (selector)
  *                 and 0x511 (data): signature, RAM size, CPU count
- *   pc_testdev.c  pc-testdev: a scratch register at 0xe0, page flush at
- *                 0xe4, IRQ lines at 0x2000, 64 KiB of scratch MMIO at
- *                 0xff000000
+ *   pc_testdev.c  pc-testdev: a scratch register at 0xe0 (and 0xe8), page
+ *                 flush at 0xe4, IRQ lines at 0x2000, 64 KiB of scratch
+ *                 MMIO at 0xff000000
  *
  * kvm_guest_load_multiboot puts them on the bus (vm.c's
  * kvm_guest_add_test_devices): a flat guest or Linux sees none of them,
  * so their ports stay unowned (reading all ones) as before.  Lab 10;
- * KVM-NOTES.md §3.9 has the protocols and where each is specified.
+ * KVM-NOTES.md §3.11 has the protocols and where each is specified.
  */
 #ifndef TRAPLAB_TEST_DEVICES_H
 #define TRAPLAB_TEST_DEVICES_H
@@ -56,7 +56,8 @@ void fw_cfg_init(struct fw_cfg *f, uint64_t ram_size, uint16_t cpus);
 enum {
 	PC_TESTDEV_PORT = 0xe0,           /* 0xe0-0xe3: a 32-bit scratch register */
 	PC_TESTDEV_FLUSH = 0x04,          /* 0xe4 (relative 4): drop a page's mapping */
-	PC_TESTDEV_NPORTS = 8,
+	PC_TESTDEV_BYTE_ALIAS = 0x08,     /* 0xe8-0xeb: the scratch register again */
+	PC_TESTDEV_NPORTS = 12,
 	PC_TESTDEV_IRQ_PORT = 0x2000,     /* 0x2000 + n: set ISA IRQ line n to (value != 0) */
 	PC_TESTDEV_IRQS = 24,
 };
@@ -71,7 +72,7 @@ struct pc_testdev {
 	int irq_level[PC_TESTDEV_IRQS];   /* last level set by the guest (-1: never) */
 	uint8_t iomem[PC_TESTDEV_IOMEM_SIZE];
 };
-extern const struct dev_ops pc_testdev_ops;       /* 0xe0-0xe7 */
+extern const struct dev_ops pc_testdev_ops;       /* 0xe0-0xeb */
 extern const struct dev_ops pc_testdev_irq_ops;   /* 0x2000-0x2017 */
 void pc_testdev_init(struct pc_testdev *t, const unsigned *access_size,
 		     void (*set_irq)(void *ctx, unsigned irq, int level),

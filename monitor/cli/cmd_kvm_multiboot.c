@@ -40,7 +40,7 @@ cmd_kvm_load_multiboot(struct kvm_guest *g, const char *kernel, const char *init
 		status = EXIT_SOFTWARE;
 	}
 	if (status == 0) {
-		snprintf(cmdline, len, "%s%s%s", kernel, append ? " " : "", append ? append : "");
+		snprintf(cmdline, len, "%s %s", kernel, append ? append : "");   /* as QEMU */
 		mc.image = image;
 		mc.module = module;
 		mc.cmdline = cmdline;

@@ -101,7 +101,7 @@ cmd_kvm_usage(FILE *out)
 		"    \"FILE ARGS\", and --initrd as the one module. Such a kernel (a\n"
 		"    kvm-unit-tests .flat, say) also gets QEMU's test devices: isa-debug-exit\n"
 		"    at port 0xf4, fw_cfg at 0x510-0x511 (signature, RAM size, one CPU) and\n"
-		"    pc-testdev (0xe0-0xe7, IRQ lines at 0x2000, 64 KiB at 0xff000000).\n"
+		"    pc-testdev (0xe0-0xeb, IRQ lines at 0x2000, 64 KiB at 0xff000000).\n"
 		"    A bad image: one line naming the field and value, exit status 65.\n"
 		"    The guest's serial output goes to standard output; traplab's messages\n"
 		"    (the host line, why the guest stopped, --stats) go to standard error.\n"
@@ -119,8 +119,9 @@ cmd_kvm_usage(FILE *out)
 		"    A guest that powers off gives 0; when KVM refuses the guest, the\n"
 		"    instruction bytes and registers are printed.  A Multiboot kernel that\n"
 		"    writes CODE to port 0xf4 ends the run with (CODE << 1) | 1, its low 8\n"
-		"    bits, as QEMU's isa-debug-exit: kvm-unit-tests' pass (0) is 1, its\n"
-		"    failure (1) 3. Such odd statuses can equal one of those below.\n");
+		"    bits, and no message, as QEMU's isa-debug-exit: kvm-unit-tests' pass\n"
+		"    (0) is 1, its failure (1) 3. Such odd statuses can equal one of those\n"
+		"    below.\n");
 	cli_print_exit_statuses(out, CMD_KVM_EXIT_BITS);
 	fprintf(out,
 		"\n"

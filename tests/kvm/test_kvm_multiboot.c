@@ -216,7 +216,7 @@ test_traplab_kvm_kernel_gives_qemus_exit_statuses_and_refuses_a_bad_image(void)
 		unsigned code = fail ? MB_FAIL_BASE + (c.sum & MB_FAIL_MOD) : MB_EXIT_PASS;
 		CU_ASSERT_EQUAL(rc, (int)(((code << 1) | 1) & 0xff));
 		CU_ASSERT(has(out, c.expected));
-		CU_ASSERT(has(out, "port 0xf4"));
+		CU_ASSERT_PTR_NULL(strstr(out, "traplab kvm:"));   /* silent, as QEMU */
 		free(out);
 	}
 	/* not a Multiboot kernel: the field named, status 65 */

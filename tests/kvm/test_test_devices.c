@@ -128,6 +128,11 @@ test_the_testdev_scratch_register_keeps_bytes_by_access_size(void)
 	port(g, PC_TESTDEV_PORT + 3, true, 1, 0x99, NULL, NULL);
 	CU_ASSERT_EQUAL(port(g, PC_TESTDEV_PORT, false, 4, 0, NULL, NULL),
 			(v & 0x00ffffffu) | 0x99000000u);
+	/* 0xe8 is the same register (QEMU's byte-wise view of it) */
+	CU_ASSERT_EQUAL(port(g, PC_TESTDEV_PORT + PC_TESTDEV_BYTE_ALIAS, false, 4, 0, NULL, NULL),
+			(v & 0x00ffffffu) | 0x99000000u);
+	port(g, PC_TESTDEV_PORT + PC_TESTDEV_BYTE_ALIAS + 1, true, 1, 0x42, NULL, NULL);
+	CU_ASSERT_EQUAL(port(g, PC_TESTDEV_PORT + 1, false, 1, 0, NULL, NULL), 0x42);
 	kvm_guest_destroy(g);
 }
 
