@@ -5,9 +5,9 @@
  * EAX = 0x2BADB002, EBX = the information structure's address.  The GDT
  * behind the selectors is the flat loader's, in the top 16 KiB of RAM
  * (boot_flat.c), which the memory map leaves out.  ESP is undefined by the
- * spec; ours is the top of low memory.  Last, the test kernel's devices go
- * on the bus (test_devices.h), as kvm-unit-tests' x86/run asks QEMU for
- * them.  Lab 10; KVM-NOTES.md §3.10.
+ * spec; ours is the top of low memory.  Last, CPUID offers TSC-deadline
+ * (vm.c) and the test kernel's devices go on the bus (test_devices.h), as
+ * kvm-unit-tests' x86/run asks QEMU for them.  Lab 10; KVM-NOTES.md §3.10.
  */
 #include <stdio.h>
 
@@ -45,5 +45,7 @@ kvm_guest_load_multiboot(struct kvm_guest *g, const struct kvm_multiboot_config 
 		snprintf(err, errlen, "KVM_SET_REGS (Multiboot entry state) failed");
 		return -1;
 	}
+	if (kvm_guest_offer_tsc_deadline(g, err, errlen) < 0)
+		return -1;
 	return kvm_guest_add_test_devices(g, err, errlen);
 }

@@ -128,6 +128,10 @@ void halt_watch_stop(struct kvm_guest *g);
 /* exit_loop.c: the exit loop alone, without kvm_guest_run's set-up (kick
  * timer, resume). */
 void kvm_guest_run_loop(struct kvm_guest *g, uint64_t max_exits, struct kvm_stop *stop);
+/* vm.c: CPUID again, now with TSC-deadline where KVM has it (a Multiboot
+ * kernel's, boot_multiboot.c); before the first run only.  0 for a
+ * detached guest. */
+int kvm_guest_offer_tsc_deadline(struct kvm_guest *g, char *err, size_t errlen);
 /* vm.c: the port bus's devices (COM1, the i8042), for kvm_guest_create and
  * kvm_guest_create_detached. */
 int kvm_guest_add_devices(struct kvm_guest *g, char *err, size_t errlen);

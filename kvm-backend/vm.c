@@ -164,7 +164,10 @@ vm_check_extensions(struct kvm_guest *g, char *err, size_t errlen)
  * KVM_GET_SUPPORTED_CPUID leaves the bit clear (Debian 12's 6.1: the bit
  * depends on the in-kernel LAPIC, which that ioctl does not know of; QEMU
  * sets it the same way, target/i386/kvm/kvm.c).  kvm-unit-tests' apic and
- * tscdeadline tests need it. */
+ * tscdeadline tests need it, so a Multiboot kernel gets it
+ * (kvm_guest_offer_tsc_deadline); flat guests and Linux do not: with it,
+ * Linux leaves the PIT alone and never routes its timer through the IOAPIC,
+ * which the SVM host's boot test checks (tests/kvm/test_svm_host.c). */
 enum { CPUID_LEAF_FEATURES = 1, CPUID_1_ECX_HYPERVISOR = 1u << 31,
        CPUID_1_ECX_TSC_DEADLINE = 1u << 24 };
 /* KVM says E2BIG until the array holds all its entries: grow it until then */
@@ -180,7 +183,7 @@ vm_cpuid_say_hypervisor(struct kvm_cpuid2 *c, bool tsc_deadline)
 }
 
 static int
-vm_set_cpuid(struct kvm_guest *g, char *err, size_t errlen)
+vm_set_cpuid(struct kvm_guest *g, bool tsc_deadline, char *err, size_t errlen)
 {
 	for (unsigned nent = VM_CPUID_FIRST_ENTRIES; nent <= VM_CPUID_MAX_ENTRIES; nent *= 2) {
 		struct kvm_cpuid2 *c = calloc(1, sizeof *c + nent * sizeof c->entries[0]);
@@ -194,8 +197,8 @@ vm_set_cpuid(struct kvm_guest *g, char *err, size_t errlen)
 				continue;
 			return vm_error(err, errlen, "KVM_GET_SUPPORTED_CPUID: %s", strerror(e));
 		}
-		vm_cpuid_say_hypervisor(c, ioctl(g->kvm_fd, KVM_CHECK_EXTENSION,
-						 KVM_CAP_TSC_DEADLINE_TIMER) > 0);
+		vm_cpuid_say_hypervisor(c, tsc_deadline && ioctl(g->kvm_fd, KVM_CHECK_EXTENSION,
+								  KVM_CAP_TSC_DEADLINE_TIMER) > 0);
 		int r = ioctl(g->vcpu_fd, KVM_SET_CPUID2, c);
 		int e = errno;
 		free(c);
@@ -205,6 +208,13 @@ vm_set_cpuid(struct kvm_guest *g, char *err, size_t errlen)
 	}
 	return vm_error(err, errlen, "KVM_GET_SUPPORTED_CPUID: more than %u entries",
 			VM_CPUID_MAX_ENTRIES);
+}
+
+/* Before the first KVM_RUN (KVM refuses CPUID changes after it). */
+int
+kvm_guest_offer_tsc_deadline(struct kvm_guest *g, char *err, size_t errlen)
+{
+	return g->vcpu_fd < 0 ? 0 : vm_set_cpuid(g, true, err, errlen);
 }
 
 /* 1. the system: API version and the extensions we rely on */
@@ -376,7 +386,7 @@ kvm_guest_create(const struct kvm_config *cfg, char *err, size_t errlen)
 	/* in the order of KVM-NOTES §3.1, but RAM before the irqchip (vm_add_ram) */
 	if (vm_open_system(g, err, errlen) < 0 || vm_create_vm(g, err, errlen) < 0 ||
 	    vm_add_ram(g, memory, err, errlen) < 0 || vm_create_irqchip(g, err, errlen) < 0 ||
-	    vm_create_vcpu(g, err, errlen) < 0 || vm_set_cpuid(g, err, errlen) < 0 ||
+	    vm_create_vcpu(g, err, errlen) < 0 || vm_set_cpuid(g, false, err, errlen) < 0 ||
 	    kvm_guest_add_devices(g, err, errlen) < 0) {
 		kvm_guest_destroy(g);
 		return NULL;

@@ -10,9 +10,11 @@
  * Every test says SKIPPED with the reason when /dev/kvm is unusable.
  */
 #include <CUnit/CUnit.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "../../guests/x86/multiboot/multiboot.h"
@@ -35,6 +37,19 @@ struct mb_case {
 	uint32_t sum;
 };
 
+/* Does this KVM emulate the TSC-deadline timer?  Then a Multiboot kernel's
+ * CPUID says so (kvm-backend/vm.c). */
+static int
+kvm_has_tsc_deadline(void)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	int r = ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_TSC_DEADLINE_TIMER);
+	close(fd);
+	return r > 0;
+}
+
 static void
 mb_case_make(struct mb_case *c, const char *kernel, bool fail)
 {
@@ -53,9 +68,10 @@ mb_case_make(struct mb_case *c, const char *kernel, bool fail)
 		 "mbcheck: mem_upper %x mmap_end %x\n"
 		 "mbcheck: module %s\n"
 		 "mbcheck: fw_cfg QEMU cpus 1 ram %x\n"
-		 "mbcheck: testdev %x %x %x\n",
+		 "mbcheck: testdev %x %x %x\n"
+		 "mbcheck: tsc-deadline %d\n",
 		 c->cmdline, (usable - (1u << 20)) >> 10, usable, c->module, MB_TEST_MEMORY,
-		 scratch, (scratch >> 8) & 0xff, scratch);
+		 scratch, (scratch >> 8) & 0xff, scratch, kvm_has_tsc_deadline());
 }
 
 struct console {

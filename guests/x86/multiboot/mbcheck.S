@@ -14,6 +14,7 @@
  *     mbcheck: module <its bytes>
  *     mbcheck: fw_cfg QEMU cpus <n> ram <bytes>
  *     mbcheck: testdev <scratch read back> <its byte 1> <mmio read back>
+ *     mbcheck: tsc-deadline <CPUID.1:ECX bit 24, 0 or 1>
  */
 #include "multiboot.h"
 
@@ -86,6 +87,15 @@ start:
 	call	module
 	call	fwcfg
 	call	testdev
+	mov	$msg_tscd, %esi			/* what CPUID says of the LAPIC's TSC-deadline mode */
+	call	puts
+	mov	$1, %eax
+	cpuid
+	mov	%ecx, %eax
+	shr	$MB_CPUID_1_ECX_TSC_DEADLINE_BIT, %eax
+	and	$1, %eax
+	call	puthex
+	call	newline
 
 	/* "fail" as the second word: exit with a code only the module gives */
 	mov	info, %ebx
@@ -290,6 +300,7 @@ msg_fwcfg:	.asciz	"mbcheck: fw_cfg "
 msg_cpus:	.asciz	" cpus "
 msg_ram:	.asciz	" ram "
 msg_testdev:	.asciz	"mbcheck: testdev "
+msg_tscd:	.asciz	"mbcheck: tsc-deadline "
 	.p2align 2
 info:	.long	0
 sum:	.long	0

@@ -38,5 +38,6 @@
 #define MB_TESTDEV_PORT    0xe0
 #define MB_TESTDEV_IOMEM   0xff000000
 #define MB_TESTDEV_SLOT    0x100        /* the offset in the scratch memory it uses */
+#define MB_CPUID_1_ECX_TSC_DEADLINE_BIT 24
 
 #endif
