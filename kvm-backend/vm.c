@@ -166,8 +166,8 @@ vm_check_extensions(struct kvm_guest *g, char *err, size_t errlen)
  * sets it the same way, target/i386/kvm/kvm.c).  kvm-unit-tests' apic and
  * tscdeadline tests need it, so a Multiboot kernel gets it
  * (kvm_guest_offer_tsc_deadline); flat guests and Linux do not: with it,
- * Linux leaves the PIT alone and never routes its timer through the IOAPIC,
- * which the SVM host's boot test checks (tests/kvm/test_svm_host.c). */
+ * Linux skips the IOAPIC timer check the SVM host's boot test looks for
+ * (tests/kvm/test_svm_host.c; KVM-NOTES §3.7). */
 enum { CPUID_LEAF_FEATURES = 1, CPUID_1_ECX_HYPERVISOR = 1u << 31,
        CPUID_1_ECX_TSC_DEADLINE = 1u << 24 };
 /* KVM says E2BIG until the array holds all its entries: grow it until then */
