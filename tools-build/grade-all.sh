@@ -20,9 +20,11 @@
 #       3. the lab's own files kept, everything else put back as handed out:
 #          a student's patch may change the files that hold the lab's TODO
 #          regions, the files of lessons/NN-*/ other than check and points,
-#          and add new files; a change to anything else (the checker, its
+#          and add new files beside them; a change to anything else (the checker, its
 #          points, the guests it runs, the bare machine, the build) is
-#          undone before grading and named in the row's note — so a hand-in
+#          undone before grading, and a new file anywhere but beside the
+#          lab's own files (a GNUmakefile, a source the build would pick up)
+#          is removed; both are named in the row's note — so a hand-in
 #          cannot grade itself;
 #       4. `make grade` (tools-build/grade.sh): the build, the lab's checker,
 #          the points.  A tree that does not build scores 0 and the row says
@@ -123,6 +125,7 @@ template() {
 		# the files a hand-in may change: those with this lab's TODO regions
 		(cd "$t" && grep -rlE --exclude-dir=build --exclude-dir=.git \
 			"(/\\*|;) TODO \\(Lab $1\\):" . | sed 's|^\./||' | sort) >"$work/own-$1"
+		while IFS= read -r f; do dirname "$f"; done <"$work/own-$1" | sort -u >"$work/own-dirs-$1"
 	fi
 	printf '%s\n' "$t"
 }
@@ -167,6 +170,17 @@ while IFS="$(printf '\t')" read -r name file; do
 	if [ -n "$undone" ]; then
 		(cd "$tree" && printf '%s\n' "$undone" | xargs -d '\n' git checkout HEAD -- )
 		note="changes outside the lab undone: $(printf '%s' "$undone" | tr '\n' ' ' | sed 's/ $//')"
+	fi
+	# new files only beside the lab's own (a helper file, cache.dot): one
+	# elsewhere -- a GNUmakefile, a file the build picks up -- is removed
+	stray=$(cd "$tree" && git status --porcelain --untracked-files=all | sed -n 's/^?? //p' |
+		while IFS= read -r f; do
+			case $f in "$labdir"*) continue ;; esac
+			grep -qxF "$(dirname "$f")" "$work/own-dirs-$lab" || echo "$f"
+		done)
+	if [ -n "$stray" ]; then
+		(cd "$tree" && printf '%s\n' "$stray" | xargs -d '\n' rm -f --)
+		note="${note:+$note; }new files outside the lab removed: $(printf '%s' "$stray" | tr '\n' ' ' | sed 's/ $//')"
 	fi
 	for a in "$work/in"/answers-lab"$lab".txt "$work/in"/time.txt; do
 		[ -f "$a" ] && cp "$a" "$tree/"

@@ -5,15 +5,18 @@
  *
  *   alice   the reference solution                 full marks
  *   bob     the starter and one comment            some checks, not all
- *   carol   a C file that does not compile         0, the compiler's error
- *           (in carol/handin-lab1.tar.gz: a folder per student)
+ *   carol   Lab 3: a vcpu.c that does not compile  0, the compiler's error
+ *           (in carol/handin-lab3.tar.gz: a folder per student)
  *   dave    the solution, and a checker that       the real checker runs: the
  *           prints "ok" for everything             change is undone and named
  *   eve     not a tarball                          a row that says so
+ *   frank   the solution, and a GNUmakefile        full marks: the new file,
+ *           (make would build it, not Makefile)    not beside the lab's, removed
  *
  * Every score is compared with what `make grade` gives the same input in this
  * tree (not typed in here), and each row's checks must add up to its score.
- * About 15 s: one handout build (seeded with this tree's build/), five grades.
+ * About 25 s: two handout builds (Labs 1 and 3, seeded with this tree's
+ * build/), six grades.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,18 +112,22 @@ test_grade_all_grades_a_folder_of_handins(void)
 		"sol=%s/lessons/01-machine/solution/lab1.s; lab=lessons/01-machine/lab1.s; "
 		"cp \"$sol\" $lab; pack \"$d/in/alice.tar.gz\"; "
 		"echo '; my first try' >>$lab; cp $lab \"$d/bob.s\"; pack \"$d/in/bob.tar.gz\"; "
-		"echo 'int broken(void) { return }' >monitor/vmm/lab1_broken.c; "
-		"pack \"$d/in/carol/handin-lab1.tar.gz\"; "
 		"cp \"$sol\" $lab; printf '#!/bin/sh\\necho \"ok   1  all\"\\necho PASS: all 1 checks\\n' "
 		">lessons/01-machine/check; pack \"$d/in/dave.tar.gz\"; "
-		"echo 'not a tarball' >\"$d/in/eve.tar.gz\"", test_top());
+		"cp \"$sol\" $lab; printf 'all:\\n\\t@true\\n' >GNUmakefile; pack \"$d/in/frank.tar.gz\"; "
+		"echo 'not a tarball' >\"$d/in/eve.tar.gz\"; "
+		"tools-build/handout.sh 3 \"$d/h3\" >/dev/null; cd \"$d/h3\"; "
+		"echo 'int broken(void) { return }' >>monitor/vmm/vcpu.c; "
+		"git add -A; git diff --cached --binary HEAD >\"$d/lab3.patch\"; "
+		"tar -czf \"$d/in/carol/handin-lab3.tar.gz\" -C \"$d\" lab3.patch time.txt", test_top());
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
 	free(out);
 
 	rc = lab_sh(&out, "make -s grade-all HANDINS=\"$TMPDIR/ga/in\" OUT=\"$TMPDIR/ga/grades.csv\"");
 	CU_ASSERT_NOT_EQUAL(rc, 0);            /* eve's is not a hand-in */
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "[1/5] alice"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out, "[5/5] eve"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "[1/6] alice"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "[5/6] eve"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "[6/6] frank"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "wrote"));
 	free(out);
 
@@ -132,11 +139,12 @@ test_grade_all_grades_a_folder_of_handins(void)
 	int n = 0;
 	for (const char *p = text; n < CSV_ROWS && csv_next_row(&p, &rows[n]); n++)
 		;
-	CU_ASSERT_EQUAL(n, 6);                 /* the header and five rows, sorted by name */
+	CU_ASSERT_EQUAL(n, 7);                 /* the header and six rows, sorted by name */
 	CU_ASSERT_STRING_EQUAL(rows[0].field[0], "name");
 	CU_ASSERT_STRING_EQUAL(rows[0].field[6], "check 1");
 	CU_ASSERT_STRING_EQUAL(rows[1].field[0], "alice");
 	CU_ASSERT_STRING_EQUAL(rows[5].field[0], "eve");
+	CU_ASSERT_STRING_EQUAL(rows[6].field[0], "frank");
 
 	char sol[LAB_PATH_LEN], bob_file[LAB_PATH_LEN];
 	snprintf(sol, sizeof sol, "%s/lessons/01-machine/solution/lab1.s", test_top());
@@ -147,23 +155,26 @@ test_grade_all_grades_a_folder_of_handins(void)
 
 	const struct csv_row *alice = find_row(rows, n, "alice"), *bob = find_row(rows, n, "bob"),
 			     *carol = find_row(rows, n, "carol"), *dave = find_row(rows, n, "dave"),
-			     *eve = find_row(rows, n, "eve");
-	CU_ASSERT_FATAL(alice && bob && carol && dave && eve);
+			     *eve = find_row(rows, n, "eve"), *frank = find_row(rows, n, "frank");
+	CU_ASSERT_FATAL(alice && bob && carol && dave && eve && frank);
 	CU_ASSERT_STRING_EQUAL(alice->field[1], "1");
 	CU_ASSERT_EQUAL(atoi(alice->field[2]), full);
 	CU_ASSERT_EQUAL(atoi(alice->field[3]), max);
 	CU_ASSERT_STRING_EQUAL(alice->field[4], "");
 	CU_ASSERT_EQUAL(atoi(bob->field[2]), bob_here);
+	CU_ASSERT_STRING_EQUAL(carol->field[1], "3");
 	CU_ASSERT_EQUAL(atoi(carol->field[2]), 0);
-	CU_ASSERT_EQUAL(atoi(carol->field[3]), max);
-	CU_ASSERT_PTR_NOT_NULL(strstr(carol->field[4], "lab1_broken.c"));
+	CU_ASSERT(atoi(carol->field[3]) > 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(carol->field[4], "vcpu.c"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(carol->field[4], "error"));
 	CU_ASSERT_EQUAL(atoi(dave->field[2]), full);           /* the real checker ran */
 	CU_ASSERT_PTR_NOT_NULL(strstr(dave->field[5], "lessons/01-machine/check"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(eve->field[5], "not a hand-in"));
+	CU_ASSERT_EQUAL(atoi(frank->field[2]), full);
+	CU_ASSERT_PTR_NOT_NULL(strstr(frank->field[5], "new files outside the lab removed: GNUmakefile"));
 
 	/* each graded row's checks add up to its score; bob's are not all full */
-	const struct csv_row *graded[] = { alice, bob, dave };
+	const struct csv_row *graded[] = { alice, bob, dave, frank };
 	for (size_t i = 0; i < ARRAY_SIZE(graded); i++) {
 		int sum = 0, checks = 0;
 		for (int f = 6; f < graded[i]->nfields; f++)
