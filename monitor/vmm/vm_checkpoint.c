@@ -3,7 +3,8 @@
  * "going further").  The real machine is saved with its memory, which
  * holds the guest's memory and the shadow page tables; the virtual machine
  * (the vCPU, a view of that memory) without.  What the monitor keeps
- * beside them is copied field by field; the translation cache is flushed.
+ * beside them is copied by one list of fields (VM_RUN_STATE); the
+ * translation cache is flushed.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,35 +14,40 @@
 #include "vm_checkpoint.h"
 #include "vm_internal.h"
 
+/* The monitor's own run state beside the machines, saved and restored as it
+ * is: one list for the checkpoint's fields, the save and the restore.  A
+ * field struct vm gains that a run changes belongs here (vm_internal.h). */
+#define VM_RUN_STATE(X)                                         \
+	X(struct vm_stats, stats)                               \
+	X(struct machine_stop_info, stop)                       \
+	X(bool, stopped)                                        \
+	X(bool, in_place)                                       \
+	X(unsigned, events_without_progress)                    \
+	X(unsigned, in_place_fills_in_a_row)                    \
+	X(uint64_t, real_retired_at_entry)                      \
+	X(uint64_t, in_place_fill_at)                           \
+	X(struct pv_state, pv)
+
 struct vm_checkpoint {
 	struct machine_snapshot *real, *virt;   /* virt NULL in bare mode */
 	uint64_t position, console_bytes;
 	struct shadow shadow;                   /* its pt_frame points into ... */
 	uint8_t *pt_frame;                      /* ... this copy */
-	struct vm_stats stats;
 	struct bt_stats bt_stats;
-	struct machine_stop_info stop;
-	bool stopped, in_place;
-	unsigned events_without_progress, in_place_fills_in_a_row;
-	uint64_t real_retired_at_entry, in_place_fill_at;
-	struct pv_state pv;
+#define VM_RUN_STATE_FIELD(type, name) type name;
+	VM_RUN_STATE(VM_RUN_STATE_FIELD)
+#undef VM_RUN_STATE_FIELD
 };
 
 static void
 vm_checkpoint_save_monitor(struct vm_checkpoint *cp, const struct vm *vm)
 {
 	cp->shadow = vm->shadow;
-	cp->stats = vm->stats;
 	if (vm->bt)
 		cp->bt_stats = vm->bt->stats;
-	cp->stop = vm->stop;
-	cp->stopped = vm->stopped;
-	cp->in_place = vm->in_place;
-	cp->events_without_progress = vm->events_without_progress;
-	cp->in_place_fills_in_a_row = vm->in_place_fills_in_a_row;
-	cp->real_retired_at_entry = vm->real_retired_at_entry;
-	cp->in_place_fill_at = vm->in_place_fill_at;
-	cp->pv = vm->pv;
+#define VM_RUN_STATE_SAVE(type, name) cp->name = vm->name;
+	VM_RUN_STATE(VM_RUN_STATE_SAVE)
+#undef VM_RUN_STATE_SAVE
 }
 
 struct vm_checkpoint *
@@ -80,15 +86,9 @@ vm_checkpoint_restore(struct vm *vm, const struct vm_checkpoint *cp)
 	vm->shadow.pt_frame = pt_frame;
 	if (pt_frame && cp->pt_frame)
 		memcpy(pt_frame, cp->pt_frame, vm->shadow.guest_frames);
-	vm->stats = cp->stats;
-	vm->stop = cp->stop;
-	vm->stopped = cp->stopped;
-	vm->in_place = cp->in_place;
-	vm->events_without_progress = cp->events_without_progress;
-	vm->in_place_fills_in_a_row = cp->in_place_fills_in_a_row;
-	vm->real_retired_at_entry = cp->real_retired_at_entry;
-	vm->in_place_fill_at = cp->in_place_fill_at;
-	vm->pv = cp->pv;
+#define VM_RUN_STATE_RESTORE(type, name) vm->name = cp->name;
+	VM_RUN_STATE(VM_RUN_STATE_RESTORE)
+#undef VM_RUN_STATE_RESTORE
 	if (vm->bt) {
 		/* a cache: emptied, and rebuilt as the guest runs again */
 		bt_reset(vm->bt);

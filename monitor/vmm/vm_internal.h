@@ -16,6 +16,8 @@ enum { MONITOR_MEMORY = VM_MONITOR_MEMORY };
  * (a fault the monitor keeps "fixing") must not hang it. */
 enum { MONITOR_LIVELOCK_LIMIT = 4096 };
 
+/* A field a run changes must also be in vm_checkpoint.c's VM_RUN_STATE list,
+ * or going back (the monitor's reverse-step) will not restore it. */
 struct vm {
 	struct vm_config cfg;
 	struct machine *real;        /* the real machine */
