@@ -84,8 +84,8 @@ TRAPLAB_OBJS += $(patsubst %.c,%.o,$(wildcard monitor/cli/*.c))
 
 # ---- the CUnit test runner (tests/suites.def lists the suites) ---------------
 TEST_OBJS += tests/main.o
-TEST_OBJS += tests/support.o
-TEST_OBJS += $(patsubst %.c,%.o,$(wildcard tests/isa/*.c tests/machine/*.c tests/guests/*.c tests/cli/*.c tests/monitor/*.c tests/kvm/*.c tests/lessons/*.c tests/spec/*.c tests/house/*.c))
+TEST_OBJS += tests/support.o tests/run_report.o tests/run_watchdog.o
+TEST_OBJS += $(patsubst %.c,%.o,$(wildcard tests/isa/*.c tests/machine/*.c tests/guests/*.c tests/cli/*.c tests/monitor/*.c tests/kvm/*.c tests/lessons/*.c tests/spec/*.c tests/house/*.c tests/runner/*.c))
 
 # ---- PG32 guests, assembled by traplab itself --------------------------------
 GUESTS += $(BUILD)/guests/hello.img

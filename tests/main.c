@@ -21,6 +21,8 @@
 
 #include "kvm/kvm_delegate.h"
 #include "kvm/run_plan.h"
+#include "run_report.h"
+#include "run_watchdog.h"
 #include "support.h"
 
 #define SUITE(name) extern CU_SuiteInfo name;
@@ -34,10 +36,28 @@ static CU_SuiteInfo *const all_suites[] = {
 	NULL
 };
 
+/* TRAPLAB_RUN_FIXTURE set: this runner's only suite is the watchdog's
+ * fixture, a test that hangs (tests/runner/test_runner.c runs it so). */
+extern CU_SuiteInfo suite_runner_hang_fixture;
+static CU_SuiteInfo *const fixture_suites[] = { &suite_runner_hang_fixture, NULL };
+
 const CU_SuiteInfo *const *
 test_all_suites(void)
 {
+	if (getenv("TRAPLAB_RUN_FIXTURE"))
+		return (const CU_SuiteInfo *const *)fixture_suites;
 	return (const CU_SuiteInfo *const *)all_suites;
+}
+
+/* The hosts started in the background, for the watchdog to stop. */
+static struct kvm_delegate *svm, *vmx_run;
+
+static bool
+stop_hosts(void)
+{
+	kvm_delegate_abandon(svm);
+	kvm_delegate_abandon(vmx_run);
+	return svm || vmx_run;
 }
 
 int
@@ -47,14 +67,15 @@ main(int argc, char **argv)
 		return 2;
 	struct run_args args;
 	run_parse_args(argc, argv, &args);
+	const CU_SuiteInfo *const *suites = test_all_suites();
 	size_t count = 0;
-	while (all_suites[count])
+	while (suites[count])
 		count++;
 	bool chosen[count];
 	char err[600];
 	if (args.inside && !kvm_delegate_inside_ok())
 		return 2;
-	if (run_choose_suites(test_all_suites(), count, argc, argv, &args, chosen, err, sizeof err) < 0) {
+	if (run_choose_suites(suites, count, argc, argv, &args, chosen, err, sizeof err) < 0) {
 		fprintf(stderr, "run-tests: %s\n", err);
 		return 2;
 	}
@@ -65,13 +86,13 @@ main(int argc, char **argv)
 	enum kvm_delegate_plan plan = KVM_DELEGATE_HERE;
 	char why[1024] = "", vmx_why[512] = "";
 	struct run_split split;
-	run_split_hosts(test_all_suites(), chosen, count, false, &split);
+	run_split_hosts(suites, chosen, count, false, &split);
 	if (!args.inside && split.kvm_tests)
 		plan = kvm_delegate_plan(why, sizeof why);
 	bool moving = plan == KVM_DELEGATE_MOVE || plan == KVM_DELEGATE_BOTH;
 	bool vmx = moving && kvm_delegate_vmx_ready(vmx_why, sizeof vmx_why);
 	if (vmx)
-		run_split_hosts(test_all_suites(), chosen, count, true, &split);
+		run_split_hosts(suites, chosen, count, true, &split);
 	unsigned kvm_tests = split.kvm_tests;
 
 	CU_SuiteInfo list[count + 1];
@@ -83,8 +104,8 @@ main(int argc, char **argv)
 				   : plan == KVM_DELEGATE_MOVE ? KVM_PICK_NOT_KVM
 				   : plan == KVM_DELEGATE_BOTH ? KVM_PICK_NOT_HARDWARE
 				   : KVM_PICK_ALL;
-		if (run_pick_tests(all_suites[i], pick, NULL))
-			run_pick_tests(all_suites[i], pick, &list[n++]);
+		if (run_pick_tests(suites[i], pick, NULL))
+			run_pick_tests(suites[i], pick, &list[n++]);
 	}
 	list[n] = (CU_SuiteInfo)CU_SUITE_INFO_NULL;
 	if (CU_register_suites(list) != CUE_SUCCESS) {
@@ -93,7 +114,9 @@ main(int argc, char **argv)
 	}
 
 	double start = test_seconds();
-	struct kvm_delegate *svm = NULL, *vmx_run = NULL;
+	double limit = run_watchdog_limit(args.inside ? RUN_TEST_LIMIT_IN_HOST_S : RUN_TEST_LIMIT_S);
+	if (!limit)
+		return 2;
 	if (plan == KVM_DELEGATE_UNABLE)
 		printf("run-tests: the %u tests that need /dev/kvm run here, not in the SVM host: %s\n",
 		       kvm_tests, why);
@@ -113,8 +136,10 @@ main(int argc, char **argv)
 			vmx_run = kvm_delegate_start(KVM_TEST_VMX_HOST, split.vmx_suites, split.vmx_tests,
 						     false, svm);
 	}
+	run_watchdog_start(limit, CU_get_registry()->uiNumberOfTests, start, stop_hosts);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
+	run_report_failures_from_cunit();
 	struct kvm_delegate_counts c = {
 		.ran = CU_get_number_of_tests_run(),
 		.failed = CU_get_number_of_tests_failed(),
@@ -133,10 +158,8 @@ main(int argc, char **argv)
 	if (plan == KVM_DELEGATE_UNABLE)
 		printf("\nrun-tests: the %u tests that need /dev/kvm ran here, not in the SVM host: %s\n",
 		       kvm_tests, why);
-	printf("\nrun-tests: %u passed, %u failed, %u skipped (of %u tests", c.passed, c.failed,
-	       c.skipped, c.ran);
-	if (suites_failed)
-		printf("; %u suites could not start", suites_failed);
-	printf(") in %.0f s\n", test_seconds() - start);
+	run_report_print_failures(stdout);
+	run_report_last_line(c.passed, c.failed, c.skipped, c.ran, suites_failed,
+			     test_seconds() - start);
 	return (c.failed || suites_failed || delegated) ? 1 : 0;
 }

@@ -17,6 +17,7 @@
 
 #include "cli/cli_support.h"
 #include "kvm.h"
+#include "run_report.h"
 #include "support.h"
 
 /* The tests that need /dev/kvm: a whole suite, or its tests whose names start
@@ -415,60 +416,88 @@ kvm_delegate_read_console(enum kvm_test_host host, const char *all, unsigned tes
 	return false;
 }
 
-int
-kvm_delegate_finish(struct kvm_delegate *d, enum kvm_test_host host, unsigned tests,
-		    struct kvm_delegate_counts *c)
+/* Follow the host's console into *con until it exits or its watchdog
+ * stops it (SIGTERM, which the run scripts pass on to their emulator;
+ * SIGKILL if that did not end it).  True if the watchdog did. */
+static bool
+delegate_follow(struct kvm_delegate *d, struct console *con, int *status)
 {
-	const struct host_info *h = &hosts[host];
-	if (!d) {
-		printf("run-tests: the %s did not start: its %u tests count as failed\n", h->name, tests);
-		c->failed += tests;
-		c->ran += tests;
-		return -1;
-	}
-	printf("\nrun-tests: the %s's console (its tests' output is indented there too):\n", h->name);
-	struct console con = { .host = h->name, .cap = 65536 };
-	con.all = malloc(con.cap);
-	con.all[0] = '\0';
 	char buf[4096];
 	off_t off = 0;
 	bool exited = false, timed_out = false;
 	double term_sent = 0;
-	int status = 0;
+	*status = 0;
 	for (;;) {
 		ssize_t n = pread(d->fd, buf, sizeof buf, off);
 		if (n > 0) {
 			off += n;
 			for (ssize_t i = 0; i < n; i++)
-				console_put(&con, buf[i]);
+				console_put(con, buf[i]);
 			fflush(stdout);
 			continue;
 		}
 		if (exited)
 			break;
-		pid_t w = waitpid(d->pid, &status, WNOHANG);
+		pid_t w = waitpid(d->pid, status, WNOHANG);
 		if (w == d->pid || (w < 0 && errno == ECHILD)) {
 			if (w < 0)    /* reaped by someone else: its last lines tell */
-				status = 0;
+				*status = 0;
 			exited = true;   /* one more read for what came last */
 			continue;
 		}
-		/* past the watchdog: SIGTERM, which the run scripts pass on to
-		 * their emulator; SIGKILL if that did not end it */
 		if (test_seconds() - d->t0 > d->timeout && !timed_out) {
 			kill(d->pid, SIGTERM);
 			term_sent = test_seconds();
 			timed_out = true;
 		} else if (timed_out && test_seconds() - term_sent > DELEGATE_GRACE_S) {
 			kill(d->pid, SIGKILL);
-			waitpid(d->pid, &status, 0);
+			waitpid(d->pid, status, 0);
 			exited = true;
 			continue;
 		}
 		nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
 	}
-	if (con.line_len)
-		console_put(&con, '\n');
+	if (con->line_len)
+		console_put(con, '\n');
+	return timed_out;
+}
+
+/* The whole run failed: its tests count as failed, and the report says why
+ * and where its console shows it had got to. */
+static int
+delegate_failed(const struct host_info *h, unsigned tests, const char *why, const char *console,
+		double took, struct kvm_delegate_counts *c)
+{
+	char last[200] = "", what[400];
+	if (console)
+		kvm_delegate_last_test(console, last, sizeof last);
+	snprintf(what, sizeof what, "all %u tests (%s; %s%s)", tests, why,
+		 *last ? "the last test that started there: " : "no test started there", last);
+	run_report_note_failure(h->name, what);
+	if (console)
+		printf("run-tests: the %s run FAILED after %.0f s: %s; its %u tests count as failed\n",
+		       h->name, took, why, tests);
+	else
+		printf("run-tests: the %s did not start: its %u tests count as failed\n", h->name,
+		       tests);
+	c->failed += tests;
+	c->ran += tests;
+	return -1;
+}
+
+int
+kvm_delegate_finish(struct kvm_delegate *d, enum kvm_test_host host, unsigned tests,
+		    struct kvm_delegate_counts *c)
+{
+	const struct host_info *h = &hosts[host];
+	if (!d)
+		return delegate_failed(h, tests, "it did not start", NULL, 0, c);
+	printf("\nrun-tests: the %s's console (its tests' output is indented there too):\n", h->name);
+	struct console con = { .host = h->name, .cap = 65536 };
+	con.all = malloc(con.cap);
+	con.all[0] = '\0';
+	int status;
+	bool timed_out = delegate_follow(d, &con, &status);
 	char *all = con.all;
 	/* how long it ran: until its console's last line (the rest of this run
 	 * may have gone on for longer) */
@@ -493,21 +522,43 @@ kvm_delegate_finish(struct kvm_delegate *d, enum kvm_test_host host, unsigned te
 	if (*why && !con.started)
 		printf("  %.3s | (the host never started; its console, last 3000 bytes:)\n%s\n", h->name,
 		       con.len > 3000 ? all + con.len - 3000 : all);
-	free(all);
-	if (*why) {
-		printf("run-tests: the %s run FAILED after %.0f s: %s; its %u tests count as failed\n",
-		       h->name, took, why, tests);
-		c->failed += tests;
-		c->ran += tests;
-		return -1;
+	int rc = *why ? delegate_failed(h, tests, why, all, took, c) : 0;
+	if (!*why) {
+		run_report_failures_from_console(h->name, all);
+		printf("run-tests: in the %s (%s): %u passed, %u failed, %u skipped (of %u tests) in "
+		       "%.0f s\n", h->name, h->cpu, in.passed, in.failed, in.skipped, in.ran, took);
+		c->passed += in.passed;
+		c->failed += in.failed;
+		c->skipped += in.skipped;
+		c->ran += in.ran;
 	}
-	printf("run-tests: in the %s (%s): %u passed, %u failed, %u skipped (of %u tests) in %.0f s\n",
-	       h->name, h->cpu, in.passed, in.failed, in.skipped, in.ran, took);
-	c->passed += in.passed;
-	c->failed += in.failed;
-	c->skipped += in.skipped;
-	c->ran += in.ran;
-	return 0;
+	free(all);
+	return rc;
+}
+
+void
+kvm_delegate_abandon(struct kvm_delegate *d)
+{
+	if (d)
+		kill(d->pid, SIGTERM);
+}
+
+void
+kvm_delegate_last_test(const char *console, char *out, size_t len)
+{
+	static const char mark[] = "  Test: ";
+	const char *last = NULL;
+	for (const char *p = console; (p = strstr(p, mark)) != NULL; p++)
+		last = p + strlen(mark);
+	if (!last) {
+		snprintf(out, len, "%s", "");
+		return;
+	}
+	size_t n = strcspn(last, "\n");
+	const char *dots = strstr(last, " ...");
+	if (dots && (size_t)(dots - last) < n)
+		n = (size_t)(dots - last);
+	snprintf(out, len, "%.*s", (int)n, last);
 }
 
 bool

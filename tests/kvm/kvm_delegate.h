@@ -67,10 +67,20 @@ struct kvm_delegate;
 struct kvm_delegate *kvm_delegate_start(enum kvm_test_host host, const char *suites,
 					unsigned tests, bool vmx_too, const struct kvm_delegate *after);
 /* Wait for it (within its watchdog), print its console indented, and add its
- * counts to *c.  Returns 0, or -1 if it did not end with the runner's last
- * line for exactly those tests: then all of them count as failed. */
+ * counts to *c and its failed tests' names to the runner's report
+ * (run_report.h).  Returns 0, or -1 if it did not end with the runner's last
+ * line for exactly those tests: then all of them count as failed, and the
+ * report says why and which test had started there last. */
 int kvm_delegate_finish(struct kvm_delegate *d, enum kvm_test_host host, unsigned tests,
 			struct kvm_delegate_counts *c);
+
+/* Stop it now (SIGTERM, passed on to its emulator): the runner is exiting
+ * (run_watchdog.h).  NULL is nothing to stop. */
+void kvm_delegate_abandon(struct kvm_delegate *d);
+
+/* The name of the last test a host's console shows starting ("  Test: NAME
+ * ...") in `out`, or "" if none did. */
+void kvm_delegate_last_test(const char *console, char *out, size_t len);
 
 /* Read a host's console, as kvm_delegate_finish does: its counts in *in, or
  * false with why in `why` (no last line, no exit status line, other than

@@ -1,0 +1,102 @@
+/* run_report.c — the runner's last lines (run_report.h): the failed tests'
+ * names and the count line.  CUnit prints each failure where it happens and in
+ * a table far up a long log; a run of 500 tests and two KVM hosts is read
+ * from its tail, so the tail names them. */
+#include "run_report.h"
+
+#include <CUnit/CUnit.h>
+#include <CUnit/TestRun.h>
+#include <stdio.h>
+#include <string.h>
+
+enum {
+	RUN_FAILURES_KEPT = 256,   /* noted; beyond, only counted */
+	RUN_FAILURES_SHOWN = 30,   /* printed; beyond, "and N more" */
+	RUN_FAILURE_NAME = 240,
+	RUN_FAILURE_WHERE = 24,
+};
+
+static struct run_failure {
+	char where[RUN_FAILURE_WHERE];
+	char what[RUN_FAILURE_NAME];
+} failures[RUN_FAILURES_KEPT];
+static unsigned n_failures, n_beyond;
+
+void
+run_report_note_failure(const char *where, const char *what)
+{
+	for (unsigned i = 0; i < n_failures; i++)
+		if (strcmp(failures[i].where, where) == 0 && strcmp(failures[i].what, what) == 0)
+			return;
+	if (n_failures == RUN_FAILURES_KEPT) {
+		n_beyond++;
+		return;
+	}
+	struct run_failure *f = &failures[n_failures++];
+	snprintf(f->where, sizeof f->where, "%s", where);
+	snprintf(f->what, sizeof f->what, "%s", what);
+}
+
+void
+run_report_failures_from_cunit(void)
+{
+	char name[RUN_FAILURE_NAME];
+	for (CU_pFailureRecord r = CU_get_failure_list(); r; r = r->pNext) {
+		snprintf(name, sizeof name, "%s: %s", r->pSuite ? r->pSuite->pName : "?",
+			 r->pTest ? r->pTest->pName : "(the suite's set-up)");
+		run_report_note_failure("", name);
+	}
+}
+
+void
+run_report_print_failures(FILE *out)
+{
+	unsigned shown = n_failures < RUN_FAILURES_SHOWN ? n_failures : RUN_FAILURES_SHOWN;
+	if (n_failures)
+		fprintf(out, "\n");
+	for (unsigned i = 0; i < shown; i++) {
+		if (failures[i].where[0])
+			fprintf(out, "run-tests: failed in the %s: %s\n", failures[i].where,
+				failures[i].what);
+		else
+			fprintf(out, "run-tests: failed: %s\n", failures[i].what);
+	}
+	if (n_failures + n_beyond > shown)
+		fprintf(out, "run-tests: and %u more failed\n", n_failures + n_beyond - shown);
+}
+
+unsigned
+run_report_failures_from_console(const char *where, const char *console)
+{
+	static const char mark[] = "run-tests: failed: ";
+	char name[RUN_FAILURE_NAME];
+	unsigned found = 0;
+	for (const char *p = console; (p = strstr(p, mark)) != NULL; p++) {
+		if (p != console && p[-1] != '\n')
+			continue;   /* only at a line's start */
+		const char *start = p + strlen(mark);
+		size_t len = strcspn(start, "\r\n");
+		snprintf(name, sizeof name, "%.*s", (int)len, start);
+		run_report_note_failure(where, name);
+		found++;
+	}
+	return found;
+}
+
+void
+run_report_clear(void)
+{
+	n_failures = n_beyond = 0;
+}
+
+void
+run_report_last_line(unsigned passed, unsigned failed, unsigned skipped, unsigned ran,
+		     unsigned suites_failed, double seconds)
+{
+	printf("\nrun-tests: %u passed, %u failed, %u skipped (of %u tests", passed, failed, skipped,
+	       ran);
+	if (suites_failed)
+		printf("; %u suites could not start", suites_failed);
+	printf(") in %.0f s\n", seconds);
+	fflush(stdout);
+}

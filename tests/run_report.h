@@ -1,0 +1,34 @@
+/* run_report.h — the test runner's last lines (tests/main.c): the names of
+ * the tests that failed, here and in the KVM hosts, then the count line.
+ * The tail of a long log is all a CI page may show, so the tail says which
+ * tests failed, not only how many. */
+#ifndef TRAPLAB_TESTS_RUN_REPORT_H
+#define TRAPLAB_TESTS_RUN_REPORT_H
+
+#include <stdio.h>
+
+/* One failed test ("suite: test"), or what stands for several ("all 45
+ * tests: ..."); `where` is "" for this run, else the host ("svm-host").
+ * The same name from the same place is noted once. */
+void run_report_note_failure(const char *where, const char *what);
+
+/* Every test CUnit has seen fail in this run so far, once each. */
+void run_report_failures_from_cunit(void);
+
+/* The lines "run-tests: failed: NAME" ("failed in the svm-host: NAME"), at
+ * most RUN_FAILURES_SHOWN of them and how many more. */
+void run_report_print_failures(FILE *out);
+
+/* A host's console: each "run-tests: failed: NAME" line its runner printed,
+ * noted as failed in `where`.  Returns how many. */
+unsigned run_report_failures_from_console(const char *where, const char *console);
+
+/* The runner's last line: "run-tests: P passed, F failed, S skipped (of N
+ * tests) in T s" — the KVM hosts' runs are read by it (kvm_delegate.c). */
+void run_report_last_line(unsigned passed, unsigned failed, unsigned skipped, unsigned ran,
+			  unsigned suites_failed, double seconds);
+
+/* Forget them all (the runner's tests of this file). */
+void run_report_clear(void);
+
+#endif

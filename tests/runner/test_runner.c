@@ -1,0 +1,216 @@
+/* test_runner.c — the test runner's own behaviour that a CI log depends on
+ * (tests/run_watchdog.c, tests/run_report.c): a test that hangs is stopped
+ * by name, with what it started, and the run goes on to its last line; the
+ * last lines name the tests that failed here and in a KVM host.  The
+ * watchdog is tried on the real runner: this binary run again on its hang
+ * fixture (below), with a limit of one second. */
+#include <CUnit/CUnit.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli/cli_support.h"
+#include "kvm/kvm_delegate.h"
+#include "run_report.h"
+#include "support.h"
+
+enum {
+	FIXTURE_HANG_S = 300,      /* the hanging test's sleep: far past any limit */
+	FIXTURE_LIMIT_S = 1,       /* TRAPLAB_TEST_TIMEOUT for the fixture's run */
+	FIXTURE_ENDS_WITHIN_S = 30,
+};
+
+/* ---- the fixture: only a runner started with TRAPLAB_RUN_FIXTURE has it ---- */
+
+static void
+fixture_passes(void)
+{
+	CU_ASSERT_EQUAL(1 + 1, 2);
+}
+
+/* Starts a child (`sleep`), leaves its pid where TRAPLAB_RUN_FIXTURE says,
+ * and hangs. */
+static void
+fixture_hangs(void)
+{
+	char secs[16];
+	snprintf(secs, sizeof secs, "%d", FIXTURE_HANG_S);
+	char *argv[] = { "sleep", secs, NULL };
+	extern char **environ;
+	pid_t child;
+	CU_ASSERT_EQUAL_FATAL(posix_spawnp(&child, "sleep", NULL, NULL, argv, environ), 0);
+	FILE *f = fopen(getenv("TRAPLAB_RUN_FIXTURE"), "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fprintf(f, "%d\n", (int)child);
+	fclose(f);
+	sleep(FIXTURE_HANG_S);
+	CU_FAIL("the watchdog did not stop this test");
+}
+
+static void
+fixture_never_runs(void)
+{
+	CU_FAIL("a test after the hung one ran");
+}
+
+static CU_TestInfo fixture_tests[] = {
+	{ "a test that passes", fixture_passes },
+	{ "a test that hangs", fixture_hangs },
+	{ "a test after it", fixture_never_runs },
+	CU_TEST_INFO_NULL,
+};
+
+CU_SuiteInfo suite_runner_hang_fixture = { "runner: hang fixture", NULL, NULL, NULL, NULL,
+					   fixture_tests };
+
+/* ---- the tests ---- */
+
+/* Is `pid` gone (or a zombie no one has reaped yet)? */
+static bool
+process_gone(pid_t pid)
+{
+	char path[64], line[512];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return true;
+	char *end = fgets(line, sizeof line, f) ? strrchr(line, ')') : NULL;
+	fclose(f);
+	return end && end[1] == ' ' && end[2] == 'Z';
+}
+
+static void
+test_a_hung_test_is_stopped_by_name_with_what_it_started(void)
+{
+	char *dir = cli_tempdir(), pidfile[512];
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dir);
+	snprintf(pidfile, sizeof pidfile, "%s/child.pid", dir);
+	char limit[16];
+	snprintf(limit, sizeof limit, "%d", FIXTURE_LIMIT_S);
+	setenv("TRAPLAB_RUN_FIXTURE", pidfile, 1);
+	setenv("TRAPLAB_TEST_TIMEOUT", limit, 1);
+	const char *argv[] = { "/proc/self/exe", NULL };
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	CU_ASSERT_FATAL(n > 0);
+	exe[n] = '\0';
+	argv[0] = exe;
+	double t0 = test_seconds();
+	char *out;
+	int rc = cli_command(argv, &out);
+	double took = test_seconds() - t0;
+	unsetenv("TRAPLAB_RUN_FIXTURE");
+	unsetenv("TRAPLAB_TEST_TIMEOUT");
+
+	CU_ASSERT_EQUAL(rc, 1);
+	CU_ASSERT(took < FIXTURE_ENDS_WITHIN_S);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "run-tests: the test \"runner: hang fixture: a test that "
+				      "hangs\" has run for"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\nrun-tests: failed: runner: hang fixture: a test that "
+				      "hangs (did not end within"));
+	CU_ASSERT_PTR_NULL(strstr(out, "a test after the hung one ran"));
+	/* the last line: the hung test and the one after it count as failed */
+	const char *last = "run-tests: 1 passed, 2 failed, 0 skipped (of 3 tests) in ";
+	const char *at = strstr(out, last);
+	CU_ASSERT_PTR_NOT_NULL(at);
+	if (at)
+		CU_ASSERT_PTR_NULL(strchr(strchr(at, '\n') ? strchr(at, '\n') + 1 : at, '\n'));
+	if (!at)
+		fprintf(stderr, "\n    the fixture's run printed:\n%s\n", out);
+	/* what the hung test started did not outlive it */
+	char *pid_text = test_read_file(pidfile, NULL);
+	CU_ASSERT_PTR_NOT_NULL(pid_text);
+	if (pid_text) {
+		pid_t child = (pid_t)atoi(pid_text);
+		CU_ASSERT(child > 0 && process_gone(child));
+		if (child > 0 && !process_gone(child))
+			kill(child, SIGKILL);
+		free(pid_text);
+	}
+	free(out);
+	cli_rmtree(dir);
+	free(dir);
+}
+
+/* What run_report_print_failures writes, in a malloc'd string. */
+static char *
+printed_failures(void)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	run_report_print_failures(f);
+	fclose(f);
+	return text;
+}
+
+static void
+test_the_last_lines_name_failures_here_and_in_a_host_once_each(void)
+{
+	run_report_clear();
+	static const char console[] =
+		"svm-host: /dev/kvm from kvm_amd\n"
+		"run-tests: failed: kvm: Linux: boots to the shell\n"
+		"  svm | not at a line's start: run-tests: failed: no\n"
+		"run-tests: failed: kvm: gdb stub: breakpoints\n"
+		"run-tests: failed: kvm: Linux: boots to the shell\n"
+		"run-tests: 43 passed, 2 failed, 0 skipped (of 45 tests) in 70 s\n";
+	CU_ASSERT_EQUAL(run_report_failures_from_console("svm-host", console), 3);
+	run_report_note_failure("", "isa: round trip: every opcode");
+	run_report_note_failure("", "isa: round trip: every opcode");
+	char *text = printed_failures();
+	CU_ASSERT_STRING_EQUAL(text, "\n"
+			       "run-tests: failed in the svm-host: kvm: Linux: boots to the shell\n"
+			       "run-tests: failed in the svm-host: kvm: gdb stub: breakpoints\n"
+			       "run-tests: failed: isa: round trip: every opcode\n");
+	free(text);
+	run_report_clear();
+	text = printed_failures();
+	CU_ASSERT_STRING_EQUAL(text, "");
+	free(text);
+}
+
+static void
+test_a_long_list_of_failures_is_cut_with_a_count(void)
+{
+	run_report_clear();
+	char name[64];
+	for (int i = 0; i < 40; i++) {
+		snprintf(name, sizeof name, "suite: test %d", i);
+		run_report_note_failure("", name);
+	}
+	char *text = printed_failures();
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "run-tests: failed: suite: test 29\n"));
+	CU_ASSERT_PTR_NULL(strstr(text, "suite: test 30\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "run-tests: and 10 more failed\n"));
+	free(text);
+	run_report_clear();
+}
+
+static void
+test_a_stopped_host_is_reported_at_its_last_test(void)
+{
+	char last[200];
+	kvm_delegate_last_test("svm-host: up\nSuite: kvm: Linux\n"
+			       "  Test: boots to the shell ...passed\n"
+			       "  Test: the shell answers ...", last, sizeof last);
+	CU_ASSERT_STRING_EQUAL(last, "the shell answers");
+	kvm_delegate_last_test("SeaBIOS\nsvm-host: up\n", last, sizeof last);
+	CU_ASSERT_STRING_EQUAL(last, "");
+}
+
+static CU_TestInfo tests[] = {
+	{ "a hung test is stopped by name, with what it started", test_a_hung_test_is_stopped_by_name_with_what_it_started },
+	{ "the last lines name failures here and in a host, once each", test_the_last_lines_name_failures_here_and_in_a_host_once_each },
+	{ "a long list of failures is cut with a count", test_a_long_list_of_failures_is_cut_with_a_count },
+	{ "a stopped host is reported at its last test", test_a_stopped_host_is_reported_at_its_last_test },
+	CU_TEST_INFO_NULL,
+};
+
+CU_SuiteInfo suite_runner = { "runner: watchdog and last lines", NULL, NULL, NULL, NULL, tests };
