@@ -139,6 +139,7 @@ main(int argc, char **argv)
 	run_watchdog_start(limit, CU_get_registry()->uiNumberOfTests, start, stop_hosts);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
+	run_watchdog_finish();
 	run_report_failures_from_cunit();
 	struct kvm_delegate_counts c = {
 		.ran = CU_get_number_of_tests_run(),
@@ -158,6 +159,7 @@ main(int argc, char **argv)
 	if (plan == KVM_DELEGATE_UNABLE)
 		printf("\nrun-tests: the %u tests that need /dev/kvm ran here, not in the SVM host: %s\n",
 		       kvm_tests, why);
+	run_report_print_slowest(&run_report_slowest, stdout);
 	run_report_print_failures(stdout);
 	run_report_last_line(c.passed, c.failed, c.skipped, c.ran, suites_failed,
 			     test_seconds() - start);

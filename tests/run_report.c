@@ -12,13 +12,12 @@
 enum {
 	RUN_FAILURES_KEPT = 256,   /* noted; beyond, only counted */
 	RUN_FAILURES_SHOWN = 30,   /* printed; beyond, "and N more" */
-	RUN_FAILURE_NAME = 240,
 	RUN_FAILURE_WHERE = 24,
 };
 
 static struct run_failure {
 	char where[RUN_FAILURE_WHERE];
-	char what[RUN_FAILURE_NAME];
+	char what[RUN_TEST_NAME];
 } failures[RUN_FAILURES_KEPT];
 static unsigned n_failures, n_beyond;
 
@@ -40,7 +39,7 @@ run_report_note_failure(const char *where, const char *what)
 void
 run_report_failures_from_cunit(void)
 {
-	char name[RUN_FAILURE_NAME];
+	char name[RUN_TEST_NAME];
 	for (CU_pFailureRecord r = CU_get_failure_list(); r; r = r->pNext) {
 		snprintf(name, sizeof name, "%s: %s", r->pSuite ? r->pSuite->pName : "?",
 			 r->pTest ? r->pTest->pName : "(the suite's set-up)");
@@ -69,7 +68,7 @@ unsigned
 run_report_failures_from_console(const char *where, const char *console)
 {
 	static const char mark[] = "run-tests: failed: ";
-	char name[RUN_FAILURE_NAME];
+	char name[RUN_TEST_NAME];
 	unsigned found = 0;
 	for (const char *p = console; (p = strstr(p, mark)) != NULL; p++) {
 		if (p != console && p[-1] != '\n')
@@ -83,8 +82,38 @@ run_report_failures_from_console(const char *where, const char *console)
 	return found;
 }
 
+struct run_slowest run_report_slowest;
+
 void
-run_report_clear(void)
+run_report_note_duration(struct run_slowest *s, const char *suite, const char *test,
+			 double seconds)
+{
+	unsigned at = s->count;   /* its place, the slowest first */
+	while (at > 0 && s->tests[at - 1].seconds < seconds)
+		at--;
+	if (at == RUN_SLOWEST_SHOWN)
+		return;
+	unsigned moved = (s->count < RUN_SLOWEST_SHOWN ? s->count : RUN_SLOWEST_SHOWN - 1) - at;
+	memmove(&s->tests[at + 1], &s->tests[at], moved * sizeof s->tests[0]);
+	snprintf(s->tests[at].name, sizeof s->tests[at].name, "%s: %s", suite, test);
+	s->tests[at].seconds = seconds;
+	if (s->count < RUN_SLOWEST_SHOWN)
+		s->count++;
+}
+
+void
+run_report_print_slowest(const struct run_slowest *s, FILE *out)
+{
+	if (!s->count)
+		return;
+	fprintf(out, "\nrun-tests: the slowest:");
+	for (unsigned i = 0; i < s->count; i++)
+		fprintf(out, "%s %.0f s %s", i ? ";" : "", s->tests[i].seconds, s->tests[i].name);
+	fprintf(out, "\n");
+}
+
+void
+run_report_clear_failures(void)
 {
 	n_failures = n_beyond = 0;
 }

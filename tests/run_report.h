@@ -23,12 +23,28 @@ void run_report_print_failures(FILE *out);
  * noted as failed in `where`.  Returns how many. */
 unsigned run_report_failures_from_console(const char *where, const char *console);
 
+/* The slowest few tests, for one line above the failures ("run-tests: the
+ * slowest: 41 s SUITE: TEST; ..."): where the suite's time goes.  The
+ * runner's own is run_report_slowest; run_watchdog.c times the tests. */
+enum { RUN_SLOWEST_SHOWN = 5, RUN_TEST_NAME = 240 };
+struct run_slowest {
+	struct {
+		char name[RUN_TEST_NAME];
+		double seconds;
+	} tests[RUN_SLOWEST_SHOWN];   /* the slowest first */
+	unsigned count;
+};
+extern struct run_slowest run_report_slowest;
+void run_report_note_duration(struct run_slowest *s, const char *suite, const char *test,
+			      double seconds);
+void run_report_print_slowest(const struct run_slowest *s, FILE *out);
+
 /* The runner's last line: "run-tests: P passed, F failed, S skipped (of N
  * tests) in T s" — the KVM hosts' runs are read by it (kvm_delegate.c). */
 void run_report_last_line(unsigned passed, unsigned failed, unsigned skipped, unsigned ran,
 			  unsigned suites_failed, double seconds);
 
 /* Forget them all (the runner's tests of this file). */
-void run_report_clear(void);
+void run_report_clear_failures(void);
 
 #endif

@@ -1,6 +1,6 @@
 /* run_watchdog.c — the runner's per-test watchdog (run_watchdog.h): a
- * thread that looks once a second at which test CUnit is running and how
- * many have ended.  CUnit runs each test in the runner's own thread with no
+ * thread that looks ten times a second at which test CUnit is running and
+ * how many have ended (and so also times them, for the slowest).  CUnit runs each test in the runner's own thread with no
  * limit, and a hang anywhere under it stalls everything after; nothing in
  * the test can be trusted to end it, so this thread does, from outside. */
 #include "run_watchdog.h"
@@ -9,6 +9,7 @@
 #include <CUnit/TestRun.h>
 #include <dirent.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,9 @@ static struct {
 	double limit, start;
 	unsigned total;
 	run_watchdog_stop_fn *stop;
+	pthread_t thread;
+	bool started;
+	atomic_bool finishing;   /* the run is over: one more look, then end */
 } watch;
 
 double
@@ -120,19 +124,28 @@ watchdog_fire(CU_pTest test, double ran_for)
 	_exit(1);
 }
 
+enum { WATCH_PERIOD_US = 100 * 1000 };
+
 static void *
 watchdog_thread(void *arg)
 {
 	(void)arg;
 	CU_pTest seen = NULL;
+	CU_pSuite seen_suite = NULL;
 	unsigned seen_done = 0;
 	double since = test_seconds();
-	for (;;) {
-		sleep(1);
+	for (bool last = false; !last;) {
+		usleep(WATCH_PERIOD_US);
+		last = atomic_load(&watch.finishing);
 		CU_pTest now = CU_get_current_test();
+		CU_pSuite suite = CU_get_current_suite();
 		unsigned done = CU_get_number_of_tests_run();
 		if (now != seen || done != seen_done) {   /* another test, or the same one again */
+			if (seen && seen_suite)   /* how long it took, to a period */
+				run_report_note_duration(&run_report_slowest, seen_suite->pName, seen->pName,
+							 test_seconds() - since);
 			seen = now;
+			seen_suite = suite;
 			seen_done = done;
 			since = test_seconds();
 			continue;
@@ -150,9 +163,17 @@ run_watchdog_start(double limit_s, unsigned total, double start, run_watchdog_st
 	watch.total = total;
 	watch.start = start;
 	watch.stop = stop;
-	pthread_t t;
-	if (pthread_create(&t, NULL, watchdog_thread, NULL) == 0)
-		pthread_detach(t);
-	else
+	watch.started = pthread_create(&watch.thread, NULL, watchdog_thread, NULL) == 0;
+	if (!watch.started)
 		fprintf(stderr, "run-tests: no per-test watchdog: pthread_create failed\n");
+}
+
+void
+run_watchdog_finish(void)
+{
+	if (!watch.started)
+		return;
+	atomic_store(&watch.finishing, true);
+	pthread_join(watch.thread, NULL);
+	watch.started = false;
 }

@@ -23,6 +23,9 @@ typedef bool run_watchdog_stop_fn(void);
  * started at `start` (test_seconds()). */
 void run_watchdog_start(double limit_s, unsigned total, double start, run_watchdog_stop_fn *stop);
 
+/* The tests are over: the last one timed, the watchdog ended. */
+void run_watchdog_finish(void);
+
 /* The limit TRAPLAB_TEST_TIMEOUT sets, or `fallback`; 0 for a bad value (said). */
 double run_watchdog_limit(double fallback);
 

@@ -153,7 +153,7 @@ printed_failures(void)
 static void
 test_the_last_lines_name_failures_here_and_in_a_host_once_each(void)
 {
-	run_report_clear();
+	run_report_clear_failures();
 	static const char console[] =
 		"svm-host: /dev/kvm from kvm_amd\n"
 		"run-tests: failed: kvm: Linux: boots to the shell\n"
@@ -170,7 +170,7 @@ test_the_last_lines_name_failures_here_and_in_a_host_once_each(void)
 			       "run-tests: failed in the svm-host: kvm: gdb stub: breakpoints\n"
 			       "run-tests: failed: isa: round trip: every opcode\n");
 	free(text);
-	run_report_clear();
+	run_report_clear_failures();
 	text = printed_failures();
 	CU_ASSERT_STRING_EQUAL(text, "");
 	free(text);
@@ -179,7 +179,7 @@ test_the_last_lines_name_failures_here_and_in_a_host_once_each(void)
 static void
 test_a_long_list_of_failures_is_cut_with_a_count(void)
 {
-	run_report_clear();
+	run_report_clear_failures();
 	char name[64];
 	for (int i = 0; i < 40; i++) {
 		snprintf(name, sizeof name, "suite: test %d", i);
@@ -190,7 +190,7 @@ test_a_long_list_of_failures_is_cut_with_a_count(void)
 	CU_ASSERT_PTR_NULL(strstr(text, "suite: test 30\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "run-tests: and 10 more failed\n"));
 	free(text);
-	run_report_clear();
+	run_report_clear_failures();
 }
 
 static void
@@ -205,11 +205,33 @@ test_a_stopped_host_is_reported_at_its_last_test(void)
 	CU_ASSERT_STRING_EQUAL(last, "");
 }
 
+static void
+test_the_slowest_tests_are_kept_slowest_first(void)
+{
+	struct run_slowest s = { .count = 0 };
+	static const double took[] = { 3, 41, 0.2, 7, 12, 5, 30, 1 };
+	char test[16];
+	for (unsigned i = 0; i < sizeof took / sizeof took[0]; i++) {
+		snprintf(test, sizeof test, "t%u", i);
+		run_report_note_duration(&s, "suite", test, took[i]);
+	}
+	CU_ASSERT_EQUAL(s.count, RUN_SLOWEST_SHOWN);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	run_report_print_slowest(&s, f);
+	fclose(f);
+	CU_ASSERT_STRING_EQUAL(text, "\nrun-tests: the slowest: 41 s suite: t1; 30 s suite: t6; "
+			       "12 s suite: t4; 7 s suite: t3; 5 s suite: t5\n");
+	free(text);
+}
+
 static CU_TestInfo tests[] = {
 	{ "a hung test is stopped by name, with what it started", test_a_hung_test_is_stopped_by_name_with_what_it_started },
 	{ "the last lines name failures here and in a host, once each", test_the_last_lines_name_failures_here_and_in_a_host_once_each },
 	{ "a long list of failures is cut with a count", test_a_long_list_of_failures_is_cut_with_a_count },
 	{ "a stopped host is reported at its last test", test_a_stopped_host_is_reported_at_its_last_test },
+	{ "the slowest tests are kept, slowest first", test_the_slowest_tests_are_kept_slowest_first },
 	CU_TEST_INFO_NULL,
 };
 
