@@ -19,7 +19,8 @@
 
 extern char **environ;
 
-enum { CLI_PATH = 4096, CLI_ARGS = 32, CLI_CHUNK = 4096, CLI_POLL_MS = 20 };
+enum { CLI_PATH = 4096, CLI_ARGS = 32, CLI_CHUNK = 4096, CLI_POLL_MS = 20,
+       CLI_COMMAND_WAITS = 12 };   /* cli_command's deadline, in cli_wait_ms()s: a make, a tmux */
 
 const char *
 cli_traplab(void)
@@ -262,17 +263,27 @@ cli_command(const char *const *argv, char **out)
 		close(fds[0]);
 		return -1;
 	}
+	/* until its end of file, then its exit; killed at the deadline, so that
+	 * a command that hangs fails this test, not the run */
 	char *buf = NULL;
 	size_t len = 0;
-	long deadline = cli_now_ms() + CLI_WAIT_MS;
+	long deadline = cli_now_ms() + cli_wait_ms() * CLI_COMMAND_WAITS;
 	while (cli_now_ms() < deadline && cli_read_some(fds[0], &buf, &len, CLI_POLL_MS * 10))
 		;
 	close(fds[0]);
-	int status;
-	waitpid(pid, &status, 0);
+	int status = 0;
+	pid_t done;
+	while ((done = waitpid(pid, &status, WNOHANG)) == 0 && cli_now_ms() < deadline)
+		usleep(CLI_POLL_MS * 1000);
+	if (done == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		fprintf(stderr, "%s did not finish within %ld ms: killed\n", argv[0],
+			cli_wait_ms() * CLI_COMMAND_WAITS);
+	}
 	if (out)
 		*out = buf ? buf : calloc(1, 1);
 	else
 		free(buf);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return done != 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

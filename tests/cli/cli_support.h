@@ -46,7 +46,8 @@ bool cli_have(const char *program);
 /* Write text to a file; 0 or -1. */
 int cli_write_file(const char *path, const char *text);
 /* Run a command (argv NULL-terminated) with stdout to `out` if non-NULL
- * (malloc'd); returns its exit status or -1. */
+ * (malloc'd); returns its exit status, or -1 (it could not start, or had
+ * not ended within 12 cli_wait_ms()s: killed, and said on stderr). */
 int cli_command(const char *const *argv, char **out);
 
 #endif
