@@ -14,6 +14,7 @@ enum {
 	RUN_FAILURES_SHOWN = 30,   /* printed; beyond, "and N more" */
 	RUN_FAILURE_WHERE = 24,
 };
+static const double RUN_SLOWEST_MIN_S = 0.5;
 
 static struct run_failure {
 	char where[RUN_FAILURE_WHERE];
@@ -88,6 +89,8 @@ void
 run_report_note_duration(struct run_slowest *s, const char *suite, const char *test,
 			 double seconds)
 {
+	if (seconds < RUN_SLOWEST_MIN_S)
+		return;   /* "0 s" says nothing */
 	unsigned at = s->count;   /* its place, the slowest first */
 	while (at > 0 && s->tests[at - 1].seconds < seconds)
 		at--;

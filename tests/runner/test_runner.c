@@ -209,13 +209,16 @@ static void
 test_the_slowest_tests_are_kept_slowest_first(void)
 {
 	struct run_slowest s = { .count = 0 };
-	static const double took[] = { 3, 41, 0.2, 7, 12, 5, 30, 1 };
+	static const double took[] = { 3, 41, 0.2, 7, 12, 5, 30, 1, 0.1 };
 	char test[16];
 	for (unsigned i = 0; i < sizeof took / sizeof took[0]; i++) {
 		snprintf(test, sizeof test, "t%u", i);
 		run_report_note_duration(&s, "suite", test, took[i]);
 	}
 	CU_ASSERT_EQUAL(s.count, RUN_SLOWEST_SHOWN);
+	struct run_slowest quick = { .count = 0 };
+	run_report_note_duration(&quick, "suite", "t", 0.2);   /* under half a second: not kept */
+	CU_ASSERT_EQUAL(quick.count, 0);
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
