@@ -250,25 +250,33 @@ static const struct host_info {
 				"TRAPLAB_VMX_HOST_TIMEOUT", 1800 },
 };
 
+const char *
+kvm_delegate_host_name(enum kvm_test_host host)
+{
+	return hosts[host].name;
+}
+
 enum {
 	DELEGATE_OUTPUT_MAX = 8 << 20,   /* a console is ~60 KiB; keep the tail beyond */
 	DELEGATE_GRACE_S = 5,            /* from SIGTERM (the run script cleans up) to SIGKILL */
+	DELEGATE_POWEROFF_S = 60,        /* from the runner's exit status there to the emulator's end */
 };
 
 struct kvm_delegate {
 	pid_t pid;
 	int fd;            /* the host's console, an unlinked file */
 	double t0, timeout;   /* the watchdog, seconds */
+	double poweroff;      /* seconds from its runner's end to its power-off */
 	struct timespec started;   /* CLOCK_REALTIME, against the file's mtime */
 };
 
-struct kvm_delegate *
-kvm_delegate_start(enum kvm_test_host host, const char *suites, unsigned tests, bool vmx_too,
-		   const struct kvm_delegate *after)
+/* Start `script BUILD tests SUITES` in the background, its console to an
+ * unlinked file, once `after` has ended. */
+static struct kvm_delegate *
+delegate_spawn(const struct host_info *h, const char *script, const char *suites, bool vmx_too,
+	       const struct kvm_delegate *after)
 {
-	const struct host_info *h = &hosts[host];
-	char script[PATH_MAX + 64], tmpl[] = "/tmp/traplab-kvm-host-XXXXXX";
-	snprintf(script, sizeof script, "%s/%s", test_top(), h->script);
+	char tmpl[] = "/tmp/traplab-kvm-host-XXXXXX";
 	int fd = mkstemp(tmpl);
 	if (fd < 0) {
 		fprintf(stderr, "run-tests: the %s's console file: %s\n", h->name, strerror(errno));
@@ -283,7 +291,7 @@ kvm_delegate_start(enum kvm_test_host host, const char *suites, unsigned tests, 
 	char *argv[] = {
 		"/bin/sh", "-c",
 		"while grep -qs '^State:[^Z]*$' /proc/$0/status; do sleep 1; done; exec \"$@\"",
-		wait_for, script, build, "tests", (char *)suites, NULL
+		wait_for, (char *)script, build, "tests", (char *)suites, NULL
 	};
 	/* the SVM host's kernel command line: leave the VMX host's own tests to it */
 	extern char **environ;
@@ -316,12 +324,39 @@ kvm_delegate_start(enum kvm_test_host host, const char *suites, unsigned tests, 
 	}
 	d->fd = fd;
 	d->t0 = test_seconds();
+	clock_gettime(CLOCK_REALTIME, &d->started);
+	return d;
+}
+
+struct kvm_delegate *
+kvm_delegate_start(enum kvm_test_host host, const char *suites, unsigned tests, bool vmx_too,
+		   const struct kvm_delegate *after)
+{
+	const struct host_info *h = &hosts[host];
+	char script[PATH_MAX + 64];
+	snprintf(script, sizeof script, "%s/%s", test_top(), h->script);
+	struct kvm_delegate *d = delegate_spawn(h, script, suites, vmx_too, after);
+	if (!d)
+		return NULL;
 	const char *env = getenv(h->timeout_env);
 	d->timeout = env && atof(env) > 0 ? atof(env) : h->timeout;
-	clock_gettime(CLOCK_REALTIME, &d->started);
+	d->poweroff = DELEGATE_POWEROFF_S;
 	printf("run-tests: the %s %s on %u tests (%s %s tests %s)\n", h->name,
-	       after ? "starts when the SVM host is done," : "started", tests, h->script, build, suites);
+	       after ? "starts when the SVM host is done," : "started", tests, h->script,
+	       build_name(), suites);
 	fflush(stdout);
+	return d;
+}
+
+struct kvm_delegate *
+kvm_delegate_start_script(enum kvm_test_host host, const char *script, double timeout_s,
+			  double poweroff_s)
+{
+	struct kvm_delegate *d = delegate_spawn(&hosts[host], script, "0", false, NULL);
+	if (d) {
+		d->timeout = timeout_s;
+		d->poweroff = poweroff_s;
+	}
 	return d;
 }
 
@@ -382,58 +417,51 @@ console_put(struct console *con, char c)
 	con->line[con->line_len++] = c;
 }
 
-bool
-kvm_delegate_read_console(enum kvm_test_host host, const char *all, unsigned tests,
-			  struct kvm_delegate_counts *in, char *why, size_t len)
+/* How a host's run ended, as delegate_follow saw it. */
+enum delegate_end {
+	DELEGATE_EXITED,        /* the emulator exited (its status says how) */
+	DELEGATE_TIMED_OUT,     /* the watchdog stopped it */
+	DELEGATE_NO_POWEROFF,   /* its runner ended, its last lines came, but it did not power
+				   off: stopped, and its results stand */
+};
+
+/* Stop the emulator: SIGTERM, which the run scripts pass on to it; SIGKILL
+ * if that did not end it. */
+static void
+delegate_stop(struct kvm_delegate *d, int *status)
 {
-	/* The runner's last line there, then init's line with its exit status. */
-	const char *last = NULL, *status_line = NULL;
-	*in = (struct kvm_delegate_counts){ 0, 0, 0, 0 };
-	struct kvm_delegate_counts line;
-	for (const char *p = all; (p = strstr(p, "run-tests: ")) != NULL; p++)
-		if (sscanf(p, "run-tests: %u passed, %u failed, %u skipped (of %u tests", &line.passed,
-			   &line.failed, &line.skipped, &line.ran) == 4) {
-			last = p;
-			*in = line;
+	kill(d->pid, SIGTERM);
+	double sent = test_seconds();
+	while (waitpid(d->pid, status, WNOHANG) == 0) {
+		if (test_seconds() - sent > DELEGATE_GRACE_S) {
+			kill(d->pid, SIGKILL);
+			waitpid(d->pid, status, 0);
+			return;
 		}
-	char status_text[64];
-	snprintf(status_text, sizeof status_text, "%s: run-tests exit status ", hosts[host].name);
-	int inner_rc = -1;
-	for (const char *p = all; (p = strstr(p, status_text)) != NULL; p++)
-		if (sscanf(p + strlen(status_text), "%d", &inner_rc) == 1)
-			status_line = p;
-	if (!last)
-		snprintf(why, len, "no \"run-tests: N passed, ...\" line from the runner there");
-	else if (!status_line || status_line < last)
-		snprintf(why, len, "no \"%s%s\" line after it", status_text, "N");
-	else if (in->ran != tests)
-		snprintf(why, len, "%u tests ran there, not %u (a stale image? make %s)", in->ran, tests,
-			 host == KVM_TEST_SVM_HOST ? "svm-host-tests" : "vmx-host");
-	else if (inner_rc != 0 && in->failed == 0)
-		snprintf(why, len, "the runner there exited with %d", inner_rc);
-	else
-		return true;
-	return false;
+		nanosleep(&(struct timespec){ .tv_nsec = 100 * 1000 * 1000 }, NULL);
+	}
 }
 
-/* Follow the host's console into *con until it exits or its watchdog
- * stops it (SIGTERM, which the run scripts pass on to their emulator;
- * SIGKILL if that did not end it).  True if the watchdog did. */
-static bool
-delegate_follow(struct kvm_delegate *d, struct console *con, int *status)
+/* Follow the host's console into *con until the emulator exits, its
+ * watchdog stops it, or it has not powered off within DELEGATE_POWEROFF_S
+ * of its runner's exit-status line (`status_text`). */
+static enum delegate_end
+delegate_follow(struct kvm_delegate *d, struct console *con, const char *status_text, int *status)
 {
 	char buf[4096];
 	off_t off = 0;
-	bool exited = false, timed_out = false;
-	double term_sent = 0;
+	double runner_ended = 0;
+	enum delegate_end end = DELEGATE_EXITED;
 	*status = 0;
-	for (;;) {
+	for (bool exited = false;;) {
 		ssize_t n = pread(d->fd, buf, sizeof buf, off);
 		if (n > 0) {
 			off += n;
 			for (ssize_t i = 0; i < n; i++)
 				console_put(con, buf[i]);
 			fflush(stdout);
+			if (!runner_ended && strstr(con->all, status_text))
+				runner_ended = test_seconds();
 			continue;
 		}
 		if (exited)
@@ -445,13 +473,12 @@ delegate_follow(struct kvm_delegate *d, struct console *con, int *status)
 			exited = true;   /* one more read for what came last */
 			continue;
 		}
-		if (test_seconds() - d->t0 > d->timeout && !timed_out) {
-			kill(d->pid, SIGTERM);
-			term_sent = test_seconds();
-			timed_out = true;
-		} else if (timed_out && test_seconds() - term_sent > DELEGATE_GRACE_S) {
-			kill(d->pid, SIGKILL);
-			waitpid(d->pid, status, 0);
+		if (test_seconds() - d->t0 > d->timeout)
+			end = DELEGATE_TIMED_OUT;
+		else if (runner_ended && test_seconds() - runner_ended > d->poweroff)
+			end = DELEGATE_NO_POWEROFF;
+		if (end != DELEGATE_EXITED) {
+			delegate_stop(d, status);
 			exited = true;
 			continue;
 		}
@@ -459,7 +486,7 @@ delegate_follow(struct kvm_delegate *d, struct console *con, int *status)
 	}
 	if (con->line_len)
 		console_put(con, '\n');
-	return timed_out;
+	return end;
 }
 
 /* The whole run failed: its tests count as failed, and the report says why
@@ -497,7 +524,11 @@ kvm_delegate_finish(struct kvm_delegate *d, enum kvm_test_host host, unsigned te
 	con.all = malloc(con.cap);
 	con.all[0] = '\0';
 	int status;
-	bool timed_out = delegate_follow(d, &con, &status);
+	char status_text[64];
+	snprintf(status_text, sizeof status_text, "%s: run-tests exit status ", h->name);
+	enum delegate_end end = delegate_follow(d, &con, status_text, &status);
+	bool timed_out = end == DELEGATE_TIMED_OUT;
+	double poweroff = d->poweroff;
 	char *all = con.all;
 	/* how long it ran: until its console's last line (the rest of this run
 	 * may have gone on for longer) */
@@ -516,6 +547,9 @@ kvm_delegate_finish(struct kvm_delegate *d, enum kvm_test_host host, unsigned te
 		snprintf(why, sizeof why, "no end within %.0f s: stopped", d_timeout);
 	else if (!kvm_delegate_read_console(host, all, tests, &in, why, sizeof why))
 		;
+	else if (end == DELEGATE_NO_POWEROFF)
+		printf("run-tests: the %s did not power off within %.0f s of its runner's end: "
+		       "stopped; its results stand\n", h->name, poweroff);
 	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		snprintf(why, sizeof why, "%s exited with status %d", h->script,
 			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
@@ -541,24 +575,6 @@ kvm_delegate_abandon(struct kvm_delegate *d)
 {
 	if (d)
 		kill(d->pid, SIGTERM);
-}
-
-void
-kvm_delegate_last_test(const char *console, char *out, size_t len)
-{
-	static const char mark[] = "  Test: ";
-	const char *last = NULL;
-	for (const char *p = console; (p = strstr(p, mark)) != NULL; p++)
-		last = p + strlen(mark);
-	if (!last) {
-		snprintf(out, len, "%s", "");
-		return;
-	}
-	size_t n = strcspn(last, "\n");
-	const char *dots = strstr(last, " ...");
-	if (dots && (size_t)(dots - last) < n)
-		n = (size_t)(dots - last);
-	snprintf(out, len, "%.*s", (int)n, last);
 }
 
 bool

@@ -66,6 +66,12 @@ struct kvm_delegate_counts {
 struct kvm_delegate;
 struct kvm_delegate *kvm_delegate_start(enum kvm_test_host host, const char *suites,
 					unsigned tests, bool vmx_too, const struct kvm_delegate *after);
+/* For the runner's tests: `script BUILD tests 0` in place of the host's run
+ * script, with these limits in seconds: the whole run's, and from its
+ * runner's exit-status line to its end (a host that does not power off then
+ * is stopped, and its results stand). */
+struct kvm_delegate *kvm_delegate_start_script(enum kvm_test_host host, const char *script,
+					       double timeout_s, double poweroff_s);
 /* Wait for it (within its watchdog), print its console indented, and add its
  * counts to *c and its failed tests' names to the runner's report
  * (run_report.h).  Returns 0, or -1 if it did not end with the runner's last
@@ -78,13 +84,16 @@ int kvm_delegate_finish(struct kvm_delegate *d, enum kvm_test_host host, unsigne
  * (run_watchdog.h).  NULL is nothing to stop. */
 void kvm_delegate_abandon(struct kvm_delegate *d);
 
-/* The name of the last test a host's console shows starting ("  Test: NAME
- * ...") in `out`, or "" if none did. */
+/* Its console's prefix and name in messages: "svm-host", "vmx-host". */
+const char *kvm_delegate_host_name(enum kvm_test_host host);
+
+/* host_console.c: the name of the last test a host's console shows
+ * starting ("  Test: NAME ...") in `out`, or "" if none did. */
 void kvm_delegate_last_test(const char *console, char *out, size_t len);
 
-/* Read a host's console, as kvm_delegate_finish does: its counts in *in, or
- * false with why in `why` (no last line, no exit status line, other than
- * `tests` tests, a failing runner that failed no test). */
+/* host_console.c: read a host's console, as kvm_delegate_finish does: its
+ * counts in *in, or false with why in `why` (no last line, no exit status
+ * line, other than `tests` tests, a failing runner that failed no test). */
 bool kvm_delegate_read_console(enum kvm_test_host host, const char *console, unsigned tests,
 			       struct kvm_delegate_counts *in, char *why, size_t len);
 

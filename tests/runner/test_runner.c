@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -229,12 +230,84 @@ test_the_slowest_tests_are_kept_slowest_first(void)
 	free(text);
 }
 
+/* A stand-in for a host's run script (kvm_delegate_start_script): prints
+ * `lines`, then sleeps as a host that never powers off would. */
+static char *
+host_script(const char *dir, const char *lines)
+{
+	static char path[600];
+	snprintf(path, sizeof path, "%s/host", dir);
+	char text[2048];
+	snprintf(text, sizeof text, "#!/bin/sh\nprintf '%%s' '%s'\nexec sleep %d\n", lines,
+		 FIXTURE_HANG_S);
+	if (cli_write_file(path, text) < 0 || chmod(path, 0755) < 0)
+		return NULL;
+	return path;
+}
+
+/* Its runner ended and said so, then the host hung: the results stand, its
+ * failure is named, and the wait is the power-off grace, not the watchdog. */
+static void
+test_a_host_that_does_not_power_off_keeps_its_results(void)
+{
+	char *dir = cli_tempdir();
+	const char *script = host_script(dir, "svm-host: /dev/kvm from kvm_amd\n"
+				       "run-tests: failed: kvm: x86 guests: one\n"
+				       "run-tests: 1 passed, 1 failed, 0 skipped (of 2 tests) in 1 s\n"
+				       "svm-host: run-tests exit status 1\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(script);
+	run_report_clear_failures();
+	double t0 = test_seconds();
+	struct kvm_delegate *d = kvm_delegate_start_script(KVM_TEST_SVM_HOST, script, 60, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	struct kvm_delegate_counts c = { 0, 0, 0, 0 };
+	CU_ASSERT_EQUAL(kvm_delegate_finish(d, KVM_TEST_SVM_HOST, 2, &c), 0);
+	CU_ASSERT(test_seconds() - t0 < 20);
+	CU_ASSERT_EQUAL(c.passed, 1);
+	CU_ASSERT_EQUAL(c.failed, 1);
+	CU_ASSERT_EQUAL(c.ran, 2);
+	char *text = printed_failures();
+	CU_ASSERT_STRING_EQUAL(text, "\nrun-tests: failed in the svm-host: kvm: x86 guests: one\n");
+	free(text);
+	run_report_clear_failures();
+	cli_rmtree(dir);
+	free(dir);
+}
+
+/* No last line by the watchdog's time: every test counts as failed, and the
+ * report names the test it was in. */
+static void
+test_a_stopped_host_counts_all_failed_and_names_its_last_test(void)
+{
+	char *dir = cli_tempdir();
+	const char *script = host_script(dir, "svm-host: /dev/kvm from kvm_amd\n"
+				       "Suite: kvm: x86 guests\n  Test: one ...passed\n"
+				       "  Test: two ...");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(script);
+	run_report_clear_failures();
+	struct kvm_delegate *d = kvm_delegate_start_script(KVM_TEST_SVM_HOST, script, 2, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	struct kvm_delegate_counts c = { 0, 0, 0, 0 };
+	CU_ASSERT_EQUAL(kvm_delegate_finish(d, KVM_TEST_SVM_HOST, 2, &c), -1);
+	CU_ASSERT_EQUAL(c.passed, 0);
+	CU_ASSERT_EQUAL(c.failed, 2);
+	char *text = printed_failures();
+	CU_ASSERT_STRING_EQUAL(text, "\nrun-tests: failed in the svm-host: all 2 tests (no end within "
+			       "2 s: stopped; the last test that started there: two)\n");
+	free(text);
+	run_report_clear_failures();
+	cli_rmtree(dir);
+	free(dir);
+}
+
 static CU_TestInfo tests[] = {
 	{ "a hung test is stopped by name, with what it started", test_a_hung_test_is_stopped_by_name_with_what_it_started },
 	{ "the last lines name failures here and in a host, once each", test_the_last_lines_name_failures_here_and_in_a_host_once_each },
 	{ "a long list of failures is cut with a count", test_a_long_list_of_failures_is_cut_with_a_count },
 	{ "a stopped host is reported at its last test", test_a_stopped_host_is_reported_at_its_last_test },
 	{ "the slowest tests are kept, slowest first", test_the_slowest_tests_are_kept_slowest_first },
+	{ "a host that does not power off keeps its results", test_a_host_that_does_not_power_off_keeps_its_results },
+	{ "a stopped host counts all failed and names its last test", test_a_stopped_host_counts_all_failed_and_names_its_last_test },
 	CU_TEST_INFO_NULL,
 };
 
