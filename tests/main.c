@@ -1,9 +1,11 @@
 /* main.c — the CUnit runner: registers every suite in tests/suites.def and
  * runs them in basic mode (or only those named on the command line:
- * `build/tests/run-tests 'isa: round trip'`).  After CUnit's table, one last
- * line: "N passed, N failed, N skipped (of T tests) in S s", the wall time
- * measured here (CUnit's "Elapsed time" counts CPU time, not the waits on
- * child processes).  Exit status 1 if any failed.
+ * `build/tests/run-tests 'isa: round trip'`).  After CUnit's table, the five
+ * slowest tests, the names of those that failed, and one last line: "N
+ * passed, N failed, N skipped (of T tests) in S s", the wall time measured
+ * here (CUnit's "Elapsed time" counts CPU time, not the waits on child
+ * processes) — run_report.c.  A test that runs past its limit is stopped
+ * by name (run_watchdog.c).  Exit status 1 if any failed.
  *
  * The tests that need /dev/kvm run where there is a hardware-assisted one:
  * here, or else in the SVM host and some of them in the VMX host too
