@@ -2,10 +2,13 @@
 #include "kvm_support.h"
 
 #include <CUnit/CUnit.h>
+#include <errno.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../../guests/x86/guest.h"
 #include "../cli/cli_support.h"
@@ -151,10 +154,65 @@ kvm_test_start(struct kvm_test_vm *vm, const char *name)
 	return r;
 }
 
+/* The run's time limit: a thread that waits for the run's end or the limit. */
+struct run_limit {
+	struct kvm_guest *g;
+	unsigned seconds;
+	pthread_mutex_t lock;
+	pthread_cond_t ended_cond;
+	bool ended, fired;
+};
+
+static void *
+run_limit_thread(void *arg)
+{
+	struct run_limit *l = arg;
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += l->seconds;
+	pthread_mutex_lock(&l->lock);
+	while (!l->ended &&
+	       pthread_cond_timedwait(&l->ended_cond, &l->lock, &until) != ETIMEDOUT)
+		;
+	if (!l->ended) {
+		l->fired = true;
+		kvm_guest_interrupt(l->g);
+	}
+	pthread_mutex_unlock(&l->lock);
+	return NULL;
+}
+
+void
+kvm_test_run_guest_within(struct kvm_guest *g, uint64_t max_exits, unsigned seconds,
+			  struct kvm_stop *stop)
+{
+	struct run_limit l = { .g = g, .seconds = seconds, .lock = PTHREAD_MUTEX_INITIALIZER,
+			       .ended_cond = PTHREAD_COND_INITIALIZER };
+	pthread_t t;
+	bool limited = pthread_create(&t, NULL, run_limit_thread, &l) == 0;
+	kvm_guest_run(g, max_exits, stop);
+	if (!limited)
+		return;
+	pthread_mutex_lock(&l.lock);
+	l.ended = true;
+	pthread_cond_signal(&l.ended_cond);
+	pthread_mutex_unlock(&l.lock);
+	pthread_join(t, NULL);
+	if (l.fired)
+		fprintf(stderr, "\n    the guest ran %u s without ending: %s\n", seconds,
+			stop->message);
+}
+
+void
+kvm_test_run_guest(struct kvm_guest *g, uint64_t max_exits, struct kvm_stop *stop)
+{
+	kvm_test_run_guest_within(g, max_exits, KVM_TEST_RUN_S, stop);
+}
+
 void
 kvm_test_run(struct kvm_test_vm *vm, struct kvm_stop *stop)
 {
-	kvm_guest_run(vm->g, KVM_TEST_MAX_EXITS, stop);
+	kvm_test_run_guest(vm->g, KVM_TEST_MAX_EXITS, stop);
 }
 
 void

@@ -15,6 +15,7 @@
 enum {
 	KVM_TEST_MEMORY = 4 << 20,     /* 4 MiB: room for the stack and long-mode tables */
 	KVM_TEST_MAX_EXITS = 1000,     /* the guests need < 150; kicks add a few */
+	KVM_TEST_RUN_S = 60,           /* they need < 1 s, in the SVM host too */
 };
 
 /* True if /dev/kvm works; otherwise prints "SKIPPED: <reason>" and returns false. */
@@ -46,6 +47,14 @@ int kvm_test_start(struct kvm_test_vm *vm, const char *name);
 int kvm_test_start_bytes(struct kvm_test_vm *vm, const uint8_t *code, size_t len, uint64_t gpa,
 			 enum kvm_cpu_mode mode);
 void kvm_test_run(struct kvm_test_vm *vm, struct kvm_stop *stop);
+/* kvm_guest_run for at most KVM_TEST_RUN_S seconds: the exit budget cannot
+ * end a guest that neither exits nor halts (a spin, an interrupt that never
+ * comes, in-kernel), so a thread interrupts it; the test fails on its stop
+ * ("interrupted", said on stderr) instead of hanging.  kvm_test_run uses it. */
+void kvm_test_run_guest(struct kvm_guest *g, uint64_t max_exits, struct kvm_stop *stop);
+/* The same with a limit of `seconds` (its own test). */
+void kvm_test_run_guest_within(struct kvm_guest *g, uint64_t max_exits, unsigned seconds,
+			       struct kvm_stop *stop);
 void kvm_test_end(struct kvm_test_vm *vm);
 
 #endif

@@ -231,6 +231,28 @@ test_interrupt_stops_a_spinning_guest(void)
 	kvm_test_end(&vm);
 }
 
+/* The tests' own time limit (kvm_test_run_guest): a guest spinning with
+ * interrupts off neither exits nor halts, so its exit budget never ends it;
+ * the limit does, within a second or two of it. */
+static void
+test_the_tests_time_limit_ends_a_guest_that_never_exits(void)
+{
+	if (!kvm_test_available())
+		return;
+	static const uint8_t cli_spin[] = { 0xfa, 0xeb, 0xfe };   /* cli; jmp . */
+	struct kvm_test_vm vm;
+	if (kvm_test_start_bytes(&vm, cli_spin, sizeof cli_spin, LOAD, KVM_MODE_REAL) < 0)
+		return;
+	double t0 = test_seconds();
+	struct kvm_stop stop;
+	kvm_test_run_guest_within(vm.g, KVM_TEST_MAX_EXITS, 1, &stop);
+	double took = test_seconds() - t0;
+	CU_ASSERT_EQUAL(stop.kind, KVM_STOP_INTERRUPTED);
+	CU_ASSERT_EQUAL(stop.rip, 1);   /* at the jmp */
+	CU_ASSERT(took >= 1 && took < 30);
+	kvm_test_end(&vm);
+}
+
 /* Console input: a guest polls LSR.DR, reads RBR and echoes the byte:
  * mov $0x3fd,%dx; 1: in %dx,%al; test $1,%al; jz 1b; mov $0x3f8,%dx; in; out; cli; hlt */
 static void
@@ -333,6 +355,7 @@ static CU_TestInfo tests[] = {
 	{ "flat loader: protected and long mode", test_flat_loader_enters_protected_and_long_mode },
 	{ "emulation failure: bytes and registers, no crash", test_emulation_failure_reports_bytes_and_registers },
 	{ "kvm_guest_interrupt stops a spinning guest", test_interrupt_stops_a_spinning_guest },
+	{ "the tests' time limit ends a guest that never exits", test_the_tests_time_limit_ends_a_guest_that_never_exits },
 	{ "console input reaches the guest's UART", test_console_input_reaches_the_guest },
 	{ "uartirq.bin: input interrupts wake a halted guest", test_uart_input_interrupt_wakes_the_guest },
 	{ "host line; traplab kvm exit statuses", test_pvm_probe_line_and_traplab_kvm_statuses },

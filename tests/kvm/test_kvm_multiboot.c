@@ -113,7 +113,7 @@ mb_boot(const char *name, const char *ext, const struct mb_case *c, struct conso
 	free(image);
 	memset(con, 0, sizeof *con);
 	kvm_guest_set_console(g, console_byte, con);
-	kvm_guest_run(g, MB_TEST_MAX_EXITS, stop);
+	kvm_test_run_guest(g, MB_TEST_MAX_EXITS, stop);
 	return g;
 }
 

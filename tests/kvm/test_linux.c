@@ -25,6 +25,7 @@
 #include "boot_linux.h"
 #include "cli/cli_support.h"
 #include "kvm.h"
+#include "kvm_support.h"
 #include "support.h"
 
 #define MiB (1024ull * 1024)
@@ -703,7 +704,7 @@ test_kvm_fake_kernel(void)
 		fprintf(stderr, "\n  %s\n", err);
 	CU_ASSERT_EQUAL_FATAL(rc, 0);
 	struct kvm_stop stop;
-	kvm_guest_run(g, 10000, &stop);
+	kvm_test_run_guest(g, 10000, &stop);
 	out.buf[out.len] = 0;
 	CU_ASSERT_STRING_EQUAL(out.buf, "hello from boot_params");
 	CU_ASSERT_EQUAL(stop.kind, KVM_STOP_POWER_OFF);
