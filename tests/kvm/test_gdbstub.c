@@ -167,8 +167,16 @@ run_capture_int(const char *const *argv, char **out, const char *needle, int sig
 		(*out)[len] = 0;
 	}
 	close(fds[0]);
-	int status;
-	waitpid(pid, &status, 0);
+	/* its output ended: its exit, by the same deadline */
+	int status = 0;
+	pid_t done;
+	while ((done = waitpid(pid, &status, WNOHANG)) == 0 && time(NULL) <= deadline)
+		usleep(100 * 1000);
+	if (done == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		return -1;
+	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
