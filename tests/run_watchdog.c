@@ -1,8 +1,9 @@
 /* run_watchdog.c — the runner's per-test watchdog (run_watchdog.h): a
  * thread that looks ten times a second at which test CUnit is running and
- * how many have ended (and so also times them, for the slowest).  CUnit runs each test in the runner's own thread with no
- * limit, and a hang anywhere under it stalls everything after; nothing in
- * the test can be trusted to end it, so this thread does, from outside. */
+ * how many have ended (and so also times them, for the slowest).  CUnit
+ * runs each test in the runner's own thread with no limit, and a hang
+ * anywhere under it stalls everything after; nothing in the test can be
+ * trusted to end it, so this thread does, from outside. */
 #include "run_watchdog.h"
 
 #include <CUnit/CUnit.h>
@@ -49,7 +50,7 @@ enum { RUN_MAX_PROCS = 4096, RUN_STOP_GRACE_S = 3 };
 
 /* SIGKILL every process descended from this one: what the hung test started
  * (a traplab, a make, a gdb) must not outlive the run.  From /proc's
- * parent links, repeated until none is left to find. */
+ * parent links, a few rounds (a process may fork while we look). */
 static void
 kill_descendants(void)
 {
