@@ -26,7 +26,8 @@ void run_watchdog_start(double limit_s, unsigned total, double start, run_watchd
 /* The tests are over: the last one timed, the watchdog ended. */
 void run_watchdog_finish(void);
 
-/* The limit TRAPLAB_TEST_TIMEOUT sets, or `fallback`; 0 for a bad value (said). */
+/* The limit TRAPLAB_TEST_TIMEOUT sets, or `fallback` times
+ * TRAPLAB_TEST_SLOWDOWN (`make valgrind`'s 20); 0 for a bad value (said). */
 double run_watchdog_limit(double fallback);
 
 #endif

@@ -25,4 +25,4 @@ TRAPLAB_TEST_SLOWDOWN=20 TRAPLAB_TOP="$top" TRAPLAB_BIN="$wrapper" \
 	"monitor: trap-and-emulate" "monitor: equivalence" "monitor: binary translation" \
 	"monitor: paravirtualization" "monitor: nested VMM (Theorem 2, D11)" \
 	"monitor: tables written once" "monitor: explain" "monitor: differential fuzzing" \
-	"spec: guests written from isa/SPEC.md"
+	"spec: guests written from isa/SPEC.md" "runner: watchdog and last lines"

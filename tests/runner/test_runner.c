@@ -19,6 +19,7 @@
 #include "cli/cli_support.h"
 #include "kvm/kvm_delegate.h"
 #include "run_report.h"
+#include "run_watchdog.h"
 #include "support.h"
 
 enum {
@@ -297,8 +298,43 @@ test_a_stopped_host_counts_all_failed_and_names_its_last_test(void)
 	free(dir);
 }
 
+/* Set or unset (NULL) an environment variable. */
+static void
+set_env(const char *name, const char *value)
+{
+	if (value)
+		setenv(name, value, 1);
+	else
+		unsetenv(name);
+}
+
+static void
+test_the_limit_is_set_or_scaled_by_the_environment(void)
+{
+	char *timeout = getenv("TRAPLAB_TEST_TIMEOUT"), *slowdown = getenv("TRAPLAB_TEST_SLOWDOWN");
+	timeout = timeout ? strdup(timeout) : NULL;
+	slowdown = slowdown ? strdup(slowdown) : NULL;
+	set_env("TRAPLAB_TEST_TIMEOUT", NULL);
+	set_env("TRAPLAB_TEST_SLOWDOWN", NULL);
+	CU_ASSERT_DOUBLE_EQUAL(run_watchdog_limit(600), 600, 1e-9);
+	set_env("TRAPLAB_TEST_SLOWDOWN", "20");   /* make valgrind */
+	CU_ASSERT_DOUBLE_EQUAL(run_watchdog_limit(600), 12000, 1e-9);
+	set_env("TRAPLAB_TEST_TIMEOUT", "2.5");   /* said outright: as said */
+	CU_ASSERT_DOUBLE_EQUAL(run_watchdog_limit(600), 2.5, 1e-9);
+	static const char *const bad[] = { "0", "-3", "soon", "5s" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		set_env("TRAPLAB_TEST_TIMEOUT", bad[i]);
+		CU_ASSERT_EQUAL(run_watchdog_limit(600), 0);
+	}
+	set_env("TRAPLAB_TEST_TIMEOUT", timeout);
+	set_env("TRAPLAB_TEST_SLOWDOWN", slowdown);
+	free(timeout);
+	free(slowdown);
+}
+
 static CU_TestInfo tests[] = {
 	{ "a hung test is stopped by name, with what it started", test_a_hung_test_is_stopped_by_name_with_what_it_started },
+	{ "the limit is set, or scaled, by the environment", test_the_limit_is_set_or_scaled_by_the_environment },
 	{ "the last lines name failures here and in a host, once each", test_the_last_lines_name_failures_here_and_in_a_host_once_each },
 	{ "a long list of failures is cut with a count", test_a_long_list_of_failures_is_cut_with_a_count },
 	{ "a stopped host is reported at its last test", test_a_stopped_host_is_reported_at_its_last_test },
