@@ -127,31 +127,40 @@ cli_read_until(struct cli_proc *p, char **buf, size_t *len, const char *needle, 
 	return true;
 }
 
-int
-cli_finish(struct cli_proc *p, char **buf, size_t *len)
+/* Read `fd` to its end, then reap `pid`, both within `wait_ms`; killed
+ * (and said, naming `what`) if it has not ended by then, so that a program
+ * that hangs fails its test, not the run.  Its exit status, or -1. */
+static int
+cli_collect(pid_t pid, int fd, char **buf, size_t *len, long wait_ms, const char *what)
 {
-	if (p->in >= 0)
-		close(p->in);
-	p->in = -1;
-	long deadline = cli_now_ms() + cli_wait_ms();
-	while (cli_now_ms() < deadline && cli_read_some(p->out, buf, len, CLI_POLL_MS * 10))
+	long deadline = cli_now_ms() + wait_ms;
+	while (cli_now_ms() < deadline && cli_read_some(fd, buf, len, CLI_POLL_MS * 10))
 		;
-	close(p->out);
-	int status;
+	close(fd);
+	int status = 0;
 	pid_t done;
-	while ((done = waitpid(p->pid, &status, WNOHANG)) == 0 && cli_now_ms() < deadline)
+	while ((done = waitpid(pid, &status, WNOHANG)) == 0 && cli_now_ms() < deadline)
 		usleep(CLI_POLL_MS * 1000);
 	if (!*buf) {                    /* callers search it: never NULL */
 		*buf = calloc(1, 1);
 		*len = 0;
 	}
 	if (done == 0) {
-		kill(p->pid, SIGKILL);
-		waitpid(p->pid, &status, 0);
-		fprintf(stderr, "traplab did not finish within %ld ms: killed\n", cli_wait_ms());
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		fprintf(stderr, "%s did not finish within %ld ms: killed\n", what, wait_ms);
 		return -1;
 	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+int
+cli_finish(struct cli_proc *p, char **buf, size_t *len)
+{
+	if (p->in >= 0)
+		close(p->in);
+	p->in = -1;
+	return cli_collect(p->pid, p->out, buf, len, cli_wait_ms(), "traplab");
 }
 
 /* A sanitizer build's traplab runs several times slower: the paged CRC
@@ -263,27 +272,12 @@ cli_command(const char *const *argv, char **out)
 		close(fds[0]);
 		return -1;
 	}
-	/* until its end of file, then its exit; killed at the deadline, so that
-	 * a command that hangs fails this test, not the run */
 	char *buf = NULL;
 	size_t len = 0;
-	long deadline = cli_now_ms() + cli_wait_ms() * CLI_COMMAND_WAITS;
-	while (cli_now_ms() < deadline && cli_read_some(fds[0], &buf, &len, CLI_POLL_MS * 10))
-		;
-	close(fds[0]);
-	int status = 0;
-	pid_t done;
-	while ((done = waitpid(pid, &status, WNOHANG)) == 0 && cli_now_ms() < deadline)
-		usleep(CLI_POLL_MS * 1000);
-	if (done == 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
-		fprintf(stderr, "%s did not finish within %ld ms: killed\n", argv[0],
-			cli_wait_ms() * CLI_COMMAND_WAITS);
-	}
+	rc = cli_collect(pid, fds[0], &buf, &len, cli_wait_ms() * CLI_COMMAND_WAITS, argv[0]);
 	if (out)
-		*out = buf ? buf : calloc(1, 1);
+		*out = buf;
 	else
 		free(buf);
-	return done != 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return rc;
 }
