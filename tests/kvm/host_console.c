@@ -7,6 +7,12 @@
 
 #include "kvm_delegate.h"
 
+void
+kvm_delegate_status_mark(enum kvm_test_host host, char *out, size_t len)
+{
+	snprintf(out, len, "%s: run-tests exit status ", kvm_delegate_host_name(host));
+}
+
 bool
 kvm_delegate_read_console(enum kvm_test_host host, const char *all, unsigned tests,
 			  struct kvm_delegate_counts *in, char *why, size_t len)
@@ -21,8 +27,8 @@ kvm_delegate_read_console(enum kvm_test_host host, const char *all, unsigned tes
 			last = p;
 			*in = line;
 		}
-	char status_text[64];
-	snprintf(status_text, sizeof status_text, "%s: run-tests exit status ", kvm_delegate_host_name(host));
+	char status_text[KVM_DELEGATE_MARK_MAX];
+	kvm_delegate_status_mark(host, status_text, sizeof status_text);
 	int inner_rc = -1;
 	for (const char *p = all; (p = strstr(p, status_text)) != NULL; p++)
 		if (sscanf(p + strlen(status_text), "%d", &inner_rc) == 1)

@@ -366,6 +366,8 @@ kvm_delegate_start_script(enum kvm_test_host host, const char *script, double ti
  * out. */
 struct console {
 	const char *host;  /* "svm-host" */
+	const char *end_mark;   /* init's line after the runner (kvm_delegate_status_mark) */
+	bool runner_ended;      /* that line came */
 	char *all;
 	size_t len, cap;
 	char line[1024];
@@ -410,6 +412,8 @@ console_put(struct console *con, char c)
 			con->started = true;
 		if (con->started)
 			printf("  %.3s | %s\n", con->host, con->line);
+		if (strstr(con->line, con->end_mark))
+			con->runner_ended = true;
 		con->line_len = 0;
 		if (c == '\n')
 			return;
@@ -443,10 +447,10 @@ delegate_stop(struct kvm_delegate *d, int *status)
 }
 
 /* Follow the host's console into *con until the emulator exits, its
- * watchdog stops it, or it has not powered off within DELEGATE_POWEROFF_S
- * of its runner's exit-status line (`status_text`). */
+ * watchdog stops it, or it has not powered off within d->poweroff seconds
+ * of its runner's end (its init's exit-status line). */
 static enum delegate_end
-delegate_follow(struct kvm_delegate *d, struct console *con, const char *status_text, int *status)
+delegate_follow(struct kvm_delegate *d, struct console *con, int *status)
 {
 	char buf[4096];
 	off_t off = 0;
@@ -460,7 +464,7 @@ delegate_follow(struct kvm_delegate *d, struct console *con, const char *status_
 			for (ssize_t i = 0; i < n; i++)
 				console_put(con, buf[i]);
 			fflush(stdout);
-			if (!runner_ended && strstr(con->all, status_text))
+			if (!runner_ended && con->runner_ended)
 				runner_ended = test_seconds();
 			continue;
 		}
@@ -520,44 +524,43 @@ kvm_delegate_finish(struct kvm_delegate *d, enum kvm_test_host host, unsigned te
 	if (!d)
 		return delegate_failed(h, tests, "it did not start", NULL, 0, c);
 	printf("\nrun-tests: the %s's console (its tests' output is indented there too):\n", h->name);
-	struct console con = { .host = h->name, .cap = 65536 };
+	char end_mark[KVM_DELEGATE_MARK_MAX];
+	kvm_delegate_status_mark(host, end_mark, sizeof end_mark);
+	struct console con = { .host = h->name, .end_mark = end_mark, .cap = 65536 };
 	con.all = malloc(con.cap);
 	con.all[0] = '\0';
 	int status;
-	char status_text[64];
-	snprintf(status_text, sizeof status_text, "%s: run-tests exit status ", h->name);
-	enum delegate_end end = delegate_follow(d, &con, status_text, &status);
-	bool timed_out = end == DELEGATE_TIMED_OUT;
-	double poweroff = d->poweroff;
+	enum delegate_end end = delegate_follow(d, &con, &status);
 	char *all = con.all;
 	/* how long it ran: until its console's last line (the rest of this run
 	 * may have gone on for longer) */
 	double took = test_seconds() - d->t0;
 	struct stat st;
-	if (!timed_out && fstat(d->fd, &st) == 0)
+	if (end != DELEGATE_TIMED_OUT && fstat(d->fd, &st) == 0)
 		took = (double)(st.st_mtim.tv_sec - d->started.tv_sec) +
 		       (st.st_mtim.tv_nsec - d->started.tv_nsec) / 1e9;
-	double d_timeout = d->timeout;
-	close(d->fd);
-	free(d);
 
 	struct kvm_delegate_counts in;
 	char why[200] = "";
-	if (timed_out)
-		snprintf(why, sizeof why, "no end within %.0f s: stopped", d_timeout);
+	if (end == DELEGATE_TIMED_OUT)
+		snprintf(why, sizeof why, "no end within %.0f s: stopped", d->timeout);
 	else if (!kvm_delegate_read_console(host, all, tests, &in, why, sizeof why))
 		;
 	else if (end == DELEGATE_NO_POWEROFF)
 		printf("run-tests: the %s did not power off within %.0f s of its runner's end: "
-		       "stopped; its results stand\n", h->name, poweroff);
+		       "stopped; its results stand\n", h->name, d->poweroff);
 	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		snprintf(why, sizeof why, "%s exited with status %d", h->script,
 			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	close(d->fd);
+	free(d);
 	if (*why && !con.started)
 		printf("  %.3s | (the host never started; its console, last 3000 bytes:)\n%s\n", h->name,
 		       con.len > 3000 ? all + con.len - 3000 : all);
-	int rc = *why ? delegate_failed(h, tests, why, all, took, c) : 0;
-	if (!*why) {
+	int rc = 0;
+	if (*why) {
+		rc = delegate_failed(h, tests, why, all, took, c);
+	} else {
 		run_report_failures_from_console(h->name, all);
 		printf("run-tests: in the %s (%s): %u passed, %u failed, %u skipped (of %u tests) in "
 		       "%.0f s\n", h->name, h->cpu, in.passed, in.failed, in.skipped, in.ran, took);

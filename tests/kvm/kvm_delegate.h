@@ -87,6 +87,11 @@ void kvm_delegate_abandon(struct kvm_delegate *d);
 /* Its console's prefix and name in messages: "svm-host", "vmx-host". */
 const char *kvm_delegate_host_name(enum kvm_test_host host);
 
+/* host_console.c: what the host's init prints after its runner, "svm-host:
+ * run-tests exit status " and the status (guests/x86/svm-host/init). */
+enum { KVM_DELEGATE_MARK_MAX = 64 };
+void kvm_delegate_status_mark(enum kvm_test_host host, char *out, size_t len);
+
 /* host_console.c: the name of the last test a host's console shows
  * starting ("  Test: NAME ...") in `out`, or "" if none did. */
 void kvm_delegate_last_test(const char *console, char *out, size_t len);
