@@ -142,7 +142,7 @@ main(int argc, char **argv)
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	run_watchdog_finish();
-	run_report_failures_from_cunit();
+	run_report_failures_from_cunit(&run_report_failures);
 	struct kvm_delegate_counts c = {
 		.ran = CU_get_number_of_tests_run(),
 		.failed = CU_get_number_of_tests_failed(),
@@ -155,14 +155,16 @@ main(int argc, char **argv)
 	c.passed = c.ran - c.failed >= c.skipped ? c.ran - c.failed - c.skipped : 0;
 	int delegated = 0;
 	if (moving)
-		delegated = kvm_delegate_finish(svm, KVM_TEST_SVM_HOST, split.svm_tests, &c);
+		delegated = kvm_delegate_finish(svm, KVM_TEST_SVM_HOST, split.svm_tests, &c,
+						&run_report_failures);
 	if (vmx)
-		delegated |= kvm_delegate_finish(vmx_run, KVM_TEST_VMX_HOST, split.vmx_tests, &c);
+		delegated |= kvm_delegate_finish(vmx_run, KVM_TEST_VMX_HOST, split.vmx_tests, &c,
+						  &run_report_failures);
 	if (plan == KVM_DELEGATE_UNABLE)
 		printf("\nrun-tests: the %u tests that need /dev/kvm ran here, not in the SVM host: %s\n",
 		       kvm_tests, why);
 	run_report_print_slowest(&run_report_slowest, stdout);
-	run_report_print_failures(stdout);
+	run_report_print_failures(&run_report_failures, stdout);
 	run_report_last_line(c.passed, c.failed, c.skipped, c.ran, suites_failed,
 			     test_seconds() - start);
 	return (c.failed || suites_failed || delegated) ? 1 : 0;

@@ -1,5 +1,5 @@
-/* run_report.c — the runner's last lines (run_report.h): the failed tests'
- * names and the count line.  CUnit prints each failure where it happens and in
+/* run_report.c — the runner's last lines (run_report.h): the slowest and
+ * the failed tests' names, and the count line.  CUnit prints each failure where it happens and in
  * a table far up a long log; a run of 500 tests and two KVM hosts is read
  * from its tail, so the tail names them. */
 #include "run_report.h"
@@ -9,64 +9,56 @@
 #include <stdio.h>
 #include <string.h>
 
-enum {
-	RUN_FAILURES_KEPT = 256,   /* noted; beyond, only counted */
-	RUN_FAILURES_SHOWN = 30,   /* printed; beyond, "and N more" */
-	RUN_FAILURE_WHERE = 24,
-};
+enum { RUN_FAILURES_SHOWN = 30 };   /* printed; beyond, "and N more" */
 static const double RUN_SLOWEST_MIN_S = 0.5;
 
-static struct run_failure {
-	char where[RUN_FAILURE_WHERE];
-	char what[RUN_TEST_NAME];
-} failures[RUN_FAILURES_KEPT];
-static unsigned n_failures, n_beyond;
+struct run_failures run_report_failures;
 
 void
-run_report_note_failure(const char *where, const char *what)
+run_report_note_failure(struct run_failures *f, const char *where, const char *what)
 {
-	for (unsigned i = 0; i < n_failures; i++)
-		if (strcmp(failures[i].where, where) == 0 && strcmp(failures[i].what, what) == 0)
+	for (unsigned i = 0; i < f->count; i++)
+		if (strcmp(f->tests[i].where, where) == 0 && strcmp(f->tests[i].what, what) == 0)
 			return;
-	if (n_failures == RUN_FAILURES_KEPT) {
-		n_beyond++;
+	if (f->count == RUN_FAILURES_KEPT) {
+		f->beyond++;
 		return;
 	}
-	struct run_failure *f = &failures[n_failures++];
-	snprintf(f->where, sizeof f->where, "%s", where);
-	snprintf(f->what, sizeof f->what, "%s", what);
+	snprintf(f->tests[f->count].where, sizeof f->tests[0].where, "%s", where);
+	snprintf(f->tests[f->count].what, sizeof f->tests[0].what, "%s", what);
+	f->count++;
 }
 
 void
-run_report_failures_from_cunit(void)
+run_report_failures_from_cunit(struct run_failures *f)
 {
 	char name[RUN_TEST_NAME];
 	for (CU_pFailureRecord r = CU_get_failure_list(); r; r = r->pNext) {
 		snprintf(name, sizeof name, "%s: %s", r->pSuite ? r->pSuite->pName : "?",
 			 r->pTest ? r->pTest->pName : "(the suite's set-up)");
-		run_report_note_failure("", name);
+		run_report_note_failure(f, "", name);
 	}
 }
 
 void
-run_report_print_failures(FILE *out)
+run_report_print_failures(const struct run_failures *f, FILE *out)
 {
-	unsigned shown = n_failures < RUN_FAILURES_SHOWN ? n_failures : RUN_FAILURES_SHOWN;
-	if (n_failures)
+	unsigned shown = f->count < RUN_FAILURES_SHOWN ? f->count : RUN_FAILURES_SHOWN;
+	if (f->count)
 		fprintf(out, "\n");
 	for (unsigned i = 0; i < shown; i++) {
-		if (failures[i].where[0])
-			fprintf(out, "run-tests: failed in the %s: %s\n", failures[i].where,
-				failures[i].what);
+		if (f->tests[i].where[0])
+			fprintf(out, "run-tests: failed in the %s: %s\n", f->tests[i].where,
+				f->tests[i].what);
 		else
-			fprintf(out, "run-tests: failed: %s\n", failures[i].what);
+			fprintf(out, "run-tests: failed: %s\n", f->tests[i].what);
 	}
-	if (n_failures + n_beyond > shown)
-		fprintf(out, "run-tests: and %u more failed\n", n_failures + n_beyond - shown);
+	if (f->count + f->beyond > shown)
+		fprintf(out, "run-tests: and %u more failed\n", f->count + f->beyond - shown);
 }
 
 unsigned
-run_report_failures_from_console(const char *where, const char *console)
+run_report_failures_from_console(struct run_failures *f, const char *where, const char *console)
 {
 	static const char mark[] = "run-tests: failed: ";
 	char name[RUN_TEST_NAME];
@@ -77,7 +69,7 @@ run_report_failures_from_console(const char *where, const char *console)
 		const char *start = p + strlen(mark);
 		size_t len = strcspn(start, "\r\n");
 		snprintf(name, sizeof name, "%.*s", (int)len, start);
-		run_report_note_failure(where, name);
+		run_report_note_failure(f, where, name);
 		found++;
 	}
 	return found;
@@ -113,12 +105,6 @@ run_report_print_slowest(const struct run_slowest *s, FILE *out)
 	for (unsigned i = 0; i < s->count; i++)
 		fprintf(out, "%s %.0f s %s", i ? ";" : "", s->tests[i].seconds, s->tests[i].name);
 	fprintf(out, "\n");
-}
-
-void
-run_report_clear_failures(void)
-{
-	n_failures = n_beyond = 0;
 }
 
 void

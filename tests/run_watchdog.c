@@ -119,9 +119,9 @@ watchdog_fire(CU_pTest test, double ran_for)
 	kill_descendants();
 	unsigned done = CU_get_number_of_tests_run(), failed = CU_get_number_of_tests_failed();
 	unsigned skipped = test_skipped(), not_run = watch.total > done ? watch.total - done : 1;
-	run_report_failures_from_cunit();
-	run_report_note_failure("", name);
-	run_report_print_failures(stdout);
+	run_report_failures_from_cunit(&run_report_failures);
+	run_report_note_failure(&run_report_failures, "", name);
+	run_report_print_failures(&run_report_failures, stdout);
 	run_report_last_line(done - failed >= skipped ? done - failed - skipped : 0, failed + not_run,
 			     skipped, done + not_run, 0, test_seconds() - watch.start);
 	fflush(stderr);

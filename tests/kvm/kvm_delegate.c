@@ -497,14 +497,14 @@ delegate_follow(struct kvm_delegate *d, struct console *con, int *status)
  * and where its console shows it had got to. */
 static int
 delegate_failed(const struct host_info *h, unsigned tests, const char *why, const char *console,
-		double took, struct kvm_delegate_counts *c)
+		double took, struct kvm_delegate_counts *c, struct run_failures *failures)
 {
 	char last[200] = "", what[400];
 	if (console)
 		kvm_delegate_last_test(console, last, sizeof last);
 	snprintf(what, sizeof what, "all %u tests (%s; %s%s)", tests, why,
 		 *last ? "the last test that started there: " : "no test started there", last);
-	run_report_note_failure(h->name, what);
+	run_report_note_failure(failures, h->name, what);
 	if (console)
 		printf("run-tests: the %s run FAILED after %.0f s: %s; its %u tests count as failed\n",
 		       h->name, took, why, tests);
@@ -518,11 +518,11 @@ delegate_failed(const struct host_info *h, unsigned tests, const char *why, cons
 
 int
 kvm_delegate_finish(struct kvm_delegate *d, enum kvm_test_host host, unsigned tests,
-		    struct kvm_delegate_counts *c)
+		    struct kvm_delegate_counts *c, struct run_failures *failures)
 {
 	const struct host_info *h = &hosts[host];
 	if (!d)
-		return delegate_failed(h, tests, "it did not start", NULL, 0, c);
+		return delegate_failed(h, tests, "it did not start", NULL, 0, c, failures);
 	printf("\nrun-tests: the %s's console (its tests' output is indented there too):\n", h->name);
 	char end_mark[KVM_DELEGATE_MARK_MAX];
 	kvm_delegate_status_mark(host, end_mark, sizeof end_mark);
@@ -559,9 +559,9 @@ kvm_delegate_finish(struct kvm_delegate *d, enum kvm_test_host host, unsigned te
 		       con.len > 3000 ? all + con.len - 3000 : all);
 	int rc = 0;
 	if (*why) {
-		rc = delegate_failed(h, tests, why, all, took, c);
+		rc = delegate_failed(h, tests, why, all, took, c, failures);
 	} else {
-		run_report_failures_from_console(h->name, all);
+		run_report_failures_from_console(failures, h->name, all);
 		printf("run-tests: in the %s (%s): %u passed, %u failed, %u skipped (of %u tests) in "
 		       "%.0f s\n", h->name, h->cpu, in.passed, in.failed, in.skipped, in.ran, took);
 		c->passed += in.passed;

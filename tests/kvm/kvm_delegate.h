@@ -73,12 +73,12 @@ struct kvm_delegate *kvm_delegate_start(enum kvm_test_host host, const char *sui
 struct kvm_delegate *kvm_delegate_start_script(enum kvm_test_host host, const char *script,
 					       double timeout_s, double poweroff_s);
 /* Wait for it (within its watchdog), print its console indented, and add its
- * counts to *c and its failed tests' names to the runner's report
- * (run_report.h).  Returns 0, or -1 if it did not end with the runner's last
+ * counts to *c and its failed tests' names to *failures (run_report.h).  Returns 0, or -1 if it did not end with the runner's last
  * line for exactly those tests: then all of them count as failed, and the
  * report says why and which test had started there last. */
+struct run_failures;
 int kvm_delegate_finish(struct kvm_delegate *d, enum kvm_test_host host, unsigned tests,
-			struct kvm_delegate_counts *c);
+			struct kvm_delegate_counts *c, struct run_failures *failures);
 
 /* Stop it now (SIGTERM, passed on to its emulator): the runner is exiting
  * (run_watchdog.h).  NULL is nothing to stop. */

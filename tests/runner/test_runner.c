@@ -137,22 +137,32 @@ test_a_hung_test_is_stopped_by_name_with_what_it_started(void)
 	free(dir);
 }
 
-/* What run_report_print_failures writes, in a malloc'd string. */
+/* What run_report_print_failures writes of *failures, in a malloc'd string. */
 static char *
-printed_failures(void)
+printed_failures(const struct run_failures *failures)
 {
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
-	run_report_print_failures(f);
+	run_report_print_failures(failures, f);
 	fclose(f);
 	return text;
+}
+
+/* A list of the tests' own (the runner's, run_report_failures, is not
+ * touched), zeroed: free() it. */
+static struct run_failures *
+new_failures(void)
+{
+	struct run_failures *f = calloc(1, sizeof *f);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	return f;
 }
 
 static void
 test_the_last_lines_name_failures_here_and_in_a_host_once_each(void)
 {
-	run_report_clear_failures();
+	struct run_failures *f = new_failures();
 	static const char console[] =
 		"svm-host: /dev/kvm from kvm_amd\n"
 		"run-tests: failed: kvm: Linux: boots to the shell\n"
@@ -160,36 +170,38 @@ test_the_last_lines_name_failures_here_and_in_a_host_once_each(void)
 		"run-tests: failed: kvm: gdb stub: breakpoints\n"
 		"run-tests: failed: kvm: Linux: boots to the shell\n"
 		"run-tests: 43 passed, 2 failed, 0 skipped (of 45 tests) in 70 s\n";
-	CU_ASSERT_EQUAL(run_report_failures_from_console("svm-host", console), 3);
-	run_report_note_failure("", "isa: round trip: every opcode");
-	run_report_note_failure("", "isa: round trip: every opcode");
-	char *text = printed_failures();
+	CU_ASSERT_EQUAL(run_report_failures_from_console(f, "svm-host", console), 3);
+	run_report_note_failure(f, "", "isa: round trip: every opcode");
+	run_report_note_failure(f, "", "isa: round trip: every opcode");
+	char *text = printed_failures(f);
 	CU_ASSERT_STRING_EQUAL(text, "\n"
 			       "run-tests: failed in the svm-host: kvm: Linux: boots to the shell\n"
 			       "run-tests: failed in the svm-host: kvm: gdb stub: breakpoints\n"
 			       "run-tests: failed: isa: round trip: every opcode\n");
 	free(text);
-	run_report_clear_failures();
-	text = printed_failures();
+	free(f);
+	f = new_failures();   /* none: nothing printed */
+	text = printed_failures(f);
 	CU_ASSERT_STRING_EQUAL(text, "");
 	free(text);
+	free(f);
 }
 
 static void
 test_a_long_list_of_failures_is_cut_with_a_count(void)
 {
-	run_report_clear_failures();
+	struct run_failures *f = new_failures();
 	char name[64];
 	for (int i = 0; i < 40; i++) {
 		snprintf(name, sizeof name, "suite: test %d", i);
-		run_report_note_failure("", name);
+		run_report_note_failure(f, "", name);
 	}
-	char *text = printed_failures();
+	char *text = printed_failures(f);
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "run-tests: failed: suite: test 29\n"));
 	CU_ASSERT_PTR_NULL(strstr(text, "suite: test 30\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "run-tests: and 10 more failed\n"));
 	free(text);
-	run_report_clear_failures();
+	free(f);
 }
 
 static void
@@ -254,20 +266,20 @@ test_a_host_that_does_not_power_off_keeps_its_results(void)
 				       "run-tests: 1 passed, 1 failed, 0 skipped (of 2 tests) in 1 s\n"
 				       "svm-host: run-tests exit status 1\n");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(script);
-	run_report_clear_failures();
+	struct run_failures *f = new_failures();
 	double t0 = test_seconds();
 	struct kvm_delegate *d = kvm_delegate_start_script(KVM_TEST_SVM_HOST, script, 60, 1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
 	struct kvm_delegate_counts c = { 0, 0, 0, 0 };
-	CU_ASSERT_EQUAL(kvm_delegate_finish(d, KVM_TEST_SVM_HOST, 2, &c), 0);
+	CU_ASSERT_EQUAL(kvm_delegate_finish(d, KVM_TEST_SVM_HOST, 2, &c, f), 0);
 	CU_ASSERT(test_seconds() - t0 < 20);
 	CU_ASSERT_EQUAL(c.passed, 1);
 	CU_ASSERT_EQUAL(c.failed, 1);
 	CU_ASSERT_EQUAL(c.ran, 2);
-	char *text = printed_failures();
+	char *text = printed_failures(f);
 	CU_ASSERT_STRING_EQUAL(text, "\nrun-tests: failed in the svm-host: kvm: x86 guests: one\n");
 	free(text);
-	run_report_clear_failures();
+	free(f);
 	cli_rmtree(dir);
 	free(dir);
 }
@@ -282,18 +294,18 @@ test_a_stopped_host_counts_all_failed_and_names_its_last_test(void)
 				       "Suite: kvm: x86 guests\n  Test: one ...passed\n"
 				       "  Test: two ...");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(script);
-	run_report_clear_failures();
+	struct run_failures *f = new_failures();
 	struct kvm_delegate *d = kvm_delegate_start_script(KVM_TEST_SVM_HOST, script, 2, 1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
 	struct kvm_delegate_counts c = { 0, 0, 0, 0 };
-	CU_ASSERT_EQUAL(kvm_delegate_finish(d, KVM_TEST_SVM_HOST, 2, &c), -1);
+	CU_ASSERT_EQUAL(kvm_delegate_finish(d, KVM_TEST_SVM_HOST, 2, &c, f), -1);
 	CU_ASSERT_EQUAL(c.passed, 0);
 	CU_ASSERT_EQUAL(c.failed, 2);
-	char *text = printed_failures();
+	char *text = printed_failures(f);
 	CU_ASSERT_STRING_EQUAL(text, "\nrun-tests: failed in the svm-host: all 2 tests (no end within "
 			       "2 s: stopped; the last test that started there: two)\n");
 	free(text);
-	run_report_clear_failures();
+	free(f);
 	cli_rmtree(dir);
 	free(dir);
 }
