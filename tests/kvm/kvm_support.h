@@ -1,6 +1,7 @@
 /* kvm_support.h — what the KVM suites share: skipping (with the reason) when
  * /dev/kvm is unusable, finding the built x86 guests and their symbols, and
- * running a guest with its console captured.  Guests are tiny: on kvm_pvm
+ * running a guest with its console captured, within an exit budget and a
+ * time limit.  Guests are tiny: on kvm_pvm
  * every instruction costs ~1 us (KVM-NOTES §0).
  */
 #ifndef TRAPLAB_TESTS_KVM_SUPPORT_H
